@@ -1,0 +1,41 @@
+"""kit: explore, step by step, how API providers authenticate their clients.
+
+Start with :func:`connect`, which picks a local sandbox or the live provider; everything a
+session sends is in :func:`journal`, exportable with :func:`to_har` and :func:`to_curl`.
+"""
+
+from kit.claims import claims, claims_diff
+from kit.connect import Target, connect
+from kit.credentials import Credentials
+from kit.errors import ApiError, AuthError, ConfigError, KitError, SandboxError
+from kit.export import to_curl, to_har
+from kit.forms import CredentialsForm, credentials_form
+from kit.journal import journal
+from kit.secrets import Secret, fingerprint, redact
+from kit.session import Session
+from kit.webhooks import WebhookReceiver
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ApiError",
+    "AuthError",
+    "ConfigError",
+    "Credentials",
+    "CredentialsForm",
+    "KitError",
+    "SandboxError",
+    "Secret",
+    "Session",
+    "Target",
+    "WebhookReceiver",
+    "claims",
+    "claims_diff",
+    "connect",
+    "credentials_form",
+    "fingerprint",
+    "journal",
+    "redact",
+    "to_curl",
+    "to_har",
+]

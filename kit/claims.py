@@ -1,0 +1,225 @@
+"""JWT claims tables: what a token says, what each field means, and whether it holds.
+
+:func:`claims` returns one row per header field and claim, plus a ``signature`` row. Decoding
+and signature checks go through PyJWT with the algorithms pinned (never ``none``); the time
+checks are done here against ``now`` so a table can be computed for any instant (PyJWT always
+uses the current clock and stops at the first failure, while a table wants every verdict).
+Without a key the signature row says UNVERIFIED. Tokens and signatures are never shown whole:
+the signature row carries a fingerprint.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import warnings
+from datetime import datetime, timezone
+from typing import Any
+
+import jwt
+import pandas as pd
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+from kit.errors import ConfigError
+from kit.secrets import Secret, fingerprint, redact
+
+__all__ = ["claims", "claims_diff", "register_meanings", "relative", "utc"]
+
+COLUMNS = ["part", "name", "value", "meaning", "utc", "relative", "check"]
+TIME_CLAIMS = ("exp", "nbf", "iat", "auth_time")
+UNVERIFIED = "UNVERIFIED"
+_MIN_HMAC = {"HS256": 32, "HS384": 48, "HS512": 64}
+_MEANINGS: dict[tuple[str, str], str] = {
+    ("header", "alg"): "signing algorithm (RFC 7515)",
+    ("header", "typ"): "media type of the token (RFC 7519)",
+    ("header", "kid"): "id of the key that signed it (RFC 7515)",
+    ("header", "cty"): "content type (RFC 7519)",
+    ("payload", "iss"): "issuer: who made the token (RFC 7519)",
+    ("payload", "sub"): "subject: whom it is about (RFC 7519)",
+    ("payload", "aud"): "audience: who must accept it (RFC 7519)",
+    ("payload", "exp"): "expiration time (RFC 7519)",
+    ("payload", "nbf"): "not valid before (RFC 7519)",
+    ("payload", "iat"): "issued at (RFC 7519)",
+    ("payload", "jti"): "unique token id (RFC 7519)",
+    ("payload", "scope"): "granted scopes (RFC 8693, RFC 9068)",
+    ("payload", "client_id"): "OAuth client the token was issued to (RFC 9068)",
+    ("payload", "given_name"): "given name (OpenID Connect)",
+    ("payload", "auth_time"): "time of authentication (OpenID Connect)",
+    ("signature", "signature"): "signature over header and payload (RFC 7515)",
+}
+
+
+def register_meanings(meanings: dict[str, str], part: str = "payload") -> None:
+    """Add or refine what claim names mean; providers call this for their own claims."""
+    for name, meaning in meanings.items():
+        _MEANINGS[(part, name)] = meaning
+
+
+def utc(epoch: float) -> str:
+    """``2026-11-22T22:14:23Z`` for a UNIX time."""
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def relative(epoch: float, now: float) -> str:
+    """``in 4 min 10 s``, ``2 min ago`` or ``now``, in whole seconds (both times truncated)."""
+    delta = int(epoch) - int(now)
+    if delta == 0:
+        return "now"
+    size = abs(delta)
+    parts = [(size // 86400, "d"), (size % 86400 // 3600, "h"), (size % 3600 // 60, "min"), (size % 60, "s")]
+    text = " ".join(f"{n} {unit}" for n, unit in parts if n)
+    return f"in {text}" if delta > 0 else f"{text} ago"
+
+
+def _default_algorithms(key: Any) -> list[str]:
+    if isinstance(key, (rsa.RSAPublicKey, rsa.RSAPrivateKey)):
+        return ["RS256"]
+    if isinstance(key, (ec.EllipticCurvePublicKey, ec.EllipticCurvePrivateKey)):
+        return ["ES256"]
+    if isinstance(key, (ed25519.Ed25519PublicKey, ed25519.Ed25519PrivateKey)):
+        return ["EdDSA"]
+    if isinstance(key, str) and key.lstrip().startswith("-----BEGIN"):
+        return ["RS256"]
+    return ["HS256"]
+
+
+def _key_material(key: Any) -> Any:
+    return key.reveal().encode() if isinstance(key, Secret) else key
+
+
+def _render(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _signature_check(token: str, key: Any, algorithms: list[str], alg: str) -> str:
+    if key is None:
+        return UNVERIFIED
+    if alg.lower() == "none" or alg not in algorithms:
+        return "alg not allowed"
+    material = _key_material(key)
+    if isinstance(material, str) and alg.startswith("HS"):
+        material = material.encode()
+    if isinstance(material, bytes) and alg in _MIN_HMAC and len(material) < _MIN_HMAC[alg]:
+        return f"HS key shorter than {_MIN_HMAC[alg]} bytes"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            jwt.decode(token, material, algorithms=algorithms, options={
+                "verify_exp": False, "verify_nbf": False, "verify_iat": False,
+                "verify_aud": False, "verify_iss": False, "verify_jti": False, "verify_sub": False,
+            })
+    except jwt.InvalidAlgorithmError:
+        return "alg not allowed"
+    except jwt.InvalidSignatureError:
+        return "signature invalid"
+    except (jwt.InvalidKeyError, ValueError, TypeError):
+        return "key does not fit alg"
+    return "ok"
+
+
+def _claim_check(name: str, value: Any, now: float, leeway: float,
+                 audience: str | list[str] | None, issuer: str | list[str] | None) -> str:
+    if name in TIME_CLAIMS and not isinstance(value, (int, float)):
+        return "not a number"
+    if name == "exp":
+        return "expired" if value <= now - leeway else "ok"
+    if name == "nbf":
+        return "not yet valid" if value > now + leeway else "ok"
+    if name == "iat":
+        return "issued in the future" if value > now + leeway else "ok"
+    if name == "aud" and audience is not None:
+        wanted = {audience} if isinstance(audience, str) else set(audience)
+        got = {value} if isinstance(value, str) else set(value if isinstance(value, list) else [])
+        return "ok" if wanted & got else "audience mismatch"
+    if name == "iss" and issuer is not None:
+        allowed = [issuer] if isinstance(issuer, str) else issuer
+        return "ok" if value in allowed else "issuer mismatch"
+    return ""
+
+
+def _decode(token: str | Secret) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    raw = token.reveal() if isinstance(token, Secret) else token
+    if not isinstance(raw, str) or raw.count(".") != 2:
+        raise ConfigError("not a JWT: expected three base64url parts separated by dots")
+    try:
+        header = jwt.get_unverified_header(raw)
+        payload = jwt.decode(raw, options={"verify_signature": False})
+    except jwt.DecodeError as exc:
+        raise ConfigError(f"not a JWT: {exc}") from None
+    return raw, header, payload
+
+
+def claims(
+    token: str | Secret,
+    key: Any = None,
+    *,
+    algorithms: list[str] | None = None,
+    audience: str | list[str] | None = None,
+    issuer: str | list[str] | None = None,
+    leeway: float = 0,
+    now: float | None = None,
+) -> pd.DataFrame:
+    """One row per header field and claim, with its meaning, time and check verdict.
+
+    :param key: HMAC secret (str, bytes or Secret) or public key; without one the token is UNVERIFIED.
+    :param algorithms: allowed algorithms; by default pinned by the key's type (HMAC → HS256,
+        RSA → RS256, EC → ES256, Ed25519 → EdDSA). ``none`` is never allowed.
+    :raises ConfigError: when the token is not a JWT.
+    """
+    raw, header, payload = _decode(token)
+    now = time.time() if now is None else now
+    allowed = [a for a in (algorithms or _default_algorithms(_key_material(key))) if a.lower() != "none"]
+    alg = str(header.get("alg", ""))
+    rows: list[dict[str, str]] = []
+    for part, fields in (("header", header), ("payload", payload)):
+        for name, value in fields.items():
+            is_time = name in TIME_CLAIMS and isinstance(value, (int, float))
+            if part == "header":
+                check = ("ok" if alg in allowed and alg.lower() != "none" else "alg not allowed") if name == "alg" else ""
+            else:
+                check = _claim_check(name, value, now, leeway, audience, issuer)
+            rows.append({
+                "part": part, "name": name, "value": _render(redact(value, key=name)),
+                "meaning": _MEANINGS.get((part, name), ""),
+                "utc": utc(value) if is_time else "", "relative": relative(value, now) if is_time else "",
+                "check": check,
+            })
+    signature = raw.rsplit(".", 1)[1]
+    rows.append({
+        "part": "signature", "name": "signature", "value": f"fp={fingerprint(signature)}" if signature else "(empty)",
+        "meaning": _MEANINGS[("signature", "signature")], "utc": "", "relative": "",
+        "check": _signature_check(raw, key, allowed, alg),
+    })
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    verdicts = [c for c in table["check"] if c]
+    table.attrs["verified"] = key is not None and all(c == "ok" for c in verdicts)
+    table.attrs["token"] = f"fp={fingerprint(raw)}"
+    return table
+
+
+def claims_diff(a: str | Secret, b: str | Secret) -> pd.DataFrame:
+    """What changed between two tokens: part, name, before, after, change."""
+    rows = []
+    _, ha, pa = _decode(a)
+    _, hb, pb = _decode(b)
+    for part, before, after in (("header", ha, hb), ("payload", pa, pb)):
+        for name in list(before) + [n for n in after if n not in before]:
+            old, new = before.get(name), after.get(name)
+            if old == new:
+                continue
+            if name not in before:
+                change = "added"
+            elif name not in after:
+                change = "removed"
+            elif isinstance(old, (int, float)) and isinstance(new, (int, float)) and name in TIME_CLAIMS:
+                change = f"{new - old:+g} s"
+            else:
+                change = "changed"
+            rows.append({"part": part, "name": name,
+                         "before": "" if old is None else _render(redact(old, key=name)),
+                         "after": "" if new is None else _render(redact(new, key=name)), "change": change})
+    sig_a, sig_b = (_decode(t)[0].rsplit(".", 1)[1] for t in (a, b))
+    if sig_a != sig_b:
+        rows.append({"part": "signature", "name": "signature", "before": f"fp={fingerprint(sig_a)}",
+                     "after": f"fp={fingerprint(sig_b)}", "change": "changed"})
+    return pd.DataFrame(rows, columns=["part", "name", "before", "after", "change"])

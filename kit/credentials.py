@@ -1,0 +1,79 @@
+"""The base of every provider's credentials dataclass.
+
+Fields annotated ``Secret`` accept plain strings and are wrapped on construction, named after
+the env var they come from (``PLIANCE_SECRET``), so the value is registered for redaction and
+curl placeholders. Env var names follow one rule for every provider: ``<PROVIDER>_<FIELD>``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from kit.errors import ConfigError
+from kit.secrets import Secret, reveal
+
+__all__ = ["Credentials", "env_name"]
+
+
+def env_name(provider: str, field: str) -> str:
+    """``env_name("pliance", "secret") == "PLIANCE_SECRET"``."""
+    return f"{provider}_{field}".upper()
+
+
+@dataclasses.dataclass(frozen=True)
+class Credentials:
+    """Base class: subclasses are frozen dataclasses and set ``PROVIDER``."""
+
+    PROVIDER: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        for field in self.fields():
+            value = getattr(self, field.name)
+            if self.is_secret(field) and value is not None and not isinstance(value, Secret):
+                object.__setattr__(self, field.name, Secret(str(value), name=env_name(self.PROVIDER, field.name)))
+
+    @classmethod
+    def fields(cls) -> tuple[dataclasses.Field[Any], ...]:
+        return dataclasses.fields(cls)
+
+    @staticmethod
+    def is_secret(field: dataclasses.Field[Any]) -> bool:
+        return "Secret" in str(field.type)
+
+    @classmethod
+    def is_required(cls, field: dataclasses.Field[Any]) -> bool:
+        return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, source: str = "input") -> Credentials:
+        """Build from a mapping of field names; empty values count as absent.
+
+        :raises ConfigError: a required field is missing or a key is unknown (names only, never values).
+        """
+        names = {f.name for f in cls.fields()}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ConfigError(f"{cls.PROVIDER} credentials have no field {', '.join(unknown)}")
+        values = {k: v for k, v in data.items() if v not in (None, "")}
+        missing = [f.name for f in cls.fields() if cls.is_required(f) and f.name not in values]
+        if missing:
+            raise ConfigError(f"{cls.PROVIDER} credentials from {source} lack {', '.join(missing)}")
+        return cls(**values)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Credentials:
+        """Read ``<PROVIDER>_<FIELD>`` for every field."""
+        data = {f.name: environ.get(env_name(cls.PROVIDER, f.name), "") for f in cls.fields()}
+        missing = [env_name(cls.PROVIDER, f.name) for f in cls.fields() if cls.is_required(f) and not data[f.name]]
+        if missing:
+            raise ConfigError(f"live {cls.PROVIDER} needs the env vars {', '.join(missing)}")
+        return cls.from_mapping(data, source="env")
+
+    def plain(self) -> dict[str, Any]:
+        """Field values with secrets revealed, e.g. to build a request. Never display this."""
+        return {f.name: reveal(getattr(self, f.name)) for f in self.fields()}
+
+    def replace(self, **changes: Any) -> Credentials:
+        return dataclasses.replace(self, **changes)

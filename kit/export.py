@@ -1,0 +1,102 @@
+"""Exports of the journal: HAR 1.2 files and curl command lines, both redacted.
+
+HAR follows http://www.softwareishard.com/blog/har-12-spec/: every required field is present,
+sizes unknown to requests are ``-1``, and kit's own fields start with ``_`` (``_step``,
+``_error``). A curl line replaces every masked value with an ``$ENV_VAR`` placeholder, so it
+can be run after ``export PLIANCE_TOKEN=...`` without the value ever being printed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from kit.journal import Entry, Journal
+from kit.secrets import MASK
+
+__all__ = ["to_curl", "to_har"]
+
+_MASKED = re.compile(re.escape(MASK) + r"([0-9a-f]{8})")
+_SKIP_CURL = {"content-length", "connection", "accept-encoding", "user-agent"}
+
+
+def _pairs(mapping: dict[str, str]) -> list[dict[str, str]]:
+    return [{"name": k, "value": v} for k, v in mapping.items()]
+
+
+def _har_entry(entry: Entry) -> dict[str, Any]:
+    query = parse_qsl(urlsplit(entry.url).query, keep_blank_values=True)
+    request: dict[str, Any] = {
+        "method": entry.method, "url": entry.url, "httpVersion": "HTTP/1.1", "cookies": [],
+        "headers": _pairs(entry.request_headers),
+        "queryString": [{"name": k, "value": v} for k, v in query],
+        "headersSize": -1, "bodySize": len(entry.request_body.encode()) if entry.request_body else 0,
+    }
+    if entry.request_body:
+        request["postData"] = {"mimeType": entry.request_headers.get("Content-Type", ""), "text": entry.request_body}
+    content = {"size": len(entry.response_body.encode()), "mimeType": entry.response_type, "text": entry.response_body}
+    har: dict[str, Any] = {
+        "startedDateTime": entry.started.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "time": round(entry.elapsed_ms, 3),
+        "request": request,
+        "response": {
+            "status": entry.status if entry.status is not None else 0, "statusText": entry.reason,
+            "httpVersion": "HTTP/1.1", "cookies": [], "headers": _pairs(entry.response_headers),
+            "content": content, "redirectURL": entry.response_headers.get("Location", ""),
+            "headersSize": -1, "bodySize": content["size"] if entry.status is not None else -1,
+        },
+        "cache": {},
+        "timings": {"send": 0, "wait": round(entry.elapsed_ms, 3), "receive": 0},
+        "_step": entry.step,
+    }
+    if entry.error:
+        har["_error"] = entry.error
+    return har
+
+
+def _entries(source: Any) -> list[Entry]:
+    log = source if isinstance(source, Journal) else getattr(source, "journal", None)
+    if not isinstance(log, Journal):
+        raise TypeError("expected a kit session or its journal")
+    return log.entries
+
+
+def har(source: Any) -> dict[str, Any]:
+    """The HAR 1.2 document of a session's journal, as a dict."""
+    return {"log": {"version": "1.2", "creator": {"name": "kit", "version": "0.1.0"},
+                    "entries": [_har_entry(e) for e in _entries(source)]}}
+
+
+def to_har(source: Any, path: str | Path) -> Path:
+    """Write the journal of ``source`` (a kit session or journal) as a HAR 1.2 file; return the path."""
+    target = Path(path)
+    target.write_text(json.dumps(har(source), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target
+
+
+def _unmask(text: str, entry: Entry) -> str:
+    return _MASKED.sub(lambda m: "${" + entry.placeholders.get(m.group(1), "SECRET_" + m.group(1).upper()) + "}", text)
+
+
+def _quote(text: str) -> str:
+    """Quote for a POSIX shell, keeping ``${VAR}`` placeholders expandable."""
+    if "${" not in text:
+        return shlex.quote(text)
+    return '"' + re.sub(r'(["`\\]|\$(?!\{))', r"\\\1", text) + '"'
+
+
+def to_curl(entry: Entry | Any, index: int = -1) -> str:
+    """A curl command for one entry (or the ``index``-th entry of a session), secrets as ``${ENV}``."""
+    if not isinstance(entry, Entry):
+        entry = _entries(entry)[index]
+    parts = ["curl", "-X", entry.method, _quote(_unmask(entry.url, entry))]
+    for name, value in entry.request_headers.items():
+        if name.lower() not in _SKIP_CURL:
+            parts += ["-H", _quote(f"{name}: {_unmask(value, entry)}")]
+    if entry.request_body:
+        parts += ["--data-raw", _quote(_unmask(entry.request_body, entry))]
+    return " ".join(parts)

@@ -1,0 +1,56 @@
+"""Execute notebooks and store their outputs (``make notebooks``), never by hand.
+
+``python -m kit.notebooks notebooks/*.ipynb`` runs each notebook top to bottom in a fresh
+``python3`` kernel with widget state not stored, normalises the kernelspec, drops any widget
+state already in the file, and writes it back. Needs the ``dev`` extra (nbclient, nbformat).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["execute", "main"]
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def execute(path: str | Path, *, setup: str | None = None, save: bool = True, timeout: int = 300) -> Any:
+    """Run the notebook at ``path``; ``setup`` is code run first in the kernel (not saved)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    source = Path(path)
+    notebook = nbformat.read(source, as_version=4)
+    notebook.metadata.pop("widgets", None)
+    notebook.metadata["kernelspec"] = dict(KERNELSPEC)
+    if setup is not None:
+        notebook.cells.insert(0, nbformat.v4.new_code_cell(setup))
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", store_widget_state=False,
+                            resources={"metadata": {"path": str(source.parent.resolve())}})
+    client.execute()
+    notebook.metadata.pop("widgets", None)
+    if setup is not None:
+        notebook.cells.pop(0)
+    if save:
+        nbformat.write(notebook, source)
+    return notebook
+
+
+def main(argv: list[str] | None = None) -> int:
+    paths = argv if argv is not None else sys.argv[1:]
+    if not paths:
+        print("usage: python -m kit.notebooks NOTEBOOK.ipynb ...", file=sys.stderr)
+        return 2
+    for index, path in enumerate(paths, 1):
+        started = time.perf_counter()
+        print(f"[{index}/{len(paths)}] {path} ...", end=" ", flush=True)
+        execute(path)
+        print(f"{time.perf_counter() - started:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""The provider registry: one module per provider, each exposing a ``PROVIDER`` spec."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kit.credentials import Credentials
+from kit.errors import ConfigError
+from kit.session import Session
+
+__all__ = ["PROVIDERS", "Provider", "provider"]
+
+PROVIDERS = {"pliance": "kit.providers.pliance"}
+SessionFactory = Callable[..., Session]
+
+
+@dataclass(frozen=True)
+class Provider:
+    """What the core needs to know of a provider; nothing else is special-cased."""
+
+    name: str
+    credentials: type[Credentials]
+    session: SessionFactory  # (credentials, base_url, *, verify) -> Session
+    scheme: str  # one line: how it authenticates
+    live_url: str  # what <PROVIDER>_URL looks like for the real service
+
+
+def provider(name: str) -> Provider:
+    """The spec of provider ``name``; ConfigError for an unknown one."""
+    key = name.lower()
+    if key not in PROVIDERS:
+        raise ConfigError(f"unknown provider {name!r}; known: {', '.join(sorted(PROVIDERS))}")
+    spec: Provider = importlib.import_module(PROVIDERS[key]).PROVIDER
+    return spec

@@ -1,0 +1,95 @@
+"""What every provider emulator shares: typed settings and the request/response plumbing.
+
+An emulator is a plain class with a ``NAME``, a tuple of :class:`Setting` and a
+:meth:`Emulator.dispatch` that maps a werkzeug ``Request`` to a ``Response``. It never raises
+for a client mistake: it answers with the provider's own error envelope and a 4xx status.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from werkzeug.wrappers import Request, Response
+
+from kit.errors import ConfigError
+
+__all__ = ["Emulator", "Setting", "json_response", "parse_value"]
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A sandbox setting: its name, type (bool, int, float, str or list), default and help."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+def parse_value(setting: Setting, raw: Any) -> Any:
+    """Convert a CLI string (or a Python value) to the setting's type, or raise ConfigError."""
+    try:
+        if setting.type is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text not in _TRUE | _FALSE:
+                raise ValueError(raw)
+            return text in _TRUE
+        if setting.type is list:
+            items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
+            return [str(i).strip() for i in items if str(i).strip()]
+        value = setting.type(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"setting {setting.name!r} takes a {setting.type.__name__}, not {raw!r}") from None
+    if setting.minimum is not None and value < setting.minimum or setting.maximum is not None and value > setting.maximum:
+        raise ConfigError(f"setting {setting.name!r} must be within {setting.minimum}..{setting.maximum}, not {value}")
+    return value
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON response with a compact, stable rendering."""
+    return Response(json.dumps(body, separators=(",", ":")), status=status, headers=headers,
+                    content_type="application/json; charset=utf-8")
+
+
+class Emulator:
+    """Base of the provider emulators; subclasses set NAME and SETTINGS and implement dispatch."""
+
+    NAME: ClassVar[str] = ""
+    SETTINGS: ClassVar[tuple[Setting, ...]] = ()
+    CREDENTIAL_KEYS: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None,
+                 *, mtls: bool = False, ca_bundle: str | None = None) -> None:
+        known = {s.name: s for s in self.SETTINGS}
+        unknown = sorted(set(settings) - set(known))
+        if unknown:
+            raise ConfigError(f"{self.NAME} sandbox has no setting {', '.join(unknown)}; "
+                              f"settings: {', '.join(known) or 'none'}")
+        self.settings = {name: parse_value(s, settings.get(name, s.default)) for name, s in known.items()}
+        self.mtls = mtls
+        self.ca_bundle = ca_bundle
+        demo = self.demo_credentials()
+        extra = sorted(set(credentials or {}) - set(demo) - set(self.CREDENTIAL_KEYS))
+        if extra:
+            raise ConfigError(f"{self.NAME} sandbox credentials have no key {', '.join(extra)}")
+        self.credentials = {**demo, **(credentials or {})}
+
+    def demo_credentials(self) -> dict[str, str]:
+        """The credentials the sandbox accepts unless others are given (CLI ``credentials`` keys)."""
+        raise NotImplementedError
+
+    def dispatch(self, request: Request) -> Response:
+        raise NotImplementedError
+
+    def server_error(self) -> Response:
+        """The answer when a handler crashed (the crash is collected by the runner)."""
+        return json_response({"error": "sandbox handler failed; see Sandbox.check()"}, 500)

@@ -1,0 +1,277 @@
+"""Pliance sandbox: self-minted HS256 JWTs, the response envelope, tenants, webhooks.
+
+CONFIRMED (shared notes, section 1): paths relative to the customer host (``api/Ping``,
+``api/PersonCommand``, ``api/PersonQuery``, ``api/WebhookCommand``, ``api/WebhookQuery``,
+``api/WebhookQuery/Poke``); ``Authorization: Bearer <jwt>``, HS256 over the UTF-8 bytes of the
+secret, ``aud`` = ``pliance.io``, ``iss`` = the company id; optional ``X-Tenant``; the envelope
+``{status, success, message, checkpoint}`` with ``data`` on typed results; webhooks registered
+with ``{url, secret, enabled}`` and delivered with the secret itself in ``X-PLIANCE-SECRET``,
+only to ``https`` URLs; the event payload ``{type, checkpoint, metadata{subject, ip, givenName,
+timestampUtc}}``; the WebhookPokeType names.
+
+INFERRED (the real server is probably ASP.NET Core JwtBearer; Pliance documents none of this):
+
+======================================  ======  ==================================================
+Bad input                               Status  Answer
+======================================  ======  ==================================================
+no ``Authorization`` header             401     ``WWW-Authenticate: Bearer``
+scheme other than Bearer                401     ``WWW-Authenticate: Bearer``
+malformed JWT                           401     ``Bearer error="invalid_token"`` + description
+bad signature                           401     same, "The signature is invalid"
+``alg`` other than HS256 (none, RS256,  401     same, "The signature algorithm ... is not allowed"
+HS512)
+expired beyond ``clock_skew`` (300 s)   401     same, "The token expired at '...'"
+``nbf`` beyond ``clock_skew``           401     same, "The token is not valid before '...'"
+wrong ``aud`` / unknown ``iss``         401     same, "The audience/issuer '...' is invalid"
+missing ``sub`` or ``given_name``       401     same, "The token has no '...' claim" (Pliance logs them)
+missing ``X-Tenant`` (multitenancy on)  400     envelope "X-Tenant header is required"
+another tenant's data                   200     envelope status Error "Person ... not found"
+                                                (business failures are 200 + Error, as the poke
+                                                example shows)
+IP not in ``allowed_ips``               403     envelope "IP address ... is not allowed"
+no client certificate (mTLS)            403     envelope "A client certificate is required"
+                                                (IIS answers 403.7 here)
+bad JSON or missing fields              400     envelope with the reason
+unknown path / method                   404/405 envelope
+======================================  ======  ==================================================
+
+Every answer carries the envelope; failures have ``checkpoint`` all zeros (as in the docs'
+failed poke). Checkpoints of successful writes are deterministic (sha256 of a counter), so
+notebook outputs are stable. The event payload's ``referenceId`` field, any tenant name being
+accepted, and checks in the order signature, lifetime, audience, issuer, claims are INFERRED.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import jwt
+import requests
+from werkzeug.wrappers import Request, Response
+
+from kit.sandbox.base import Emulator as _Base
+from kit.sandbox.base import Setting, json_response
+
+__all__ = ["POKE_TYPES", "Emulator"]
+
+AUDIENCE = "pliance.io"
+ZERO = "0" * 64
+POKE_TYPES = (
+    "PersonSanctionMatched", "PersonSanctionMatchRemoved", "CompanySanctionMatched", "CompanySanctionMatchRemoved",
+    "CompanyNameChanged", "CompanyDescriptionChanged", "CompanySignatoryChanged", "CompanyLinkAdded",
+    "CompanyLinkRemoved", "CompanyLinkUpdated", "CompanyLinkDescriptionUpdated", "CompanyLinkScreeningMatched",
+    "CompanyLinkScreeningMatchRemoved", "CompanyLinkScreeningMatchedNameChanged", "CompanyScreeningMatched",
+    "CompanyScreeningMatchRemoved", "CompanyAddressChanged", "CompanySniClassificationChanged",
+)
+DEMO = {
+    "secret": "kit-demo-pliance-secret-4f1c2a9e7b3d5f608e1a2c4b6d8f0a1c",
+    "issuer": "kit-demo",
+    "given_name": "Demo User",
+    "subject": "demo-1",
+}
+
+
+class _Refusal(Exception):
+    def __init__(self, status: int, message: str, challenge: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.challenge = status, message, challenge
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _invalid(description: str) -> _Refusal:
+    return _Refusal(401, description, f'Bearer error="invalid_token", error_description="{description}"')
+
+
+class Emulator(_Base):
+    """The Pliance API surface: auth checks, persons per tenant, webhooks."""
+
+    NAME = "pliance"
+    CREDENTIAL_KEYS = ("secret", "issuer", "given_name", "subject", "tenant")
+    SETTINGS = (
+        Setting("multitenancy", bool, False, "require X-Tenant and keep data apart per tenant"),
+        Setting("allowed_ips", list, [], "comma-separated client IPs or networks allowed (empty: all)"),
+        Setting("clock_skew", int, 300, "seconds of exp/nbf tolerance (ASP.NET default, INFERRED)", 0, 3600),
+    )
+
+    def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(settings, credentials, **kwargs)
+        self.persons: dict[str, dict[str, dict[str, Any]]] = {}
+        self.webhooks: dict[str, dict[str, Any]] = {}
+        self.writes = 0
+
+    def demo_credentials(self) -> dict[str, str]:
+        return {**DEMO, "tenant": "tenant-a"} if self.settings["multitenancy"] else dict(DEMO)
+
+    # -- envelope -------------------------------------------------------------------------
+    def _checkpoint(self) -> str:
+        return hashlib.sha256(f"pliance:{self.writes}".encode()).hexdigest() if self.writes else ZERO
+
+    def _ok(self, **extra: Any) -> Response:
+        return json_response({"status": "Success", "success": True, "message": None,
+                              "checkpoint": self._checkpoint(), **extra})
+
+    def _error(self, status: int, message: str, challenge: str | None = None, **extra: Any) -> Response:
+        headers = {"WWW-Authenticate": challenge} if challenge else None
+        return json_response({"status": "Error", "success": False, "message": message, "checkpoint": ZERO, **extra},
+                             status, headers)
+
+    # -- auth -----------------------------------------------------------------------------
+    def _authenticate(self, request: Request) -> tuple[dict[str, Any], str]:
+        if self.mtls and not request.environ.get("SSL_CLIENT_CERT"):
+            raise _Refusal(403, "A client certificate is required")
+        allowed = self.settings["allowed_ips"]
+        if allowed and not any(ipaddress.ip_address(request.remote_addr or "0.0.0.0")
+                               in ipaddress.ip_network(net, strict=False) for net in allowed):
+            raise _Refusal(403, f"IP address {request.remote_addr} is not allowed")
+        header = request.headers.get("Authorization", "")
+        if not header:
+            raise _Refusal(401, "Authorization header missing", "Bearer")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise _Refusal(401, "Authorization scheme must be Bearer", "Bearer")
+        claims = self._validate(token.strip())
+        tenant = ""
+        if self.settings["multitenancy"]:
+            tenant = request.headers.get("X-Tenant", "").strip()
+            if not tenant:
+                raise _Refusal(400, "X-Tenant header is required")
+        return claims, tenant
+
+    def _validate(self, token: str) -> dict[str, Any]:
+        skew = self.settings["clock_skew"]
+        try:
+            unverified = jwt.decode(token, options={"verify_signature": False})
+            claims: dict[str, Any] = jwt.decode(
+                token, self.credentials["secret"].encode("utf-8"), algorithms=["HS256"], audience=AUDIENCE,
+                issuer=self.credentials["issuer"], leeway=skew,
+                options={"require": ["exp", "nbf", "iat", "iss", "aud", "sub", "given_name"]})
+        except jwt.InvalidAlgorithmError:
+            raise _invalid(f"The signature algorithm '{_alg(token)}' is not allowed") from None
+        except jwt.InvalidSignatureError:
+            raise _invalid("The signature is invalid") from None
+        except jwt.ExpiredSignatureError:
+            raise _invalid(f"The token expired at '{_iso(unverified['exp'])}'") from None
+        except jwt.ImmatureSignatureError:
+            raise _invalid(f"The token is not valid before '{_iso(unverified['nbf'])}'") from None
+        except jwt.InvalidAudienceError:
+            raise _invalid(f"The audience '{unverified.get('aud')}' is invalid") from None
+        except jwt.InvalidIssuerError:
+            raise _invalid(f"The issuer '{unverified.get('iss')}' is invalid") from None
+        except jwt.MissingRequiredClaimError as exc:
+            raise _invalid(f"The token has no '{exc.claim}' claim") from None
+        except jwt.PyJWTError:
+            raise _invalid("The token is malformed") from None
+        return claims
+
+    # -- routes ---------------------------------------------------------------------------
+    def dispatch(self, request: Request) -> Response:
+        routes = {
+            "api/Ping": {"GET": self._ping},
+            "api/PersonCommand": {"PUT": self._register_person},
+            "api/PersonQuery": {"GET": self._view_person},
+            "api/WebhookCommand": {"PUT": self._set_webhook},
+            "api/WebhookQuery": {"GET": self._get_webhook},
+            "api/WebhookQuery/Poke": {"POST": self._poke},
+        }
+        methods = routes.get(request.path.strip("/"))
+        if methods is None:
+            return self._error(404, f"No route for {request.method} {request.path}")
+        if request.method not in methods:
+            return self._error(405, f"Method {request.method} is not allowed on {request.path}")
+        try:
+            claims, tenant = self._authenticate(request)
+        except _Refusal as refusal:
+            return self._error(refusal.status, refusal.message, refusal.challenge)
+        return methods[request.method](request, claims, tenant)
+
+    def _json(self, request: Request, *required: str) -> dict[str, Any] | Response:
+        try:
+            body = json.loads(request.get_data(as_text=True) or "null")
+        except ValueError:
+            return self._error(400, "The request body is not valid JSON")
+        if not isinstance(body, dict):
+            return self._error(400, "The request body must be a JSON object")
+        missing = [name for name in required if not body.get(name)]
+        if missing:
+            return self._error(400, f"Missing field(s): {', '.join(missing)}")
+        return body
+
+    def _ping(self, request: Request, claims: dict[str, Any], tenant: str) -> Response:
+        return self._ok()
+
+    def _register_person(self, request: Request, claims: dict[str, Any], tenant: str) -> Response:
+        body = self._json(request, "personReferenceId", "firstName", "lastName")
+        if isinstance(body, Response):
+            return body
+        self.writes += 1
+        person = {
+            "personReferenceId": body["personReferenceId"], "identity": body.get("identity"),
+            "firstName": body["firstName"], "lastName": body["lastName"],
+            "birthdate": body.get("birthdate") or "????-??-??", "addresses": body.get("addresses") or [],
+            "hits": [], "gender": body.get("gender"), "archived": False, "isPep": False, "isRca": False,
+            "isSanction": False, "isSip": False, "highRiskCountry": False,
+            "lastChanged": {"checkpoint": self._checkpoint()},
+        }
+        self.persons.setdefault(tenant, {})[str(body["personReferenceId"])] = person
+        return self._ok(data=person)
+
+    def _view_person(self, request: Request, claims: dict[str, Any], tenant: str) -> Response:
+        ref = request.args.get("personReferenceId", "")
+        person = self.persons.get(tenant, {}).get(ref)
+        if person is None:
+            return self._error(200, f"Person '{ref}' not found")
+        return self._ok(data=person)
+
+    def _set_webhook(self, request: Request, claims: dict[str, Any], tenant: str) -> Response:
+        body = self._json(request, "url")
+        if isinstance(body, Response):
+            return body
+        if urlsplit(str(body["url"])).scheme not in ("http", "https"):
+            return self._error(400, "The webhook url must be http or https")
+        self.writes += 1
+        self.webhooks[tenant] = {"enabled": bool(body.get("enabled", True)), "secret": body.get("secret"),
+                                 "url": body["url"]}
+        return self._ok()
+
+    def _get_webhook(self, request: Request, claims: dict[str, Any], tenant: str) -> Response:
+        return self._ok(data=self.webhooks.get(tenant, {"enabled": False, "secret": None, "url": None}))
+
+    def _poke(self, request: Request, claims: dict[str, Any], tenant: str) -> Response:
+        body = self._json(request, "type")
+        if isinstance(body, Response):
+            return body
+        if body["type"] not in POKE_TYPES:
+            return self._error(400, f"Unknown webhook type '{body['type']}'")
+        hook = self.webhooks.get(tenant)
+        if not hook or not hook["enabled"]:
+            return self._error(200, "No enabled webhook is registered")
+        self.writes += 1
+        event = {"type": body["type"], "checkpoint": self._checkpoint(), "referenceId": body.get("referenceId"),
+                 "metadata": {"subject": claims["sub"], "ip": "api", "givenName": claims["given_name"],
+                              "timestampUtc": _iso(claims["iat"])}}
+        headers = {"Content-Type": "application/json"}
+        if hook["secret"] and hook["url"].startswith("https://"):
+            headers["X-PLIANCE-SECRET"] = hook["secret"]
+        parts = urlsplit(hook["url"])
+        try:
+            answer = requests.post(hook["url"], data=json.dumps(event), headers=headers,
+                                   verify=self.ca_bundle or True, timeout=5)
+        except requests.RequestException as exc:
+            reason = type(exc).__name__.replace("Error", " error").strip()
+            return self._error(200, f"{reason} ({parts.hostname}:{parts.port})", remoteBody=None, remoteStatusCode=0)
+        return self._ok(remoteBody=answer.text, remoteStatusCode=answer.status_code)
+
+
+def _alg(token: str) -> str:
+    try:
+        return str(jwt.get_unverified_header(token).get("alg"))
+    except jwt.PyJWTError:
+        return "?"

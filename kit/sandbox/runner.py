@@ -1,0 +1,180 @@
+"""Run an emulator on a real socket: werkzeug on 127.0.0.1, port 0, in a daemon thread.
+
+TLS uses a trustme CA made per sandbox; ``ca_bundle`` is the PEM clients pass as ``verify=``.
+With mutual TLS the server asks for a client certificate and the emulator decides what to
+answer without one (so the answer is the provider's envelope, not a failed handshake);
+``client_cert`` is a PEM with key and chain for requests' ``cert=``. Crashes inside handlers
+are collected and re-raised by :meth:`Sandbox.check`; access logs go to the ``kit.sandbox``
+logger at DEBUG, redacted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import socket
+import ssl
+import tempfile
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import trustme
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request
+
+from kit.errors import ConfigError, SandboxError
+from kit.sandbox.base import Emulator
+from kit.secrets import redact
+
+__all__ = ["EMULATORS", "RedactingHandler", "Sandbox", "emulator_class", "start"]
+
+EMULATORS = {"pliance": "kit.sandbox.pliance"}
+log = logging.getLogger("kit.sandbox")
+
+
+def emulator_class(name: str) -> type[Emulator]:
+    """The emulator class registered under ``name``; ConfigError for an unknown name."""
+    if name not in EMULATORS:
+        raise ConfigError(f"no sandbox named {name!r}; known: {', '.join(sorted(EMULATORS))}")
+    cls: type[Emulator] = importlib.import_module(EMULATORS[name]).Emulator
+    return cls
+
+
+class RedactingHandler(WSGIRequestHandler):
+    """werkzeug request handler whose access and error logs go to `kit.sandbox` at DEBUG, redacted."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        log.debug("%s %s -> %s", self.command, redact(self.path), code)
+
+    def log_error(self, format: str, *args: Any) -> None:
+        log.debug("error: %s", redact(format % args))
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s", redact(format % args))
+
+
+def _probe(host: str, port: int) -> None:
+    if port:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+
+
+class Sandbox:
+    """A running emulator: ``url``, ``credentials``, ``ca_bundle``, ``client_cert``, ``stop()``."""
+
+    def __init__(self, emulator_type: type[Emulator], *, tls: bool = False, mtls: bool = False,
+                 host: str = "127.0.0.1", port: int = 0, credentials: dict[str, str] | None = None,
+                 settings: dict[str, Any] | None = None) -> None:
+        self.name = emulator_type.NAME
+        self.tls = tls or mtls
+        self.mtls = mtls
+        self.errors: list[BaseException] = []
+        self._dir = tempfile.TemporaryDirectory(prefix=f"kit-{self.name}-")
+        self._ca: trustme.CA | None = None
+        self.ca_bundle: str | None = None
+        self.client_cert: str | None = None
+        context = self._tls_context(host) if self.tls else None
+        self.emulator = emulator_type(settings or {}, credentials, mtls=mtls, ca_bundle=self.ca_file())
+        try:
+            _probe(host, port)  # werkzeug would print and sys.exit() on a busy port
+            self._server: BaseWSGIServer = make_server(host, port, self._app, threaded=True,
+                                                       request_handler=RedactingHandler, ssl_context=context)
+        except (OSError, SystemExit) as exc:
+            self._dir.cleanup()
+            raise SandboxError(f"{self.name} sandbox cannot listen on {host}:{port}: {exc}") from None
+        self.host, self.port = host, self._server.port
+        self.url = f"{'https' if self.tls else 'http'}://{host}:{self.port}/"
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"kit-sandbox-{self.name}",
+                                        daemon=True)
+        self._thread.start()
+
+    @property
+    def ca(self) -> trustme.CA:
+        """The sandbox's certificate authority (made on first use); it also signs webhook receivers."""
+        if self._ca is None:
+            self._ca = trustme.CA(organization_name="kit sandbox")
+        return self._ca
+
+    def ca_file(self) -> str:
+        """Path of the CA certificate PEM (written on first use)."""
+        path = Path(self._dir.name) / "ca.pem"
+        if not path.exists():
+            self.ca.cert_pem.write_to_path(str(path))
+        return str(path)
+
+    def _tls_context(self, host: str) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.ca.issue_cert(host, "localhost").configure_cert(context)
+        self.ca_bundle = self.ca_file()
+        if self.mtls:
+            self.ca.configure_trust(context)
+            context.verify_mode = ssl.CERT_OPTIONAL
+            client = Path(self._dir.name) / "client.pem"
+            self.ca.issue_cert("client@kit.test").private_key_and_cert_chain_pem.write_to_path(str(client))
+            self.client_cert = str(client)
+        return context
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        return dict(self.emulator.credentials)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return dict(self.emulator.settings)
+
+    def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        try:
+            response = self.emulator.dispatch(request)
+        except Exception as exc:  # a bug in the emulator, never a client mistake
+            self.errors.append(exc)
+            log.debug("handler failed: %s", redact(repr(exc)))
+            response = self.emulator.server_error()
+        return response(environ, start_response)
+
+    def url_for(self, path: str) -> str:
+        return self.url + path.lstrip("/")
+
+    def is_running(self) -> bool:
+        return self._thread.is_alive()
+
+    def check(self) -> None:
+        """Raise SandboxError for the first crash collected inside a handler."""
+        if self.errors:
+            first = self.errors[0]
+            raise SandboxError(f"{self.name} sandbox handler failed: {type(first).__name__}: {first}") from first
+
+    def stop(self) -> None:
+        """Stop serving, close the socket and remove the certificate files. Safe to call twice."""
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join()
+        self._server.server_close()
+        self._dir.cleanup()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "running" if self.is_running() else "stopped"
+        return f"<Sandbox {self.name} {self.url} {state}>"
+
+
+def start(name: str, *, tls: bool = False, mtls: bool = False, port: int = 0,
+          credentials: dict[str, str] | None = None, **settings: Any) -> Sandbox:
+    """Start the sandbox of provider ``name`` in this process and return it (running).
+
+    :param tls: serve HTTPS with a fresh trustme CA (``.ca_bundle``).
+    :param mtls: also ask for a client certificate (``.client_cert``); implies ``tls``.
+    :param credentials: replace some or all of the demo credentials.
+    :param settings: the emulator's settings (``python -m kit.sandbox --help`` lists them).
+    :raises ConfigError: unknown provider or setting, or a bad value.
+    """
+    return Sandbox(emulator_class(name), tls=tls, mtls=mtls, port=port, credentials=credentials, settings=settings)

@@ -1,0 +1,208 @@
+"""Secrets that never show, and the one redaction function every sink uses.
+
+A :class:`Secret` wraps a credential. Its ``repr`` and ``str`` show only a short fingerprint,
+``Secret('••••', fp=1a2b3c4d)``; :meth:`Secret.reveal` is the one explicit way to read it.
+Creating a Secret registers its value, so :func:`redact` removes it wherever it appears later:
+in a URL, a body, a log line or an exception message.
+
+Fingerprints are HMAC-SHA256 under a key drawn at random once per process (set
+``KIT_FINGERPRINT_KEY`` to pin it), truncated to 8 hex digits. They are stable within a
+process, so one token can be followed across the rows of a journal, but they cannot be used
+to guess a short password offline, as a plain hash could.
+
+:func:`redact` handles strings, mappings and sequences at any depth. A value is replaced by
+``••••<fp>`` when its key looks sensitive (Authorization, Cookie, ``*secret*``, ``*token*``,
+``*password*``, ``*apikey*``, signatures, private keys), when it is a registered secret, or when
+it looks like a JWT. ``Authorization``-style values keep their scheme (``Bearer ••••1a2b3c4d``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets as _random
+import threading
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
+
+__all__ = ["MASK", "Secret", "fingerprint", "is_sensitive", "placeholder_name", "redact", "registered_in", "reveal"]
+
+MASK = "••••"
+_KEY = os.environ.get("KIT_FINGERPRINT_KEY", "").encode() or _random.token_bytes(32)
+_MIN_REGISTERED = 4
+_SENSITIVE = re.compile(
+    r"authorization|cookie|secret|token|passw|apikey|signature|privatekey|credential|sessionid",
+)
+_SCHEMES = ("bearer", "basic", "digest", "token", "jwt")
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
+_MASKED = re.compile(re.escape(MASK) + r"[0-9a-f]{8}")
+
+_lock = threading.Lock()
+_registered: dict[str, str] = {}  # value -> env-style name ("" when unnamed)
+_pattern: re.Pattern[str] | None = None
+
+
+def fingerprint(value: str | bytes) -> str:
+    """Return 8 hex digits identifying ``value`` within this process (keyed HMAC-SHA256)."""
+    data = value.encode() if isinstance(value, str) else value
+    return hmac.new(_KEY, data, hashlib.sha256).hexdigest()[:8]
+
+
+def _register(value: str, name: str | None) -> None:
+    global _pattern
+    if len(value) < _MIN_REGISTERED:
+        return
+    with _lock:
+        if value not in _registered or (name and not _registered[value]):
+            _registered[value] = name or ""
+            ordered = sorted(_registered, key=len, reverse=True)
+            _pattern = re.compile("|".join(re.escape(v) for v in ordered))
+
+
+def placeholder_name(value: str) -> str | None:
+    """The env-style name a registered secret was given (``PLIANCE_SECRET``), if any."""
+    return _registered.get(value) or None
+
+
+def registered_in(text: str) -> list[tuple[str, str]]:
+    """The registered secrets found in ``text``, as (value, env-style name or "")."""
+    if _pattern is None:
+        return []
+    return [(m.group(0), _registered.get(m.group(0), "")) for m in _pattern.finditer(text)]
+
+
+class Secret:
+    """A credential value that never shows: ``repr`` gives only a fingerprint."""
+
+    __slots__ = ("_value", "name")
+
+    def __init__(self, value: str | Secret, name: str | None = None) -> None:
+        raw = value.reveal() if isinstance(value, Secret) else value
+        if not isinstance(raw, str):
+            raise TypeError(f"Secret takes a str, not {type(raw).__name__}")
+        self._value = raw
+        self.name = name or (value.name if isinstance(value, Secret) else None)
+        _register(raw, self.name)
+
+    def reveal(self) -> str:
+        """Return the plain value. The only way to read it."""
+        return self._value
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self._value)
+
+    def __repr__(self) -> str:
+        return f"Secret('{MASK}', fp={self.fingerprint})"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Secret):
+            return NotImplemented
+        return hmac.compare_digest(self._value.encode(), other._value.encode())
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint)
+
+    def __copy__(self) -> Secret:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
+        return self
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a Secret is not pickled: it would write the value in clear")
+
+
+def reveal(value: Secret | str | None) -> str | None:
+    """Plain text of a Secret (or a str passed through)."""
+    return value.reveal() if isinstance(value, Secret) else value
+
+
+def is_sensitive(key: str) -> bool:
+    """True when a header, parameter or field name looks like it carries a credential."""
+    return bool(_SENSITIVE.search(re.sub(r"[-_\s.]", "", key.lower())))
+
+
+def _mask(value: str) -> str:
+    return f"{MASK}{fingerprint(value)}"
+
+
+def _mask_credential(value: str) -> str:
+    scheme, _, rest = value.partition(" ")
+    if rest and scheme.lower() in _SCHEMES:
+        return f"{scheme} {_mask(rest.strip())}"
+    return _mask(value)
+
+
+def _scrub(text: str) -> str:
+    if _pattern is not None:
+        text = _pattern.sub(lambda m: _mask(m.group(0)), text)
+    return _JWT.sub(lambda m: _mask(m.group(0)), text)
+
+
+def _redact_pairs(pairs: list[tuple[str, str]]) -> str:
+    return "&".join(
+        f"{quote_plus(k)}={_mask(v) if is_sensitive(k) and v else quote_plus(v)}" for k, v in pairs
+    )
+
+
+def _redact_url(url: str) -> str:
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if not parts.password and not any(is_sensitive(k) for k, _ in pairs):
+        return _scrub(url)
+    query = _redact_pairs(pairs) if any(is_sensitive(k) for k, _ in pairs) else parts.query
+    netloc = parts.netloc
+    if parts.password:
+        netloc = netloc.replace(f":{parts.password}@", f":{_mask(parts.password)}@")
+    return _scrub(urlunsplit(parts._replace(query=query, netloc=netloc)))
+
+
+def _redact_text(text: str) -> str:
+    stripped = text.strip()
+    if stripped[:1] in "{[":
+        try:
+            return json.dumps(redact(json.loads(stripped)), ensure_ascii=False)
+        except ValueError:
+            pass
+    if "=" in text and "://" not in text and "\n" not in text and " " not in stripped:
+        pairs = parse_qsl(stripped, keep_blank_values=True)
+        if any(is_sensitive(k) for k, _ in pairs):  # an application/x-www-form-urlencoded body
+            return _scrub(_redact_pairs(pairs))
+    if "://" in stripped and " " not in stripped:
+        return _redact_url(stripped)
+    return _scrub(text)
+
+
+def redact(value: Any, *, key: str | None = None) -> Any:
+    """Return ``value`` with every credential masked; ``key`` is the name it is stored under.
+
+    Handles ``str`` (URLs, form and JSON bodies, free text), ``bytes``, mappings and sequences at
+    any depth, and :class:`Secret`. Other values are returned unchanged.
+    """
+    if isinstance(value, Secret):
+        return _mask(value.reveal())
+    if key is not None and is_sensitive(key) and isinstance(value, (str, bytes)) and value:
+        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+        return _mask_credential(text) if _MASKED.fullmatch(text) is None else text
+    if isinstance(value, bytes):
+        return _redact_text(value.decode("utf-8", "replace"))
+    if isinstance(value, str):
+        return _redact_text(value)
+    if isinstance(value, Mapping):
+        return {k: redact(v, key=str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact(v, key=key) for v in value)
+    return value

@@ -1,0 +1,133 @@
+"""A ``requests.Session`` that records every exchange in a redacted journal.
+
+Everything users know from requests still works (``auth=``, ``verify=``, ``cert=``, hooks,
+adapters). kit adds: paths relative to the provider's base URL, a default timeout on every
+request, a step label per exchange, and :meth:`Session.call`, which returns the parsed body or
+raises the provider's typed error.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from kit.errors import ApiError, AuthError, KitError
+from kit.journal import Journal, now_utc
+from kit.secrets import redact
+
+__all__ = ["ErrorParser", "Session", "default_error_parser"]
+
+DEFAULT_TIMEOUT = (5.0, 30.0)
+ErrorParser = Callable[[requests.Response, str], "ApiError | None"]
+
+
+def default_error_parser(response: requests.Response, provider: str) -> ApiError | None:
+    """An ApiError (AuthError for 401/403) for any status >= 400, with code and message from JSON."""
+    if response.status_code < 400:
+        return None
+    body: Any = None
+    code, message = None, response.reason or ""
+    try:
+        body = response.json()
+    except ValueError:
+        pass
+    if isinstance(body, dict):
+        inner = body.get("error") if isinstance(body.get("error"), dict) else body
+        code = inner.get("code") or inner.get("error") or inner.get("class")
+        message = inner.get("message") or inner.get("error_description") or inner.get("detail") or message
+    kind = AuthError if response.status_code in (401, 403) else ApiError
+    return kind(response.status_code, None if code is None else str(code), str(message),
+                provider=provider, url=urlsplit(response.url).path, body=body)
+
+
+class Session(requests.Session):
+    """A journaling session bound to one provider and base URL."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        provider: str,
+        auth: requests.auth.AuthBase | None = None,
+        verify: bool | str | None = None,
+        cert: str | tuple[str, str] | None = None,
+        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+        error_parser: ErrorParser = default_error_parser,
+    ) -> None:
+        super().__init__()
+        self.base_url = base_url
+        self.provider = provider
+        self.auth = auth
+        if verify is not None:
+            self.verify = verify
+        self.cert = cert
+        self.timeout = timeout
+        self.error_parser = error_parser
+        self.journal = Journal(prefix=provider)
+        self.headers["User-Agent"] = "kit/0.1"
+        self._step: str | None = None
+
+    def url_for(self, path: str) -> str:
+        """Resolve ``path`` against the base URL (absolute URLs pass through)."""
+        return path if "://" in path else urljoin(self.base_url, path)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Label every exchange sent inside the block with ``name`` in the journal."""
+        previous, self._step = self._step, name
+        try:
+            yield
+        finally:
+            self._step = previous
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        if len(args) < 8 and kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        if len(args) < 13 and kwargs.get("verify") is None and isinstance(self.verify, str):
+            kwargs["verify"] = self.verify  # else REQUESTS_CA_BUNDLE would win (psf/requests#3829)
+        return super().request(method, self.url_for(url.decode() if isinstance(url, bytes) else url), *args, **kwargs)
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs.setdefault("timeout", self.timeout)
+        step = self._step or f"{request.method} {urlsplit(request.url or '').path}"
+        started, clock = now_utc(), time.perf_counter()
+        try:
+            response = super().send(request, **kwargs)
+        except requests.RequestException as exc:
+            self.journal.record(request, None, step, (time.perf_counter() - clock) * 1000, started, error=exc)
+            raise
+        for earlier in response.history:
+            if not getattr(earlier, "_kit_recorded", False):
+                self.journal.record(earlier.request, earlier, step, earlier.elapsed.total_seconds() * 1000, started)
+        self.journal.record(request, response, step, (time.perf_counter() - clock) * 1000, started)
+        response._kit_recorded = True  # type: ignore[attr-defined]
+        return response
+
+    def call(self, method: str, path: str, *, step: str | None = None, **kwargs: Any) -> Any:
+        """Send a request and return its JSON body (or text); raise the provider's typed error.
+
+        :raises AuthError: for 401/403 answers; :raises ApiError: for other provider errors;
+        :raises KitError: when the provider cannot be reached.
+        """
+        try:
+            if step:
+                with self.step(step):
+                    response = self.request(method, path, **kwargs)
+            else:
+                response = self.request(method, path, **kwargs)
+        except requests.RequestException as exc:
+            raise KitError(f"{self.provider}: {type(exc).__name__}: {redact(str(exc))}") from None
+        error = self.error_parser(response, self.provider)
+        if error is not None:
+            raise error
+        if "json" in response.headers.get("Content-Type", ""):
+            return response.json()
+        return response.text
+
+    def __repr__(self) -> str:
+        return f"<kit.Session {self.provider} {redact(self.base_url)} exchanges={len(self.journal.entries)}>"

@@ -1,0 +1,100 @@
+"""A local webhook receiver: an HTTPS (or HTTP) endpoint that collects deliveries in a table.
+
+Give it a trustme CA (a sandbox's ``.ca``) so the sender trusts its certificate. When it is
+told which header carries a shared secret and what the secret is, each delivery is checked
+with a constant-time comparison and the table shows ``match``, ``mismatch`` or ``missing``;
+header values are redacted like every other kit sink.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import ssl
+import threading
+from types import TracebackType
+from typing import Any
+
+import pandas as pd
+import trustme
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request, Response
+
+from kit.journal import now_utc
+from kit.sandbox.runner import RedactingHandler
+from kit.secrets import Secret, redact, reveal
+
+__all__ = ["WebhookReceiver"]
+
+COLUMNS = ["n", "received", "method", "path", "event", "secret_header", "secret_check", "body"]
+
+
+class WebhookReceiver:
+    """Collect webhook deliveries on 127.0.0.1; ``.url``, ``.deliveries``, ``.table()``, ``.stop()``."""
+
+    def __init__(self, ca: trustme.CA | None = None, *, tls: bool = True, secret: Secret | str | None = None,
+                 secret_header: str | None = None, path: str = "/webhook") -> None:
+        self.secret = Secret(secret) if isinstance(secret, str) else secret
+        self.secret_header = secret_header
+        self.deliveries: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        context = None
+        if tls:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            (ca or trustme.CA()).issue_cert("127.0.0.1", "localhost").configure_cert(context)
+        self._server: BaseWSGIServer = make_server("127.0.0.1", 0, self._app, threaded=True,
+                                                   request_handler=RedactingHandler, ssl_context=context)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self._server.port}{path}"
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="kit-webhooks", daemon=True)
+        self._thread.start()
+
+    def _check(self, headers: Any) -> str:
+        if not self.secret_header:
+            return ""
+        sent = headers.get(self.secret_header)
+        if sent is None:
+            return "missing"
+        wanted = reveal(self.secret) or ""
+        return "match" if hmac.compare_digest(sent.encode(), wanted.encode()) else "mismatch"
+
+    def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        headers = request.headers  # case-insensitive
+        text = request.get_data(as_text=True)
+        try:
+            body: Any = json.loads(text) if text else None
+        except ValueError:
+            body = text
+        with self._lock:
+            self.deliveries.append({
+                "n": len(self.deliveries) + 1, "received": now_utc().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "method": request.method, "path": request.path,
+                "event": body.get("type", "") if isinstance(body, dict) else "",
+                "secret_header": redact(headers.get(self.secret_header, ""), key="secret") if self.secret_header else "",
+                "secret_check": self._check(headers),
+                "headers": {k: redact(v, key=k) for k, v in headers.items(lower=False)},
+                "body": redact(body),
+            })
+        return Response("received", status=200, content_type="text/plain")(environ, start_response)
+
+    def table(self) -> pd.DataFrame:
+        """One row per delivery, redacted; the body as compact JSON."""
+        with self._lock:
+            rows = [{**d, "body": json.dumps(d["body"], ensure_ascii=False)} for d in self.deliveries]
+        return pd.DataFrame(rows, columns=COLUMNS).set_index("n")
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join()
+        self._server.server_close()
+
+    def __enter__(self) -> WebhookReceiver:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<WebhookReceiver {self.url} deliveries={len(self.deliveries)}>"
