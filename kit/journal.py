@@ -57,7 +57,7 @@ class Entry:
         return {
             "step": self.step, "method": self.method, "url": self.url,
             "status": self.status if self.status is not None else "-",
-            "ms": f"{self.elapsed_ms:.0f} ms",
+            "ms": f"{min(self.elapsed_ms, 99999):5.0f} ms",  # fixed width: stable table layout
             "request_headers": "; ".join(f"{k}: {v}" for k, v in shown.items()),
             "request_body": self.request_body, "response": self.summary(),
         }

@@ -6,11 +6,13 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pandas as pd
+
 from kit.credentials import Credentials
 from kit.errors import ConfigError
 from kit.session import Session
 
-__all__ = ["PROVIDERS", "Provider", "provider"]
+__all__ = ["PROVIDERS", "Provider", "overview", "provider"]
 
 PROVIDERS = {"pliance": "kit.providers.pliance"}
 SessionFactory = Callable[..., Session]
@@ -25,6 +27,14 @@ class Provider:
     session: SessionFactory  # (credentials, base_url, *, verify) -> Session
     scheme: str  # one line: how it authenticates
     live_url: str  # what <PROVIDER>_URL looks like for the real service
+
+
+def overview() -> pd.DataFrame:
+    """One row per registered provider: how it authenticates and which env var makes it live."""
+    rows = [{"provider": spec.name, "scheme": spec.scheme, "live when set": f"{spec.name.upper()}_URL",
+             "credentials fields": ", ".join(f.name for f in spec.credentials.fields())}
+            for spec in (provider(name) for name in sorted(PROVIDERS))]
+    return pd.DataFrame(rows).set_index("provider")
 
 
 def provider(name: str) -> Provider:
