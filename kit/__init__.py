@@ -11,11 +11,13 @@ from kit.errors import ApiError, AuthError, ConfigError, KitError, SandboxError
 from kit.export import to_curl, to_har
 from kit.forms import CredentialsForm, credentials_form
 from kit.journal import journal
+from kit.logs import install as _install_log_redaction
 from kit.secrets import Secret, fingerprint, redact
 from kit.session import Session
 from kit.webhooks import WebhookReceiver
 
 __version__ = "0.1.0"
+_install_log_redaction()
 
 __all__ = [
     "ApiError",

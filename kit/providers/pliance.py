@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -69,12 +70,15 @@ def mint_token(credentials: Credentials, *, now: float | None = None, lifetime: 
 class PlianceAuth(requests.auth.AuthBase):
     """Mint a fresh token for every request and add ``X-Tenant`` when a tenant is set."""
 
-    def __init__(self, credentials: Credentials, *, lifetime: int = LIFETIME) -> None:
+    def __init__(self, credentials: Credentials, *, lifetime: int = LIFETIME,
+                 clock: Callable[[], float] = time.time) -> None:
         self.credentials = credentials
         self.lifetime = lifetime
+        self.clock = clock
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {mint_token(self.credentials, lifetime=self.lifetime)}"
+        token = mint_token(self.credentials, now=self.clock(), lifetime=self.lifetime)
+        request.headers["Authorization"] = f"Bearer {token}"
         if self.credentials.tenant:
             request.headers["X-Tenant"] = self.credentials.tenant
         return request

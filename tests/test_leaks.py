@@ -1,0 +1,137 @@
+"""Leak canaries: planted secrets appear in no output, journal, HAR, curl line, repr, error or log.
+
+The canaries are random, at least 32 bytes, and planted where a user's secrets go: the Pliance
+secret (in the sandbox and in the client) and the webhook secret. Every sink is then read back
+as text and searched for each canary and for any JWT (``eyJ...``).
+"""
+
+import io
+import json
+import logging
+import re
+import secrets
+import shutil
+import warnings
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import kit
+from kit.notebooks import execute
+from kit.providers import pliance
+from kit.sandbox import start
+from kit.sandbox.pliance import DEMO
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOK_WEBHOOK_SECRET = "kit-demo-webhook-secret-5d1e9a3c7f2b4e6a8c0d"
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.")
+LOGGERS = ("kit", "requests", "urllib3", "werkzeug")
+
+
+def canary(label: str) -> str:
+    return f"CANARY-{label}-{secrets.token_hex(16)}"
+
+
+def assert_clean(text: str, *planted: str) -> None:
+    for value in planted:
+        assert value not in text
+    assert not JWT.search(text), JWT.search(text)
+
+
+@pytest.fixture
+def debug_log() -> io.StringIO:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.DEBUG)
+    saved = {}
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        saved[name] = logger.level
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
+    yield stream
+    for name in LOGGERS:
+        logging.getLogger(name).removeHandler(handler)
+        logging.getLogger(name).setLevel(saved[name])
+
+
+def test_no_sink_shows_a_planted_secret(tmp_path: Path, debug_log: io.StringIO) -> None:
+    secret, hook_secret = canary("pliance"), canary("webhook")
+    sinks: list[str] = []
+    with warnings.catch_warnings(record=True) as caught, \
+            start("pliance", tls=True, multitenancy=True, credentials={"secret": secret}) as remote:
+        warnings.simplefilter("always")
+        env = {"PLIANCE_URL": remote.url, "PLIANCE_CA_BUNDLE": remote.ca_bundle,
+               **{f"PLIANCE_{k.upper()}": v for k, v in remote.credentials.items()}}
+        target = kit.connect("pliance", environ=env)
+        form = kit.credentials_form(target)
+        form.fields["secret"].value = secret
+        creds = form.submit()
+        session = target.session()
+        session.call("GET", "api/Ping", step="ping")
+        with kit.WebhookReceiver(remote.ca, secret=hook_secret, secret_header="X-PLIANCE-SECRET") as hook:
+            session.call("PUT", "api/WebhookCommand", json={"url": hook.url, "secret": hook_secret, "enabled": True})
+            answer = session.call("GET", "api/WebhookQuery")
+            assert answer["data"]["secret"] == hook_secret  # the raw answer carries it: show it redacted
+            sinks.append(repr(kit.redact(answer)))
+            session.call("POST", "api/WebhookQuery/Poke", json={"type": "PersonSanctionMatched"})
+            sinks += [hook.table().to_string(), hook.table().to_html(), repr(hook), repr(hook.deliveries)]
+        for bad in (creds.replace(tenant="other"), creds.replace(tenant=None),
+                    creds.replace(secret=canary("wrong"))):
+            try:
+                target.session(bad).call("GET", "api/PersonQuery", params={"personReferenceId": secret})
+            except kit.KitError as exc:
+                sinks += [str(exc), repr(exc), repr(exc.args), repr(getattr(exc, "body", None))]
+            else:
+                pytest.fail("the bad request was accepted")
+        token = pliance.mint_token(creds)
+        table = kit.journal(session)
+        sinks += [table.to_string(), table.to_html(), repr(session.journal.entries)]
+        sinks.append(kit.to_har(session, tmp_path / "s.har").read_text())
+        sinks += [kit.to_curl(entry) for entry in session.journal.entries]
+        sinks += [repr(target), target._repr_html_(), repr(creds), str(creds), repr(session), repr(session.auth),
+                  repr(form), form._repr_mimebundle_()["text/plain"], str(form.widget.get_state()),
+                  kit.claims(token, creds.secret).to_string(), pliance.failure_modes(target).to_string()]
+        target.close()
+    sinks += [str(w.message) for w in caught]
+    sinks.append(debug_log.getvalue())
+    assert '"GET /api/Ping HTTP/1.1" 200' in debug_log.getvalue()  # urllib3's request lines were captured
+    for text in sinks:
+        assert_clean(text, secret, hook_secret)
+
+
+def _planted_copy(tmp_path: Path, name: str, hook_secret: str) -> Path:
+    copy = tmp_path / name
+    shutil.copy(NOTEBOOKS / name, copy)
+    text = copy.read_text()
+    if NOTEBOOK_WEBHOOK_SECRET in text:
+        copy.write_text(text.replace(NOTEBOOK_WEBHOOK_SECRET, hook_secret))
+    return copy
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS.glob("[0-9]*.ipynb")))
+def test_notebooks_run_with_canaries_show_none(tmp_path: Path, name: str) -> None:
+    secret, hook_secret = canary("pliance"), canary("webhook")
+    setup = "\n".join([
+        "import logging, sys",
+        "_h = logging.StreamHandler(sys.stderr); _h.setLevel(logging.DEBUG)",
+        "_h.setFormatter(logging.Formatter('%(levelname)s %(name)s %(message)s'))",
+        *[f"logging.getLogger({n!r}).setLevel(logging.DEBUG); logging.getLogger({n!r}).addHandler(_h)" for n in LOGGERS],
+        "import kit.sandbox.pliance as _p",
+        f"_p.DEMO['secret'] = {secret!r}",
+    ])
+    notebook = execute(_planted_copy(tmp_path, name, hook_secret), setup=setup, save=False)
+    outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells], ensure_ascii=False)
+    assert "DEBUG urllib3.connectionpool" in outputs  # the DEBUG logs really went into the outputs
+    assert_clean(outputs, secret, hook_secret)
+    assert "widgets" not in notebook.metadata
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS.glob("[0-9]*.ipynb")))
+def test_stored_notebooks_hold_no_secret_token_or_widget_state(name: str) -> None:
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells], ensure_ascii=False)
+    assert_clean(outputs, DEMO["secret"], NOTEBOOK_WEBHOOK_SECRET)
+    assert "widgets" not in notebook.metadata
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
