@@ -146,7 +146,11 @@ def _bad_tokens(credentials: Credentials, now: int) -> list[tuple[str, str]]:
 
 
 def failure_modes(target: Any, path: str = "api/Ping") -> pd.DataFrame:
-    """Send each kind of bad token to ``path`` and tabulate what the server answers."""
+    """Send each kind of bad token to ``path`` and tabulate what the server answers.
+
+    The ``www_authenticate`` column shows the challenge without its ``error_description``, which
+    repeats the ``message`` column.
+    """
     creds: Credentials = target.credentials
     rows = []
     with target.session(creds) as probe:
@@ -161,8 +165,8 @@ def failure_modes(target: Any, path: str = "api/Ping") -> pd.DataFrame:
                 message = answer.json().get("message", "")
             except ValueError:
                 message = answer.text[:80]
-            rows.append({"case": case, "status": answer.status_code,
-                         "www_authenticate": redact(answer.headers.get("WWW-Authenticate", "")),
+            challenge = answer.headers.get("WWW-Authenticate", "").split(", error_description=")[0]
+            rows.append({"case": case, "status": answer.status_code, "www_authenticate": redact(challenge),
                          "message": redact(message)})
     table = pd.DataFrame(rows)
     table.index = pd.RangeIndex(1, len(table) + 1)
