@@ -1,0 +1,147 @@
+"""kit benchmarks, measured side by side in one run and printed as one table of ratios.
+
+1. Per-request cost of Pliance auth against the local sandbox, all variants interleaved round by
+   round so that drift hits each alike: a static pre-minted header (the floor), a minimal
+   PyJWT ``AuthBase`` that mints per request as the official Pliance.Py.SDK does, kit's
+   ``PlianceAuth`` on a plain ``requests.Session``, and a full kit session (auth + journal +
+   redaction). Median over all requests; ratio to the static header.
+2. Wall time of ``pytest --nbval`` over the notebooks vs the same number of one-cell notebooks
+   (the floor of kernel starts and nbval itself). Median of several runs.
+
+Not part of ``make test``; run with ``make bench``. Timings, not assertions.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import jwt
+import nbformat
+import requests
+
+from kit.providers import pliance
+from kit.sandbox import start
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUNDS, PER_ROUND = 20, 25
+NBVAL_RUNS = 3
+
+
+class SdkStyleAuth(requests.auth.AuthBase):
+    """What Pliance.Py.SDK does: PyJWT encode per request, nothing else."""
+
+    def __init__(self, creds: pliance.Credentials) -> None:
+        self.secret, self.issuer = creds.secret.reveal(), creds.issuer
+        self.given_name, self.subject = creds.given_name, creds.subject
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        now = int(time.time())
+        token = jwt.encode({"iat": now, "nbf": now, "exp": now + 300, "aud": "pliance.io", "iss": self.issuer,
+                            "given_name": self.given_name, "sub": self.subject}, self.secret, algorithm="HS256")
+        r.headers["Authorization"] = f"Bearer {token}"
+        return r
+
+
+def request_overhead() -> list[tuple[str, float, float]]:
+    with start("pliance") as box:
+        creds = pliance.Credentials(**box.credentials)
+        static = requests.Session()
+        static.headers["Authorization"] = "Bearer " + pliance.mint_token(creds, lifetime=3600)
+        sdk = requests.Session()
+        sdk.auth = SdkStyleAuth(creds)
+        kit_auth = requests.Session()
+        kit_auth.auth = pliance.PlianceAuth(creds)
+        kit_session = pliance.session(creds, box.url)
+        variants: dict[str, Callable[[], requests.Response]] = {
+            "static header (floor)": lambda: static.get(box.url + "api/Ping", timeout=10),
+            "SDK-style PyJWT AuthBase": lambda: sdk.get(box.url + "api/Ping", timeout=10),
+            "kit PlianceAuth": lambda: kit_auth.get(box.url + "api/Ping", timeout=10),
+            "kit session (auth+journal)": lambda: kit_session.get("api/Ping"),
+        }
+        samples: dict[str, list[float]] = {name: [] for name in variants}
+        for name, call in variants.items():  # warm up connections
+            assert call().status_code == 200, name
+        for round_no in range(ROUNDS):
+            for name, call in variants.items():
+                for _ in range(PER_ROUND):
+                    began = time.perf_counter()
+                    call()
+                    samples[name].append(time.perf_counter() - began)
+            kit_session.journal.entries.clear()  # keep the journal from growing across rounds
+            print(f"  requests: round {round_no + 1}/{ROUNDS}", end="\r", file=sys.stderr, flush=True)
+        print(file=sys.stderr)
+        box.check()
+    floor = statistics.median(samples["static header (floor)"])
+    return [(name, statistics.median(v) * 1e6, statistics.median(v) / floor) for name, v in samples.items()]
+
+
+def auth_only() -> list[tuple[str, float, float]]:
+    """The auth callable alone on a prepared request, no network: where minting shows."""
+    creds = pliance.Credentials(secret="bench-secret-0123456789abcdef-0123456789", issuer="i", given_name="g",
+                                subject="s")
+    token = "Bearer " + pliance.mint_token(creds)
+
+    def static(r: requests.PreparedRequest) -> requests.PreparedRequest:
+        r.headers["Authorization"] = token
+        return r
+
+    variants = {"static header (floor)": static, "SDK-style PyJWT AuthBase": SdkStyleAuth(creds),
+                "kit PlianceAuth": pliance.PlianceAuth(creds)}
+    prepared = requests.Request("GET", "http://127.0.0.1/api/Ping").prepare()
+    samples: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(ROUNDS):
+        for name, auth in variants.items():
+            for _ in range(100):
+                began = time.perf_counter()
+                auth(prepared)
+                samples[name].append(time.perf_counter() - began)
+    floor = statistics.median(samples["static header (floor)"])
+    return [(name, statistics.median(v) * 1e6, statistics.median(v) / floor) for name, v in samples.items()]
+
+
+def _nbval_seconds(folder: Path) -> float:
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+                    "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "nbval_sanitize.cfg"),
+                    str(folder)], cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - began
+
+
+def nbval_cost() -> list[tuple[str, float, float]]:
+    notebooks = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in notebooks:
+            empty = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
+            empty.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+            nbformat.write(empty, Path(tmp) / path.name)
+        real, floor = [], []
+        for run in range(NBVAL_RUNS):
+            floor.append(_nbval_seconds(Path(tmp)))
+            real.append(_nbval_seconds(ROOT / "notebooks"))
+            print(f"  nbval: run {run + 1}/{NBVAL_RUNS}", end="\r", file=sys.stderr, flush=True)
+        print(file=sys.stderr)
+    f, r = statistics.median(floor), statistics.median(real)
+    return [(f"{len(notebooks)} one-cell notebooks (floor)", f, 1.0), (f"{len(notebooks)} kit notebooks", r, r / f)]
+
+
+def main() -> int:
+    print(f"kit bench: {ROUNDS}x{PER_ROUND} interleaved requests per variant, {NBVAL_RUNS} nbval runs", file=sys.stderr)
+    lines = ["| measure | variant | median | ratio |", "|---|---|---|---|"]
+    for name, micros, ratio in auth_only():
+        lines.append(f"| auth callable only, no network | {name} | {micros:.1f} µs | {ratio:.1f}x |")
+    for name, micros, ratio in request_overhead():
+        lines.append(f"| GET api/Ping on the Pliance sandbox | {name} | {micros:.0f} µs | {ratio:.2f}x |")
+    for name, seconds, ratio in nbval_cost():
+        lines.append(f"| pytest --nbval wall time | {name} | {seconds:.2f} s | {ratio:.2f}x |")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
