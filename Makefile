@@ -19,6 +19,8 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
 test: $(STAMP)
+	$(BIN)/ruff check kit tests bench
+	$(BIN)/mypy kit
 	$(BIN)/python -m pytest
 
 notebooks: $(STAMP)

@@ -42,8 +42,19 @@ class SdkStyleAuth(requests.auth.AuthBase):
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         now = int(time.time())
-        token = jwt.encode({"iat": now, "nbf": now, "exp": now + 300, "aud": "pliance.io", "iss": self.issuer,
-                            "given_name": self.given_name, "sub": self.subject}, self.secret, algorithm="HS256")
+        token = jwt.encode(
+            {
+                "iat": now,
+                "nbf": now,
+                "exp": now + 300,
+                "aud": "pliance.io",
+                "iss": self.issuer,
+                "given_name": self.given_name,
+                "sub": self.subject,
+            },
+            self.secret,
+            algorithm="HS256",
+        )
         r.headers["Authorization"] = f"Bearer {token}"
         return r
 
@@ -83,16 +94,20 @@ def request_overhead() -> list[tuple[str, float, float]]:
 
 def auth_only() -> list[tuple[str, float, float]]:
     """The auth callable alone on a prepared request, no network: where minting shows."""
-    creds = pliance.Credentials(secret="bench-secret-0123456789abcdef-0123456789", issuer="i", given_name="g",
-                                subject="s")
+    creds = pliance.Credentials(
+        secret="bench-secret-0123456789abcdef-0123456789", issuer="i", given_name="g", subject="s"
+    )
     token = "Bearer " + pliance.mint_token(creds)
 
     def static(r: requests.PreparedRequest) -> requests.PreparedRequest:
         r.headers["Authorization"] = token
         return r
 
-    variants = {"static header (floor)": static, "SDK-style PyJWT AuthBase": SdkStyleAuth(creds),
-                "kit PlianceAuth": pliance.PlianceAuth(creds)}
+    variants = {
+        "static header (floor)": static,
+        "SDK-style PyJWT AuthBase": SdkStyleAuth(creds),
+        "kit PlianceAuth": pliance.PlianceAuth(creds),
+    }
     prepared = requests.Request("GET", "http://127.0.0.1/api/Ping").prepare()
     samples: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(ROUNDS):
@@ -107,9 +122,26 @@ def auth_only() -> list[tuple[str, float, float]]:
 
 def _nbval_seconds(folder: Path) -> float:
     began = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-                    "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "nbval_sanitize.cfg"),
-                    str(folder)], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(ROOT / "nbval_sanitize.cfg"),
+            str(folder),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - began
 
 

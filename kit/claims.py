@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import jwt
@@ -57,7 +57,7 @@ def register_meanings(meanings: dict[str, str], part: str = "payload") -> None:
 
 def utc(epoch: float) -> str:
     """``2026-11-22T22:14:23Z`` for a UNIX time."""
-    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def relative(epoch: float, now: float) -> str:
@@ -104,10 +104,20 @@ def _signature_check(token: str, key: Any, algorithms: list[str], alg: str) -> s
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            jwt.decode(token, material, algorithms=algorithms, options={
-                "verify_exp": False, "verify_nbf": False, "verify_iat": False,
-                "verify_aud": False, "verify_iss": False, "verify_jti": False, "verify_sub": False,
-            })
+            jwt.decode(
+                token,
+                material,
+                algorithms=algorithms,
+                options={
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                    "verify_aud": False,
+                    "verify_iss": False,
+                    "verify_jti": False,
+                    "verify_sub": False,
+                },
+            )
     except jwt.InvalidAlgorithmError:
         return "alg not allowed"
     except jwt.InvalidSignatureError:
@@ -117,8 +127,9 @@ def _signature_check(token: str, key: Any, algorithms: list[str], alg: str) -> s
     return "ok"
 
 
-def _claim_check(name: str, value: Any, now: float, leeway: float,
-                 audience: str | list[str] | None, issuer: str | list[str] | None) -> str:
+def _claim_check(
+    name: str, value: Any, now: float, leeway: float, audience: str | list[str] | None, issuer: str | list[str] | None
+) -> str:
     if name in TIME_CLAIMS and not isinstance(value, (int, float)):
         return "not a number"
     if name == "exp":
@@ -175,21 +186,34 @@ def claims(
         for name, value in fields.items():
             is_time = name in TIME_CLAIMS and isinstance(value, (int, float))
             if part == "header":
-                check = ("ok" if alg in allowed and alg.lower() != "none" else "alg not allowed") if name == "alg" else ""
+                check = (
+                    ("ok" if alg in allowed and alg.lower() != "none" else "alg not allowed") if name == "alg" else ""
+                )
             else:
                 check = _claim_check(name, value, now, leeway, audience, issuer)
-            rows.append({
-                "part": part, "name": name, "value": _render(redact(value, key=name)),
-                "meaning": _MEANINGS.get((part, name), ""),
-                "utc": utc(value) if is_time else "", "relative": relative(value, now) if is_time else "",
-                "check": check,
-            })
+            rows.append(
+                {
+                    "part": part,
+                    "name": name,
+                    "value": _render(redact(value, key=name)),
+                    "meaning": _MEANINGS.get((part, name), ""),
+                    "utc": utc(value) if is_time else "",
+                    "relative": relative(value, now) if is_time else "",
+                    "check": check,
+                }
+            )
     signature = raw.rsplit(".", 1)[1]
-    rows.append({
-        "part": "signature", "name": "signature", "value": f"fp={fingerprint(signature)}" if signature else "(empty)",
-        "meaning": _MEANINGS[("signature", "signature")], "utc": "", "relative": "",
-        "check": _signature_check(raw, key, allowed, alg),
-    })
+    rows.append(
+        {
+            "part": "signature",
+            "name": "signature",
+            "value": f"fp={fingerprint(signature)}" if signature else "(empty)",
+            "meaning": _MEANINGS[("signature", "signature")],
+            "utc": "",
+            "relative": "",
+            "check": _signature_check(raw, key, allowed, alg),
+        }
+    )
     table = pd.DataFrame(rows, columns=COLUMNS)
     verdicts = [c for c in table["check"] if c]
     table.attrs["verified"] = key is not None and all(c == "ok" for c in verdicts)
@@ -215,11 +239,24 @@ def claims_diff(a: str | Secret, b: str | Secret) -> pd.DataFrame:
                 change = f"{new - old:+g} s"
             else:
                 change = "changed"
-            rows.append({"part": part, "name": name,
-                         "before": "" if old is None else _render(redact(old, key=name)),
-                         "after": "" if new is None else _render(redact(new, key=name)), "change": change})
+            rows.append(
+                {
+                    "part": part,
+                    "name": name,
+                    "before": "" if old is None else _render(redact(old, key=name)),
+                    "after": "" if new is None else _render(redact(new, key=name)),
+                    "change": change,
+                }
+            )
     sig_a, sig_b = (_decode(t)[0].rsplit(".", 1)[1] for t in (a, b))
     if sig_a != sig_b:
-        rows.append({"part": "signature", "name": "signature", "before": f"fp={fingerprint(sig_a)}",
-                     "after": f"fp={fingerprint(sig_b)}", "change": "changed"})
+        rows.append(
+            {
+                "part": "signature",
+                "name": "signature",
+                "before": f"fp={fingerprint(sig_a)}",
+                "after": f"fp={fingerprint(sig_b)}",
+                "change": "changed",
+            }
+        )
     return pd.DataFrame(rows, columns=["part", "name", "before", "after", "change"])

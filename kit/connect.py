@@ -51,15 +51,20 @@ class Target:
     def env_vars(self) -> list[str]:
         """The env vars that switch this provider to live mode and carry its credentials."""
         return [env_name(self.provider.name, "url")] + [
-            env_name(self.provider.name, f.name) for f in self.credentials.fields()]
+            env_name(self.provider.name, f.name) for f in self.credentials.fields()
+        ]
 
     def table(self) -> pd.DataFrame:
         """Mode, URL and every credentials field (secrets as fingerprints), with its env var."""
-        rows = [{"field": "mode", "value": self.mode, "env var": ""},
-                {"field": "base_url", "value": redact(self.base_url), "env var": env_name(self.provider.name, "url")}]
+        rows = [
+            {"field": "mode", "value": self.mode, "env var": ""},
+            {"field": "base_url", "value": redact(self.base_url), "env var": env_name(self.provider.name, "url")},
+        ]
         for f in self.credentials.fields():
             value = getattr(self.credentials, f.name)
-            shown = repr(value) if isinstance(value, Secret) else ("" if value is None else redact(str(value), key=f.name))
+            shown = (
+                repr(value) if isinstance(value, Secret) else ("" if value is None else redact(str(value), key=f.name))
+            )
             rows.append({"field": f.name, "value": shown, "env var": env_name(self.provider.name, f.name)})
         return pd.DataFrame(rows).set_index("field")
 
@@ -70,8 +75,9 @@ class Target:
     def __enter__(self) -> Target:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def __repr__(self) -> str:
@@ -81,8 +87,9 @@ class Target:
         return f"<p><b>{self.provider.name}</b> · {self.mode}</p>" + self.table().to_html()
 
 
-def connect(name: str, *, tls: bool = False, mtls: bool = False,
-            environ: Mapping[str, str] | None = None, **overrides: Any) -> Target:
+def connect(
+    name: str, *, tls: bool = False, mtls: bool = False, environ: Mapping[str, str] | None = None, **overrides: Any
+) -> Target:
     """Connect to provider ``name``: live if ``<NAME>_URL`` is set, else a fresh local sandbox.
 
     :param tls, mtls: serve the sandbox over HTTPS (and ask for a client certificate).
@@ -96,8 +103,10 @@ def connect(name: str, *, tls: bool = False, mtls: bool = False,
     settings_known = {s.name for s in emulator_class(spec.name).SETTINGS}
     unknown = sorted(set(overrides) - fields - settings_known)
     if unknown:
-        raise ConfigError(f"connect({spec.name!r}) got unknown option(s) {', '.join(unknown)}; credentials fields: "
-                          f"{', '.join(sorted(fields))}; sandbox settings: {', '.join(sorted(settings_known))}")
+        raise ConfigError(
+            f"connect({spec.name!r}) got unknown option(s) {', '.join(unknown)}; credentials fields: "
+            f"{', '.join(sorted(fields))}; sandbox settings: {', '.join(sorted(settings_known))}"
+        )
     cred_overrides = {k: v for k, v in overrides.items() if k in fields}
     settings = {k: v for k, v in overrides.items() if k not in fields}
     url = env.get(env_name(spec.name, "url"), "").strip()
@@ -105,8 +114,9 @@ def connect(name: str, *, tls: bool = False, mtls: bool = False,
         base = spec.credentials.from_env(env)
         creds = base.replace(**cred_overrides) if cred_overrides else base
         verify = env.get(env_name(spec.name, "ca_bundle")) or None
-        return Target(spec, "live", url if url.endswith("/") else url + "/", creds, verify=verify,
-                      ignored=sorted(settings))
+        return Target(
+            spec, "live", url if url.endswith("/") else url + "/", creds, verify=verify, ignored=sorted(settings)
+        )
     sandbox = Sandbox(emulator_class(spec.name), tls=tls, mtls=mtls, settings=settings)
     data: dict[str, Any] = dict(sandbox.credentials)
     if sandbox.client_cert and "cert" in fields:

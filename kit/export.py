@@ -31,10 +31,14 @@ def _pairs(mapping: dict[str, str]) -> list[dict[str, str]]:
 def _har_entry(entry: Entry) -> dict[str, Any]:
     query = parse_qsl(urlsplit(entry.url).query, keep_blank_values=True)
     request: dict[str, Any] = {
-        "method": entry.method, "url": entry.url, "httpVersion": "HTTP/1.1", "cookies": [],
+        "method": entry.method,
+        "url": entry.url,
+        "httpVersion": "HTTP/1.1",
+        "cookies": [],
         "headers": _pairs(entry.request_headers),
         "queryString": [{"name": k, "value": v} for k, v in query],
-        "headersSize": -1, "bodySize": len(entry.request_body.encode()) if entry.request_body else 0,
+        "headersSize": -1,
+        "bodySize": len(entry.request_body.encode()) if entry.request_body else 0,
     }
     if entry.request_body:
         request["postData"] = {"mimeType": entry.request_headers.get("Content-Type", ""), "text": entry.request_body}
@@ -44,10 +48,15 @@ def _har_entry(entry: Entry) -> dict[str, Any]:
         "time": round(entry.elapsed_ms, 3),
         "request": request,
         "response": {
-            "status": entry.status if entry.status is not None else 0, "statusText": entry.reason,
-            "httpVersion": "HTTP/1.1", "cookies": [], "headers": _pairs(entry.response_headers),
-            "content": content, "redirectURL": entry.response_headers.get("Location", ""),
-            "headersSize": -1, "bodySize": content["size"] if entry.status is not None else -1,
+            "status": entry.status if entry.status is not None else 0,
+            "statusText": entry.reason,
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headers": _pairs(entry.response_headers),
+            "content": content,
+            "redirectURL": entry.response_headers.get("Location", ""),
+            "headersSize": -1,
+            "bodySize": content["size"] if entry.status is not None else -1,
         },
         "cache": {},
         "timings": {"send": 0, "wait": round(entry.elapsed_ms, 3), "receive": 0},
@@ -67,8 +76,13 @@ def _entries(source: Any) -> list[Entry]:
 
 def har(source: Any) -> dict[str, Any]:
     """The HAR 1.2 document of a session's journal, as a dict."""
-    return {"log": {"version": "1.2", "creator": {"name": "kit", "version": "0.1.0"},
-                    "entries": [_har_entry(e) for e in _entries(source)]}}
+    return {
+        "log": {
+            "version": "1.2",
+            "creator": {"name": "kit", "version": "0.1.0"},
+            "entries": [_har_entry(e) for e in _entries(source)],
+        }
+    }
 
 
 def to_har(source: Any, path: str | Path) -> Path:

@@ -24,8 +24,14 @@ __all__ = ["CredentialsForm", "credentials_form"]
 class CredentialsForm:
     """A form for one provider's credentials; ``.widget`` is the VBox shown in the notebook."""
 
-    def __init__(self, credentials_type: type[Credentials], initial: Credentials | None = None,
-                 *, source: str = "", target: Any = None) -> None:
+    def __init__(
+        self,
+        credentials_type: type[Credentials],
+        initial: Credentials | None = None,
+        *,
+        source: str = "",
+        target: Any = None,
+    ) -> None:
         self.credentials_type = credentials_type
         self.target = target
         self.source = source
@@ -41,8 +47,11 @@ class CredentialsForm:
                 hint = f"•••• from {source}" if current else env_name(credentials_type.PROVIDER, field.name)
                 box: widgets.Text | widgets.Password = widgets.Password(description=label, placeholder=hint)
             else:
-                box = widgets.Text(value="" if current is None else str(current), description=label,
-                                   placeholder=env_name(credentials_type.PROVIDER, field.name))
+                box = widgets.Text(
+                    value="" if current is None else str(current),
+                    description=label,
+                    placeholder=env_name(credentials_type.PROVIDER, field.name),
+                )
             self.fields[field.name] = box
         self.button = widgets.Button(description="Use these credentials", button_style="primary")
         self.status = widgets.Label(value="")
@@ -92,7 +101,9 @@ class CredentialsForm:
     def __repr__(self) -> str:
         names = ", ".join(
             f"{f.name}{'*' if self.credentials_type.is_required(f) else ''}"
-            f"{' (secret)' if self.credentials_type.is_secret(f) else ''}" for f in self.credentials_type.fields())
+            f"{' (secret)' if self.credentials_type.is_secret(f) else ''}"
+            for f in self.credentials_type.fields()
+        )
         origin = f" from {self.source}" if self.source else ""
         return f"CredentialsForm({self.credentials_type.PROVIDER}{origin}: {names})"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -55,11 +55,14 @@ class Entry:
     def row(self) -> dict[str, Any]:
         shown = {k: v for k, v in self.request_headers.items() if k.lower() not in HIDDEN_HEADERS}
         return {
-            "step": self.step, "method": self.method, "url": self.url,
+            "step": self.step,
+            "method": self.method,
+            "url": self.url,
             "status": self.status if self.status is not None else "-",
             "ms": f"{min(self.elapsed_ms, 99999):5.0f} ms",  # fixed width: stable table layout
             "request_headers": "; ".join(f"{k}: {v}" for k, v in shown.items()),
-            "request_body": self.request_body, "response": self.summary(),
+            "request_body": self.request_body,
+            "response": self.summary(),
         }
 
 
@@ -80,7 +83,8 @@ def _placeholders(raw: dict[str, str], bodies: list[str], prefix: str) -> dict[s
         if is_sensitive(key) and value:
             token = value.split(" ", 1)[1] if " " in value else value
             label = placeholder_name(token) or (
-                f"{prefix}_TOKEN" if _JWT.fullmatch(token) else f"{prefix}_{re.sub(r'[^A-Z0-9]', '_', key.upper())}")
+                f"{prefix}_TOKEN" if _JWT.fullmatch(token) else f"{prefix}_{re.sub(r'[^A-Z0-9]', '_', key.upper())}"
+            )
             names[fingerprint(token.strip())] = label
     for text in [*raw.values(), *bodies]:
         for value, name in registered_in(text):
@@ -97,18 +101,30 @@ class Journal:
         self.prefix = prefix.upper()
         self.entries: list[Entry] = []
 
-    def record(self, request: requests.PreparedRequest, response: requests.Response | None,
-               step: str, elapsed_ms: float, started: datetime, error: BaseException | None = None) -> Entry:
-        headers = dict(request.headers)
+    def record(
+        self,
+        request: requests.PreparedRequest,
+        response: requests.Response | None,
+        step: str,
+        elapsed_ms: float,
+        started: datetime,
+        error: BaseException | None = None,
+    ) -> Entry:
+        headers = {k: v.decode("latin-1") if isinstance(v, bytes) else v for k, v in request.headers.items()}
         body = _text(request.body)
         entry = Entry(
-            step=step, method=request.method or "", url=redact(request.url or ""),
+            step=step,
+            method=request.method or "",
+            url=redact(request.url or ""),
             status=response.status_code if response is not None else None,
             reason=response.reason if response is not None else "",
-            elapsed_ms=elapsed_ms, started=started,
+            elapsed_ms=elapsed_ms,
+            started=started,
             request_headers={k: redact(v, key=k) for k, v in headers.items()},
             request_body=redact(body) if body else "",
-            response_headers={k: redact(v, key=k) for k, v in (response.headers if response is not None else {}).items()},
+            response_headers={
+                k: redact(v, key=k) for k, v in (response.headers if response is not None else {}).items()
+            },
             response_body=redact(_response_text(response)) if response is not None else "",
             response_type=response.headers.get("Content-Type", "") if response is not None else "",
             error=redact(f"{type(error).__name__}: {error}") if error is not None else "",
@@ -144,4 +160,4 @@ def journal(session: Any) -> pd.DataFrame:
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

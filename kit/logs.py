@@ -15,8 +15,16 @@ from kit.secrets import redact
 __all__ = ["LOGGERS", "RedactingFilter", "install"]
 
 LOGGERS = (
-    "kit", "kit.sandbox", "requests", "urllib3", "urllib3.connectionpool", "urllib3.connection",
-    "urllib3.poolmanager", "urllib3.response", "urllib3.util.retry", "werkzeug",
+    "kit",
+    "kit.sandbox",
+    "requests",
+    "urllib3",
+    "urllib3.connectionpool",
+    "urllib3.connection",
+    "urllib3.poolmanager",
+    "urllib3.response",
+    "urllib3.util.retry",
+    "werkzeug",
 )
 
 

@@ -28,8 +28,13 @@ def execute(path: str | Path, *, setup: str | None = None, save: bool = True, ti
     notebook.metadata["kernelspec"] = dict(KERNELSPEC)
     if setup is not None:
         notebook.cells.insert(0, nbformat.v4.new_code_cell(setup))
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", store_widget_state=False,
-                            resources={"metadata": {"path": str(source.parent.resolve())}})
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        store_widget_state=False,
+        resources={"metadata": {"path": str(source.parent.resolve())}},
+    )
     client.execute()
     notebook.metadata.pop("widgets", None)
     if setup is not None:

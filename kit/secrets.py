@@ -79,6 +79,8 @@ class Secret:
     """A credential value that never shows: ``repr`` gives only a fingerprint."""
 
     __slots__ = ("_value", "name")
+    _value: str
+    name: str | None
 
     def __init__(self, value: str | Secret, name: str | None = None) -> None:
         raw = value.reveal() if isinstance(value, Secret) else value
@@ -153,9 +155,7 @@ def _scrub(text: str) -> str:
 
 
 def _redact_pairs(pairs: list[tuple[str, str]]) -> str:
-    return "&".join(
-        f"{quote_plus(k)}={_mask(v) if is_sensitive(k) and v else quote_plus(v)}" for k, v in pairs
-    )
+    return "&".join(f"{quote_plus(k)}={_mask(v) if is_sensitive(k) and v else quote_plus(v)}" for k, v in pairs)
 
 
 def _redact_url(url: str) -> str:

@@ -37,12 +37,18 @@ def default_error_parser(response: requests.Response, provider: str) -> ApiError
     except ValueError:
         pass
     if isinstance(body, dict):
-        inner = body.get("error") if isinstance(body.get("error"), dict) else body
+        inner: dict[str, Any] = body["error"] if isinstance(body.get("error"), dict) else body
         code = inner.get("code") or inner.get("error") or inner.get("class")
         message = inner.get("message") or inner.get("error_description") or inner.get("detail") or message
     kind = AuthError if response.status_code in (401, 403) else ApiError
-    return kind(response.status_code, None if code is None else str(code), str(message),
-                provider=provider, url=urlsplit(response.url).path, body=body)
+    return kind(
+        response.status_code,
+        None if code is None else str(code),
+        str(message),
+        provider=provider,
+        url=urlsplit(response.url).path,
+        body=body,
+    )
 
 
 class Session(requests.Session):
@@ -85,14 +91,15 @@ class Session(requests.Session):
         finally:
             self._step = previous
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        if len(args) < 8 and kwargs.get("timeout") is None:
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        if len(args) < 7 and kwargs.get("timeout") is None:  # timeout is the 7th positional after url
             kwargs["timeout"] = self.timeout
-        if len(args) < 13 and kwargs.get("verify") is None and isinstance(self.verify, str):
+        if len(args) < 12 and kwargs.get("verify") is None and isinstance(self.verify, str):
             kwargs["verify"] = self.verify  # else REQUESTS_CA_BUNDLE would win (psf/requests#3829)
-        return super().request(method, self.url_for(url.decode() if isinstance(url, bytes) else url), *args, **kwargs)
+        verb = method.decode() if isinstance(method, bytes) else method
+        return super().request(verb, self.url_for(url.decode() if isinstance(url, bytes) else url), *args, **kwargs)
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
         step = self._step or f"{request.method} {urlsplit(request.url or '').path}"
         started, clock = now_utc(), time.perf_counter()

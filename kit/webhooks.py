@@ -32,8 +32,15 @@ COLUMNS = ["n", "received", "method", "path", "event", "secret_header", "secret_
 class WebhookReceiver:
     """Collect webhook deliveries on 127.0.0.1; ``.url``, ``.deliveries``, ``.table()``, ``.stop()``."""
 
-    def __init__(self, ca: trustme.CA | None = None, *, tls: bool = True, secret: Secret | str | None = None,
-                 secret_header: str | None = None, path: str = "/webhook") -> None:
+    def __init__(
+        self,
+        ca: trustme.CA | None = None,
+        *,
+        tls: bool = True,
+        secret: Secret | str | None = None,
+        secret_header: str | None = None,
+        path: str = "/webhook",
+    ) -> None:
         self.secret = Secret(secret) if isinstance(secret, str) else secret
         self.secret_header = secret_header
         self.deliveries: list[dict[str, Any]] = []
@@ -42,10 +49,13 @@ class WebhookReceiver:
         if tls:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             (ca or trustme.CA()).issue_cert("127.0.0.1", "localhost").configure_cert(context)
-        self._server: BaseWSGIServer = make_server("127.0.0.1", 0, self._app, threaded=True,
-                                                   request_handler=RedactingHandler, ssl_context=context)
+        self._server: BaseWSGIServer = make_server(
+            "127.0.0.1", 0, self._app, threaded=True, request_handler=RedactingHandler, ssl_context=context
+        )
         self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self._server.port}{path}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="kit-webhooks", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="kit-webhooks", daemon=True
+        )
         self._thread.start()
 
     def _check(self, headers: Any) -> str:
@@ -66,15 +76,21 @@ class WebhookReceiver:
         except ValueError:
             body = text
         with self._lock:
-            self.deliveries.append({
-                "n": len(self.deliveries) + 1, "received": now_utc().strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "method": request.method, "path": request.path,
-                "event": body.get("type", "") if isinstance(body, dict) else "",
-                "secret_header": redact(headers.get(self.secret_header, ""), key="secret") if self.secret_header else "",
-                "secret_check": self._check(headers),
-                "headers": {k: redact(v, key=k) for k, v in headers.items(lower=False)},
-                "body": redact(body),
-            })
+            self.deliveries.append(
+                {
+                    "n": len(self.deliveries) + 1,
+                    "received": now_utc().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "method": request.method,
+                    "path": request.path,
+                    "event": body.get("type", "") if isinstance(body, dict) else "",
+                    "secret_header": redact(headers.get(self.secret_header, ""), key="secret")
+                    if self.secret_header
+                    else "",
+                    "secret_check": self._check(headers),
+                    "headers": {k: redact(v, key=k) for k, v in headers.items(lower=False)},
+                    "body": redact(body),
+                }
+            )
         return Response("received", status=200, content_type="text/plain")(environ, start_response)
 
     def table(self) -> pd.DataFrame:
@@ -92,8 +108,9 @@ class WebhookReceiver:
     def __enter__(self) -> WebhookReceiver:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     def __repr__(self) -> str:

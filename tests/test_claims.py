@@ -21,7 +21,7 @@ def good(**over: object) -> dict:
 
 
 def checks(table) -> dict:
-    return dict(zip(table["name"], table["check"]))
+    return dict(zip(table["name"], table["check"], strict=True))
 
 
 def test_one_row_per_header_field_and_claim_plus_signature() -> None:
@@ -33,7 +33,10 @@ def test_one_row_per_header_field_and_claim_plus_signature() -> None:
     row = t.set_index("name").loc["exp"]
     assert (row["utc"], row["relative"]) == ("2027-01-15T08:05:00Z", "in 5 min")
     assert t.set_index("name").loc["iat", "relative"] == "now"
-    assert "Expiration" in t.set_index("name").loc["exp", "meaning"] or "expiration" in t.set_index("name").loc["exp", "meaning"]
+    assert (
+        "Expiration" in t.set_index("name").loc["exp", "meaning"]
+        or "expiration" in t.set_index("name").loc["exp", "meaning"]
+    )
 
 
 def test_without_key_the_table_says_unverified() -> None:
@@ -49,14 +52,17 @@ def test_the_token_and_signature_are_never_shown_whole() -> None:
     assert tok not in text and tok.rsplit(".", 1)[1] not in text
 
 
-@pytest.mark.parametrize("claims, name, verdict", [
-    (good(exp=NOW - 1), "exp", "expired"),
-    (good(exp=NOW), "exp", "expired"),
-    (good(nbf=NOW + 10), "nbf", "not yet valid"),
-    (good(iat=NOW + 10), "iat", "issued in the future"),
-    (good(aud="other"), "aud", "audience mismatch"),
-    (good(iss="them"), "iss", "issuer mismatch"),
-])
+@pytest.mark.parametrize(
+    "claims, name, verdict",
+    [
+        (good(exp=NOW - 1), "exp", "expired"),
+        (good(exp=NOW), "exp", "expired"),
+        (good(nbf=NOW + 10), "nbf", "not yet valid"),
+        (good(iat=NOW + 10), "iat", "issued in the future"),
+        (good(aud="other"), "aud", "audience mismatch"),
+        (good(iss="them"), "iss", "issuer mismatch"),
+    ],
+)
 def test_each_claim_check(claims: dict, name: str, verdict: str) -> None:
     t = kit.claims(token(claims), KEY, audience="pliance.io", issuer="me", now=NOW)
     assert checks(t)[name] == verdict
@@ -113,7 +119,7 @@ def test_claims_diff_shows_only_what_changed() -> None:
     a, b = token(good()), token(good(iat=NOW + 60, nbf=NOW + 60, exp=NOW + 360, jti="j"))
     d = kit.claims_diff(a, b)
     assert list(d.columns) == ["part", "name", "before", "after", "change"]
-    changes = dict(zip(d["name"], d["change"]))
+    changes = dict(zip(d["name"], d["change"], strict=True))
     assert changes == {"iat": "+60 s", "nbf": "+60 s", "exp": "+60 s", "jti": "added", "signature": "changed"}
     assert kit.claims_diff(a, a).empty
 

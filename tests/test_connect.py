@@ -35,15 +35,25 @@ def test_mtls_sandbox_fills_the_client_certificate() -> None:
 def test_live_mode_reads_one_env_var_per_field() -> None:
     # A sandbox started separately plays the live host: connect() must not start its own.
     with start("pliance", tls=True) as remote:
-        env = {"PLIANCE_URL": remote.url.rstrip("/"), "PLIANCE_CA_BUNDLE": remote.ca_bundle,
-               **{f"PLIANCE_{k.upper()}": v for k, v in remote.credentials.items()}}
+        env = {
+            "PLIANCE_URL": remote.url.rstrip("/"),
+            "PLIANCE_CA_BUNDLE": remote.ca_bundle,
+            **{f"PLIANCE_{k.upper()}": v for k, v in remote.credentials.items()},
+        }
         t = kit.connect("pliance", environ=env, multitenancy=True)
         assert t.mode == "live" and t.sandbox is None and t.base_url == remote.url
         assert t.ignored == ["multitenancy"]
         assert t.credentials.secret.reveal() == remote.credentials["secret"]
         assert t.session().call("GET", "api/Ping")["success"] is True
-        assert t.env_vars() == ["PLIANCE_URL", "PLIANCE_SECRET", "PLIANCE_ISSUER", "PLIANCE_GIVEN_NAME",
-                                "PLIANCE_SUBJECT", "PLIANCE_TENANT", "PLIANCE_CERT"]
+        assert t.env_vars() == [
+            "PLIANCE_URL",
+            "PLIANCE_SECRET",
+            "PLIANCE_ISSUER",
+            "PLIANCE_GIVEN_NAME",
+            "PLIANCE_SUBJECT",
+            "PLIANCE_TENANT",
+            "PLIANCE_CERT",
+        ]
 
 
 def test_live_mode_names_missing_env_vars_without_values() -> None:

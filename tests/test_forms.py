@@ -7,13 +7,13 @@ import ipywidgets as widgets
 import pytest
 
 import kit
-from kit.providers import pliance
 
 
 @pytest.fixture(autouse=True)
 def no_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args, **kwargs):  # a headless form must never prompt
         raise AssertionError("the form prompted for input")
+
     monkeypatch.setattr(builtins, "input", refuse)
     monkeypatch.setattr(getpass, "getpass", refuse)
 
@@ -53,15 +53,16 @@ def test_missing_required_field_is_reported_on_the_status_line(pliance_target: k
     form = kit.credentials_form(pliance_target)
     form.fields["issuer"].value = ""
     with pytest.raises(kit.ConfigError, match="lack issuer"):
-        form.value
+        _ = form.value
     form.button.click()
     assert form.status.value == "✗ pliance credentials from the form lack issuer"
 
 
 def test_repr_is_deterministic_and_secret_free(pliance_target: kit.Target) -> None:
     form = kit.credentials_form(pliance_target)
-    expected = ("CredentialsForm(pliance from the sandbox: secret* (secret), issuer*, given_name*, subject*, "
-                "tenant, cert)")
+    expected = (
+        "CredentialsForm(pliance from the sandbox: secret* (secret), issuer*, given_name*, subject*, tenant, cert)"
+    )
     assert repr(form) == expected
     bundle = form._repr_mimebundle_()
     assert bundle["text/plain"] == expected

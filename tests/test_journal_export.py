@@ -18,7 +18,16 @@ def test_journal_has_one_redacted_row_per_exchange(pliance_target: kit.Target) -
     session.call("GET", "api/Ping", step="ping")
     session.get("api/Nope")
     table = kit.journal(session)
-    assert list(table.columns) == ["step", "method", "url", "status", "ms", "request_headers", "request_body", "response"]
+    assert list(table.columns) == [
+        "step",
+        "method",
+        "url",
+        "status",
+        "ms",
+        "request_headers",
+        "request_body",
+        "response",
+    ]
     assert list(table["step"]) == ["ping", "GET /api/Nope"]
     assert list(table["status"]) == [200, 404]
     assert table.index.tolist() == [1, 2]
@@ -62,8 +71,9 @@ def test_journal_rejects_plain_sessions() -> None:
 
 def test_har_has_every_required_field(pliance_target: kit.Target, tmp_path: Path) -> None:
     session = pliance_target.session()
-    session.call("PUT", "api/PersonCommand", json={"personReferenceId": "p", "firstName": "A", "lastName": "B"},
-                 step="register")
+    session.call(
+        "PUT", "api/PersonCommand", json={"personReferenceId": "p", "firstName": "A", "lastName": "B"}, step="register"
+    )
     session.call("GET", "api/PersonQuery", params={"personReferenceId": "p"})
     path = kit.to_har(session, tmp_path / "x.har")
     log = json.loads(path.read_text())["log"]
@@ -71,9 +81,20 @@ def test_har_has_every_required_field(pliance_target: kit.Target, tmp_path: Path
     assert len(log["entries"]) == 2
     for entry in log["entries"]:
         assert {"startedDateTime", "time", "request", "response", "cache", "timings"} <= set(entry)
-        assert {"method", "url", "httpVersion", "cookies", "headers", "queryString", "headersSize", "bodySize"} <= set(entry["request"])
-        assert {"status", "statusText", "httpVersion", "cookies", "headers", "content", "redirectURL",
-                "headersSize", "bodySize"} <= set(entry["response"])
+        assert {"method", "url", "httpVersion", "cookies", "headers", "queryString", "headersSize", "bodySize"} <= set(
+            entry["request"]
+        )
+        assert {
+            "status",
+            "statusText",
+            "httpVersion",
+            "cookies",
+            "headers",
+            "content",
+            "redirectURL",
+            "headersSize",
+            "bodySize",
+        } <= set(entry["response"])
         assert {"size", "mimeType"} <= set(entry["response"]["content"])
         assert {"send", "wait", "receive"} <= set(entry["timings"])
         assert all(not k.startswith("_") or k in ("_step", "_error") for k in entry)
@@ -90,16 +111,27 @@ def test_curl_line_uses_env_placeholders_and_runs(pliance_target: kit.Target) ->
     line = kit.to_curl(session)
     assert '"Authorization: Bearer ${PLIANCE_TOKEN}"' in line and "eyJ" not in line
     token = pliance.mint_token(pliance_target.credentials)
-    result = subprocess.run(["bash", "-c", line + " --silent"], capture_output=True, text=True,
-                            env={"PLIANCE_TOKEN": token, "PATH": "/usr/bin:/bin"}, timeout=30)
+    result = subprocess.run(
+        ["bash", "-c", line + " --silent"],
+        capture_output=True,
+        text=True,
+        env={"PLIANCE_TOKEN": token, "PATH": "/usr/bin:/bin"},
+        timeout=30,
+    )
     assert json.loads(result.stdout)["success"] is True
 
 
 def test_curl_names_registered_secrets_by_their_env_var() -> None:
-    creds = pliance.Credentials(secret="curl-test-secret-0123456789abcdef-0123", issuer="i", given_name="g", subject="s")
+    creds = pliance.Credentials(
+        secret="curl-test-secret-0123456789abcdef-0123", issuer="i", given_name="g", subject="s"
+    )
     journal = kit.Session("http://127.0.0.1:9/", provider="pliance").journal
-    prepared = requests.Request("POST", "http://127.0.0.1:9/x", json={"secret": creds.secret.reveal()},
-                                headers={"X-Api-Key": creds.secret.reveal()}).prepare()
+    prepared = requests.Request(
+        "POST",
+        "http://127.0.0.1:9/x",
+        json={"secret": creds.secret.reveal()},
+        headers={"X-Api-Key": creds.secret.reveal()},
+    ).prepare()
     entry = journal.record(prepared, None, "s", 1.0, now_utc())
     line = kit.to_curl(entry)
     assert line.count("${PLIANCE_SECRET}") == 2 and creds.secret.reveal() not in line

@@ -59,11 +59,16 @@ def debug_log() -> io.StringIO:
 def test_no_sink_shows_a_planted_secret(tmp_path: Path, debug_log: io.StringIO) -> None:
     secret, hook_secret = canary("pliance"), canary("webhook")
     sinks: list[str] = []
-    with warnings.catch_warnings(record=True) as caught, \
-            start("pliance", tls=True, multitenancy=True, credentials={"secret": secret}) as remote:
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        start("pliance", tls=True, multitenancy=True, credentials={"secret": secret}) as remote,
+    ):
         warnings.simplefilter("always")
-        env = {"PLIANCE_URL": remote.url, "PLIANCE_CA_BUNDLE": remote.ca_bundle,
-               **{f"PLIANCE_{k.upper()}": v for k, v in remote.credentials.items()}}
+        env = {
+            "PLIANCE_URL": remote.url,
+            "PLIANCE_CA_BUNDLE": remote.ca_bundle,
+            **{f"PLIANCE_{k.upper()}": v for k, v in remote.credentials.items()},
+        }
         target = kit.connect("pliance", environ=env)
         form = kit.credentials_form(target)
         form.fields["secret"].value = secret
@@ -77,8 +82,7 @@ def test_no_sink_shows_a_planted_secret(tmp_path: Path, debug_log: io.StringIO) 
             sinks.append(repr(kit.redact(answer)))
             session.call("POST", "api/WebhookQuery/Poke", json={"type": "PersonSanctionMatched"})
             sinks += [hook.table().to_string(), hook.table().to_html(), repr(hook), repr(hook.deliveries)]
-        for bad in (creds.replace(tenant="other"), creds.replace(tenant=None),
-                    creds.replace(secret=canary("wrong"))):
+        for bad in (creds.replace(tenant="other"), creds.replace(tenant=None), creds.replace(secret=canary("wrong"))):
             try:
                 target.session(bad).call("GET", "api/PersonQuery", params={"personReferenceId": secret})
             except kit.KitError as exc:
@@ -90,9 +94,19 @@ def test_no_sink_shows_a_planted_secret(tmp_path: Path, debug_log: io.StringIO) 
         sinks += [table.to_string(), table.to_html(), repr(session.journal.entries)]
         sinks.append(kit.to_har(session, tmp_path / "s.har").read_text())
         sinks += [kit.to_curl(entry) for entry in session.journal.entries]
-        sinks += [repr(target), target._repr_html_(), repr(creds), str(creds), repr(session), repr(session.auth),
-                  repr(form), form._repr_mimebundle_()["text/plain"], str(form.widget.get_state()),
-                  kit.claims(token, creds.secret).to_string(), pliance.failure_modes(target).to_string()]
+        sinks += [
+            repr(target),
+            target._repr_html_(),
+            repr(creds),
+            str(creds),
+            repr(session),
+            repr(session.auth),
+            repr(form),
+            form._repr_mimebundle_()["text/plain"],
+            str(form.widget.get_state()),
+            kit.claims(token, creds.secret).to_string(),
+            pliance.failure_modes(target).to_string(),
+        ]
         target.close()
     sinks += [str(w.message) for w in caught]
     sinks.append(debug_log.getvalue())
@@ -113,14 +127,19 @@ def _planted_copy(tmp_path: Path, name: str, hook_secret: str) -> Path:
 @pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS.glob("[0-9]*.ipynb")))
 def test_notebooks_run_with_canaries_show_none(tmp_path: Path, name: str) -> None:
     secret, hook_secret = canary("pliance"), canary("webhook")
-    setup = "\n".join([
-        "import logging, sys",
-        "_h = logging.StreamHandler(sys.stderr); _h.setLevel(logging.DEBUG)",
-        "_h.setFormatter(logging.Formatter('%(levelname)s %(name)s %(message)s'))",
-        *[f"logging.getLogger({n!r}).setLevel(logging.DEBUG); logging.getLogger({n!r}).addHandler(_h)" for n in LOGGERS],
-        "import kit.sandbox.pliance as _p",
-        f"_p.DEMO['secret'] = {secret!r}",
-    ])
+    setup = "\n".join(
+        [
+            "import logging, sys",
+            "_h = logging.StreamHandler(sys.stderr); _h.setLevel(logging.DEBUG)",
+            "_h.setFormatter(logging.Formatter('%(levelname)s %(name)s %(message)s'))",
+            *[
+                f"logging.getLogger({n!r}).setLevel(logging.DEBUG); logging.getLogger({n!r}).addHandler(_h)"
+                for n in LOGGERS
+            ],
+            "import kit.sandbox.pliance as _p",
+            f"_p.DEMO['secret'] = {secret!r}",
+        ]
+    )
     notebook = execute(_planted_copy(tmp_path, name, hook_secret), setup=setup, save=False)
     outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells], ensure_ascii=False)
     assert "DEBUG urllib3.connectionpool" in outputs  # the DEBUG logs really went into the outputs

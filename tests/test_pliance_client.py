@@ -14,7 +14,9 @@ HEX_SECRET = "4f1c2a9e7b3d5f608e1a2c4b6d8f0a1c4f1c2a9e7b3d5f608e1a2c4b6d8f0a1c"
 
 
 def creds(**over: object) -> pliance.Credentials:
-    return pliance.Credentials(**{"secret": HEX_SECRET, "issuer": "acme", "given_name": "Ada", "subject": "u-1", **over})
+    return pliance.Credentials(
+        **{"secret": HEX_SECRET, "issuer": "acme", "given_name": "Ada", "subject": "u-1", **over}
+    )
 
 
 def capture(session: requests.Session) -> list[requests.PreparedRequest]:

@@ -22,8 +22,16 @@ def creds_of(box: Sandbox, **over: Any) -> pliance.Credentials:
 def claims_for(box: Sandbox, **over: Any) -> dict:
     now = int(time.time())
     c = box.credentials
-    return {"iat": now, "nbf": now, "exp": now + 300, "aud": "pliance.io", "iss": c["issuer"],
-            "given_name": c["given_name"], "sub": c["subject"], **over}
+    return {
+        "iat": now,
+        "nbf": now,
+        "exp": now + 300,
+        "aud": "pliance.io",
+        "iss": c["issuer"],
+        "given_name": c["given_name"],
+        "sub": c["subject"],
+        **over,
+    }
 
 
 def hs(box: Sandbox, claims: dict, key: bytes | None = None, alg: str = "HS256") -> str:
@@ -55,34 +63,51 @@ def test_minted_token_has_exactly_the_documented_header_and_claims(pliance_box: 
     token = pliance.mint_token(creds_of(pliance_box), now=1_800_000_000)
     header_b64 = token.split(".")[0]
     assert jwt.utils.base64url_decode(header_b64) == b'{"typ":"JWT","alg":"HS256"}'
-    claims = jwt.decode(token, pliance_box.credentials["secret"].encode("utf-8"), algorithms=["HS256"],
-                        audience="pliance.io", options={"verify_exp": False, "verify_nbf": False, "verify_iat": False})
+    claims = jwt.decode(
+        token,
+        pliance_box.credentials["secret"].encode("utf-8"),
+        algorithms=["HS256"],
+        audience="pliance.io",
+        options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
+    )
     c = pliance_box.credentials
-    assert claims == {"iat": 1_800_000_000, "nbf": 1_800_000_000, "exp": 1_800_000_300, "aud": "pliance.io",
-                      "iss": c["issuer"], "given_name": c["given_name"], "sub": c["subject"]}
+    assert claims == {
+        "iat": 1_800_000_000,
+        "nbf": 1_800_000_000,
+        "exp": 1_800_000_300,
+        "aud": "pliance.io",
+        "iss": c["issuer"],
+        "given_name": c["given_name"],
+        "sub": c["subject"],
+    }
 
 
-@pytest.mark.parametrize("case, status, message, challenge", [
-    ("none", 401, "Authorization header missing", "Bearer"),
-    ("basic", 401, "Authorization scheme must be Bearer", "Bearer"),
-    ("malformed", 401, "The token is malformed", None),
-    ("bad signature", 401, "The signature is invalid", None),
-    ("alg none", 401, "The signature algorithm 'none' is not allowed", None),
-    ("alg RS256", 401, "The signature algorithm 'RS256' is not allowed", None),
-    ("alg HS512", 401, "The signature algorithm 'HS512' is not allowed", None),
-    ("expired", 401, "The token expired at", None),
-    ("nbf future", 401, "The token is not valid before", None),
-    ("wrong aud", 401, "The audience 'example.com' is invalid", None),
-    ("unknown iss", 401, "The issuer 'someone-else' is invalid", None),
-    ("no sub", 401, "The token has no 'sub' claim", None),
-    ("no given_name", 401, "The token has no 'given_name' claim", None),
-])
+@pytest.mark.parametrize(
+    "case, status, message, challenge",
+    [
+        ("none", 401, "Authorization header missing", "Bearer"),
+        ("basic", 401, "Authorization scheme must be Bearer", "Bearer"),
+        ("malformed", 401, "The token is malformed", None),
+        ("bad signature", 401, "The signature is invalid", None),
+        ("alg none", 401, "The signature algorithm 'none' is not allowed", None),
+        ("alg RS256", 401, "The signature algorithm 'RS256' is not allowed", None),
+        ("alg HS512", 401, "The signature algorithm 'HS512' is not allowed", None),
+        ("expired", 401, "The token expired at", None),
+        ("nbf future", 401, "The token is not valid before", None),
+        ("wrong aud", 401, "The audience 'example.com' is invalid", None),
+        ("unknown iss", 401, "The issuer 'someone-else' is invalid", None),
+        ("no sub", 401, "The token has no 'sub' claim", None),
+        ("no given_name", 401, "The token has no 'given_name' claim", None),
+    ],
+)
 def test_bad_tokens(pliance_box: Sandbox, case: str, status: int, message: str, challenge: str | None) -> None:
     box = pliance_box
     now = int(time.time())
     key = box.credentials["secret"].encode()
     tokens = {
-        "none": None, "basic": "Basic ZGVtbzpkZW1v", "malformed": "Bearer abc.def",
+        "none": None,
+        "basic": "Basic ZGVtbzpkZW1v",
+        "malformed": "Bearer abc.def",
         "bad signature": "Bearer " + hs(box, claims_for(box), b"k" * 40),
         "alg none": "Bearer " + jwt.encode(claims_for(box), None, algorithm="none"),
         "alg RS256": "Bearer " + jwt.encode(claims_for(box), RSA_KEY, algorithm="RS256"),
@@ -115,8 +140,12 @@ def test_multitenancy_requires_x_tenant_and_isolates_data() -> None:
         token = "Bearer " + pliance.mint_token(creds)
         assert_envelope(get(box, token), 400, "X-Tenant header is required")
         person = {"personReferenceId": "p-1", "firstName": "Ada", "lastName": "Lovelace"}
-        put = requests.put(box.url_for("api/PersonCommand"), json=person, timeout=10,
-                           headers={"Authorization": token, "X-Tenant": "tenant-a"})
+        put = requests.put(
+            box.url_for("api/PersonCommand"),
+            json=person,
+            timeout=10,
+            headers={"Authorization": token, "X-Tenant": "tenant-a"},
+        )
         assert put.status_code == 200 and put.json()["data"]["personReferenceId"] == "p-1"
         assert len(put.json()["checkpoint"]) == 64 and put.json()["checkpoint"] != ZERO
         mine = get(box, token, "api/PersonQuery?personReferenceId=p-1", **{"X-Tenant": "tenant-a"})
@@ -139,30 +168,44 @@ def test_mtls_requires_a_client_certificate() -> None:
         token = "Bearer " + pliance.mint_token(creds_of(box))
         r = requests.get(box.url_for("api/Ping"), headers={"Authorization": token}, verify=box.ca_bundle, timeout=10)
         assert_envelope(r, 403, "A client certificate is required")
-        r = requests.get(box.url_for("api/Ping"), headers={"Authorization": token}, verify=box.ca_bundle,
-                         cert=box.client_cert, timeout=10)
+        r = requests.get(
+            box.url_for("api/Ping"),
+            headers={"Authorization": token},
+            verify=box.ca_bundle,
+            cert=box.client_cert,
+            timeout=10,
+        )
         assert r.status_code == 200
 
 
-@pytest.mark.parametrize("method, path, body, status, message", [
-    ("PUT", "api/PersonCommand", "{not json", 400, "not valid JSON"),
-    ("PUT", "api/PersonCommand", "[1]", 400, "must be a JSON object"),
-    ("PUT", "api/PersonCommand", '{"firstName": "A"}', 400, "Missing field(s): personReferenceId, lastName"),
-    ("PUT", "api/WebhookCommand", '{"url": "ftp://x"}', 400, "must be http or https"),
-    ("POST", "api/WebhookQuery/Poke", '{"type": "Nope"}', 400, "Unknown webhook type 'Nope'"),
-    ("POST", "api/WebhookQuery/Poke", '{"type": "PersonSanctionMatched"}', 200, "No enabled webhook"),
-    ("GET", "api/Nowhere", "", 404, "No route for GET /api/Nowhere"),
-    ("DELETE", "api/Ping", "", 405, "Method DELETE is not allowed"),
-])
+@pytest.mark.parametrize(
+    "method, path, body, status, message",
+    [
+        ("PUT", "api/PersonCommand", "{not json", 400, "not valid JSON"),
+        ("PUT", "api/PersonCommand", "[1]", 400, "must be a JSON object"),
+        ("PUT", "api/PersonCommand", '{"firstName": "A"}', 400, "Missing field(s): personReferenceId, lastName"),
+        ("PUT", "api/WebhookCommand", '{"url": "ftp://x"}', 400, "must be http or https"),
+        ("POST", "api/WebhookQuery/Poke", '{"type": "Nope"}', 400, "Unknown webhook type 'Nope'"),
+        ("POST", "api/WebhookQuery/Poke", '{"type": "PersonSanctionMatched"}', 200, "No enabled webhook"),
+        ("GET", "api/Nowhere", "", 404, "No route for GET /api/Nowhere"),
+        ("DELETE", "api/Ping", "", 405, "Method DELETE is not allowed"),
+    ],
+)
 def test_bad_requests(pliance_box: Sandbox, method: str, path: str, body: str, status: int, message: str) -> None:
     token = "Bearer " + pliance.mint_token(creds_of(pliance_box))
-    r = requests.request(method, pliance_box.url_for(path), data=body, timeout=10,
-                         headers={"Authorization": token, "Content-Type": "application/json"})
+    r = requests.request(
+        method,
+        pliance_box.url_for(path),
+        data=body,
+        timeout=10,
+        headers={"Authorization": token, "Content-Type": "application/json"},
+    )
     assert_envelope(r, status, message)
 
 
 def test_unknown_setting_and_bad_value_are_config_errors() -> None:
     from kit import ConfigError
+
     with pytest.raises(ConfigError, match="no setting"):
         start("pliance", nope=1)
     with pytest.raises(ConfigError, match="takes a bool"):

@@ -6,8 +6,11 @@ import kit
 
 
 def test_all_lists_every_public_name_and_nothing_else() -> None:
-    public = {name for name, value in vars(kit).items()
-              if not name.startswith("_") and not isinstance(value, types.ModuleType)}
+    public = {
+        name
+        for name, value in vars(kit).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
     assert set(kit.__all__) == public
 
 

@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ import requests
 
 from kit import SandboxError
 from kit.providers import pliance
-from kit.sandbox import Sandbox, start
+from kit.sandbox import start
 
 
 def test_start_stop_and_context_manager() -> None:
@@ -50,14 +49,17 @@ def test_credentials_can_be_replaced_and_unknown_keys_are_refused() -> None:
         token = pliance.mint_token(pliance.Credentials(**box.credentials))
         assert requests.get(box.url_for("api/Ping"), headers={"Authorization": f"Bearer {token}"}, timeout=5).ok
     from kit import ConfigError
+
     with pytest.raises(ConfigError, match="no key"):
         start("pliance", credentials={"password": "x"})
 
 
 def test_a_crash_inside_a_handler_is_collected_and_reraised(monkeypatch: pytest.MonkeyPatch) -> None:
     with start("pliance") as box:
+
         def boom(request):  # a deliberate bug, to prove crashes are not lost
             raise RuntimeError("handler bug")
+
         monkeypatch.setattr(box.emulator, "dispatch", boom)
         r = requests.get(box.url_for("api/Ping"), timeout=5)
         assert r.status_code == 500
@@ -72,8 +74,13 @@ def test_port_in_use_is_a_sandbox_error() -> None:
 
 
 def _serve(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "kit.sandbox", "serve", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    return subprocess.Popen(
+        [sys.executable, "-m", "kit.sandbox", "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
 
 
 def test_cli_prints_one_json_line_and_serves_until_sigterm() -> None:
@@ -83,8 +90,12 @@ def test_cli_prints_one_json_line_and_serves_until_sigterm() -> None:
         assert line["provider"] == "pliance" and line["url"].startswith("https://127.0.0.1:")
         assert set(line["credentials"]) == {"secret", "issuer", "given_name", "subject", "tenant"}
         creds = pliance.Credentials(**line["credentials"])
-        r = requests.get(line["url"] + "api/Ping", verify=line["ca_bundle"], timeout=5,
-                         headers={"Authorization": "Bearer " + pliance.mint_token(creds), "X-Tenant": creds.tenant})
+        r = requests.get(
+            line["url"] + "api/Ping",
+            verify=line["ca_bundle"],
+            timeout=5,
+            headers={"Authorization": "Bearer " + pliance.mint_token(creds), "X-Tenant": creds.tenant},
+        )
         assert r.json()["success"] is True
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -101,15 +112,21 @@ def test_cli_sigint_exits_zero() -> None:
 
 
 def test_cli_rejects_bad_settings_clearly() -> None:
-    result = subprocess.run([sys.executable, "-m", "kit.sandbox", "serve", "pliance", "--set", "pliance.nope=1"],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "kit.sandbox", "serve", "pliance", "--set", "pliance.nope=1"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 2 and "no setting nope" in result.stderr
 
 
 def test_cli_help_documents_every_setting() -> None:
-    result = subprocess.run([sys.executable, "-m", "kit.sandbox", "serve", "--help"], capture_output=True,
-                            text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "kit.sandbox", "serve", "--help"], capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 0
     from kit.sandbox.pliance import Emulator
+
     for setting in Emulator.SETTINGS:
         assert f"pliance.{setting.name}" in result.stdout

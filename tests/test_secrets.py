@@ -37,8 +37,20 @@ def test_secret_cannot_be_pickled_but_copies_are_itself() -> None:
 
 
 def test_sensitive_names() -> None:
-    for name in ("Authorization", "Cookie", "X-PLIANCE-SECRET", "client_secret", "access_token", "password",
-                 "apiKey", "X-Api-Key", "Signature", "private_key_pem", "Customer-secret", "token"):
+    for name in (
+        "Authorization",
+        "Cookie",
+        "X-PLIANCE-SECRET",
+        "client_secret",
+        "access_token",
+        "password",
+        "apiKey",
+        "X-Api-Key",
+        "Signature",
+        "private_key_pem",
+        "Customer-secret",
+        "token",
+    ):
         assert is_sensitive(name), name
     for name in ("Content-Type", "X-Tenant", "issuer", "given_name", "url", "enabled"):
         assert not is_sensitive(name), name

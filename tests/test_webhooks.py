@@ -29,8 +29,9 @@ def test_https_delivery_carries_the_secret_and_is_checked(pliance_target: kit.Ta
 
 
 def test_wrong_secret_is_a_mismatch(pliance_target: kit.Target) -> None:
-    with kit.WebhookReceiver(pliance_target.ca, secret="expected-0123456789abcdef-0123456789ab",
-                             secret_header="X-PLIANCE-SECRET") as hook:
+    with kit.WebhookReceiver(
+        pliance_target.ca, secret="expected-0123456789abcdef-0123456789ab", secret_header="X-PLIANCE-SECRET"
+    ) as hook:
         register_and_poke(pliance_target, hook.url, "another-0123456789abcdef-0123456789abcd")
         assert hook.table().iloc[0]["secret_check"] == "mismatch"
 

@@ -31,9 +31,15 @@ class Provider:
 
 def overview() -> pd.DataFrame:
     """One row per registered provider: how it authenticates and which env var makes it live."""
-    rows = [{"provider": spec.name, "scheme": spec.scheme, "live when set": f"{spec.name.upper()}_URL",
-             "credentials fields": ", ".join(f.name for f in spec.credentials.fields())}
-            for spec in (provider(name) for name in sorted(PROVIDERS))]
+    rows = [
+        {
+            "provider": spec.name,
+            "scheme": spec.scheme,
+            "live when set": f"{spec.name.upper()}_URL",
+            "credentials fields": ", ".join(f.name for f in spec.credentials.fields()),
+        }
+        for spec in (provider(name) for name in sorted(PROVIDERS))
+    ]
     return pd.DataFrame(rows).set_index("provider")
 
 

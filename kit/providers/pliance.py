@@ -37,12 +37,14 @@ AUDIENCE = "pliance.io"
 HEADER = {"typ": "JWT", "alg": "HS256"}
 LIFETIME = 300
 
-register_meanings({
-    "given_name": "caller's name, shown in Pliance's logs",
-    "sub": "caller's id, shown in Pliance's logs",
-    "iss": "company id Pliance assigned to you",
-    "aud": "always pliance.io",
-})
+register_meanings(
+    {
+        "given_name": "caller's name, shown in Pliance's logs",
+        "sub": "caller's id, shown in Pliance's logs",
+        "iss": "company id Pliance assigned to you",
+        "aud": "always pliance.io",
+    }
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,17 +63,26 @@ class Credentials(_Credentials):
 def mint_token(credentials: Credentials, *, now: float | None = None, lifetime: int = LIFETIME) -> str:
     """A Pliance JWT: exactly the documented header and claims, signed HS256 with the secret's UTF-8 bytes."""
     issued = int(time.time() if now is None else now)
-    claims = {"iat": issued, "nbf": issued, "exp": issued + lifetime, "aud": AUDIENCE,
-              "iss": credentials.issuer, "given_name": credentials.given_name, "sub": credentials.subject}
-    return jwt.encode(claims, credentials.secret.reveal().encode("utf-8"), algorithm="HS256", headers=HEADER,
-                      sort_headers=False)
+    claims = {
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + lifetime,
+        "aud": AUDIENCE,
+        "iss": credentials.issuer,
+        "given_name": credentials.given_name,
+        "sub": credentials.subject,
+    }
+    return jwt.encode(
+        claims, credentials.secret.reveal().encode("utf-8"), algorithm="HS256", headers=HEADER, sort_headers=False
+    )
 
 
 class PlianceAuth(requests.auth.AuthBase):
     """Mint a fresh token for every request and add ``X-Tenant`` when a tenant is set."""
 
-    def __init__(self, credentials: Credentials, *, lifetime: int = LIFETIME,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, credentials: Credentials, *, lifetime: int = LIFETIME, clock: Callable[[], float] = time.time
+    ) -> None:
         self.credentials = credentials
         self.lifetime = lifetime
         self.clock = clock
@@ -84,7 +95,10 @@ class PlianceAuth(requests.auth.AuthBase):
         return request
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, PlianceAuth) and (self.credentials, self.lifetime) == (other.credentials, other.lifetime)
+        return isinstance(other, PlianceAuth) and (self.credentials, self.lifetime) == (
+            other.credentials,
+            other.lifetime,
+        )
 
     def __repr__(self) -> str:
         return f"PlianceAuth(issuer={self.credentials.issuer!r}, secret={self.credentials.secret!r})"
@@ -108,8 +122,14 @@ def error_parser(response: requests.Response, provider: str) -> ApiError | None:
 
 def session(credentials: Credentials, base_url: str, *, verify: bool | str | None = None) -> Session:
     """A journaling session that authenticates every request as Pliance does."""
-    return Session(base_url, provider="pliance", auth=PlianceAuth(credentials), verify=verify,
-                   cert=credentials.cert, error_parser=error_parser)
+    return Session(
+        base_url,
+        provider="pliance",
+        auth=PlianceAuth(credentials),
+        verify=verify,
+        cert=credentials.cert,
+        error_parser=error_parser,
+    )
 
 
 @functools.cache
@@ -119,8 +139,15 @@ def _foreign_rsa_key() -> rsa.RSAPrivateKey:
 
 
 def _bad_tokens(credentials: Credentials, now: int) -> list[tuple[str, str]]:
-    good = dict(iat=now, nbf=now, exp=now + LIFETIME, aud=AUDIENCE, iss=credentials.issuer,
-                given_name=credentials.given_name, sub=credentials.subject)
+    good = dict(
+        iat=now,
+        nbf=now,
+        exp=now + LIFETIME,
+        aud=AUDIENCE,
+        iss=credentials.issuer,
+        given_name=credentials.given_name,
+        sub=credentials.subject,
+    )
     key = credentials.secret.reveal().encode("utf-8")
     other = _foreign_rsa_key()
 
@@ -133,7 +160,7 @@ def _bad_tokens(credentials: Credentials, now: int) -> list[tuple[str, str]]:
         ("Basic instead of Bearer", "Basic ZGVtbzpkZW1v"),
         ("malformed JWT", "Bearer not.a.jwt"),
         ("signed with another secret", "Bearer " + hs(good, b"x" * 32 + b"-another-secret-entirely")),
-        ("alg none", "Bearer " + jwt.encode(good, None, algorithm="none")),
+        ("alg none", "Bearer " + jwt.encode(good, "", algorithm="none")),
         ("alg RS256", "Bearer " + jwt.encode(good, other, algorithm="RS256")),
         ("alg HS512", "Bearer " + hs(good, key + key, "HS512")),
         ("expired 10 min ago", "Bearer " + hs({**good, "iat": now - 900, "nbf": now - 900, "exp": now - 600})),
@@ -166,15 +193,23 @@ def failure_modes(target: Any, path: str = "api/Ping") -> pd.DataFrame:
             except ValueError:
                 message = answer.text[:80]
             challenge = answer.headers.get("WWW-Authenticate", "").split(", error_description=")[0]
-            rows.append({"case": case, "status": answer.status_code, "www_authenticate": redact(challenge),
-                         "message": redact(message)})
+            rows.append(
+                {
+                    "case": case,
+                    "status": answer.status_code,
+                    "www_authenticate": redact(challenge),
+                    "message": redact(message),
+                }
+            )
     table = pd.DataFrame(rows)
     table.index = pd.RangeIndex(1, len(table) + 1)
     return table
 
 
 PROVIDER = Provider(
-    name="pliance", credentials=Credentials, session=session,
+    name="pliance",
+    credentials=Credentials,
+    session=session,
     scheme="self-minted HS256 JWT per request (Bearer), optional X-Tenant and mTLS",
     live_url="https://<your-company>.pliance.io/",
 )

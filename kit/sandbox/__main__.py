@@ -31,15 +31,26 @@ def _settings_help() -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m kit.sandbox", description="Serve kit's provider sandboxes.")
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve one or more sandboxes", epilog=_settings_help(),
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    serve.add_argument("names", nargs="+", metavar="NAME", choices=sorted(EMULATORS),
-                       help=f"provider: {', '.join(sorted(EMULATORS))}")
+    serve = commands.add_parser(
+        "serve",
+        help="serve one or more sandboxes",
+        epilog=_settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument(
+        "names", nargs="+", metavar="NAME", choices=sorted(EMULATORS), help=f"provider: {', '.join(sorted(EMULATORS))}"
+    )
     serve.add_argument("--tls", action="store_true", help="serve HTTPS with a fresh local CA")
     serve.add_argument("--mtls", action="store_true", help="HTTPS that asks for a client certificate")
     serve.add_argument("--port", type=int, default=0, help="first port (the next NAME gets the next port); 0: any")
-    serve.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME.KEY=VALUE",
-                       help="a sandbox setting, repeatable")
+    serve.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="NAME.KEY=VALUE",
+        help="a sandbox setting, repeatable",
+    )
     return parser
 
 

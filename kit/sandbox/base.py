@@ -49,15 +49,24 @@ def parse_value(setting: Setting, raw: Any) -> Any:
         value = setting.type(raw)
     except (TypeError, ValueError):
         raise ConfigError(f"setting {setting.name!r} takes a {setting.type.__name__}, not {raw!r}") from None
-    if setting.minimum is not None and value < setting.minimum or setting.maximum is not None and value > setting.maximum:
+    if (
+        setting.minimum is not None
+        and value < setting.minimum
+        or setting.maximum is not None
+        and value > setting.maximum
+    ):
         raise ConfigError(f"setting {setting.name!r} must be within {setting.minimum}..{setting.maximum}, not {value}")
     return value
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A JSON response with a compact, stable rendering."""
-    return Response(json.dumps(body, separators=(",", ":")), status=status, headers=headers,
-                    content_type="application/json; charset=utf-8")
+    return Response(
+        json.dumps(body, separators=(",", ":")),
+        status=status,
+        headers=headers,
+        content_type="application/json; charset=utf-8",
+    )
 
 
 class Emulator:
@@ -67,13 +76,20 @@ class Emulator:
     SETTINGS: ClassVar[tuple[Setting, ...]] = ()
     CREDENTIAL_KEYS: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None,
-                 *, mtls: bool = False, ca_bundle: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: dict[str, Any],
+        credentials: dict[str, str] | None = None,
+        *,
+        mtls: bool = False,
+        ca_bundle: str | None = None,
+    ) -> None:
         known = {s.name: s for s in self.SETTINGS}
         unknown = sorted(set(settings) - set(known))
         if unknown:
-            raise ConfigError(f"{self.NAME} sandbox has no setting {', '.join(unknown)}; "
-                              f"settings: {', '.join(known) or 'none'}")
+            raise ConfigError(
+                f"{self.NAME} sandbox has no setting {', '.join(unknown)}; settings: {', '.join(known) or 'none'}"
+            )
         self.settings = {name: parse_value(s, settings.get(name, s.default)) for name, s in known.items()}
         self.mtls = mtls
         self.ca_bundle = ca_bundle

@@ -46,7 +46,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -62,11 +62,24 @@ __all__ = ["POKE_TYPES", "Emulator"]
 AUDIENCE = "pliance.io"
 ZERO = "0" * 64
 POKE_TYPES = (
-    "PersonSanctionMatched", "PersonSanctionMatchRemoved", "CompanySanctionMatched", "CompanySanctionMatchRemoved",
-    "CompanyNameChanged", "CompanyDescriptionChanged", "CompanySignatoryChanged", "CompanyLinkAdded",
-    "CompanyLinkRemoved", "CompanyLinkUpdated", "CompanyLinkDescriptionUpdated", "CompanyLinkScreeningMatched",
-    "CompanyLinkScreeningMatchRemoved", "CompanyLinkScreeningMatchedNameChanged", "CompanyScreeningMatched",
-    "CompanyScreeningMatchRemoved", "CompanyAddressChanged", "CompanySniClassificationChanged",
+    "PersonSanctionMatched",
+    "PersonSanctionMatchRemoved",
+    "CompanySanctionMatched",
+    "CompanySanctionMatchRemoved",
+    "CompanyNameChanged",
+    "CompanyDescriptionChanged",
+    "CompanySignatoryChanged",
+    "CompanyLinkAdded",
+    "CompanyLinkRemoved",
+    "CompanyLinkUpdated",
+    "CompanyLinkDescriptionUpdated",
+    "CompanyLinkScreeningMatched",
+    "CompanyLinkScreeningMatchRemoved",
+    "CompanyLinkScreeningMatchedNameChanged",
+    "CompanyScreeningMatched",
+    "CompanyScreeningMatchRemoved",
+    "CompanyAddressChanged",
+    "CompanySniClassificationChanged",
 )
 DEMO = {
     "secret": "kit-demo-pliance-secret-4f1c2a9e7b3d5f608e1a2c4b6d8f0a1c",
@@ -83,7 +96,7 @@ class _Refusal(Exception):
 
 
 def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _invalid(description: str) -> _Refusal:
@@ -115,21 +128,25 @@ class Emulator(_Base):
         return hashlib.sha256(f"pliance:{self.writes}".encode()).hexdigest() if self.writes else ZERO
 
     def _ok(self, **extra: Any) -> Response:
-        return json_response({"status": "Success", "success": True, "message": None,
-                              "checkpoint": self._checkpoint(), **extra})
+        return json_response(
+            {"status": "Success", "success": True, "message": None, "checkpoint": self._checkpoint(), **extra}
+        )
 
     def _error(self, status: int, message: str, challenge: str | None = None, **extra: Any) -> Response:
         headers = {"WWW-Authenticate": challenge} if challenge else None
-        return json_response({"status": "Error", "success": False, "message": message, "checkpoint": ZERO, **extra},
-                             status, headers)
+        return json_response(
+            {"status": "Error", "success": False, "message": message, "checkpoint": ZERO, **extra}, status, headers
+        )
 
     # -- auth -----------------------------------------------------------------------------
     def _authenticate(self, request: Request) -> tuple[dict[str, Any], str]:
         if self.mtls and not request.environ.get("SSL_CLIENT_CERT"):
             raise _Refusal(403, "A client certificate is required")
         allowed = self.settings["allowed_ips"]
-        if allowed and not any(ipaddress.ip_address(request.remote_addr or "0.0.0.0")
-                               in ipaddress.ip_network(net, strict=False) for net in allowed):
+        if allowed and not any(
+            ipaddress.ip_address(request.remote_addr or "0.0.0.0") in ipaddress.ip_network(net, strict=False)
+            for net in allowed
+        ):
             raise _Refusal(403, f"IP address {request.remote_addr} is not allowed")
         header = request.headers.get("Authorization", "")
         if not header:
@@ -150,9 +167,14 @@ class Emulator(_Base):
         try:
             unverified = jwt.decode(token, options={"verify_signature": False})
             claims: dict[str, Any] = jwt.decode(
-                token, self.credentials["secret"].encode("utf-8"), algorithms=["HS256"], audience=AUDIENCE,
-                issuer=self.credentials["issuer"], leeway=skew,
-                options={"require": ["exp", "nbf", "iat", "iss", "aud", "sub", "given_name"]})
+                token,
+                self.credentials["secret"].encode("utf-8"),
+                algorithms=["HS256"],
+                audience=AUDIENCE,
+                issuer=self.credentials["issuer"],
+                leeway=skew,
+                options={"require": ["exp", "nbf", "iat", "iss", "aud", "sub", "given_name"]},
+            )
         except jwt.InvalidAlgorithmError:
             raise _invalid(f"The signature algorithm '{_alg(token)}' is not allowed") from None
         except jwt.InvalidSignatureError:
@@ -213,11 +235,20 @@ class Emulator(_Base):
             return body
         self.writes += 1
         person = {
-            "personReferenceId": body["personReferenceId"], "identity": body.get("identity"),
-            "firstName": body["firstName"], "lastName": body["lastName"],
-            "birthdate": body.get("birthdate") or "????-??-??", "addresses": body.get("addresses") or [],
-            "hits": [], "gender": body.get("gender"), "archived": False, "isPep": False, "isRca": False,
-            "isSanction": False, "isSip": False, "highRiskCountry": False,
+            "personReferenceId": body["personReferenceId"],
+            "identity": body.get("identity"),
+            "firstName": body["firstName"],
+            "lastName": body["lastName"],
+            "birthdate": body.get("birthdate") or "????-??-??",
+            "addresses": body.get("addresses") or [],
+            "hits": [],
+            "gender": body.get("gender"),
+            "archived": False,
+            "isPep": False,
+            "isRca": False,
+            "isSanction": False,
+            "isSip": False,
+            "highRiskCountry": False,
             "lastChanged": {"checkpoint": self._checkpoint()},
         }
         self.persons.setdefault(tenant, {})[str(body["personReferenceId"])] = person
@@ -237,8 +268,11 @@ class Emulator(_Base):
         if urlsplit(str(body["url"])).scheme not in ("http", "https"):
             return self._error(400, "The webhook url must be http or https")
         self.writes += 1
-        self.webhooks[tenant] = {"enabled": bool(body.get("enabled", True)), "secret": body.get("secret"),
-                                 "url": body["url"]}
+        self.webhooks[tenant] = {
+            "enabled": bool(body.get("enabled", True)),
+            "secret": body.get("secret"),
+            "url": body["url"],
+        }
         return self._ok()
 
     def _get_webhook(self, request: Request, claims: dict[str, Any], tenant: str) -> Response:
@@ -254,16 +288,25 @@ class Emulator(_Base):
         if not hook or not hook["enabled"]:
             return self._error(200, "No enabled webhook is registered")
         self.writes += 1
-        event = {"type": body["type"], "checkpoint": self._checkpoint(), "referenceId": body.get("referenceId"),
-                 "metadata": {"subject": claims["sub"], "ip": "api", "givenName": claims["given_name"],
-                              "timestampUtc": _iso(claims["iat"])}}
+        event = {
+            "type": body["type"],
+            "checkpoint": self._checkpoint(),
+            "referenceId": body.get("referenceId"),
+            "metadata": {
+                "subject": claims["sub"],
+                "ip": "api",
+                "givenName": claims["given_name"],
+                "timestampUtc": _iso(claims["iat"]),
+            },
+        }
         headers = {"Content-Type": "application/json"}
         if hook["secret"] and hook["url"].startswith("https://"):
             headers["X-PLIANCE-SECRET"] = hook["secret"]
         parts = urlsplit(hook["url"])
         try:
-            answer = requests.post(hook["url"], data=json.dumps(event), headers=headers,
-                                   verify=self.ca_bundle or True, timeout=5)
+            answer = requests.post(
+                hook["url"], data=json.dumps(event), headers=headers, verify=self.ca_bundle or True, timeout=5
+            )
         except requests.RequestException as exc:
             reason = type(exc).__name__.replace("Error", " error").strip()
             return self._error(200, f"{reason} ({parts.hostname}:{parts.port})", remoteBody=None, remoteStatusCode=0)

@@ -65,9 +65,17 @@ def _probe(host: str, port: int) -> None:
 class Sandbox:
     """A running emulator: ``url``, ``credentials``, ``ca_bundle``, ``client_cert``, ``stop()``."""
 
-    def __init__(self, emulator_type: type[Emulator], *, tls: bool = False, mtls: bool = False,
-                 host: str = "127.0.0.1", port: int = 0, credentials: dict[str, str] | None = None,
-                 settings: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        emulator_type: type[Emulator],
+        *,
+        tls: bool = False,
+        mtls: bool = False,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        credentials: dict[str, str] | None = None,
+        settings: dict[str, Any] | None = None,
+    ) -> None:
         self.name = emulator_type.NAME
         self.tls = tls or mtls
         self.mtls = mtls
@@ -80,15 +88,20 @@ class Sandbox:
         self.emulator = emulator_type(settings or {}, credentials, mtls=mtls, ca_bundle=self.ca_file())
         try:
             _probe(host, port)  # werkzeug would print and sys.exit() on a busy port
-            self._server: BaseWSGIServer = make_server(host, port, self._app, threaded=True,
-                                                       request_handler=RedactingHandler, ssl_context=context)
+            self._server: BaseWSGIServer = make_server(
+                host, port, self._app, threaded=True, request_handler=RedactingHandler, ssl_context=context
+            )
         except (OSError, SystemExit) as exc:
             self._dir.cleanup()
             raise SandboxError(f"{self.name} sandbox cannot listen on {host}:{port}: {exc}") from None
         self.host, self.port = host, self._server.port
         self.url = f"{'https' if self.tls else 'http'}://{host}:{self.port}/"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"kit-sandbox-{self.name}",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"kit-sandbox-{self.name}",
+            daemon=True,
+        )
         self._thread.start()
 
     @property
@@ -158,8 +171,9 @@ class Sandbox:
     def __enter__(self) -> Sandbox:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     def __repr__(self) -> str:
@@ -167,8 +181,15 @@ class Sandbox:
         return f"<Sandbox {self.name} {self.url} {state}>"
 
 
-def start(name: str, *, tls: bool = False, mtls: bool = False, port: int = 0,
-          credentials: dict[str, str] | None = None, **settings: Any) -> Sandbox:
+def start(
+    name: str,
+    *,
+    tls: bool = False,
+    mtls: bool = False,
+    port: int = 0,
+    credentials: dict[str, str] | None = None,
+    **settings: Any,
+) -> Sandbox:
     """Start the sandbox of provider ``name`` in this process and return it (running).
 
     :param tls: serve HTTPS with a fresh trustme CA (``.ca_bundle``).
