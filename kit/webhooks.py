@@ -12,24 +12,22 @@ import hmac
 import json
 import ssl
 import threading
-from types import TracebackType
 from typing import Any
 
 import pandas as pd
 import trustme
-from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from kit.journal import now_utc
-from kit.sandbox.runner import RedactingHandler
 from kit.secrets import Secret, redact, reveal
+from kit.serving import BackgroundServer
 
 __all__ = ["WebhookReceiver"]
 
 COLUMNS = ["n", "received", "method", "path", "event", "secret_header", "secret_check", "body"]
 
 
-class WebhookReceiver:
+class WebhookReceiver(BackgroundServer):
     """Collect webhook deliveries on 127.0.0.1; ``.url``, ``.deliveries``, ``.table()``, ``.stop()``."""
 
     def __init__(
@@ -49,14 +47,8 @@ class WebhookReceiver:
         if tls:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             (ca or trustme.CA()).issue_cert("127.0.0.1", "localhost").configure_cert(context)
-        self._server: BaseWSGIServer = make_server(
-            "127.0.0.1", 0, self._app, threaded=True, request_handler=RedactingHandler, ssl_context=context
-        )
-        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self._server.port}{path}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="kit-webhooks", daemon=True
-        )
-        self._thread.start()
+        super().__init__(self._app, ssl_context=context, name="kit-webhooks")
+        self.url = f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     def _check(self, headers: Any) -> str:
         if not self.secret_header:
@@ -98,20 +90,6 @@ class WebhookReceiver:
         with self._lock:
             rows = [{**d, "body": json.dumps(d["body"], ensure_ascii=False)} for d in self.deliveries]
         return pd.DataFrame(rows, columns=COLUMNS).set_index("n")
-
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._thread.join()
-        self._server.server_close()
-
-    def __enter__(self) -> WebhookReceiver:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     def __repr__(self) -> str:
         return f"<WebhookReceiver {self.url} deliveries={len(self.deliveries)}>"

@@ -12,23 +12,20 @@ from __future__ import annotations
 
 import importlib
 import logging
-import socket
 import ssl
 import tempfile
-import threading
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import trustme
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request
 
 from kit.errors import ConfigError, SandboxError
 from kit.sandbox.base import Emulator
 from kit.secrets import redact
+from kit.serving import BackgroundServer
 
-__all__ = ["EMULATORS", "RedactingHandler", "Sandbox", "emulator_class", "start"]
+__all__ = ["EMULATORS", "Sandbox", "emulator_class", "start"]
 
 EMULATORS = {"pliance": "kit.sandbox.pliance"}
 log = logging.getLogger("kit.sandbox")
@@ -42,27 +39,7 @@ def emulator_class(name: str) -> type[Emulator]:
     return cls
 
 
-class RedactingHandler(WSGIRequestHandler):
-    """werkzeug request handler whose access and error logs go to `kit.sandbox` at DEBUG, redacted."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        log.debug("%s %s -> %s", self.command, redact(self.path), code)
-
-    def log_error(self, format: str, *args: Any) -> None:
-        log.debug("error: %s", redact(format % args))
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("%s", redact(format % args))
-
-
-def _probe(host: str, port: int) -> None:
-    if port:
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-
-
-class Sandbox:
+class Sandbox(BackgroundServer):
     """A running emulator: ``url``, ``credentials``, ``ca_bundle``, ``client_cert``, ``stop()``."""
 
     def __init__(
@@ -87,22 +64,11 @@ class Sandbox:
         context = self._tls_context(host) if self.tls else None
         self.emulator = emulator_type(settings or {}, credentials, mtls=mtls, ca_bundle=self.ca_file())
         try:
-            _probe(host, port)  # werkzeug would print and sys.exit() on a busy port
-            self._server: BaseWSGIServer = make_server(
-                host, port, self._app, threaded=True, request_handler=RedactingHandler, ssl_context=context
-            )
-        except (OSError, SystemExit) as exc:
+            super().__init__(self._app, host=host, port=port, ssl_context=context, name=f"kit-sandbox-{self.name}")
+        except OSError as exc:
             self._dir.cleanup()
             raise SandboxError(f"{self.name} sandbox cannot listen on {host}:{port}: {exc}") from None
-        self.host, self.port = host, self._server.port
-        self.url = f"{'https' if self.tls else 'http'}://{host}:{self.port}/"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"kit-sandbox-{self.name}",
-            daemon=True,
-        )
-        self._thread.start()
+        self.url = f"{self.scheme}://{host}:{self.port}/"
 
     @property
     def ca(self) -> trustme.CA:
@@ -151,9 +117,6 @@ class Sandbox:
     def url_for(self, path: str) -> str:
         return self.url + path.lstrip("/")
 
-    def is_running(self) -> bool:
-        return self._thread.is_alive()
-
     def check(self) -> None:
         """Raise SandboxError for the first crash collected inside a handler."""
         if self.errors:
@@ -162,19 +125,8 @@ class Sandbox:
 
     def stop(self) -> None:
         """Stop serving, close the socket and remove the certificate files. Safe to call twice."""
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._thread.join()
-        self._server.server_close()
+        super().stop()
         self._dir.cleanup()
-
-    def __enter__(self) -> Sandbox:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     def __repr__(self) -> str:
         state = "running" if self.is_running() else "stopped"

@@ -1,0 +1,90 @@
+"""A werkzeug server on a real socket, in a daemon thread, with a clean lifecycle.
+
+Shared by the sandboxes and the webhook receiver: binds (port 0 by default), reads the port
+back, serves in a daemon thread, stops with ``shutdown`` + ``join`` + close, works as a context
+manager. Its access and error logs go to the ``kit.sandbox`` logger at DEBUG, redacted.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import ssl
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Self
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from kit.secrets import redact
+
+__all__ = ["BackgroundServer", "RedactingHandler"]
+
+log = logging.getLogger("kit.sandbox")
+
+
+class RedactingHandler(WSGIRequestHandler):
+    """werkzeug request handler whose access and error logs go to `kit.sandbox` at DEBUG, redacted."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        log.debug("%s %s -> %s", self.command, redact(self.path), code)
+
+    def log_error(self, format: str, *args: Any) -> None:
+        log.debug("error: %s", redact(format % args))
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s", redact(format % args))
+
+
+def _probe(host: str, port: int) -> None:
+    """Raise OSError if ``port`` is taken: werkzeug would print and ``sys.exit()`` instead."""
+    if port:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+
+
+class BackgroundServer:
+    """Serve a WSGI app on ``host:port`` in a daemon thread until :meth:`stop`."""
+
+    def __init__(
+        self,
+        app: Callable[..., Any],
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ssl_context: ssl.SSLContext | None = None,
+        name: str = "kit-server",
+    ) -> None:
+        _probe(host, port)
+        try:
+            self._server: BaseWSGIServer = make_server(
+                host, port, app, threaded=True, request_handler=RedactingHandler, ssl_context=ssl_context
+            )
+        except SystemExit as exc:  # werkzeug exits on some bind failures
+            raise OSError(f"cannot listen on {host}:{port}") from exc
+        self.host, self.port = host, self._server.port
+        self.scheme = "https" if ssl_context is not None else "http"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=name, daemon=True
+        )
+        self._thread.start()
+
+    def is_running(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self) -> None:
+        """Stop serving and close the socket. Safe to call twice."""
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join()
+        self._server.server_close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
