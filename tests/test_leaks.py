@@ -19,9 +19,9 @@ import pytest
 
 import kit
 from kit.notebooks import execute
-from kit.providers import pliance
-from kit.sandbox import start
-from kit.sandbox.pliance import DEMO
+from kit.providers import pliance, signicat
+from kit.sandbox import EMULATORS, start
+from kit.secrets import is_sensitive
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOK_WEBHOOK_SECRET = "kit-demo-webhook-secret-5d1e9a3c7f2b4e6a8c0d"
@@ -115,6 +115,50 @@ def test_no_sink_shows_a_planted_secret(tmp_path: Path, debug_log: io.StringIO) 
         assert_clean(text, secret, hook_secret)
 
 
+def test_signicat_sinks_show_no_planted_secret(tmp_path: Path, debug_log: io.StringIO) -> None:
+    secret = canary("signicat")
+    sinks: list[str] = []
+    with start("signicat", credentials={"client_secret": secret}) as box:
+        creds = signicat.Credentials(**box.credentials)
+        session = signicat.session(creds, box.url)
+        created = session.call("POST", "auth/rest/sessions", json={"externalReference": secret}, step="create")
+        box.emulator.rotate_key(keep_previous=False)
+        session.call("GET", f"auth/rest/sessions/{created['id']}", step="after rotation")  # 401, renew, retry
+        for method in ("client_secret_basic", "client_secret_post"):
+            sinks.append(signicat.token_request_table(creds, box.url, method).to_string())
+        wrong = signicat.session(creds.replace(client_secret=canary("wrong")), box.url)
+        try:
+            wrong.call("GET", "auth/rest/sessions/x")
+        except kit.AuthError as exc:
+            sinks += [str(exc), repr(exc), repr(exc.body)]
+        token = session.auth.token()
+        sinks += [
+            signicat.token_table(token).to_string(),
+            signicat.verify_token(session, token).to_string(),
+            repr(token),
+            repr(session.auth),
+            repr(session.auth.cache),
+            session.auth.cache.stats().to_string(),
+        ]
+        for s in (session, wrong):
+            sinks += [kit.journal(s).to_string(), kit.journal(s).to_html(), repr(s.journal.entries)]
+            sinks.append(kit.to_har(s, tmp_path / "s.har").read_text())
+            sinks += [kit.to_curl(entry) for entry in s.journal.entries]
+    sinks.append(debug_log.getvalue())
+    assert "connect/token" in debug_log.getvalue()
+    for text in sinks:
+        assert_clean(text, secret)
+
+
+def _demo_secrets() -> dict[str, list[str]]:
+    """For each sandbox module, the names of its demo credentials that are secrets."""
+    import importlib
+
+    return {
+        module: [k for k in importlib.import_module(module).DEMO if is_sensitive(k)] for module in EMULATORS.values()
+    }
+
+
 def _planted_copy(tmp_path: Path, name: str, hook_secret: str) -> Path:
     copy = tmp_path / name
     shutil.copy(NOTEBOOKS / name, copy)
@@ -126,31 +170,30 @@ def _planted_copy(tmp_path: Path, name: str, hook_secret: str) -> Path:
 
 @pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS.glob("[0-9]*.ipynb")))
 def test_notebooks_run_with_canaries_show_none(tmp_path: Path, name: str) -> None:
-    secret, hook_secret = canary("pliance"), canary("webhook")
-    setup = "\n".join(
-        [
-            "import logging, sys",
-            "_h = logging.StreamHandler(sys.stderr); _h.setLevel(logging.DEBUG)",
-            "_h.setFormatter(logging.Formatter('%(levelname)s %(name)s %(message)s'))",
-            *[
-                f"logging.getLogger({n!r}).setLevel(logging.DEBUG); logging.getLogger({n!r}).addHandler(_h)"
-                for n in LOGGERS
-            ],
-            "import kit.sandbox.pliance as _p",
-            f"_p.DEMO['secret'] = {secret!r}",
-        ]
-    )
+    hook_secret = canary("webhook")
+    planted = {(module, key): canary(key) for module, keys in _demo_secrets().items() for key in keys}
+    handler = "_h = logging.StreamHandler(sys.stderr); _h.setLevel(logging.DEBUG)"
+    fmt = "_h.setFormatter(logging.Formatter('%(levelname)s %(name)s %(message)s'))"
+    loggers = [
+        f"logging.getLogger({n!r}).setLevel(logging.DEBUG); logging.getLogger({n!r}).addHandler(_h)" for n in LOGGERS
+    ]
+    plant = [f"importlib.import_module({m!r}).DEMO[{k!r}] = {v!r}" for (m, k), v in planted.items()]
+    setup = "\n".join(["import importlib, logging, sys", handler, fmt, *loggers, *plant])
     notebook = execute(_planted_copy(tmp_path, name, hook_secret), setup=setup, save=False)
     outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells], ensure_ascii=False)
     assert "DEBUG urllib3.connectionpool" in outputs  # the DEBUG logs really went into the outputs
-    assert_clean(outputs, secret, hook_secret)
+    assert_clean(outputs, hook_secret, *planted.values())
     assert "widgets" not in notebook.metadata
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS.glob("[0-9]*.ipynb")))
 def test_stored_notebooks_hold_no_secret_token_or_widget_state(name: str) -> None:
+    import importlib
+
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
     outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells], ensure_ascii=False)
-    assert_clean(outputs, DEMO["secret"], NOTEBOOK_WEBHOOK_SECRET)
+    demo = [importlib.import_module(m).DEMO[k] for m, keys in _demo_secrets().items() for k in keys]
+    assert len(demo) >= 2
+    assert_clean(outputs, NOTEBOOK_WEBHOOK_SECRET, *demo)
     assert "widgets" not in notebook.metadata
     assert notebook.metadata["kernelspec"]["name"] == "python3"

@@ -14,7 +14,7 @@ from kit.session import Session
 
 __all__ = ["PROVIDERS", "Provider", "overview", "provider"]
 
-PROVIDERS = {"pliance": "kit.providers.pliance"}
+PROVIDERS = {"pliance": "kit.providers.pliance", "signicat": "kit.providers.signicat"}
 SessionFactory = Callable[..., Session]
 
 

@@ -27,7 +27,7 @@ from kit.serving import BackgroundServer
 
 __all__ = ["EMULATORS", "Sandbox", "emulator_class", "start"]
 
-EMULATORS = {"pliance": "kit.sandbox.pliance"}
+EMULATORS = {"pliance": "kit.sandbox.pliance", "signicat": "kit.sandbox.signicat"}
 log = logging.getLogger("kit.sandbox")
 
 

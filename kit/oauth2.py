@@ -1,0 +1,224 @@
+"""OAuth2 client credentials for any provider: client-auth registry, token requests, an AuthBase.
+
+* Client authentication methods are plain functions in a registry (:data:`CLIENT_AUTH`), one
+  signature ``(client_id, client_secret, headers, form) -> (headers, form)``; a provider picks
+  one by name, and :func:`register_client_auth` adds more.
+* :func:`token_request` builds the RFC 6749 §4.4 request; :func:`request_table` shows it
+  redacted, before it is sent.
+* :class:`ClientCredentialsAuth` takes tokens from a :mod:`kit.tokencache` cache (single-flight,
+  early renewal) and, on a 401 whose challenge or body says ``invalid_token``, invalidates the
+  token it used, gets a fresh one and resends the request exactly once. A second 401 is returned
+  as is (``Session.call`` raises it as ``AuthError``). With a kit Session both attempts, and
+  the token fetches, are in the journal with the reason.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote_plus
+
+import pandas as pd
+import requests
+
+from kit.errors import AuthError, ConfigError, KitError
+from kit.secrets import Secret, redact
+from kit.tokencache import CachedToken, MemoryTokenCache, TokenCache
+
+__all__ = [
+    "CLIENT_AUTH",
+    "ClientCredentialsAuth",
+    "cache_key",
+    "client_secret_basic",
+    "client_secret_post",
+    "register_client_auth",
+    "request_table",
+    "token_request",
+]
+
+Form = dict[str, str]
+Headers = dict[str, str]
+ClientAuthMethod = Callable[[str, Secret, Headers, Form], tuple[Headers, Form]]
+Decorate = Callable[[requests.PreparedRequest, CachedToken], None]
+
+
+def client_secret_basic(client_id: str, client_secret: Secret, headers: Headers, form: Form) -> tuple[Headers, Form]:
+    """HTTP Basic with the form-urlencoded id and secret (RFC 6749 §2.3.1)."""
+    pair = f"{quote_plus(client_id)}:{quote_plus(client_secret.reveal())}"
+    return {**headers, "Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}, form
+
+
+def client_secret_post(client_id: str, client_secret: Secret, headers: Headers, form: Form) -> tuple[Headers, Form]:
+    """``client_id`` and ``client_secret`` in the form body (RFC 6749 §2.3.1)."""
+    return headers, {**form, "client_id": client_id, "client_secret": client_secret.reveal()}
+
+
+CLIENT_AUTH: dict[str, ClientAuthMethod] = {
+    "client_secret_basic": client_secret_basic,
+    "client_secret_post": client_secret_post,
+}
+
+
+def register_client_auth(name: str, method: ClientAuthMethod) -> None:
+    """Add a client authentication method usable by name."""
+    CLIENT_AUTH[name] = method
+
+
+def _method(auth_method: str | ClientAuthMethod) -> ClientAuthMethod:
+    if callable(auth_method):
+        return auth_method
+    if auth_method not in CLIENT_AUTH:
+        raise ConfigError(f"unknown client auth method {auth_method!r}; known: {', '.join(sorted(CLIENT_AUTH))}")
+    return CLIENT_AUTH[auth_method]
+
+
+def token_request(
+    token_url: str,
+    client_id: str,
+    client_secret: Secret,
+    *,
+    scope: str | None = None,
+    auth_method: str | ClientAuthMethod = "client_secret_basic",
+) -> requests.Request:
+    """The client-credentials token request, not yet sent."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+    form = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
+    headers, form = _method(auth_method)(client_id.strip(), client_secret, headers, form)
+    return requests.Request("POST", token_url, headers=headers, data=form)
+
+
+def request_table(request: requests.Request) -> pd.DataFrame:
+    """The request's method, URL, headers and form fields as rows, secrets masked."""
+    rows = [{"part": "line", "name": request.method, "value": redact(request.url)}]
+    rows += [{"part": "header", "name": k, "value": redact(v, key=k)} for k, v in request.headers.items()]
+    data = request.data if isinstance(request.data, dict) else {}
+    rows += [{"part": "form", "name": k, "value": redact(str(v), key=k)} for k, v in data.items()]
+    return pd.DataFrame(rows, columns=["part", "name", "value"])
+
+
+def cache_key(token_url: str, client_id: str, client_secret: Secret, scope: str | None, auth_method: str) -> str:
+    """A stable key per client; the secret enters through a slow hash (PBKDF2), so keys don't expose it."""
+    salt = f"{token_url}|{client_id}".encode()
+    secret_fp = hashlib.pbkdf2_hmac("sha256", client_secret.reveal().encode(), salt, 100_000).hex()
+    material = "|".join([token_url, client_id, secret_fp, scope or "", auth_method])
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _is_invalid_token(response: requests.Response) -> bool:
+    if response.status_code != 401:
+        return False
+    if "invalid_token" in response.headers.get("WWW-Authenticate", ""):
+        return True
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and "invalid_token" in (body.get("code"), body.get("error"))
+
+
+class ClientCredentialsAuth(requests.auth.AuthBase):
+    """Bearer tokens from the client-credentials grant, cached, renewed early, retried once on 401."""
+
+    def __init__(
+        self,
+        *,
+        token_url: str,
+        client_id: str,
+        client_secret: Secret,
+        scope: str | None = None,
+        auth_method: str = "client_secret_basic",
+        cache: TokenCache | None = None,
+        session: requests.Session | None = None,
+        decorate: Decorate | None = None,
+        timeout: float | tuple[float, float] = (5.0, 30.0),
+    ) -> None:
+        _method(auth_method)
+        self.token_url, self.client_id, self.client_secret = token_url, client_id, client_secret
+        self.scope, self.auth_method = scope, auth_method
+        self.cache = cache or MemoryTokenCache()
+        self.session = session or requests.Session()
+        self.decorate = decorate
+        self.timeout = timeout
+        self.key = cache_key(token_url, client_id, client_secret, scope, auth_method)
+
+    def request(self) -> requests.Request:
+        return token_request(
+            self.token_url, self.client_id, self.client_secret, scope=self.scope, auth_method=self.auth_method
+        )
+
+    def fetch(self, reason: str = "absent") -> CachedToken:
+        """Ask the token endpoint for a new token (normally called by the cache)."""
+        prepared = self.request().prepare()
+        step = getattr(self.session, "step", None)
+        try:
+            if step is not None:
+                with step(f"token ({reason})"):
+                    response = self.session.send(prepared, timeout=self.timeout)
+            else:
+                response = self.session.send(prepared, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise KitError(f"token endpoint unreachable: {type(exc).__name__}: {exc}") from None
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = None
+        if response.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
+            error = body.get("error") if isinstance(body, dict) else None
+            detail = (body.get("error_description") if isinstance(body, dict) else None) or response.reason
+            raise AuthError(
+                response.status_code, error, str(detail or "no token in the answer"), url=self.token_url, body=body
+            )
+        lifetime = float(body.get("expires_in", 0))
+        return CachedToken(
+            Secret(body["access_token"]),
+            time.time() + lifetime,
+            str(body.get("token_type", "Bearer")),
+            str(body.get("scope", "")),
+            lifetime,
+        )
+
+    def token(self, *, force: bool = False) -> CachedToken:
+        """The current token from the cache (fetched once if absent, expiring or forced)."""
+        return self.cache.get(self.key, self.fetch, force=force)
+
+    def _apply(self, request: requests.PreparedRequest, token: CachedToken) -> None:
+        request.headers["Authorization"] = f"Bearer {token.access_token.reveal()}"
+        if self.decorate is not None:
+            self.decorate(request, token)
+        request._kit_token = token  # type: ignore[attr-defined]
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        self._apply(request, self.token())
+        request.register_hook("response", self._retry_once)
+        return request
+
+    def _retry_once(self, response: requests.Response, **kwargs: Any) -> requests.Response:
+        request = response.request
+        if not _is_invalid_token(response) or getattr(request, "_kit_retried", False):
+            return response
+        _ = response.content  # read the 401 so its connection can be reused
+        response.close()
+
+        def renewed() -> requests.PreparedRequest:
+            used: CachedToken | None = getattr(request, "_kit_token", None)
+            if used is not None:
+                self.cache.invalidate(self.key, used, "401")
+            again = request.copy()
+            self._apply(again, self.token())
+            again._kit_retried = True  # type: ignore[attr-defined]
+            return again
+
+        resend = getattr(self.session, "resend", None)
+        if resend is not None and getattr(request, "_kit_session", None) is self.session:
+            return resend(response, renewed, "retry after 401 invalid_token", **kwargs)
+        again = renewed()
+        retried = response.connection.send(again, **kwargs)
+        retried.history.append(response)
+        retried.request = again
+        return retried
+
+    def __repr__(self) -> str:
+        return f"ClientCredentialsAuth(client_id={self.client_id!r}, client_secret={self.client_secret!r})"

@@ -1,0 +1,208 @@
+"""Signicat, the client side: OAuth2 client credentials with a shared, single-flight token cache.
+
+CONFIRMED (shared notes, section 2): token URL ``{base}/auth/open/connect/token`` with
+``grant_type=client_credentials`` and scope ``signicat-api``; RS256 ``at+jwt`` access tokens
+whose ``account_id`` claim the official SDK adds to every API call as ``signicat-accountId``;
+problem-details errors with ``code`` ``invalid_token`` on 401 and a distinct 403; discovery and
+JWKS under ``/auth/open/.well-known/openid-configuration`` (CONFIRMED for tenant hosts,
+INFERRED for api.signicat.com). The SDK uses client_secret_post and no early renewal; kit
+defaults to client_secret_basic (RFC 6749's recommended method) with a 30 s margin.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import time
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import jwt
+import pandas as pd
+import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from kit.claims import claims, register_meanings
+from kit.credentials import Credentials as _Credentials
+from kit.errors import ApiError, AuthError
+from kit.oauth2 import ClientCredentialsAuth, request_table
+from kit.providers import Provider
+from kit.secrets import Secret, fingerprint
+from kit.session import Session
+from kit.tokencache import CachedToken, TokenCache
+
+__all__ = [
+    "PROVIDER",
+    "Credentials",
+    "error_parser",
+    "failure_modes",
+    "session",
+    "token_request_table",
+    "token_table",
+    "verify_token",
+]
+
+DEFAULT_BASE_URL = "https://api.signicat.com/"
+TOKEN_PATH = "auth/open/connect/token"
+DISCOVERY_PATH = "auth/open/.well-known/openid-configuration"
+
+register_meanings(
+    {
+        "account_id": "Signicat account the client belongs to (sent as signicat-accountId)",
+        "sandbox": "true for tokens from a Signicat sandbox client",
+    }
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Credentials(_Credentials):
+    """Signicat API client credentials; ``client_secret`` may be given as a plain str."""
+
+    PROVIDER = "signicat"
+    client_id: str
+    client_secret: Secret
+    account_id: str | None = None
+    scope: str = "signicat-api"
+    auth_method: str = "client_secret_basic"
+
+
+@functools.lru_cache(maxsize=64)
+def _account_of(token: str) -> str | None:
+    value = jwt.decode(token, options={"verify_signature": False}).get("account_id")
+    return None if value is None else str(value)
+
+
+def add_account_id(request: requests.PreparedRequest, token: CachedToken) -> None:
+    """Add ``signicat-accountId`` from the token's ``account_id`` claim, as the official SDK does."""
+    account = _account_of(token.access_token.reveal())
+    query = dict(parse_qsl(urlsplit(request.url or "").query))
+    if account and "signicat-accountId" not in query and TOKEN_PATH not in (request.url or ""):
+        request.prepare_url(request.url or "", {"signicat-accountId": account})
+
+
+def error_parser(response: requests.Response, provider: str) -> ApiError | None:
+    """Problem details (``code``, ``title``, ``detail``) or RFC 6749 errors as AuthError/ApiError."""
+    if response.status_code < 400:
+        return None
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    data = body if isinstance(body, dict) else {}
+    code = data.get("code") or data.get("error")
+    message = data.get("title") or data.get("error_description") or response.reason
+    if data.get("detail") and data.get("title"):
+        message = f"{data['title']} {data['detail']}"
+    kind = AuthError if response.status_code in (401, 403) else ApiError
+    return kind(response.status_code, code, str(message), provider=provider, url=urlsplit(response.url).path, body=body)
+
+
+def auth_for(
+    credentials: Credentials, base_url: str, *, cache: TokenCache | None = None, session: requests.Session | None = None
+) -> ClientCredentialsAuth:
+    """The AuthBase for Signicat: client credentials, cached, retried once, with signicat-accountId."""
+    return ClientCredentialsAuth(
+        token_url=base_url + TOKEN_PATH,
+        client_id=credentials.client_id,
+        client_secret=credentials.client_secret,
+        scope=credentials.scope,
+        auth_method=credentials.auth_method,
+        cache=cache,
+        session=session,
+        decorate=add_account_id,
+    )
+
+
+def session(
+    credentials: Credentials,
+    base_url: str = DEFAULT_BASE_URL,
+    *,
+    verify: bool | str | None = None,
+    cache: TokenCache | None = None,
+) -> Session:
+    """A journaling session whose token fetches, retries and API calls all land in its journal."""
+    s = Session(base_url, provider="signicat", verify=verify, error_parser=error_parser)
+    s.auth = auth_for(credentials, base_url, cache=cache, session=s)
+    return s
+
+
+def token_request_table(
+    credentials: Credentials, base_url: str = DEFAULT_BASE_URL, auth_method: str | None = None
+) -> pd.DataFrame:
+    """The token request as it would be sent (redacted), for one client-auth method."""
+    creds = dataclasses.replace(credentials, auth_method=auth_method) if auth_method else credentials
+    return request_table(auth_for(creds, base_url).request())
+
+
+def token_table(token: CachedToken) -> pd.DataFrame:
+    """The token response as kit keeps it: the token as a fingerprint, type, scope, expiry."""
+    return pd.DataFrame(
+        [
+            {
+                "access_token": f"fp={fingerprint(token.access_token.reveal())}",
+                "token_type": token.token_type,
+                "scope": token.scope,
+                "expires_in": f"{token.lifetime:.0f} s",
+            }
+        ]
+    )
+
+
+@functools.cache
+def _foreign_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def failure_modes(target: Any, path: str = "auth/rest/sessions") -> pd.DataFrame:
+    """What the API answers to each kind of bad token; sandbox-only rows need the sandbox to mint."""
+    s: Session = target.session()
+    good = s.auth.token().access_token.reveal()  # type: ignore[union-attr]
+    payload = jwt.decode(good, options={"verify_signature": False})
+    kid = jwt.get_unverified_header(good)["kid"]
+    cases: list[tuple[str, str | None, dict[str, str]]] = [
+        ("no token", None, {}),
+        ("not a JWT", "not-a-jwt", {}),
+        ("signed by an unknown key", jwt.encode(payload, _foreign_key(), algorithm="RS256", headers={"kid": kid}), {}),
+        ("token for another account id", good, {"signicat-accountId": "a-someone-else"}),
+    ]
+    box = getattr(target, "sandbox", None)
+    if box is not None:
+        now = int(time.time())
+        cases += [
+            ("expired", box.emulator.forge(box.url, iat=now - 700, nbf=now - 700, exp=now - 100), {}),
+            ("wrong audience", box.emulator.forge(box.url, aud="https://example.com"), {}),
+        ]
+    rows = []
+    for case, token, params in cases:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        with s.step(case):
+            answer = s.get(path + "/x", headers=headers, params=params, auth=lambda r: r)
+        body = answer.json() if "json" in answer.headers.get("Content-Type", "") else {}
+        rows.append(
+            {"case": case, "status": answer.status_code, "code": body.get("code", ""), "title": body.get("title", "")}
+        )
+    table = pd.DataFrame(rows)
+    table.index = pd.RangeIndex(1, len(table) + 1)
+    return table
+
+
+def verify_token(s: Session, token: CachedToken | str, *, now: float | str | None = None) -> pd.DataFrame:
+    """Claims table of ``token`` verified with the key that discovery + JWKS publish for its ``kid``."""
+    raw = token.access_token.reveal() if isinstance(token, CachedToken) else token
+    with s.step("discovery"):
+        meta = s.get(DISCOVERY_PATH, auth=lambda r: r).json()
+    with s.step("jwks"):
+        keys = jwt.PyJWKSet.from_dict(s.get(meta["jwks_uri"], auth=lambda r: r).json())
+    kid = jwt.get_unverified_header(raw).get("kid")
+    key = next((k.key for k in keys.keys if k.key_id == kid), None)
+    audience = meta["issuer"].removesuffix("/auth/open")
+    return claims(raw, key, algorithms=["RS256"], audience=audience, issuer=meta["issuer"], now=now)
+
+
+PROVIDER = Provider(
+    name="signicat",
+    credentials=Credentials,
+    session=session,
+    scheme="OAuth2 client credentials → RS256 at+jwt (Bearer), cached and renewed early, JWKS",
+    live_url="https://api.signicat.com/",
+)

@@ -1,0 +1,180 @@
+"""The token cache: early renewal, single-flight in memory (threads) and in Redis (processes)."""
+
+import multiprocessing
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+
+from kit.secrets import Secret
+from kit.tokencache import CachedToken, MemoryTokenCache, RedisTokenCache, TokenCache
+
+
+class Counter:
+    """A fetch function that counts calls and can be slowed so that callers overlap."""
+
+    def __init__(self, lifetime: float = 600, delay: float = 0.0, fail: bool = False) -> None:
+        self.calls, self.lifetime, self.delay, self.fail = 0, lifetime, delay, fail
+        self.lock = threading.Lock()
+        self.reasons: list[str] = []
+
+    def __call__(self, reason: str) -> CachedToken:
+        with self.lock:
+            self.calls += 1
+            n = self.calls
+            self.reasons.append(reason)
+        time.sleep(self.delay)
+        if self.fail:
+            raise RuntimeError("token endpoint down")
+        return CachedToken(Secret(f"token-{n}-0123456789abcdef"), time.time() + self.lifetime, lifetime=self.lifetime)
+
+
+def caches(redis_url: str) -> list[Callable[[], TokenCache]]:
+    return [MemoryTokenCache, lambda: RedisTokenCache(redis_url)]
+
+
+def hammer(cache: TokenCache, fetch: Callable[[str], CachedToken], threads: int = 16) -> list[CachedToken]:
+    barrier, results = threading.Barrier(threads), []
+
+    def worker() -> None:
+        barrier.wait()
+        results.append(cache.get("k", fetch))
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return results
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+def test_concurrent_misses_cause_one_fetch(kind: str, redis_url: str) -> None:
+    cache = MemoryTokenCache() if kind == "memory" else RedisTokenCache(redis_url)
+    fetch = Counter(delay=0.2)
+    results = hammer(cache, fetch)
+    assert fetch.calls == 1
+    assert len({r.access_token.reveal() for r in results}) == 1
+    row = cache.stats().iloc[0]
+    assert (row["fetches"], row["misses"] + row["hits"]) == (1, 16)
+    assert row["waits"] == 15 and row["last renew reason"] == "absent"
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+def test_hits_until_the_margin_then_renews_as_expiring(kind: str, redis_url: str) -> None:
+    cache = MemoryTokenCache(margin=30) if kind == "memory" else RedisTokenCache(redis_url, margin=30)
+    fetch = Counter(lifetime=100)
+    first = cache.get("k", fetch)
+    assert cache.get("k", fetch) is first or cache.get("k", fetch) == first
+    assert fetch.calls == 1
+    short = Counter(lifetime=20)  # already inside the 30 s margin: every get renews
+    cache = (
+        MemoryTokenCache(margin=30) if kind == "memory" else RedisTokenCache(redis_url, margin=30, namespace="other:")
+    )
+    cache.get("k", short)
+    cache.get("k", short)
+    assert short.calls == 2 and short.reasons == ["absent", "expiring"]
+    assert cache.stats().iloc[0]["last renew reason"] == "expiring"
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+def test_forced_and_401_reasons(kind: str, redis_url: str) -> None:
+    cache = MemoryTokenCache() if kind == "memory" else RedisTokenCache(redis_url)
+    fetch = Counter()
+    token = cache.get("k", fetch)
+    cache.get("k", fetch, force=True)
+    assert fetch.reasons == ["absent", "forced"]
+    current = cache.get("k", fetch)
+    cache.invalidate("k", current)
+    cache.get("k", fetch)
+    assert fetch.reasons == ["absent", "forced", "401"]
+    cache.invalidate("k", token)  # a stale token: compare-and-delete leaves the current one alone
+    cache.get("k", fetch)
+    assert fetch.calls == 3
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+def test_a_failed_fetch_reaches_every_waiter_and_the_next_call_fetches_again(kind: str, redis_url: str) -> None:
+    cache = MemoryTokenCache() if kind == "memory" else RedisTokenCache(redis_url)
+    failing = Counter(delay=0.2, fail=True)
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def worker() -> None:
+        barrier.wait()
+        try:
+            cache.get("k", failing)
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    pool = [threading.Thread(target=worker) for _ in range(8)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(timeout=30)
+    assert not any(t.is_alive() for t in pool)  # nobody left hanging
+    assert len(errors) == 8
+    if kind == "memory":
+        assert failing.calls == 1  # one flight: its error went to all waiters
+    working = Counter()
+    assert cache.get("k", working).access_token.reveal().startswith("token-1")
+    assert working.calls == 1
+
+
+def test_redis_tokens_are_shared_between_cache_objects(redis_url: str) -> None:
+    a, b = RedisTokenCache(redis_url), RedisTokenCache(redis_url)
+    fetch = Counter()
+    assert a.get("k", fetch) == b.get("k", fetch)
+    assert fetch.calls == 1 and b.stats().iloc[0]["hits"] == 1
+
+
+def test_negative_margin_is_refused() -> None:
+    from kit import ConfigError
+
+    with pytest.raises(ConfigError):
+        MemoryTokenCache(margin=-1)
+
+
+def _process(
+    url: str,
+    token_url: str,
+    secret: str,
+    barrier: "multiprocessing.synchronize.Barrier",
+    out: "multiprocessing.Queue[list[str]]",
+) -> None:
+    from kit.oauth2 import ClientCredentialsAuth
+    from kit.secrets import Secret as S
+    from kit.tokencache import RedisTokenCache as R
+
+    auth = ClientCredentialsAuth(
+        token_url=token_url,
+        client_id="sandbox-kit-demo-417",
+        client_secret=S(secret),
+        scope="signicat-api",
+        cache=R(url),
+    )
+    barrier.wait()
+    tokens: list[str] = []
+    threads = [threading.Thread(target=lambda: tokens.append(auth.token().access_token.reveal())) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    out.put(tokens)
+
+
+def test_processes_sharing_redis_fetch_exactly_once(redis_url: str, signicat_box) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    barrier, out = ctx.Barrier(4), ctx.Queue()
+    token_url = signicat_box.url_for("auth/open/connect/token")
+    secret = signicat_box.credentials["client_secret"]
+    procs = [ctx.Process(target=_process, args=(redis_url, token_url, secret, barrier, out)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    tokens = [t for _ in procs for t in out.get(timeout=60)]
+    for p in procs:
+        p.join(timeout=30)
+        assert p.exitcode == 0
+    assert len(tokens) == 32 and len(set(tokens)) == 1
+    assert signicat_box.emulator.tokens_issued == 1
