@@ -27,6 +27,7 @@ notebooks: $(STAMP)
 	$(BIN)/python -m kit.notebooks notebooks/[0-9]*.ipynb
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/run.py
 
 clean:

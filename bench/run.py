@@ -1,5 +1,7 @@
 """kit benchmarks, measured side by side in one run and printed as one table of ratios.
 
+Run as ``python bench/run.py`` (``make bench``). Signicat's rows come from ``signicat_bench.py``.
+
 1. Per-request cost of Pliance auth against the local sandbox, all variants interleaved round by
    round so that drift hits each alike: a static pre-minted header (the floor), a minimal
    PyJWT ``AuthBase`` that mints per request as the official Pliance.Py.SDK does, kit's
@@ -24,6 +26,7 @@ from pathlib import Path
 import jwt
 import nbformat
 import requests
+import signicat_bench
 
 from kit.providers import pliance
 from kit.sandbox import start
@@ -169,6 +172,7 @@ def main() -> int:
         lines.append(f"| auth callable only, no network | {name} | {micros:.1f} µs | {ratio:.1f}x |")
     for name, micros, ratio in request_overhead():
         lines.append(f"| GET api/Ping on the Pliance sandbox | {name} | {micros:.0f} µs | {ratio:.2f}x |")
+    lines += signicat_bench.run()
     for name, seconds, ratio in nbval_cost():
         lines.append(f"| pytest --nbval wall time | {name} | {seconds:.2f} s | {ratio:.2f}x |")
     print("\n".join(lines))

@@ -96,7 +96,9 @@ def test_business_failure_raises_api_error_not_auth_error(pliance_box: Sandbox) 
 
 def test_failure_modes_table(pliance_target: kit.Target) -> None:
     table = pliance.failure_modes(pliance_target)
-    assert list(table.columns) == ["case", "status", "www_authenticate", "message"]
+    assert list(table.columns) == ["case", "status", "www_authenticate", "message", "time (UTC)"]
+    assert table.set_index("case").loc["expired 10 min ago", "message"] == "The token expired at"
+    assert table.set_index("case").loc["expired 10 min ago", "time (UTC)"].endswith("Z")
     assert len(table) == 13 and set(table["status"]) == {401}
     assert table.set_index("case").loc["alg none", "message"] == "The signature algorithm 'none' is not allowed"
     assert "eyJ" not in table.to_string()

@@ -130,3 +130,22 @@ def test_cli_help_documents_every_setting() -> None:
 
     for setting in Emulator.SETTINGS:
         assert f"pliance.{setting.name}" in result.stdout
+
+
+def test_cli_serves_signicat_with_its_credential_keys() -> None:
+    proc = _serve("signicat", "--set", "signicat.lifetime=60")
+    try:
+        line = json.loads(proc.stdout.readline())
+        assert line["provider"] == "signicat"
+        assert set(line["credentials"]) == {"client_id", "client_secret", "account_id"}
+        c = line["credentials"]
+        r = requests.post(
+            line["url"] + "auth/open/connect/token",
+            auth=(c["client_id"], c["client_secret"]),
+            data={"grant_type": "client_credentials"},
+            timeout=10,
+        )
+        assert r.json()["expires_in"] == 60
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0

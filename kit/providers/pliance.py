@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +35,7 @@ from kit.session import Session
 __all__ = ["PROVIDER", "Credentials", "PlianceAuth", "error_parser", "failure_modes", "mint_token", "session"]
 
 AUDIENCE = "pliance.io"
+_TIME = re.compile(r" '(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)'")  # moved to its own column: stable tables
 HEADER = {"typ": "JWT", "alg": "HS256"}
 LIFETIME = 300
 
@@ -176,7 +178,7 @@ def failure_modes(target: Any, path: str = "api/Ping") -> pd.DataFrame:
     """Send each kind of bad token to ``path`` and tabulate what the server answers.
 
     The ``www_authenticate`` column shows the challenge without its ``error_description``, which
-    repeats the ``message`` column.
+    repeats the ``message`` column; a time quoted in the message goes to the ``time (UTC)`` column.
     """
     creds: Credentials = target.credentials
     rows = []
@@ -198,7 +200,8 @@ def failure_modes(target: Any, path: str = "api/Ping") -> pd.DataFrame:
                     "case": case,
                     "status": answer.status_code,
                     "www_authenticate": redact(challenge),
-                    "message": redact(message),
+                    "message": redact(_TIME.sub("", message)),
+                    "time (UTC)": "".join(_TIME.findall(message)),
                 }
             )
     table = pd.DataFrame(rows)

@@ -1,0 +1,162 @@
+"""Signicat benchmarks: token fetches under concurrency, and the cost of a cached token.
+
+1. ``PROCESSES`` processes × ``THREADS`` threads × ``CALLS`` calls against one Signicat sandbox,
+   all within one token lifetime, once per library, in the same run: kit's
+   ``ClientCredentialsAuth`` with a shared ``RedisTokenCache``; requests-auth's
+   ``OAuth2ClientCredentials`` (one auth object per process, its documented use); Authlib's
+   ``OAuth2Session`` (one per process shared by its threads, each thread fetching a token
+   when the session has none, as its docs show). Fetches are counted by the sandbox.
+2. Median per-request time with kit's cached bearer token vs the same request with a static
+   header (the same token, the same URL), interleaved round by round.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import statistics
+import sys
+import threading
+import time
+from typing import Any
+
+import requests
+
+PROCESSES, THREADS, CALLS = 4, 16, 250
+ROUNDS, PER_ROUND = 20, 25
+
+
+def _worker(
+    library: str, base: str, creds: dict[str, str], path: str, redis_url: str, ready: Any, go: Any, out: Any
+) -> None:
+    """One process: THREADS threads × CALLS calls through ``library``; puts (errors, seconds)."""
+    token_url = base + "auth/open/connect/token"
+    shared: Any
+    if library == "kit":
+        from kit.providers import signicat
+        from kit.tokencache import RedisTokenCache
+
+        shared = signicat.auth_for(signicat.Credentials(**creds), base, cache=RedisTokenCache(redis_url))
+    elif library == "requests-auth":
+        import requests_auth
+
+        shared = requests_auth.OAuth2ClientCredentials(
+            token_url, creds["client_id"], creds["client_secret"], scope="signicat-api"
+        )
+    else:
+        from authlib.integrations.requests_client import OAuth2Session
+
+        shared = OAuth2Session(
+            creds["client_id"],
+            creds["client_secret"],
+            scope="signicat-api",
+            token_endpoint=token_url,
+            grant_type="client_credentials",
+        )
+    errors = [0]
+    lock = threading.Lock()
+
+    def thread() -> None:
+        session = requests.Session()
+        for _ in range(CALLS):
+            try:
+                if library == "authlib":
+                    if shared.token is None:
+                        shared.fetch_token()
+                    answer = shared.get(base + path, timeout=30)
+                else:
+                    answer = session.get(base + path, auth=shared, timeout=30)
+                ok = answer.status_code == 200
+            except Exception:  # counted, not raised: the bench reports errors
+                ok = False
+            if not ok:
+                with lock:
+                    errors[0] += 1
+
+    threads = [threading.Thread(target=thread) for _ in range(THREADS)]
+    ready.wait()
+    go.wait()
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    out.put((errors[0], time.perf_counter() - began))
+
+
+def fetches_under_load(box: Any, redis_url: str, path: str) -> list[tuple[str, int, int, float]]:
+    """(library, token fetches, errors, requests per second) per library, measured one after another."""
+    ctx = multiprocessing.get_context("spawn")
+    rows = []
+    for library in ("kit", "requests-auth", "authlib"):
+        before = box.emulator.tokens_issued
+        ready, go, out = ctx.Barrier(PROCESSES + 1), ctx.Event(), ctx.Queue()
+        procs = [
+            ctx.Process(target=_worker, args=(library, box.url, box.credentials, path, redis_url, ready, go, out))
+            for _ in range(PROCESSES)
+        ]
+        for p in procs:
+            p.start()
+        ready.wait()
+        began = time.perf_counter()
+        go.set()
+        results = [out.get(timeout=600) for _ in procs]
+        seconds = time.perf_counter() - began
+        for p in procs:
+            p.join(timeout=60)
+        total = PROCESSES * THREADS * CALLS
+        rows.append((library, box.emulator.tokens_issued - before, sum(e for e, _ in results), total / seconds))
+        print(f"  load: {library} done", file=sys.stderr, flush=True)
+    return rows
+
+
+def cached_token_overhead(box: Any, path: str) -> list[tuple[str, float, float]]:
+    from kit.providers import signicat
+
+    creds = signicat.Credentials(**box.credentials)
+    kit_auth = requests.Session()
+    kit_auth.auth = signicat.auth_for(creds, box.url)
+    token = kit_auth.auth.token().access_token.reveal()  # type: ignore[union-attr]
+    url = box.url + path + ("&" if "?" in path else "?") + f"signicat-accountId={creds.account_id}"
+    static = requests.Session()
+    static.headers["Authorization"] = f"Bearer {token}"
+    journaled = signicat.session(creds, box.url)
+    journaled.auth.cache = kit_auth.auth.cache  # type: ignore[union-attr]
+    variants = {
+        "static header (floor)": lambda: static.get(url, timeout=10),
+        "kit cached token": lambda: kit_auth.get(box.url + path, timeout=10),
+        "kit session (token+journal)": lambda: journaled.get(path),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in variants}
+    for name, call in variants.items():
+        assert call().status_code == 200, name
+    for _ in range(ROUNDS):
+        for name, call in variants.items():
+            for _ in range(PER_ROUND):
+                began = time.perf_counter()
+                call()
+                samples[name].append(time.perf_counter() - began)
+        journaled.journal.entries.clear()
+    floor = statistics.median(samples["static header (floor)"])
+    return [(name, statistics.median(v) * 1e6, statistics.median(v) / floor) for name, v in samples.items()]
+
+
+def run() -> list[str]:
+    from kit.providers import signicat
+    from kit.redis_server import RedisServer
+    from kit.sandbox import start
+
+    lines = []
+    with start("signicat", lifetime=3600) as box, RedisServer() as redis:
+        creds = signicat.Credentials(**box.credentials)
+        created = signicat.session(creds, box.url).call("POST", "auth/rest/sessions", json={})
+        path = f"auth/rest/sessions/{created['id']}"
+        for name, micros, ratio in cached_token_overhead(box, path):
+            lines.append(f"| GET a session on the Signicat sandbox | {name} | {micros:.0f} µs | {ratio:.2f}x |")
+        calls = PROCESSES * THREADS * CALLS
+        for library, fetched, errors, rps in fetches_under_load(box, redis.url, path):
+            lines.append(
+                f"| token fetches, {PROCESSES} proc × {THREADS} threads × {CALLS} calls ({calls}) "
+                f"| {library} | {fetched} fetches, {errors} errors | {rps:.0f} req/s |"
+            )
+        box.check()
+    return lines
