@@ -24,9 +24,10 @@ from urllib.parse import quote_plus
 import pandas as pd
 import requests
 
-from kit.errors import AuthError, ConfigError, KitError
+from kit.bearer import CachedBearerAuth, Decorate
+from kit.errors import AuthError, ConfigError
 from kit.secrets import Secret, redact
-from kit.tokencache import CachedToken, MemoryTokenCache, TokenCache
+from kit.tokencache import CachedToken, TokenCache
 
 __all__ = [
     "CLIENT_AUTH",
@@ -42,7 +43,6 @@ __all__ = [
 Form = dict[str, str]
 Headers = dict[str, str]
 ClientAuthMethod = Callable[[str, Secret, Headers, Form], tuple[Headers, Form]]
-Decorate = Callable[[requests.PreparedRequest, CachedToken], None]
 
 
 def client_secret_basic(client_id: str, client_secret: Secret, headers: Headers, form: Form) -> tuple[Headers, Form]:
@@ -96,6 +96,8 @@ def request_table(request: requests.Request) -> pd.DataFrame:
     rows += [{"part": "header", "name": k, "value": redact(v, key=k)} for k, v in request.headers.items()]
     data = request.data if isinstance(request.data, dict) else {}
     rows += [{"part": "form", "name": k, "value": redact(str(v), key=k)} for k, v in data.items()]
+    body = request.json if isinstance(request.json, dict) else {}
+    rows += [{"part": "json", "name": k, "value": redact(str(v), key=k)} for k, v in body.items()]
     return pd.DataFrame(rows, columns=["part", "name", "value"])
 
 
@@ -119,8 +121,10 @@ def _is_invalid_token(response: requests.Response) -> bool:
     return isinstance(body, dict) and "invalid_token" in (body.get("code"), body.get("error"))
 
 
-class ClientCredentialsAuth(requests.auth.AuthBase):
+class ClientCredentialsAuth(CachedBearerAuth):
     """Bearer tokens from the client-credentials grant, cached, renewed early, retried once on 401."""
+
+    retry_reason = "retry after 401 invalid_token"
 
     def __init__(
         self,
@@ -138,11 +142,11 @@ class ClientCredentialsAuth(requests.auth.AuthBase):
         _method(auth_method)
         self.token_url, self.client_id, self.client_secret = token_url, client_id, client_secret
         self.scope, self.auth_method = scope, auth_method
-        self.cache = cache or MemoryTokenCache()
-        self.session = session or requests.Session()
-        self.decorate = decorate
-        self.timeout = timeout
-        self.key = cache_key(token_url, client_id, client_secret, scope, auth_method)
+        key = cache_key(token_url, client_id, client_secret, scope, auth_method)
+        super().__init__(key=key, cache=cache, session=session, decorate=decorate, timeout=timeout)
+
+    def is_stale(self, response: requests.Response) -> bool:
+        return _is_invalid_token(response)
 
     def request(self) -> requests.Request:
         return token_request(
@@ -151,16 +155,7 @@ class ClientCredentialsAuth(requests.auth.AuthBase):
 
     def fetch(self, reason: str = "absent") -> CachedToken:
         """Ask the token endpoint for a new token (normally called by the cache)."""
-        prepared = self.request().prepare()
-        step = getattr(self.session, "step", None)
-        try:
-            if step is not None:
-                with step(f"token ({reason})"):
-                    response = self.session.send(prepared, timeout=self.timeout)
-            else:
-                response = self.session.send(prepared, timeout=self.timeout)
-        except requests.RequestException as exc:
-            raise KitError(f"token endpoint unreachable: {type(exc).__name__}: {exc}") from None
+        response = self.send(self.request(), f"token ({reason})")
         try:
             body: Any = response.json()
         except ValueError:
@@ -179,46 +174,6 @@ class ClientCredentialsAuth(requests.auth.AuthBase):
             str(body.get("scope", "")),
             lifetime,
         )
-
-    def token(self, *, force: bool = False) -> CachedToken:
-        """The current token from the cache (fetched once if absent, expiring or forced)."""
-        return self.cache.get(self.key, self.fetch, force=force)
-
-    def _apply(self, request: requests.PreparedRequest, token: CachedToken) -> None:
-        request.headers["Authorization"] = f"Bearer {token.access_token.reveal()}"
-        if self.decorate is not None:
-            self.decorate(request, token)
-        request._kit_token = token  # type: ignore[attr-defined]
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        self._apply(request, self.token())
-        request.register_hook("response", self._retry_once)
-        return request
-
-    def _retry_once(self, response: requests.Response, **kwargs: Any) -> requests.Response:
-        request = response.request
-        if not _is_invalid_token(response) or getattr(request, "_kit_retried", False):
-            return response
-        _ = response.content  # read the 401 so its connection can be reused
-        response.close()
-
-        def renewed() -> requests.PreparedRequest:
-            used: CachedToken | None = getattr(request, "_kit_token", None)
-            if used is not None:
-                self.cache.invalidate(self.key, used, "401")
-            again = request.copy()
-            self._apply(again, self.token())
-            again._kit_retried = True  # type: ignore[attr-defined]
-            return again
-
-        resend = getattr(self.session, "resend", None)
-        if resend is not None and getattr(request, "_kit_session", None) is self.session:
-            return resend(response, renewed, "retry after 401 invalid_token", **kwargs)
-        again = renewed()
-        retried = response.connection.send(again, **kwargs)
-        retried.history.append(response)
-        retried.request = again
-        return retried
 
     def __repr__(self) -> str:
         return f"ClientCredentialsAuth(client_id={self.client_id!r}, client_secret={self.client_secret!r})"

@@ -116,6 +116,10 @@ class TokenCache:
     def invalidate(self, key: str, token: CachedToken, reason: str = "401") -> None:
         raise NotImplementedError
 
+    def peek(self, key: str) -> CachedToken | None:
+        """The stored token, if any, without counting a hit (a refresh needs the current token)."""
+        raise NotImplementedError
+
     def stats(self) -> pd.DataFrame:
         """One row: cache kind, hits, misses, fetches, waits, errors, last renew reason."""
         s = self._stats
@@ -199,6 +203,10 @@ class MemoryTokenCache(TokenCache):
             if self._tokens.get(key) == token:
                 del self._tokens[key]
                 self._pending_reason[key] = reason
+
+    def peek(self, key: str) -> CachedToken | None:
+        with self._lock:
+            return self._tokens.get(key)
 
     def __repr__(self) -> str:
         return f"<MemoryTokenCache tokens={len(self._tokens)} margin={self.margin}>"
@@ -285,6 +293,9 @@ class RedisTokenCache(TokenCache):
         self._delete(
             keys=[self.namespace + key, self.namespace + key + ":reason"], args=[token.access_token.reveal(), reason]
         )
+
+    def peek(self, key: str) -> CachedToken | None:
+        return self._read(key)
 
     def __repr__(self) -> str:
         return f"<RedisTokenCache margin={self.margin}>"

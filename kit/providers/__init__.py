@@ -14,7 +14,11 @@ from kit.session import Session
 
 __all__ = ["PROVIDERS", "Provider", "overview", "provider"]
 
-PROVIDERS = {"pliance": "kit.providers.pliance", "signicat": "kit.providers.signicat"}
+PROVIDERS = {
+    "pliance": "kit.providers.pliance",
+    "signicat": "kit.providers.signicat",
+    "synerise": "kit.providers.synerise",
+}
 SessionFactory = Callable[..., Session]
 
 

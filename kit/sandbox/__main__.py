@@ -77,7 +77,12 @@ def main(argv: list[str] | None = None) -> int:
             port = args.port + offset if args.port else 0
             box = Sandbox(emulator_class(name), tls=args.tls, mtls=args.mtls, port=port, settings=settings[name])
             sandboxes.append(box)
-            line: dict[str, Any] = {"provider": name, "url": box.url, "credentials": box.credentials}
+            line: dict[str, Any] = {
+                "provider": name,
+                "url": box.url,
+                "credentials": box.credentials,
+                **box.emulator.cli_extras(),
+            }
             if box.ca_bundle:
                 line["ca_bundle"] = box.ca_bundle
             if box.client_cert:

@@ -106,6 +106,10 @@ class Emulator:
     def dispatch(self, request: Request) -> Response:
         raise NotImplementedError
 
+    def cli_extras(self) -> dict[str, Any]:
+        """Top-level fields the CLI adds to this sandbox's JSON line (e.g. a public key)."""
+        return {}
+
     def server_error(self) -> Response:
         """The answer when a handler crashed (the crash is collected by the runner)."""
         return json_response({"error": "sandbox handler failed; see Sandbox.check()"}, 500)

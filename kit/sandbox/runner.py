@@ -27,7 +27,7 @@ from kit.serving import BackgroundServer
 
 __all__ = ["EMULATORS", "Sandbox", "emulator_class", "start"]
 
-EMULATORS = {"pliance": "kit.sandbox.pliance", "signicat": "kit.sandbox.signicat"}
+EMULATORS = {"pliance": "kit.sandbox.pliance", "signicat": "kit.sandbox.signicat", "synerise": "kit.sandbox.synerise"}
 log = logging.getLogger("kit.sandbox")
 
 

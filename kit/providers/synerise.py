@@ -1,0 +1,322 @@
+"""Synerise, the client side: a login per consumer type, RS512 tokens, refresh before expiry.
+
+CONFIRMED (shared notes, section 3): the three logins (workspace ``/uauth/v2/auth/login/profile``,
+customer ``/sauth/v3/auth/login/client``, user ``/uauth/auth/login/user``), the refreshes
+(workspace ``GET /v4/auth/refresh/profile``, customer ``POST /sauth/v3/auth/refresh/client``, both
+with the current, still valid token), ``Authorization: Bearer`` plus ``Api-Version: 4.4`` (sent
+on logins too, as the workspace-login example shows), RS512 signatures, and ``401`` with ``error``
+``"Token expired."``, on which the official Magento plugin drops its token and retries once.
+
+INFERRED: the customer login body (``password``, ``uuid``, ``deviceId``); that there is no user
+refresh (its path is unknown), so user sessions log in again; where the public key lives (the
+sandbox serves it at a kit path; for the live service pass the PEM you were given). The token's
+expiry is read from its ``exp`` claim, since logins answer only ``{token}``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import jwt
+import pandas as pd
+import requests
+
+from kit.bearer import CachedBearerAuth
+from kit.claims import claims, register_meanings
+from kit.credentials import Credentials as _Credentials
+from kit.errors import ApiError, AuthError, ConfigError
+from kit.oauth2 import cache_key, request_table
+from kit.providers import Provider
+from kit.secrets import Secret, reveal
+from kit.session import Session
+from kit.tokencache import CachedToken, TokenCache
+
+__all__ = [
+    "CONSUMERS",
+    "PROVIDER",
+    "Credentials",
+    "SyneriseAuth",
+    "error_parser",
+    "failure_modes",
+    "login_request",
+    "login_table",
+    "public_key",
+    "session",
+    "verify_token",
+]
+
+API_VERSION = "4.4"
+EXPIRED = "Token expired."
+PUBLIC_KEY_PATH = "kit-sandbox/synerise/public-key.pem"
+CONSUMERS = {  # consumer type -> (login path, refresh (method, path) or None, credentials fields it needs)
+    "workspace": ("uauth/v2/auth/login/profile", ("GET", "v4/auth/refresh/profile"), ("workspace_api_key",)),
+    "client": (
+        "sauth/v3/auth/login/client",
+        ("POST", "sauth/v3/auth/refresh/client"),
+        ("client_api_key", "client_email", "client_password"),
+    ),
+    "user": ("uauth/auth/login/user", None, ("user_username", "user_password")),
+}
+
+register_meanings(
+    {
+        "realm": "consumer type: profile (workspace), client (customer) or user (Synerise, INFERRED)",
+        "origin": "identity provider that vouched for the consumer (Synerise)",
+        "ctd": "created, epoch milliseconds (Synerise, INFERRED)",
+        "bpid": "workspace (business profile) id; null until a user selects one (INFERRED)",
+    }
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Credentials(_Credentials):
+    """Credentials for all three consumer types; a session uses the fields of one."""
+
+    PROVIDER = "synerise"
+    workspace_api_key: Secret | None = None
+    client_api_key: Secret | None = None
+    client_identity_provider: str = "SYNERISE"
+    client_email: str | None = None
+    client_password: Secret | None = None
+    client_uuid: str | None = None
+    client_device_id: str | None = None
+    user_username: str | None = None
+    user_password: Secret | None = None
+
+
+def _needs(credentials: Credentials, consumer: str) -> tuple[str, tuple[str, str] | None]:
+    if consumer not in CONSUMERS:
+        raise ConfigError(f"unknown consumer type {consumer!r}; one of {', '.join(CONSUMERS)}")
+    path, refresh, fields = CONSUMERS[consumer]
+    missing = [f for f in fields if not reveal(getattr(credentials, f))]
+    if missing:
+        raise ConfigError(f"a synerise {consumer} session needs {', '.join(missing)}")
+    return path, refresh
+
+
+def login_request(credentials: Credentials, base_url: str, consumer: str) -> requests.Request:
+    """The login request for ``consumer``, not yet sent."""
+    path, _ = _needs(credentials, consumer)
+    c = credentials
+    if consumer == "workspace":
+        body: dict[str, Any] = {"apiKey": reveal(c.workspace_api_key)}
+    elif consumer == "client":
+        body = {
+            "apiKey": reveal(c.client_api_key),
+            "identityProvider": c.client_identity_provider,
+            "email": c.client_email,
+            "password": reveal(c.client_password),
+        }
+        body.update({k: v for k, v in (("uuid", c.client_uuid), ("deviceId", c.client_device_id)) if v})
+    else:
+        body = {"username": c.user_username, "password": reveal(c.user_password)}
+    headers = {"Content-Type": "application/json", "Api-Version": API_VERSION}
+    return requests.Request("POST", base_url + path, headers=headers, json=body)
+
+
+def _token(response: requests.Response, url: str) -> CachedToken:
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    if response.status_code != 200 or not isinstance(body, dict) or "token" not in body:
+        error = error_parser(response, "synerise") or AuthError(response.status_code, None, "no token", url=url)
+        raise error
+    claims_ = jwt.decode(body["token"], options={"verify_signature": False})
+    return CachedToken(
+        Secret(body["token"]),
+        float(claims_["exp"]),
+        "Bearer",
+        str(claims_.get("realm", "")),
+        float(claims_["exp"] - claims_.get("iat", claims_["exp"])),
+    )
+
+
+class SyneriseAuth(CachedBearerAuth):
+    """Bearer + Api-Version; refresh before expiry, log in again when refresh fails, retry once."""
+
+    retry_reason = 'retry after 401 "Token expired."'
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        base_url: str,
+        consumer: str = "workspace",
+        *,
+        cache: TokenCache | None = None,
+        session: requests.Session | None = None,
+        api_version: str = API_VERSION,
+    ) -> None:
+        _needs(credentials, consumer)
+        self.credentials, self.base_url, self.consumer = credentials, base_url, consumer
+        fields = CONSUMERS[consumer][2]
+        identity = "|".join(
+            str(reveal(getattr(credentials, f))) for f in fields if "password" not in f and "api_key" not in f
+        )
+        secret = Secret("|".join(str(reveal(getattr(credentials, f))) for f in fields))
+        key = cache_key(base_url + CONSUMERS[consumer][0], identity, secret, consumer, "synerise")
+        super().__init__(key=key, cache=cache, session=session, headers={"Api-Version": api_version})
+
+    def is_stale(self, response: requests.Response) -> bool:
+        if response.status_code != 401:
+            return False
+        try:
+            return bool(response.json().get("error") == EXPIRED)
+        except (ValueError, AttributeError):
+            return False
+
+    def fetch(self, reason: str = "absent") -> CachedToken:
+        refresh = CONSUMERS[self.consumer][1]
+        current = self.cache.peek(self.key) if reason == "expiring" and refresh else None
+        if current is not None and refresh is not None and current.expires_in() > 0:
+            method, path = refresh
+            body = {"apiKey": reveal(self.credentials.client_api_key)} if self.consumer == "client" else None
+            request = requests.Request(
+                method,
+                self.base_url + path,
+                json=body,
+                headers={
+                    "Authorization": f"Bearer {current.access_token.reveal()}",
+                    "Api-Version": self.headers["Api-Version"],
+                },
+            )
+            answer = self.send(request, f"refresh {self.consumer} token ({reason})")
+            if answer.status_code == 200:
+                return _token(answer, self.base_url + path)
+            reason = "refresh refused"
+        answer = self.send(
+            login_request(self.credentials, self.base_url, self.consumer), f"login {self.consumer} ({reason})"
+        )
+        return _token(answer, self.base_url + CONSUMERS[self.consumer][0])
+
+    def __repr__(self) -> str:
+        return f"SyneriseAuth(consumer={self.consumer!r}, base_url={self.base_url!r})"
+
+
+def error_parser(response: requests.Response, provider: str) -> ApiError | None:
+    """The Spring error body (``error``, ``message``) as AuthError for 401/403, else ApiError."""
+    if response.status_code < 400:
+        return None
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    data = body if isinstance(body, dict) else {}
+    kind = AuthError if response.status_code in (401, 403) else ApiError
+    return kind(
+        response.status_code,
+        data.get("error"),
+        str(data.get("message") or response.reason),
+        provider=provider,
+        url=urlsplit(response.url).path,
+        body=body,
+    )
+
+
+def session(
+    credentials: Credentials,
+    base_url: str,
+    *,
+    verify: bool | str | None = None,
+    consumer: str = "workspace",
+    cache: TokenCache | None = None,
+) -> Session:
+    """A journaling session opened as one consumer type."""
+    s = Session(base_url, provider="synerise", verify=verify, error_parser=error_parser)
+    s.auth = SyneriseAuth(credentials, base_url, consumer, cache=cache, session=s)
+    return s
+
+
+def login_table(credentials: Credentials, base_url: str, consumer: str) -> pd.DataFrame:
+    """The login request for ``consumer`` as rows (secrets masked), before it is sent."""
+    return request_table(login_request(credentials, base_url, consumer))
+
+
+def public_key(s: Session) -> str:
+    """The sandbox's public key PEM (Synerise does not document where the real one is published)."""
+    with s.step("public key"):
+        answer = s.get(PUBLIC_KEY_PATH, auth=lambda r: r)
+    answer.raise_for_status()
+    return answer.text
+
+
+def verify_token(token: CachedToken | str, public_key_pem: str, *, now: float | str | None = None) -> pd.DataFrame:
+    """Claims table verified with the public key, RS512 pinned (HS512 or none are refused)."""
+    raw = token.access_token.reveal() if isinstance(token, CachedToken) else token
+    return claims(raw, public_key_pem, algorithms=["RS512"], now=now)
+
+
+def failure_modes(target: Any) -> pd.DataFrame:
+    """Each consumer type against each demo endpoint, then bad tokens: status, error, message."""
+    sessions = {c: target.session(consumer=c) for c in CONSUMERS}
+    calls = [
+        ("v4/business-profile", "workspace-only endpoint"),
+        ("v4/clients/client-0002", "another customer"),
+        ("sauth/my-account/personal-information", "customer-only endpoint"),
+    ]
+    rows = []
+    for consumer, s in sessions.items():
+        for path, what in calls:
+            with s.step(f"{consumer} → {what}"):
+                answer = s.get(path)
+            rows.append(_row(f"{consumer} token → {what}", answer))
+    probe = sessions["workspace"]
+    assert isinstance(probe.auth, SyneriseAuth)
+    good = probe.auth.token().access_token.reveal()
+    pem = public_key(probe) if target.sandbox is not None else None
+    payload = jwt.decode(good, options={"verify_signature": False})
+    bad = [("no token", None), ("alg none", jwt.encode(payload, "", algorithm="none"))]
+    if pem is not None:
+        bad.append(("HS512 signed with the public key", _hs512(payload, pem)))
+    if target.sandbox is not None:
+        now = int(time.time())
+        bad.append(
+            ("expired", target.sandbox.emulator.mint("profile", "workspace-101", iat=now - 7200, exp=now - 3600))
+        )
+    for case, token in bad:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        with probe.step(case):
+            rows.append(_row(case, probe.get("v4/business-profile", headers=headers, auth=lambda r: r)))
+    table = pd.DataFrame(rows)
+    table.index = pd.RangeIndex(1, len(table) + 1)
+    return table
+
+
+def _hs512(payload: dict[str, Any], pem: str) -> str:
+    """The classic algorithm-confusion forgery: HMAC keyed with the public key's bytes.
+
+    Built by hand on purpose: PyJWT refuses to use a PEM public key as an HMAC secret.
+    """
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signing_input = b64(b'{"alg":"HS512","typ":"JWT"}') + "." + b64(json.dumps(payload).encode())
+    signature = hmac.new(pem.encode(), signing_input.encode(), hashlib.sha512).digest()
+    return signing_input + "." + b64(signature)
+
+
+def _row(case: str, answer: requests.Response) -> dict[str, Any]:
+    body = answer.json() if "json" in answer.headers.get("Content-Type", "") else {}
+    return {
+        "case": case,
+        "status": answer.status_code,
+        "error": body.get("error", ""),
+        "message": body.get("message", ""),
+    }
+
+
+PROVIDER = Provider(
+    name="synerise",
+    credentials=Credentials,
+    session=session,
+    scheme="login per consumer type → RS512 JWT (Bearer + Api-Version), refreshed before expiry",
+    live_url="https://api.synerise.com/",
+)

@@ -1,0 +1,283 @@
+"""Synerise sandbox: three consumer types, RS512 JWTs, refresh, Spring-style errors.
+
+CONFIRMED (shared notes, section 3): logins ``POST /uauth/v2/auth/login/profile {apiKey}`` →
+``{token}`` (also ``/v4/auth/login/profile``), ``POST /sauth/v3/auth/login/client {apiKey,
+identityProvider, email, ...}``, ``POST /uauth/auth/login/user {username, password}`` →
+``{token, consumer, mfaMethods}``; refresh ``GET /v4/auth/refresh/profile`` and ``POST
+/sauth/v3/auth/refresh/client {apiKey}`` with the current, still valid token, the latter
+answering ``{token, expiration, created, origin, customId, realm}``; RS512 signatures; a user
+token cannot act in a workspace until one is selected; the Spring error body ``{timestamp,
+status, error, message, path, errors}``; an expired token is 401 with ``error`` exactly
+``"Token expired."``; a wrong key is 401.
+
+INFERRED (say so when you rely on them):
+
+* Claim names: ``sub`` (consumer id), ``realm`` (``profile``, ``client`` or ``user``; the refresh
+  answer's ``realm: "client"``), ``origin``, ``ctd`` (created, epoch ms, from the docs' mangled
+  sample), ``bpid`` (workspace id; null for a user), ``email`` for customers, ``iat``, ``exp``.
+* The client login body takes ``password`` (and optional ``uuid``, ``deviceId``) for SYNERISE
+  identities; other identity providers need ``identityProviderToken`` (400 without); an unknown
+  provider is 400 with a field error.
+* The public key's real location is undocumented: the sandbox serves it at
+  ``GET /kit-sandbox/synerise/public-key.pem`` (a kit path, not Synerise's).
+* Demo API (kit's, for showing permissions): ``GET /v4/business-profile`` (workspace only),
+  ``GET /v4/clients/{id}`` (a workspace reads any customer, a customer only itself), ``GET
+  /sauth/my-account/personal-information`` (customers only). Wrong consumer type → 403; a user
+  token → 403 "select a workspace first"; no token → 401 (Spring Security's message).
+* ``Api-Version`` is not required by the sandbox; there is no user refresh (Synerise's path is
+  unknown), so clients log in again.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from werkzeug.wrappers import Request, Response
+
+from kit.sandbox.base import Emulator as _Base
+from kit.sandbox.base import Setting, json_response
+
+__all__ = ["PUBLIC_KEY_PATH", "Emulator"]
+
+PUBLIC_KEY_PATH = "kit-sandbox/synerise/public-key.pem"
+WORKSPACE_ID = 101
+IDENTITY_PROVIDERS = ("SYNERISE", "FACEBOOK", "OAUTH", "APPLE", "GOOGLE")
+DEMO = {
+    "workspace_api_key": "5f0c7e1a-9b2d-4c6e-8f1a-3d5b7c9e0a24",
+    "client_api_key": "8e2d4f6a-1c3b-4a5d-9e7f-0b2c4d6e8f13",
+    "client_email": "ada@example.com",
+    "client_password": "kit-demo-synerise-client-password-73",
+    "user_username": "grace@example.com",
+    "user_password": "kit-demo-synerise-user-password-0481",
+}
+OTHER_CLIENT = {"id": "client-0002", "email": "alan@example.com"}
+
+
+class _Refused(Exception):
+    def __init__(
+        self, status: int, message: str, error: str | None = None, errors: list[dict[str, Any]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.message, self.error, self.errors = status, message, error, errors
+
+
+_REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed"}
+
+
+class Emulator(_Base):
+    """Logins, refreshes and a small permission-checked API for the three consumer types."""
+
+    NAME = "synerise"
+    CREDENTIAL_KEYS = tuple(DEMO)
+    SETTINGS = (
+        Setting("lifetime", int, 3600, "token lifetime in seconds (docs: 1 h default, up to a week)", 1, 604800),
+        Setting("clock_ahead", int, 0, "fault injection: seconds the server's clock runs ahead of clients'", 0, 86400),
+    )
+
+    def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(settings, credentials, **kwargs)
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.logins = 0
+
+    def demo_credentials(self) -> dict[str, str]:
+        return dict(DEMO)
+
+    def public_key_pem(self) -> str:
+        return (
+            self.key.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode()
+        )
+
+    def cli_extras(self) -> dict[str, Any]:
+        return {"public_key_pem": self.public_key_pem()}
+
+    # -- tokens ---------------------------------------------------------------------------
+    def mint(self, realm: str, sub: str, **extra: Any) -> str:
+        now = time.time()
+        claims = {
+            "sub": sub,
+            "realm": realm,
+            "origin": "SYNERISE",
+            "ctd": int(now * 1000),
+            "bpid": None if realm == "user" else WORKSPACE_ID,
+            "iat": int(now),
+            "exp": int(now) + self.settings["lifetime"],
+            **extra,
+        }
+        self.logins += 1
+        return jwt.encode(claims, self.key, algorithm="RS512")
+
+    def _claims(self, request: Request) -> dict[str, Any]:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise _Refused(401, "Full authentication is required to access this resource")
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token, self.key.public_key(), algorithms=["RS512"], options={"require": ["exp"]}
+            )
+            if claims["exp"] <= time.time() + self.settings["clock_ahead"]:  # PyJWT cannot shift its clock
+                raise jwt.ExpiredSignatureError("expired for the server's clock")
+        except jwt.ExpiredSignatureError:
+            raise _Refused(401, "Token expired.", "Token expired.") from None
+        except jwt.PyJWTError:
+            raise _Refused(401, "Invalid token") from None
+        return claims
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _error(
+        self,
+        request: Request,
+        status: int,
+        message: str,
+        error: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ) -> Response:
+        stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
+        return json_response(
+            {
+                "timestamp": stamp,
+                "status": status,
+                "error": error or _REASONS[status],
+                "message": message,
+                "path": request.path,
+                "errors": errors or [],
+            },
+            status,
+        )
+
+    def _body(self, request: Request) -> dict[str, Any]:
+        try:
+            body = json.loads(request.get_data(as_text=True) or "null")
+        except ValueError:
+            raise _Refused(400, "Malformed JSON request") from None
+        if not isinstance(body, dict):
+            raise _Refused(400, "The body must be a JSON object")
+        return body
+
+    def dispatch(self, request: Request) -> Response:
+        routes = {
+            ("POST", "uauth/v2/auth/login/profile"): self._login_profile,
+            ("POST", "v4/auth/login/profile"): self._login_profile,
+            ("GET", "v4/auth/refresh/profile"): self._refresh_profile,
+            ("POST", "sauth/v3/auth/login/client"): self._login_client,
+            ("POST", "sauth/v3/auth/refresh/client"): self._refresh_client,
+            ("POST", "uauth/auth/login/user"): self._login_user,
+            ("GET", "v4/business-profile"): self._business_profile,
+            ("GET", "sauth/my-account/personal-information"): self._my_account,
+            ("GET", PUBLIC_KEY_PATH): lambda r: Response(self.public_key_pem(), content_type="application/x-pem-file"),
+        }
+        path = request.path.strip("/")
+        handler = routes.get((request.method, path))
+        if handler is None and request.method == "GET" and path.startswith("v4/clients/"):
+            handler = self._client_by_id
+        if handler is None:
+            known = any(p == path for _, p in routes)
+            return self._error(request, 405 if known else 404, f"No handler for {request.method} /{path}")
+        try:
+            return handler(request)
+        except _Refused as refused:
+            return self._error(request, refused.status, refused.message, refused.error, refused.errors)
+
+    # -- logins and refreshes -------------------------------------------------------------
+    def _login_profile(self, request: Request) -> Response:
+        if self._body(request).get("apiKey") != self.credentials["workspace_api_key"]:
+            raise _Refused(401, "Invalid API key")
+        return json_response({"token": self.mint("profile", f"workspace-{WORKSPACE_ID}")})
+
+    def _refresh_profile(self, request: Request) -> Response:
+        claims = self._claims(request)
+        if claims["realm"] != "profile":
+            raise _Refused(403, f"Refresh of a {claims['realm']} token is not allowed here")
+        return json_response({"token": self.mint("profile", claims["sub"])})
+
+    def _login_client(self, request: Request) -> Response:
+        body = self._body(request)
+        provider = body.get("identityProvider")
+        if provider not in IDENTITY_PROVIDERS:
+            field = {
+                "code": 400,
+                "field": "identityProvider",
+                "message": "unknown identity provider",
+                "rejectedValue": str(provider),
+            }
+            raise _Refused(400, "Validation failed", errors=[field])
+        if body.get("apiKey") != self.credentials["client_api_key"]:
+            raise _Refused(401, "Invalid API key")
+        if provider != "SYNERISE":
+            raise _Refused(400, f"identityProviderToken is required for {provider}")
+        if (
+            body.get("email") != self.credentials["client_email"]
+            or body.get("password") != self.credentials["client_password"]
+        ):
+            raise _Refused(401, "Bad credentials")
+        token = self.mint("client", body.get("uuid") or "client-0001", email=body["email"])
+        return json_response({"token": token})
+
+    def _refresh_client(self, request: Request) -> Response:
+        claims = self._claims(request)
+        if self._body(request).get("apiKey") != self.credentials["client_api_key"]:
+            raise _Refused(401, "Invalid API key")
+        if claims["realm"] != "client":
+            raise _Refused(403, f"Refresh of a {claims['realm']} token is not allowed here")
+        token = self.mint("client", claims["sub"], email=claims.get("email"))
+        fresh = jwt.decode(token, options={"verify_signature": False})
+        return json_response(
+            {
+                "token": token,
+                "expiration": fresh["exp"],
+                "created": fresh["ctd"],
+                "origin": "SYNERISE",
+                "customId": None,
+                "realm": "client",
+            }
+        )
+
+    def _login_user(self, request: Request) -> Response:
+        body = self._body(request)
+        if (
+            body.get("username") != self.credentials["user_username"]
+            or body.get("password") != self.credentials["user_password"]
+        ):
+            raise _Refused(401, "Bad credentials")
+        token = self.mint("user", "user-7")
+        consumer = {
+            "type": "USER",
+            "businessProfileId": None,
+            "name": body["username"],
+            "id": 7,
+            "authorities": [],
+            "roles": [],
+        }
+        return json_response({"token": token, "consumer": consumer, "mfaMethods": []})
+
+    # -- the demo API ---------------------------------------------------------------------
+    def _scoped(self, request: Request, *realms: str) -> dict[str, Any]:
+        claims = self._claims(request)
+        if claims["realm"] == "user" and "user" not in realms:
+            raise _Refused(403, "Select a workspace first: a user token has no workspace")
+        if claims["realm"] not in realms:
+            raise _Refused(403, f"Access denied for consumer type {claims['realm']}")
+        return claims
+
+    def _business_profile(self, request: Request) -> Response:
+        self._scoped(request, "profile")
+        return json_response({"businessProfileId": WORKSPACE_ID, "name": "kit demo workspace"})
+
+    def _my_account(self, request: Request) -> Response:
+        claims = self._scoped(request, "client")
+        return json_response({"clientId": claims["sub"], "email": claims.get("email")})
+
+    def _client_by_id(self, request: Request) -> Response:
+        claims = self._scoped(request, "profile", "client")
+        wanted = request.path.rstrip("/").rsplit("/", 1)[-1]
+        if claims["realm"] == "client" and wanted != claims["sub"]:
+            raise _Refused(403, "A customer can only read its own data")
+        email = self.credentials["client_email"] if wanted == "client-0001" else OTHER_CLIENT["email"]
+        return json_response({"clientId": wanted, "email": email})

@@ -1,0 +1,147 @@
+"""The Synerise client: a login per consumer type, Api-Version, refresh before expiry, retry once."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+import kit
+from kit.providers import synerise
+from kit.sandbox import Sandbox, start
+from kit.secrets import MASK
+
+
+def creds_of(box: Sandbox, **over: object) -> synerise.Credentials:
+    return synerise.Credentials(**{**box.credentials, **over})
+
+
+def steps(s: kit.Session) -> list[tuple[str, int]]:
+    return [(e.step, e.status) for e in s.journal.entries]
+
+
+@pytest.mark.parametrize(
+    "consumer, path", [("workspace", "v4/business-profile"), ("client", "sauth/my-account/personal-information")]
+)
+def test_each_consumer_logs_in_and_sends_bearer_and_api_version(consumer: str, path: str) -> None:
+    with start("synerise") as box:
+        s = synerise.session(creds_of(box), box.url, consumer=consumer)
+        assert s.call("GET", path, step="call")
+        call = [e for e in s.journal.entries if e.step == "call"][0]
+        assert call.request_headers["Api-Version"] == "4.4"
+        assert call.request_headers["Authorization"].startswith(f"Bearer {MASK}")
+        assert steps(s)[0] == (f"login {consumer} (absent)", 200)
+
+
+def test_user_token_cannot_act_in_a_workspace() -> None:
+    with start("synerise") as box:
+        s = synerise.session(creds_of(box), box.url, consumer="user")
+        with pytest.raises(kit.AuthError) as info:
+            s.call("GET", "v4/business-profile")
+        assert (info.value.status, info.value.code) == (403, "Forbidden")
+
+
+def test_login_tables_mask_keys_and_passwords() -> None:
+    with start("synerise") as box:
+        c = creds_of(box)
+        for consumer in synerise.CONSUMERS:
+            table = synerise.login_table(c, box.url, consumer)
+            text = table.to_string()
+            for secret in (c.workspace_api_key, c.client_api_key, c.client_password, c.user_password):
+                assert secret is not None and secret.reveal() not in text
+            assert MASK in text
+
+
+def test_missing_fields_for_a_consumer_type_are_a_config_error() -> None:
+    with pytest.raises(kit.ConfigError, match="needs client_api_key, client_email, client_password"):
+        synerise.session(synerise.Credentials(workspace_api_key="k" * 36), "http://x/", consumer="client")
+    with pytest.raises(kit.ConfigError, match="unknown consumer type"):
+        synerise.session(synerise.Credentials(), "http://x/", consumer="admin")
+
+
+@pytest.mark.parametrize("consumer, how", [("workspace", "refresh"), ("client", "refresh"), ("user", "login")])
+def test_renewal_before_expiry(consumer: str, how: str) -> None:
+    with start("synerise", lifetime=3) as box:
+        s = synerise.session(creds_of(box), box.url, consumer=consumer, cache=kit.MemoryTokenCache(margin=2))
+        first = s.auth.token()
+        time.sleep(1.2)  # now inside the 2 s margin of a 3 s token, which is still valid
+        second = s.auth.token()
+        assert second != first and second.expires_at > first.expires_at
+        label = steps(s)[-1][0]
+        assert label == (f"refresh {consumer} token (expiring)" if how == "refresh" else f"login {consumer} (expiring)")
+        diff = kit.claims_diff(first.access_token, second.access_token)
+        assert set(diff["name"]) >= {"iat", "exp", "ctd", "signature"}
+
+
+def test_refresh_refused_falls_back_to_login() -> None:
+    with start("synerise", lifetime=3) as box:
+        s = synerise.session(creds_of(box), box.url, consumer="workspace", cache=kit.MemoryTokenCache(margin=2))
+        s.auth.token()
+        box.emulator.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # refresh now fails
+        time.sleep(1.2)
+        s.auth.token()
+        assert [st for st, _ in steps(s)][-2:] == [
+            "refresh workspace token (expiring)",
+            "login workspace (refresh refused)",
+        ]
+
+
+def test_token_expired_is_retried_exactly_once() -> None:
+    with start("synerise", lifetime=60) as box:
+        s = synerise.session(creds_of(box), box.url, consumer="workspace", cache=kit.MemoryTokenCache(margin=0))
+        s.auth.token()
+        # the server's clock jumps 90 s ahead: the cached token (60 s) is expired for it, a new one (1 h) is not
+        box.emulator.settings.update(clock_ahead=90, lifetime=3600)
+        assert s.call("GET", "v4/business-profile", step="call")["businessProfileId"] == 101
+        assert steps(s)[-3:] == [
+            ("call", 401),
+            ("login workspace (401)", 200),
+            ('call · retry after 401 "Token expired."', 200),
+        ]
+
+
+def test_a_second_token_expired_raises() -> None:
+    with start("synerise", lifetime=60, clock_ahead=120) as box:  # every token is expired for the server
+        s = synerise.session(creds_of(box), box.url, consumer="workspace", cache=kit.MemoryTokenCache(margin=0))
+        with pytest.raises(kit.AuthError) as info:
+            s.call("GET", "v4/business-profile", step="call")
+        assert (info.value.status, info.value.code) == (401, "Token expired.")
+        assert [status for _, status in steps(s)] == [200, 401, 200, 401]
+
+
+def test_verify_token_pins_rs512() -> None:
+    with start("synerise") as box:
+        s = synerise.session(creds_of(box), box.url)
+        pem = synerise.public_key(s)
+        table = synerise.verify_token(s.auth.token(), pem)
+        assert table.attrs["verified"] is True
+        payload = synerise.jwt.decode(s.auth.token().access_token.reveal(), options={"verify_signature": False})
+        forged = synerise._hs512(payload, pem)
+        checks = dict(zip(*[synerise.verify_token(forged, pem)[c] for c in ("name", "check")], strict=True))
+        assert checks["alg"] == "alg not allowed" and checks["signature"] == "alg not allowed"
+
+
+def test_cli_line_carries_the_public_key() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kit.sandbox", "serve", "synerise"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = json.loads(proc.stdout.readline())
+        assert line["public_key_pem"].startswith("-----BEGIN PUBLIC KEY-----")
+        assert set(line["credentials"]) == {
+            "workspace_api_key",
+            "client_api_key",
+            "client_email",
+            "client_password",
+            "user_username",
+            "user_password",
+        }
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0

@@ -1,0 +1,168 @@
+"""The Synerise sandbox's bad-input catalogue, each case over a real socket."""
+
+import time
+from collections.abc import Iterator
+
+import jwt
+import pytest
+import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from kit.providers.synerise import _hs512
+from kit.sandbox import Sandbox, start
+
+WORKSPACE_LOGIN = "uauth/v2/auth/login/profile"
+CLIENT_LOGIN = "sauth/v3/auth/login/client"
+USER_LOGIN = "uauth/auth/login/user"
+
+
+@pytest.fixture
+def box() -> Iterator[Sandbox]:
+    with start("synerise") as sandbox:
+        yield sandbox
+        sandbox.check()
+
+
+def post(box: Sandbox, path: str, body: object = None, token: str | None = None, raw: str | None = None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if raw is not None:
+        return requests.post(
+            box.url_for(path), data=raw, headers={**headers, "Content-Type": "application/json"}, timeout=10
+        )
+    return requests.post(box.url_for(path), json=body, headers=headers, timeout=10)
+
+
+def get(box: Sandbox, path: str, token: str | None) -> requests.Response:
+    headers = {"Authorization": f"Bearer {token}", "Api-Version": "4.4"} if token else {}
+    return requests.get(box.url_for(path), headers=headers, timeout=10)
+
+
+def login(box: Sandbox, consumer: str) -> str:
+    c = box.credentials
+    if consumer == "workspace":
+        r = post(box, WORKSPACE_LOGIN, {"apiKey": c["workspace_api_key"]})
+    elif consumer == "client":
+        r = post(
+            box,
+            CLIENT_LOGIN,
+            {
+                "apiKey": c["client_api_key"],
+                "identityProvider": "SYNERISE",
+                "email": c["client_email"],
+                "password": c["client_password"],
+            },
+        )
+    else:
+        r = post(box, USER_LOGIN, {"username": c["user_username"], "password": c["user_password"]})
+    assert r.status_code == 200, r.text
+    return r.json()["token"]
+
+
+def assert_spring(r: requests.Response, status: int, error: str, message: str) -> None:
+    assert r.status_code == status
+    body = r.json()
+    assert set(body) == {"timestamp", "status", "error", "message", "path", "errors"}
+    assert (body["status"], body["error"]) == (status, error) and message in body["message"]
+    assert body["path"] == "/" + r.request.path_url.lstrip("/").split("?")[0]
+
+
+def test_logins_answer_the_documented_bodies(box: Sandbox) -> None:
+    c = box.credentials
+    assert set(post(box, WORKSPACE_LOGIN, {"apiKey": c["workspace_api_key"]}).json()) == {"token"}
+    user = post(box, USER_LOGIN, {"username": c["user_username"], "password": c["user_password"]}).json()
+    assert set(user) == {"token", "consumer", "mfaMethods"} and user["consumer"]["type"] == "USER"
+    assert user["consumer"]["businessProfileId"] is None
+    for consumer, realm in (("workspace", "profile"), ("client", "client"), ("user", "user")):
+        token = login(box, consumer)
+        assert jwt.get_unverified_header(token)["alg"] == "RS512"
+        claims = jwt.decode(token, box.emulator.key.public_key(), algorithms=["RS512"])
+        assert claims["realm"] == realm and claims["exp"] - claims["iat"] == 3600
+
+
+def test_refreshes_answer_new_tokens(box: Sandbox) -> None:
+    r = requests.get(
+        box.url_for("v4/auth/refresh/profile"),
+        timeout=10,
+        headers={"Authorization": f"Bearer {login(box, 'workspace')}"},
+    )
+    assert r.status_code == 200 and set(r.json()) == {"token"}
+    r = post(box, "sauth/v3/auth/refresh/client", {"apiKey": box.credentials["client_api_key"]}, login(box, "client"))
+    assert set(r.json()) == {"token", "expiration", "created", "origin", "customId", "realm"}
+    assert r.json()["realm"] == "client" and len(str(r.json()["created"])) == 13
+
+
+@pytest.mark.parametrize(
+    "case, status, error, message",
+    [
+        ("wrong api key", 401, "Unauthorized", "Invalid API key"),
+        ("wrong password", 401, "Unauthorized", "Bad credentials"),
+        ("wrong user password", 401, "Unauthorized", "Bad credentials"),
+        ("unknown identity provider", 400, "Bad Request", "Validation failed"),
+        ("malformed JSON", 400, "Bad Request", "Malformed JSON request"),
+    ],
+)
+def test_bad_logins(box: Sandbox, case: str, status: int, error: str, message: str) -> None:
+    c = box.credentials
+    client = {
+        "apiKey": c["client_api_key"],
+        "identityProvider": "SYNERISE",
+        "email": c["client_email"],
+        "password": c["client_password"],
+    }
+    calls = {
+        "wrong api key": lambda: post(box, WORKSPACE_LOGIN, {"apiKey": "0" * 36}),
+        "wrong password": lambda: post(box, CLIENT_LOGIN, {**client, "password": "nope-0123456789abcdef"}),
+        "wrong user password": lambda: post(box, USER_LOGIN, {"username": c["user_username"], "password": "x"}),
+        "unknown identity provider": lambda: post(box, CLIENT_LOGIN, {**client, "identityProvider": "MYSPACE"}),
+        "malformed JSON": lambda: post(box, WORKSPACE_LOGIN, raw="{apiKey:"),
+    }
+    r = calls[case]()
+    assert_spring(r, status, error, message)
+    if case == "unknown identity provider":
+        assert r.json()["errors"][0]["field"] == "identityProvider"
+
+
+def test_expired_token_and_refresh_with_it_say_token_expired(box: Sandbox) -> None:
+    now = int(time.time())
+    old = box.emulator.mint("client", "client-0001", iat=now - 7200, exp=now - 3600)
+    assert_spring(get(box, "sauth/my-account/personal-information", old), 401, "Token expired.", "Token expired.")
+    r = post(box, "sauth/v3/auth/refresh/client", {"apiKey": box.credentials["client_api_key"]}, old)
+    assert_spring(r, 401, "Token expired.", "Token expired.")
+
+
+def test_forged_tokens_are_refused(box: Sandbox) -> None:
+    payload = jwt.decode(login(box, "workspace"), options={"verify_signature": False})
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = requests.get(box.url_for("kit-sandbox/synerise/public-key.pem"), timeout=10).text
+    assert pem.startswith("-----BEGIN PUBLIC KEY-----")
+    for token in (
+        jwt.encode(payload, other, algorithm="RS512"),
+        _hs512(payload, pem),
+        jwt.encode(payload, "", algorithm="none"),
+    ):
+        assert_spring(get(box, "v4/business-profile", token), 401, "Unauthorized", "Invalid token")
+
+
+@pytest.mark.parametrize(
+    "consumer, path, status",
+    [
+        ("workspace", "v4/business-profile", 200),
+        ("workspace", "v4/clients/client-0002", 200),
+        ("workspace", "sauth/my-account/personal-information", 403),
+        ("client", "v4/business-profile", 403),
+        ("client", "v4/clients/client-0001", 200),
+        ("client", "v4/clients/client-0002", 403),
+        ("client", "sauth/my-account/personal-information", 200),
+        ("user", "v4/business-profile", 403),
+        ("user", "v4/clients/client-0001", 403),
+    ],
+)
+def test_permissions_by_consumer_type(box: Sandbox, consumer: str, path: str, status: int) -> None:
+    r = get(box, path, login(box, consumer))
+    assert r.status_code == status
+    if status == 403:
+        assert r.json()["error"] == "Forbidden"
+
+
+def test_no_token_is_401(box: Sandbox) -> None:
+    assert_spring(get(box, "v4/business-profile", None), 401, "Unauthorized", "Full authentication is required")
