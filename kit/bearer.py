@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
@@ -72,12 +73,30 @@ class CachedBearerAuth(requests.auth.AuthBase):
         except requests.RequestException as exc:
             raise KitError(f"token request failed: {type(exc).__name__}: {exc}") from None
 
+    def _fetch(self, reason: str) -> CachedToken:
+        token = self.fetch(reason)
+        journal = getattr(self.session, "journal", None)
+        if journal is not None:  # the answer that carried the token was journaled before it was a Secret
+            journal.forget(token.access_token)
+        return token
+
     def token(self, *, force: bool = False) -> CachedToken:
         """The current token from the cache (fetched once if absent, expiring or forced)."""
-        return self.cache.get(self.key, self.fetch, force=force)
+        return self.cache.get(self.key, self._fetch, force=force)
+
+    #: how the token travels: ``Authorization: <scheme> <token>`` (``scheme`` "" sends it raw), or
+    #: the ``access_token`` query parameter when ``transport`` is "query"
+    scheme = "Bearer"
+    transport = "header"
 
     def _apply(self, request: requests.PreparedRequest, token: CachedToken) -> None:
-        request.headers["Authorization"] = f"Bearer {token.access_token.reveal()}"
+        value = token.access_token.reveal()
+        if self.transport == "query":
+            parts = urlsplit(request.url or "")
+            kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "access_token"]
+            request.url = urlunsplit(parts._replace(query=urlencode([*kept, ("access_token", value)])))
+        else:
+            request.headers["Authorization"] = f"{self.scheme} {value}" if self.scheme else value
         request.headers.update(self.headers)
         if self.decorate is not None:
             self.decorate(request, token)

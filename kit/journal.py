@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 import requests
 
-from kit.secrets import MASK, fingerprint, is_sensitive, placeholder_name, redact, registered_in
+from kit.secrets import MASK, Secret, fingerprint, is_sensitive, placeholder_name, redact, registered_in
 
 __all__ = ["Entry", "Journal", "journal"]
 
@@ -86,6 +87,10 @@ def _placeholders(raw: dict[str, str], bodies: list[str], prefix: str) -> dict[s
                 f"{prefix}_TOKEN" if _JWT.fullmatch(token) else f"{prefix}_{re.sub(r'[^A-Z0-9]', '_', key.upper())}"
             )
             names[fingerprint(token.strip())] = label
+    for url in bodies[1:]:
+        for key, value in parse_qsl(urlsplit(url).query):
+            if is_sensitive(key) and value:
+                names[fingerprint(value)] = f"{prefix}_{re.sub(r'[^A-Z0-9]', '_', key.upper())}"
     for text in [*raw.values(), *bodies]:
         for value, name in registered_in(text):
             names.setdefault(fingerprint(value), name or f"{prefix}_SECRET")
@@ -132,6 +137,14 @@ class Journal:
         )
         self.entries.append(entry)
         return entry
+
+    def forget(self, secret: Secret) -> None:
+        """Mask ``secret`` in entries recorded before it was known (a token read from a login answer)."""
+        value = secret.reveal()
+        for entry in self.entries:
+            if value in entry.response_body or value in entry.request_body or value in entry.url:
+                entry.response_body, entry.request_body = redact(entry.response_body), redact(entry.request_body)
+                entry.url = redact(entry.url)
 
     def table(self) -> pd.DataFrame:
         frame = pd.DataFrame([e.row() for e in self.entries], columns=COLUMNS)

@@ -8,6 +8,7 @@ raises the provider's typed error.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -77,6 +78,20 @@ class Session(requests.Session):
         self.journal = Journal(prefix=provider)
         self.headers["User-Agent"] = "kit/0.1"
         self._step: str | None = None
+        self._closers: list[Callable[[], Any]] = []
+
+    def on_close(self, action: Callable[[], Any]) -> None:
+        """Run ``action`` (e.g. a logout) when the session closes; its failure is logged, not raised."""
+        self._closers.append(action)
+
+    def close(self) -> None:
+        closers, self._closers = self._closers, []
+        for action in closers:
+            try:
+                action()
+            except Exception as exc:  # closing must not fail because the provider is unreachable
+                logging.getLogger("kit").debug("on close: %s", redact(f"{type(exc).__name__}: {exc}"))
+        super().close()
 
     def url_for(self, path: str) -> str:
         """Resolve ``path`` against the base URL (absolute URLs pass through)."""

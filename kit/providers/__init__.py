@@ -18,6 +18,7 @@ PROVIDERS = {
     "pliance": "kit.providers.pliance",
     "signicat": "kit.providers.signicat",
     "synerise": "kit.providers.synerise",
+    "signzy": "kit.providers.signzy",
 }
 SessionFactory = Callable[..., Session]
 

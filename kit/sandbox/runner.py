@@ -27,7 +27,12 @@ from kit.serving import BackgroundServer
 
 __all__ = ["EMULATORS", "Sandbox", "emulator_class", "start"]
 
-EMULATORS = {"pliance": "kit.sandbox.pliance", "signicat": "kit.sandbox.signicat", "synerise": "kit.sandbox.synerise"}
+EMULATORS = {
+    "pliance": "kit.sandbox.pliance",
+    "signicat": "kit.sandbox.signicat",
+    "synerise": "kit.sandbox.synerise",
+    "signzy": "kit.sandbox.signzy",
+}
 log = logging.getLogger("kit.sandbox")
 
 

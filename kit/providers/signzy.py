@@ -1,0 +1,317 @@
+"""Signzy, the client side: a channel (or customer) login answering an opaque LoopBack token.
+
+CONFIRMED (shared notes, section 4): ``POST /api/channels/login`` (``/api/customers/login`` for
+single-customer products) with ``{username, password}`` answers ``{id, ttl, created, userId}``;
+the ``id`` is sent raw in ``Authorization`` (no ``Bearer``), or as ``?access_token=``, which the
+docs advise against because query strings end up in logs; customers log out with ``POST
+.../logout`` (204); a channel creates child channels and sets their username and password.
+
+INFERRED (LoopBack 3 defaults, see :mod:`kit.sandbox.signzy`): expiry = ``created + ttl``; a
+401 ``INVALID_TOKEN`` means the token expired or its row is gone, so kit logs in again and
+resends the request once; ``/api/channels/logout`` and ``/api/channels/change-password``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import warnings
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+import requests
+
+from kit.bearer import CachedBearerAuth
+from kit.claims import utc
+from kit.credentials import Credentials as _Credentials
+from kit.errors import ApiError, AuthError, ConfigError
+from kit.oauth2 import cache_key, request_table
+from kit.providers import Provider
+from kit.secrets import Secret, fingerprint
+from kit.session import Session
+from kit.tokencache import CachedToken, TokenCache
+
+__all__ = ["PROVIDER", "Credentials", "QueryTokenWarning", "SignzyAuth", "change_password", "create_child"]
+__all__ += ["error_parser", "try_token"]
+__all__ += ["failure_modes", "list_children", "login_request", "login_table", "logout", "me", "session", "token_table"]
+
+MODELS = ("channels", "customers")
+TRANSPORTS = ("header", "query")
+
+
+class QueryTokenWarning(UserWarning):
+    """The token will travel in the URL, where proxies and server logs keep it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Credentials(_Credentials):
+    """A Signzy channel's (or customer's) username and password."""
+
+    PROVIDER = "signzy"
+    username: str
+    password: Secret
+
+
+def login_request(
+    credentials: Credentials, base_url: str, model: str = "channels", ttl: int | None = None
+) -> requests.Request:
+    """The login request, not yet sent."""
+    if model not in MODELS:
+        raise ConfigError(f"unknown login model {model!r}; one of {', '.join(MODELS)}")
+    body: dict[str, Any] = {"username": credentials.username, "password": credentials.password.reveal()}
+    if ttl is not None:
+        body["ttl"] = ttl
+    return requests.Request("POST", f"{base_url}api/{model}/login", json=body)
+
+
+def login_table(credentials: Credentials, base_url: str, model: str = "channels") -> pd.DataFrame:
+    """The login request as rows, the password masked."""
+    return request_table(login_request(credentials, base_url, model))
+
+
+class SignzyAuth(CachedBearerAuth):
+    """The raw token in ``Authorization`` (or the query); log in again on expiry or INVALID_TOKEN."""
+
+    scheme = ""
+    retry_reason = "retry after 401 INVALID_TOKEN"
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        base_url: str,
+        *,
+        model: str = "channels",
+        transport: str = "header",
+        ttl: int | None = None,
+        cache: TokenCache | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        if transport not in TRANSPORTS:
+            raise ConfigError(f"token transport must be one of {', '.join(TRANSPORTS)}, not {transport!r}")
+        if transport == "query":
+            warnings.warn(
+                "the Signzy token will travel as ?access_token=, which server and proxy logs keep; "
+                "kit redacts it in its own journal, HAR and curl exports",
+                QueryTokenWarning,
+                stacklevel=3,
+            )
+        login_request(credentials, base_url, model)  # validates the model
+        self.credentials, self.base_url, self.model, self.ttl = credentials, base_url, model, ttl
+        self.transport = transport
+        self.user_id: str | None = None
+        key = cache_key(f"{base_url}api/{model}/login", credentials.username, credentials.password, model, "signzy")
+        super().__init__(key=key, cache=cache, session=session)
+
+    def is_stale(self, response: requests.Response) -> bool:
+        return response.status_code == 401 and _code(response) == "INVALID_TOKEN"
+
+    def fetch(self, reason: str = "absent") -> CachedToken:
+        answer = self.send(login_request(self.credentials, self.base_url, self.model, self.ttl), f"login ({reason})")
+        try:
+            body: Any = answer.json()
+        except ValueError:
+            body = None
+        if answer.status_code != 200 or not isinstance(body, dict) or "id" not in body:
+            raise error_parser(answer, "signzy") or AuthError(answer.status_code, None, "no token in the answer")
+        created = datetime.fromisoformat(str(body["created"]).replace("Z", "+00:00")).timestamp()
+        self.user_id = str(body["userId"])
+        return CachedToken(Secret(str(body["id"])), created + float(body["ttl"]), "raw", self.model, float(body["ttl"]))
+
+    def __repr__(self) -> str:
+        return f"SignzyAuth(username={self.credentials.username!r}, transport={self.transport!r})"
+
+
+def _code(response: requests.Response) -> str | None:
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return None
+    return error.get("code") if isinstance(error, dict) else None
+
+
+def error_parser(response: requests.Response, provider: str) -> ApiError | None:
+    """LoopBack's ``{error: {statusCode, name, message, code}}`` as AuthError (401/403) or ApiError."""
+    if response.status_code < 400:
+        return None
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    inner = body.get("error") if isinstance(body, dict) else None
+    error: dict[str, Any] = inner if isinstance(inner, dict) else {}
+    kind = AuthError if response.status_code in (401, 403) else ApiError
+    return kind(
+        response.status_code,
+        error.get("code"),
+        str(error.get("message") or response.reason),
+        provider=provider,
+        url=urlsplit(response.url).path,
+        body=body,
+    )
+
+
+def session(
+    credentials: Credentials,
+    base_url: str,
+    *,
+    verify: bool | str | None = None,
+    model: str = "channels",
+    transport: str = "header",
+    ttl: int | None = None,
+    cache: TokenCache | None = None,
+    logout_on_close: bool = True,
+) -> Session:
+    """A journaling session that logs in on first use and logs out when it closes."""
+    s = Session(base_url, provider="signzy", verify=verify, error_parser=error_parser)
+    s.auth = SignzyAuth(credentials, base_url, model=model, transport=transport, ttl=ttl, cache=cache, session=s)
+    if logout_on_close:
+        s.on_close(lambda: logout(s, only_if_logged_in=True))
+    return s
+
+
+def _auth(s: Session) -> SignzyAuth:
+    if not isinstance(s.auth, SignzyAuth):
+        raise ConfigError("expected a Signzy session (kit.providers.signzy.session)")
+    return s.auth
+
+
+def me(s: Session) -> str:
+    """The logged-in channel's id (logs in first if needed)."""
+    auth = _auth(s)
+    auth.token()
+    if auth.user_id is None:
+        auth.token(force=True)
+    assert auth.user_id is not None
+    return auth.user_id
+
+
+def logout(s: Session, *, only_if_logged_in: bool = False) -> None:
+    """``POST /api/{model}/logout`` with the current token (204), and forget it."""
+    auth = _auth(s)
+    current = auth.cache.peek(auth.key)
+    if current is None and only_if_logged_in:
+        return
+    s.call("POST", f"api/{auth.model}/logout", step="logout")
+    if current is not None:
+        auth.cache.invalidate(auth.key, current, "logout")
+
+
+def change_password(s: Session, old: Secret | str, new: Secret | str) -> Credentials:
+    """Change the password (the old one is required) and return credentials with the new one."""
+    auth = _auth(s)
+    old_s, new_s = Secret(old) if isinstance(old, str) else old, Secret(new) if isinstance(new, str) else new
+    s.call(
+        "POST",
+        f"api/{auth.model}/change-password",
+        step="change password",
+        json={"oldPassword": old_s.reveal(), "newPassword": new_s.reveal()},
+    )
+    auth.credentials = auth.credentials.replace(password=new_s)
+    return auth.credentials
+
+
+def create_child(s: Session, username: str, password: Secret | str) -> dict[str, Any]:
+    """Create a child channel with the username and password this channel sets for it."""
+    secret = Secret(password) if isinstance(password, str) else password
+    result: dict[str, Any] = s.call(
+        "POST",
+        f"api/channels/{me(s)}/channels",
+        step=f"create child {username}",
+        json={"username": username, "password": secret.reveal()},
+    )
+    return result
+
+
+def list_children(s: Session) -> pd.DataFrame:
+    """The channels this channel created."""
+    return pd.DataFrame(
+        s.call("GET", f"api/channels/{me(s)}/channels", step="list children"), columns=["id", "username", "parentId"]
+    )
+
+
+def _row(case: str, answer: requests.Response) -> dict[str, Any]:
+    error = (answer.json().get("error") or {}) if "json" in answer.headers.get("Content-Type", "") else {}
+    return {
+        "case": case,
+        "status": answer.status_code,
+        "code": error.get("code", ""),
+        "message": error.get("message", ""),
+    }
+
+
+def _bare(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request  # no kit auth: the case sets (or omits) the token itself
+
+
+def try_token(s: Session, token: CachedToken, path: str) -> pd.DataFrame:
+    """Send ``token`` (say, one that was logged out) raw to ``path`` without renewing it: status, code."""
+    with s.step("old token"):
+        answer = s.get(path, headers={"Authorization": token.access_token.reveal()}, auth=_bare)
+    return pd.DataFrame([_row("old token", answer)])
+
+
+def failure_modes(target: Any) -> pd.DataFrame:
+    """Each bad input, sent for real: status, LoopBack code, message. Takes a few seconds (an expiry)."""
+    creds: Credentials = target.credentials
+    s: Session = target.session(logout_on_close=False)
+    login, mine = f"api/{_auth(s).model}/login", f"api/channels/{me(s)}"
+    token = _auth(s).token().access_token.reveal()
+    short = target.session(ttl=1, logout_on_close=False)
+    short_token = _auth(short).token().access_token.reveal()
+    child = Secret("kit-child-password-0123456789abcdef")
+    gone = create_child(s, "kit-deleted-child", child)
+    child_token = _auth(target.session(Credentials("kit-deleted-child", child))).token().access_token.reveal()
+    s.delete(f"{mine}/channels/{gone['id']}")
+    time.sleep(1.1)  # the 1 s token has expired by now
+    cases: list[tuple[str, Callable[[], requests.Response]]] = [
+        ("wrong password", lambda: s.post(login, json={"username": creds.username, "password": "x" * 32}, auth=_bare)),
+        ("unknown user", lambda: s.post(login, json={"username": "nobody", "password": "x" * 32}, auth=_bare)),
+        ("empty body", lambda: s.post(login, json={}, auth=_bare)),
+        ("non-JSON body", lambda: s.post(login, data="x=1", headers={"Content-Type": "application/json"}, auth=_bare)),
+        ("no token", lambda: s.get(mine, auth=_bare)),
+        ("Bearer <token>", lambda: s.get(mine, headers={"Authorization": f"Bearer {token}"}, auth=_bare)),
+        ("expired token (ttl 1 s)", lambda: s.get(mine, headers={"Authorization": short_token}, auth=_bare)),
+        ("token of a deleted child", lambda: s.get(mine, headers={"Authorization": child_token}, auth=_bare)),
+        ("another channel's id", lambda: s.get("api/channels/ch-999")),
+        (
+            "wrong old password",
+            lambda: s.post("api/channels/change-password", json={"oldPassword": "x" * 32, "newPassword": "y" * 32}),
+        ),
+    ]
+    rows = []
+    for case, send in cases:
+        with s.step(case):
+            rows.append(_row(case, send()))
+    logout(s)
+    with s.step("logged-out token"):
+        rows.append(_row("logged-out token", s.get(mine, headers={"Authorization": token}, auth=_bare)))
+    table = pd.DataFrame(rows)
+    table.index = pd.RangeIndex(1, len(table) + 1)
+    return table
+
+
+def token_table(token: CachedToken) -> pd.DataFrame:
+    """The token as kit keeps it: a fingerprint, the model, ttl and computed expiry (created + ttl)."""
+    expires = utc(token.expires_at)
+    return pd.DataFrame(
+        [
+            {
+                "id": f"fp={fingerprint(token.access_token.reveal())}",
+                "model": token.scope,
+                "ttl": f"{token.lifetime:.0f} s",
+                "expires (created + ttl)": expires,
+            }
+        ]
+    )
+
+
+PROVIDER = Provider(
+    name="signzy",
+    credentials=Credentials,
+    session=session,
+    scheme="channel login → opaque LoopBack token, raw in Authorization (or ?access_token=)",
+    live_url="https://multi-channel.signzy.tech/",
+)

@@ -1,0 +1,237 @@
+"""Signzy: the LoopBack sandbox's bad inputs over real sockets, and the client's login, transports, retry."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+import warnings
+
+import pytest
+import requests
+
+import kit
+from kit.providers import signzy
+from kit.sandbox import Sandbox, start
+from kit.secrets import MASK
+
+
+@pytest.fixture
+def box():
+    with start("signzy") as sandbox:
+        yield sandbox
+        sandbox.check()
+
+
+def login(box: Sandbox, **body: object) -> requests.Response:
+    return requests.post(box.url_for("api/channels/login"), json={**box.credentials, **body}, timeout=10)
+
+
+def assert_loopback(r: requests.Response, status: int, code: str) -> None:
+    assert r.status_code == status
+    assert r.json() == {
+        "error": {"statusCode": status, "name": "Error", "message": r.json()["error"]["message"], "code": code}
+    }
+
+
+def test_login_answers_id_ttl_created_user_id(box: Sandbox) -> None:
+    body = login(box).json()
+    assert set(body) == {"id", "ttl", "created", "userId"}
+    assert body["ttl"] == 1209600 and body["userId"] == "ch-1" and body["created"].endswith("Z")
+    assert login(box, ttl=60).json()["ttl"] == 60
+    assert login(box, ttl=10**9).json()["ttl"] == 31556926  # clamped to max_ttl
+    customers = requests.post(box.url_for("api/customers/login"), json=box.credentials, timeout=10)
+    assert customers.status_code == 200
+
+
+@pytest.mark.parametrize("where", ["query", "x-access-token", "authorization"])
+def test_token_accepted_where_loopback_looks(box: Sandbox, where: str) -> None:
+    token = login(box).json()["id"]
+    kwargs = {
+        "query": {"params": {"access_token": token}},
+        "x-access-token": {"headers": {"X-Access-Token": token}},
+        "authorization": {"headers": {"Authorization": token}},
+    }[where]
+    assert requests.get(box.url_for("api/channels/ch-1"), timeout=10, **kwargs).json()["id"] == "ch-1"
+
+
+@pytest.mark.parametrize(
+    "case, status, code",
+    [
+        ("wrong password", 401, "LOGIN_FAILED"),
+        ("unknown user", 401, "LOGIN_FAILED"),
+        ("empty body", 400, "USERNAME_EMAIL_REQUIRED"),
+        ("no password", 400, "PASSWORD_REQUIRED"),
+        ("non-JSON body", 400, "INVALID_JSON"),
+    ],
+)
+def test_bad_logins(box: Sandbox, case: str, status: int, code: str) -> None:
+    url = box.url_for("api/channels/login")
+    calls = {
+        "wrong password": lambda: login(box, password="x" * 32),
+        "unknown user": lambda: login(box, username="nobody"),
+        "empty body": lambda: requests.post(url, data="", headers={"Content-Type": "application/json"}, timeout=10),
+        "no password": lambda: requests.post(url, json={"username": "kit-demo-channel"}, timeout=10),
+        "non-JSON body": lambda: requests.post(
+            url, data="{x", headers={"Content-Type": "application/json"}, timeout=10
+        ),
+    }
+    assert_loopback(calls[case](), status, code)
+
+
+def test_token_failures(box: Sandbox) -> None:
+    me = box.url_for("api/channels/ch-1")
+    token = login(box).json()["id"]
+    assert_loopback(
+        requests.get(me, headers={"Authorization": f"Bearer {token}"}, timeout=10), 401, "AUTHORIZATION_REQUIRED"
+    )  # LoopBack base64-decodes what follows "Bearer "
+    assert_loopback(
+        requests.get(box.url_for("api/channels/ch-9"), headers={"Authorization": token}, timeout=10),
+        403,
+        "ACCESS_DENIED",
+    )
+    short = login(box, ttl=1).json()["id"]
+    time.sleep(1.1)
+    assert_loopback(requests.get(me, headers={"Authorization": short}, timeout=10), 401, "INVALID_TOKEN")
+    assert_loopback(requests.get(me, headers={"Authorization": short}, timeout=10), 401, "AUTHORIZATION_REQUIRED")
+    assert (
+        requests.post(box.url_for("api/channels/logout"), headers={"Authorization": token}, timeout=10).status_code
+        == 204
+    )
+    assert_loopback(requests.get(me, headers={"Authorization": token}, timeout=10), 401, "AUTHORIZATION_REQUIRED")
+    assert_loopback(requests.post(box.url_for("api/channels/logout"), timeout=10), 401, "AUTHORIZATION_REQUIRED")
+
+
+def test_children_and_deleted_child_tokens(box: Sandbox) -> None:
+    token = login(box).json()["id"]
+    auth = {"Authorization": token}
+    child = requests.post(
+        box.url_for("api/channels/ch-1/channels"),
+        headers=auth,
+        timeout=10,
+        json={"username": "kid", "password": "kid-password-0123456789abcdef-01"},
+    ).json()
+    assert child["parentId"] == "ch-1" and "password" not in child
+    listed = requests.get(box.url_for("api/channels/ch-1/channels"), headers=auth, timeout=10).json()
+    assert [c["username"] for c in listed] == ["kid"]
+    kid = requests.post(
+        box.url_for("api/channels/login"),
+        timeout=10,
+        json={"username": "kid", "password": "kid-password-0123456789abcdef-01"},
+    ).json()["id"]
+    assert (
+        requests.delete(box.url_for(f"api/channels/ch-1/channels/{child['id']}"), headers=auth, timeout=10).status_code
+        == 204
+    )
+    assert_loopback(
+        requests.get(box.url_for(f"api/channels/{child['id']}"), headers={"Authorization": kid}, timeout=10),
+        401,
+        "INVALID_TOKEN",
+    )
+
+
+def test_change_password_needs_the_old_one(box: Sandbox) -> None:
+    token = login(box).json()["id"]
+    url = box.url_for("api/channels/change-password")
+    wrong = requests.post(
+        url, headers={"Authorization": token}, json={"oldPassword": "x", "newPassword": "y"}, timeout=10
+    )
+    assert_loopback(wrong, 400, "INVALID_PASSWORD")
+    new = "new-password-0123456789abcdef-0123"
+    ok = requests.post(
+        url,
+        headers={"Authorization": token},
+        timeout=10,
+        json={"oldPassword": box.credentials["password"], "newPassword": new},
+    )
+    assert ok.status_code == 204 and login(box, password=new).status_code == 200
+
+
+# -- the client -----------------------------------------------------------------------------
+
+
+def test_header_transport_sends_the_raw_token_and_query_warns(box: Sandbox, tmp_path) -> None:
+    creds = signzy.Credentials(**box.credentials)
+    s = signzy.session(creds, box.url)
+    s.call("GET", "api/channels/ch-1", step="me")
+    entry = s.journal.entries[-1]
+    assert entry.request_headers["Authorization"].startswith(MASK) and "access_token" not in entry.url
+    with pytest.warns(signzy.QueryTokenWarning):
+        q = signzy.session(creds, box.url, transport="query")
+    q.call("GET", "api/channels/ch-1", step="me")
+    entry = q.journal.entries[-1]
+    assert "Authorization" not in entry.request_headers and f"access_token={MASK}" in entry.url
+    line = kit.to_curl(entry)
+    assert "access_token=${SIGNZY_ACCESS_TOKEN}" in line
+    token = q.auth.token().access_token.reveal()
+    assert token not in line and token not in kit.to_har(q, tmp_path / "q.har").read_text()
+
+
+def test_expired_token_relogs_in_and_retries_once(box: Sandbox) -> None:
+    s = signzy.session(signzy.Credentials(**box.credentials), box.url)
+    s.call("GET", "api/channels/ch-1")
+    token = s.auth.token().access_token.reveal()
+    box.emulator.tokens[token]["created"] -= 1209600 + 1  # the server's record is 14 days old: expired there only
+    assert s.call("GET", "api/channels/ch-1", step="again")["id"] == "ch-1"
+    assert [(e.step, e.status) for e in s.journal.entries][-3:] == [
+        ("again", 401),
+        ("login (401)", 200),
+        ("again · retry after 401 INVALID_TOKEN", 200),
+    ]
+
+
+def test_close_logs_out(box: Sandbox) -> None:
+    s = signzy.session(signzy.Credentials(**box.credentials), box.url)
+    s.call("GET", "api/channels/ch-1")
+    assert len(box.emulator.tokens) == 1
+    s.close()
+    assert box.emulator.tokens == {} and s.journal.entries[-1].step == "logout"
+
+
+def test_children_password_change_and_logout_helpers(box: Sandbox) -> None:
+    s = signzy.session(signzy.Credentials(**box.credentials), box.url)
+    signzy.create_child(s, "kid", "kid-password-0123456789abcdef-01")
+    assert list(signzy.list_children(s)["username"]) == ["kid"]
+    kid = signzy.session(signzy.Credentials("kid", "kid-password-0123456789abcdef-01"), box.url)
+    assert signzy.me(kid) == "ch-2"
+    new = signzy.change_password(s, box.credentials["password"], "new-password-0123456789abcdef-0123")
+    assert new.password.reveal() == "new-password-0123456789abcdef-0123"
+    signzy.logout(s)
+    assert s.call("GET", "api/channels/ch-1")["id"] == "ch-1"  # logs in again, with the new password
+
+
+def test_failure_modes_table(box: Sandbox) -> None:
+    with kit.connect("signzy", environ={}) as t:
+        table = signzy.failure_modes(t).set_index("case")
+    assert table.loc["expired token (ttl 1 s)", "code"] == "INVALID_TOKEN"
+    assert table.loc["token of a deleted child", "code"] == "INVALID_TOKEN"
+    assert table.loc["Bearer <token>", "code"] == "AUTHORIZATION_REQUIRED"
+    assert table.loc["logged-out token", "code"] == "AUTHORIZATION_REQUIRED"
+    assert table.loc["another channel's id", "status"] == 403
+
+
+def test_unknown_model_and_transport_are_config_errors(box: Sandbox) -> None:
+    creds = signzy.Credentials(**box.credentials)
+    with pytest.raises(kit.ConfigError):
+        signzy.session(creds, box.url, model="admins")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(kit.ConfigError):
+            signzy.session(creds, box.url, transport="cookie")
+
+
+def test_cli_serves_signzy() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kit.sandbox", "serve", "signzy", "--set", "signzy.ttl=60"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = json.loads(proc.stdout.readline())
+        assert set(line["credentials"]) == {"username", "password"}
+        r = requests.post(line["url"] + "api/channels/login", json=line["credentials"], timeout=10)
+        assert r.json()["ttl"] == 60
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
