@@ -239,9 +239,11 @@ def test_cli_serves_signzy() -> None:
 
 def test_business_endpoint_needs_the_channel_itself(box: Sandbox) -> None:
     token = login(box).json()["id"]
-    mine = requests.post(box.url_for("api/channels/ch-1/onboardings"), json={"name": "Ada"}, timeout=10,
-                         headers={"Authorization": token})
+    mine = requests.post(
+        box.url_for("api/channels/ch-1/onboardings"), json={"name": "Ada"}, timeout=10, headers={"Authorization": token}
+    )
     assert mine.status_code == 200 and mine.json() == {"id": "onb-1", "channelId": "ch-1", "name": "Ada"}
-    theirs = requests.post(box.url_for("api/channels/ch-7/onboardings"), json={"name": "Ada"}, timeout=10,
-                           headers={"Authorization": token})
+    theirs = requests.post(
+        box.url_for("api/channels/ch-7/onboardings"), json={"name": "Ada"}, timeout=10, headers={"Authorization": token}
+    )
     assert_loopback(theirs, 403, "ACCESS_DENIED")

@@ -19,6 +19,7 @@ PROVIDERS = {
     "signicat": "kit.providers.signicat",
     "synerise": "kit.providers.synerise",
     "signzy": "kit.providers.signzy",
+    "saltedge": "kit.providers.saltedge",
 }
 SessionFactory = Callable[..., Session]
 

@@ -32,6 +32,7 @@ EMULATORS = {
     "signicat": "kit.sandbox.signicat",
     "synerise": "kit.sandbox.synerise",
     "signzy": "kit.sandbox.signzy",
+    "saltedge": "kit.sandbox.saltedge",
 }
 log = logging.getLogger("kit.sandbox")
 

@@ -1,0 +1,280 @@
+"""Salt Edge sandbox: app secrets in headers, customer and login secrets, RSA request signatures.
+
+CONFIRMED (shared notes, section 5): header names per version (v3 ``Client-id``, ``App-secret``,
+``Customer-secret``, ``Login-secret``; v5/v6 ``App-id``, ``Secret``, ``Customer-secret``,
+``Connection-secret``); ``GET countries`` needs the app headers only; lists answer ``{data,
+meta: {next_id, next_page}}``; the v3 flat error ``{error_class, error_message, request}`` and
+the v5 ``{error: {class, message, documentation_url}, request}``; live clients must send
+``Expires-at`` and ``Signature`` on every request, other statuses only have sent signatures
+verified; ``Signature = base64(RSA PKCS#1 v1.5 SHA-256("<Expires-at>|<METHOD>|<URL>|<body>"))``
+(the v4+ string, used here for every version); ``Expires-at`` more than 1 h ahead is
+``ExpiresAtInvalid``; a disabled client gets ``ClientDisabled`` on every request; restricted is
+read-only; pending allows fake providers only (``ClientPending``); ``ConnectionNotFound`` is 404.
+
+INFERRED: every other HTTP status (notes' table 5.5: header missing 400, ``ClientNotFound``
+and ``ApiKeyNotFound`` 404, ``WrongClientToken`` 401, status classes 403, signature problems
+400/401, ``RequestExpired`` 401, ``JsonParseError`` 400, ``RouteNotFound`` 404); v3 using the
+v5 signature class names and ``LoginNotFound`` for logins; v3 ``POST login`` and v5/v6 ``POST
+connections`` taking ``{data: {country_code, provider_code, credentials}}``; ``GET``/``DELETE``
+``login`` (v3) and ``connection`` (v5/v6) with the login secret; example countries.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import secrets
+import time
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from werkzeug.wrappers import Request, Response
+
+from kit.errors import ConfigError
+from kit.sandbox.base import Emulator as _Base
+from kit.sandbox.base import Setting, json_response
+
+__all__ = ["DEMO", "STATUSES", "Emulator", "private_pem", "public_pem"]
+
+DEMO = {
+    "client_id": "kit-demo-client-id-4c1f",
+    "app_secret": "kit-demo-saltedge-app-secret-9b3e5d7f1a2c",
+    "customer_secret": "kit-demo-customer-secret-6e8a0c2b4d",
+    "login_secret": "kit-demo-login-secret-1f3b5d7e9a0c",
+}
+STATUSES = ("pending", "test", "live", "restricted", "disabled")
+HEADERS = {
+    "v3": ("Client-id", "App-secret", "Login-secret", "LoginNotFound", "login"),
+    "v5": ("App-id", "Secret", "Connection-secret", "ConnectionNotFound", "connection"),
+    "v6": ("App-id", "Secret", "Connection-secret", "ConnectionNotFound", "connection"),
+}
+COUNTRIES = [
+    {"code": "XF", "name": "Fake", "refresh_start_time": 2},
+    {"code": "XO", "name": "Other", "refresh_start_time": 4},
+]
+STATUS_OF = {
+    "AppIdNotProvided": 400,
+    "SecretNotProvided": 400,
+    "ClientNotFound": 404,
+    "ApiKeyNotFound": 404,
+    "WrongClientToken": 401,
+    "ClientDisabled": 403,
+    "ClientPending": 403,
+    "ClientRestricted": 403,
+    "CustomerNotFound": 404,
+    "LoginNotFound": 404,
+    "ConnectionNotFound": 404,
+    "MissingExpiresAt": 400,
+    "MissingSignature": 400,
+    "ExpiresAtInvalid": 400,
+    "SignatureNotMatch": 401,
+    "RequestExpired": 401,
+    "JsonParseError": 400,
+    "RouteNotFound": 404,
+    "WrongRequestFormat": 400,
+}
+
+
+def private_pem(key: rsa.RSAPrivateKey) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+def public_pem(key: rsa.RSAPrivateKey) -> str:
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+class _Refused(Exception):
+    def __init__(self, error_class: str, message: str) -> None:
+        super().__init__(message)
+        self.error_class, self.message = error_class, message
+
+
+class Emulator(_Base):
+    """Customers and logins behind three layers of secrets, plus signature checks."""
+
+    NAME = "saltedge"
+    CREDENTIAL_KEYS = ("client_id", "app_secret", "customer_secret", "login_secret", "private_key_pem")
+    SETTINGS = (Setting("status", str, "test", "client status: " + ", ".join(STATUSES)),)
+
+    def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        super().__init__(settings, credentials, **kwargs)
+        if self.settings["status"] not in STATUSES:
+            raise ConfigError(f"saltedge status must be one of {', '.join(STATUSES)}")
+        key = serialization.load_pem_private_key(self.credentials["private_key_pem"].encode(), None)
+        assert isinstance(key, rsa.RSAPrivateKey)
+        self.public_key = key.public_key()  # what the client pasted into the dashboard
+        c = self.credentials
+        self.customers: dict[int, dict[str, Any]] = {
+            1001: {"id": 1001, "identifier": "kit-demo-customer", "secret": c["customer_secret"]},
+            1002: {"id": 1002, "identifier": "someone-else", "secret": secrets.token_urlsafe(32)},
+        }
+        self.logins: dict[int, dict[str, Any]] = {
+            2001: self._login(2001, 1001, c["login_secret"], "fakebank_simple_xf"),
+            2002: self._login(2002, 1002, secrets.token_urlsafe(32), "fakebank_simple_xf"),
+        }
+
+    def demo_credentials(self) -> dict[str, str]:
+        return {**DEMO, "private_key_pem": private_pem(self._key)}  # a fresh key per sandbox
+
+    def public_key_pem(self) -> str:
+        return self.public_key.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ).decode()
+
+    def dashboard_public_key(self, pem: str) -> None:
+        """What pasting a public key into Salt Edge's dashboard does: verify signatures with it."""
+        key = serialization.load_pem_public_key(pem.encode())
+        assert isinstance(key, rsa.RSAPublicKey)
+        self.public_key = key
+
+    @staticmethod
+    def _login(login_id: int, customer_id: int, secret: str, provider: str) -> dict[str, Any]:
+        return {
+            "id": login_id,
+            "customer_id": customer_id,
+            "secret": secret,
+            "status": "active",
+            "country_code": "XF",
+            "provider_code": provider,
+            "provider_name": "Fake Bank Simple",
+            "created_at": "2026-01-01T00:00:00Z",
+            "last_attempt": {"finished": True, "fail_error_class": None},
+        }
+
+    # -- answers --------------------------------------------------------------------------
+    def _error(self, version: str, error_class: str, message: str, request: Request) -> Response:
+        echo = {k: v for k, v in request.args.items()}
+        if version == "v3":
+            body: dict[str, Any] = {"error_class": error_class, "error_message": message, "request": echo}
+        else:
+            slug = "".join("_" + ch.lower() if ch.isupper() else ch for ch in error_class).lstrip("_")
+            body = {
+                "error": {
+                    "class": error_class,
+                    "message": message,
+                    "documentation_url": f"https://docs.saltedge.com/account_information/{version}/#errors-{slug}",
+                },
+                "request": echo,
+            }
+        return json_response(body, STATUS_OF[error_class])
+
+    def dispatch(self, request: Request) -> Response:
+        parts = request.path.strip("/").split("/")
+        if len(parts) < 3 or parts[0] != "api" or parts[1] not in HEADERS:
+            return self._error("v5", "RouteNotFound", f"No route for {request.method} {request.path}", request)
+        version = parts[1]
+        try:
+            self._check_client(request, version)
+            return self._route(request, version, "/".join(parts[2:]))
+        except _Refused as refused:
+            return self._error(version, refused.error_class, refused.message, request)
+
+    # -- checks ---------------------------------------------------------------------------
+    def _check_client(self, request: Request, version: str) -> None:
+        id_header, secret_header = HEADERS[version][:2]
+        client_id, app_secret = request.headers.get(id_header), request.headers.get(secret_header)
+        if not client_id:
+            raise _Refused("AppIdNotProvided", f"{id_header} header is missing")
+        if not app_secret:
+            raise _Refused("SecretNotProvided", f"{secret_header} header is missing")
+        if client_id != self.credentials["client_id"]:
+            raise _Refused("ClientNotFound", f"Client with {id_header} {client_id!r} was not found")
+        if not secrets.compare_digest(app_secret.encode(), self.credentials["app_secret"].encode()):
+            raise _Refused("WrongClientToken" if version == "v3" else "ApiKeyNotFound", "The app secret is wrong")
+        status = self.settings["status"]
+        if status == "disabled":
+            raise _Refused("ClientDisabled", "The client is disabled")
+        self._check_signature(request, required=status == "live")
+        if status == "restricted" and request.method not in ("GET", "HEAD"):
+            raise _Refused("ClientRestricted", "The client is restricted: read-only")
+
+    def _check_signature(self, request: Request, *, required: bool) -> None:
+        expires, signature = request.headers.get("Expires-at"), request.headers.get("Signature")
+        if not required and not expires and not signature:
+            return
+        if not expires:
+            raise _Refused("MissingExpiresAt", "Expires-at header is missing")
+        if not signature:
+            raise _Refused("MissingSignature", "Signature header is missing")
+        try:
+            when = float(expires)
+        except ValueError:
+            raise _Refused("ExpiresAtInvalid", "Expires-at must be UNIX seconds") from None
+        if when > time.time() + 3600:
+            raise _Refused("ExpiresAtInvalid", "Expires-at is more than 1 hour ahead")
+        if when < time.time():
+            raise _Refused("RequestExpired", "Expires-at is in the past")
+        signed = f"{expires}|{request.method}|{request.url}|{request.get_data(as_text=True)}"
+        try:
+            self.public_key.verify(
+                base64.b64decode(signature, validate=True), signed.encode(), padding.PKCS1v15(), hashes.SHA256()
+            )
+        except (InvalidSignature, binascii.Error, ValueError):
+            raise _Refused("SignatureNotMatch", "The signature does not match the request") from None
+
+    def _body(self, request: Request) -> dict[str, Any]:
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+        except ValueError:
+            raise _Refused("JsonParseError", "The request body is not valid JSON") from None
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict):
+            raise _Refused("WrongRequestFormat", 'The body must be {"data": {...}}')
+        return data
+
+    def _customer(self, request: Request) -> dict[str, Any]:
+        secret = request.headers.get("Customer-secret", "")
+        found = next(
+            (c for c in self.customers.values() if secrets.compare_digest(c["secret"].encode(), secret.encode())), None
+        )
+        if found is None:
+            raise _Refused("CustomerNotFound", "No customer with that Customer-secret")
+        return found
+
+    # -- resources ------------------------------------------------------------------------
+    def _route(self, request: Request, version: str, path: str) -> Response:
+        login_header, missing, login_path = HEADERS[version][2:]
+        new_login_path = "login" if version == "v3" else "connections"
+        if path == "countries" and request.method == "GET":
+            return json_response({"data": COUNTRIES, "meta": {"next_id": None, "next_page": None}})
+        if path == "customers" and request.method == "POST":
+            data = self._body(request)
+            customer: dict[str, Any] = {
+                "id": 1000 + len(self.customers) + 1,
+                "identifier": str(data.get("identifier", "")),
+                "secret": secrets.token_urlsafe(32),
+            }
+            self.customers[customer["id"]] = customer
+            return json_response({"data": customer})
+        if path == new_login_path and request.method == "POST":
+            owner = self._customer(request)
+            data = self._body(request)
+            provider = str(data.get("provider_code", ""))
+            if self.settings["status"] == "pending" and not provider.startswith("fake"):
+                raise _Refused("ClientPending", "A pending client can only use fake providers")
+            made = self._login(2000 + len(self.logins) + 1, owner["id"], secrets.token_urlsafe(32), provider)
+            self.logins[made["id"]] = made
+            return json_response({"data": {k: v for k, v in made.items() if k != "customer_id"}})
+        if path == login_path and request.method in ("GET", "DELETE"):
+            secret = request.headers.get(login_header, "")
+            login: dict[str, Any] | None = next(
+                (x for x in self.logins.values() if secrets.compare_digest(x["secret"].encode(), secret.encode())), None
+            )
+            holder = self._customer(request) if request.headers.get("Customer-secret") else None
+            if login is None or (holder is not None and login["customer_id"] != holder["id"]):
+                raise _Refused(missing, f"No {login_path} with that {login_header} for this customer")
+            if request.method == "DELETE":
+                del self.logins[login["id"]]
+                return json_response({"data": {"id": login["id"], "removed": True}})
+            return json_response({"data": {k: v for k, v in login.items() if k != "customer_id"}})
+        raise _Refused("RouteNotFound", f"No route for {request.method} {request.path}")

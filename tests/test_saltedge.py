@@ -1,0 +1,270 @@
+"""Salt Edge: layered secrets and request signatures, v3 and v5/v6, every bad input over real sockets."""
+
+import base64
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+import kit
+from kit.providers import saltedge
+from kit.sandbox import Sandbox, start
+
+NEW_LOGIN = {"data": {"country_code": "XF", "provider_code": "fakebank_simple_xf", "credentials": {"login": "u"}}}
+
+
+@pytest.fixture
+def box() -> Iterator[Sandbox]:
+    with start("saltedge") as sandbox:
+        yield sandbox
+        sandbox.check()
+
+
+def creds(box: Sandbox, version: str = "v3", signed: bool = False, **over: object) -> saltedge.Credentials:
+    data = {**box.credentials, "api_version": version, **over}
+    if not signed:
+        data["private_key_pem"] = None
+    return saltedge.Credentials(**data)
+
+
+def error_of(call) -> kit.AuthError:
+    with pytest.raises(kit.AuthError) as info:
+        call()
+    return info.value
+
+
+@pytest.mark.parametrize("version", ["v3", "v5", "v6"])
+def test_each_secret_layer_in_every_version(box: Sandbox, version: str) -> None:
+    s = saltedge.session(creds(box, version, customer_secret=None, login_secret=None), box.url)
+    countries = s.call("GET", "countries")
+    assert countries["data"][0]["code"] == "XF" and countries["meta"] == {"next_id": None, "next_page": None}
+    customer = s.call("POST", "customers", json={"data": {"identifier": "ada"}})["data"]
+    with_customer = saltedge.session(
+        creds(box, version, customer_secret=customer["secret"], login_secret=None), box.url
+    )
+    login = with_customer.call("POST", "login" if version == "v3" else "connections", json=NEW_LOGIN)["data"]
+    with_login = saltedge.session(
+        creds(box, version, customer_secret=customer["secret"], login_secret=login["secret"]), box.url
+    )
+    assert with_login.call("GET", "login" if version == "v3" else "connection")["data"]["id"] == login["id"]
+    sent = with_login.journal.entries[-1].request_headers
+    names = saltedge.HEADERS[version]
+    assert set(names) <= set(sent)
+
+
+def test_v3_errors_are_flat_and_v5_nested(box: Sandbox) -> None:
+    v3 = requests.get(box.url_for("api/v3/countries"), timeout=10)
+    assert v3.status_code == 400 and set(v3.json()) == {"error_class", "error_message", "request"}
+    v5 = requests.get(box.url_for("api/v5/countries"), timeout=10)
+    assert set(v5.json()) == {"error", "request"} and v5.json()["error"]["class"] == "AppIdNotProvided"
+    assert v5.json()["error"]["documentation_url"].endswith("#errors-app_id_not_provided")
+
+
+@pytest.mark.parametrize(
+    "case, status, error_class",
+    [
+        ("missing client id", 400, "AppIdNotProvided"),
+        ("wrong app secret", 401, "WrongClientToken"),
+        ("wrong app secret v5", 404, "ApiKeyNotFound"),
+        ("unknown client", 404, "ClientNotFound"),
+        ("wrong customer secret", 404, "CustomerNotFound"),
+        ("another customer's login secret", 404, "LoginNotFound"),
+        ("another customer's connection secret v5", 404, "ConnectionNotFound"),
+        ("malformed JSON", 400, "JsonParseError"),
+    ],
+)
+def test_secret_and_body_errors(box: Sandbox, case: str, status: int, error_class: str) -> None:
+    other_login = box.emulator.logins[2002]["secret"]
+    calls = {
+        "missing client id": lambda: requests.get(
+            box.url_for("api/v3/countries"), headers={"App-secret": "x"}, timeout=10
+        ),
+        "wrong app secret": lambda: saltedge.session(creds(box, app_secret="x" * 32), box.url).get("countries"),
+        "wrong app secret v5": lambda: saltedge.session(creds(box, "v5", app_secret="x" * 32), box.url).get(
+            "countries"
+        ),
+        "unknown client": lambda: saltedge.session(creds(box, client_id="nobody"), box.url).get("countries"),
+        "wrong customer secret": lambda: saltedge.session(creds(box, customer_secret="x" * 32), box.url).post(
+            "login", json=NEW_LOGIN
+        ),
+        "another customer's login secret": lambda: saltedge.session(creds(box, login_secret=other_login), box.url).get(
+            "login"
+        ),
+        "another customer's connection secret v5": lambda: saltedge.session(
+            creds(box, "v5", login_secret="x" * 32), box.url
+        ).get("connection"),
+        "malformed JSON": lambda: saltedge.session(creds(box), box.url).post(
+            "customers", data="{x", headers={"Content-Type": "application/json"}
+        ),
+    }
+    r = calls[case]()
+    assert r.status_code == status
+    body = r.json()
+    assert (body.get("error_class") or body["error"]["class"]) == error_class
+    assert not isinstance(saltedge.error_parser(r, "saltedge"), type(None))
+
+
+def test_another_customers_login_is_refused_with_its_class(box: Sandbox) -> None:
+    s = saltedge.session(creds(box, login_secret=box.emulator.logins[2002]["secret"] + "x"), box.url)
+    err = error_of(lambda: s.call("GET", "login"))
+    assert (err.status, err.code) == (404, "LoginNotFound")
+
+
+def test_signed_requests_verify_and_the_table_shows_why(box: Sandbox) -> None:
+    s = saltedge.session(creds(box, signed=True), box.url)
+    r = s.post("customers", json={"data": {"identifier": "signed"}})
+    assert r.status_code == 200
+    table = saltedge.signature_table(r.request, box.emulator.public_key_pem()).set_index("part")
+    assert table.loc["Signature", "check"] == "ok" and table.loc["Expires-at", "check"] == "ok"
+    assert table.loc["signed string", "value"].endswith(
+        "|POST|" + box.url + 'api/v3/customers|{"data": {"identifier": "signed"}}'
+    )
+    private, public = saltedge.generate_key_pair()
+    assert (
+        saltedge.signature_table(r.request, public).set_index("part").loc["Signature", "check"]
+        == "signature does not match"
+    )
+    assert private.reveal().startswith("-----BEGIN PRIVATE KEY-----") and "BEGIN" not in repr(private)
+
+
+def _signed(
+    box: Sandbox,
+    method: str,
+    path: str,
+    body: str = "",
+    *,
+    expires: float | str | None = None,
+    sign_url: str | None = None,
+    sign_body: str | None = None,
+    key: kit.Secret | None = None,
+) -> requests.Response:
+    url = box.url_for(path)
+    exp = str(expires if expires is not None else int(time.time() + 60))
+    text = saltedge.signature_string(exp, method, sign_url or url, sign_body if sign_body is not None else body)
+    c = box.credentials
+    headers = {
+        "Client-id": c["client_id"],
+        "App-secret": c["app_secret"],
+        "Expires-at": exp,
+        "Signature": saltedge.sign(key or kit.Secret(c["private_key_pem"]), text),
+        "Content-Type": "application/json",
+    }
+    return requests.request(method, url, data=body, headers=headers, timeout=10)
+
+
+@pytest.mark.parametrize(
+    "case, status, error_class",
+    [
+        ("signature over another URL", 401, "SignatureNotMatch"),
+        ("signature over another body", 401, "SignatureNotMatch"),
+        ("signature by another key", 401, "SignatureNotMatch"),
+        ("Expires-at 2 hours ahead", 400, "ExpiresAtInvalid"),
+        ("expired", 401, "RequestExpired"),
+    ],
+)
+def test_signature_errors_even_when_not_live(box: Sandbox, case: str, status: int, error_class: str) -> None:
+    other, _ = saltedge.generate_key_pair()
+    body = '{"data": {"identifier": "x"}}'
+    calls = {
+        "signature over another URL": lambda: _signed(
+            box, "POST", "api/v3/customers", body, sign_url=box.url_for("api/v3/countries")
+        ),
+        "signature over another body": lambda: _signed(box, "POST", "api/v3/customers", body, sign_body="{}"),
+        "signature by another key": lambda: _signed(box, "POST", "api/v3/customers", body, key=other),
+        "Expires-at 2 hours ahead": lambda: _signed(box, "GET", "api/v3/countries", expires=int(time.time() + 7200)),
+        "expired": lambda: _signed(box, "GET", "api/v3/countries", expires=int(time.time() - 5)),
+    }
+    r = calls[case]()
+    assert (r.status_code, r.json()["error_class"]) == (status, error_class)
+
+
+def test_fractional_expires_at_is_accepted(box: Sandbox) -> None:
+    assert _signed(box, "GET", "api/v3/countries", expires=f"{time.time() + 60:.3f}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "status, unsigned, signed_post",
+    [("pending", 200, 200), ("test", 200, 200), ("live", 400, 200), ("restricted", 200, 403), ("disabled", 403, 403)],
+)
+def test_client_statuses(status: str, unsigned: int, signed_post: int) -> None:
+    with start("saltedge", status=status) as box:
+        plain = saltedge.session(creds(box), box.url).get("countries")
+        assert plain.status_code == unsigned
+        if status == "live":
+            assert plain.json()["error_class"] == "MissingExpiresAt"
+        post = saltedge.session(creds(box, signed=True), box.url).post("customers", json={"data": {}})
+        assert post.status_code == signed_post
+        if status in ("restricted", "disabled"):
+            assert (
+                post.json()["error_class"] == {"restricted": "ClientRestricted", "disabled": "ClientDisabled"}[status]
+            )
+
+
+def test_live_needs_the_signature_too(box: Sandbox) -> None:
+    box.emulator.settings["status"] = "live"
+    c = box.credentials
+    r = requests.get(
+        box.url_for("api/v3/countries"),
+        timeout=10,
+        headers={"Client-id": c["client_id"], "App-secret": c["app_secret"], "Expires-at": str(int(time.time() + 60))},
+    )
+    assert r.json()["error_class"] == "MissingSignature"
+
+
+def test_pending_clients_use_fake_providers_only() -> None:
+    with start("saltedge", status="pending") as box:
+        s = saltedge.session(creds(box), box.url)
+        real = {"data": {**NEW_LOGIN["data"], "provider_code": "realbank_xf"}}
+        assert error_of(lambda: s.call("POST", "login", json=real)).code == "ClientPending"
+
+
+def test_auth_refuses_bad_settings(box: Sandbox) -> None:
+    with pytest.raises(kit.ConfigError):
+        saltedge.SaltEdgeAuth(creds(box, api_version="v9"))
+    with pytest.raises(kit.ConfigError):
+        saltedge.SaltEdgeAuth(creds(box), expires_in=7200)
+    with pytest.raises(kit.ConfigError):
+        start("saltedge", status="asleep")
+
+
+def test_signature_has_no_newlines_and_verifies_with_cryptography(box: Sandbox) -> None:
+    sig = saltedge.sign(kit.Secret(box.credentials["private_key_pem"]), "x|GET|http://h/|")
+    assert "\n" not in sig and len(base64.b64decode(sig)) == 256
+
+
+def test_cli_serves_saltedge_with_its_keys() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kit.sandbox", "serve", "saltedge", "--set", "saltedge.status=live"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = json.loads(proc.stdout.readline())
+        assert set(line["credentials"]) == {
+            "client_id",
+            "app_secret",
+            "customer_secret",
+            "login_secret",
+            "private_key_pem",
+        }
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+
+
+@pytest.mark.parametrize("version", ["v3", "v5"])
+def test_failure_modes_table(version: str) -> None:
+    with kit.connect("saltedge", environ={}, api_version=version) as t:
+        table = saltedge.failure_modes(t).set_index("case")
+    missing = "LoginNotFound" if version == "v3" else "ConnectionNotFound"
+    assert table.loc["wrong customer secret", "error class"] == "CustomerNotFound"
+    assert table.loc["wrong login secret", "error class"] == missing
+    assert table.loc["unsigned request, client live", "error class"] == "MissingExpiresAt"
+    assert table.loc["client disabled", "status"] == 403
+    assert set(table["status"]) <= {400, 401, 403, 404}
