@@ -268,3 +268,12 @@ def test_failure_modes_table(version: str) -> None:
     assert table.loc["unsigned request, client live", "error class"] == "MissingExpiresAt"
     assert table.loc["client disabled", "status"] == 403
     assert set(table["status"]) <= {400, 401, 403, 404}
+
+
+@pytest.mark.parametrize("version", ["v3", "v6"])
+def test_delete_needs_the_login_secret(box: Sandbox, version: str) -> None:
+    path = "login" if version == "v3" else "connection"
+    owner = saltedge.session(creds(box, version), box.url)
+    assert owner.call("DELETE", path)["data"] == {"id": 2001, "removed": True}
+    err = error_of(lambda: owner.call("GET", path))
+    assert err.code == ("LoginNotFound" if version == "v3" else "ConnectionNotFound")
