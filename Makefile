@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test notebooks bench install clean
+.PHONY: lab test notebooks bench sandbox install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ test: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m kit.notebooks notebooks/[0-9]*.ipynb
+
+sandbox: $(STAMP)
+	$(BIN)/python -m kit.sandbox serve pliance signicat synerise signzy saltedge --port 8701
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

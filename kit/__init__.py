@@ -8,7 +8,7 @@ from kit.claims import claims, claims_diff
 from kit.connect import Target, connect
 from kit.credentials import Credentials
 from kit.errors import ApiError, AuthError, ConfigError, KitError, SandboxError
-from kit.export import to_curl, to_har
+from kit.export import read_har, to_curl, to_har
 from kit.forms import CredentialsForm, credentials_form
 from kit.journal import journal
 from kit.logs import install as _install_log_redaction
@@ -41,6 +41,7 @@ __all__ = [
     "credentials_form",
     "fingerprint",
     "journal",
+    "read_har",
     "redact",
     "to_curl",
     "to_har",

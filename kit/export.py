@@ -11,14 +11,18 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from kit.journal import Entry, Journal
-from kit.secrets import MASK
+import pandas as pd
 
-__all__ = ["to_curl", "to_har"]
+from kit.errors import ConfigError
+from kit.journal import Entry, Journal
+from kit.secrets import MASK, redact
+
+__all__ = ["read_har", "to_curl", "to_har"]
 
 _MASKED = re.compile(re.escape(MASK) + r"([0-9a-f]{8})")
 _SKIP_CURL = {"content-length", "connection", "accept-encoding", "user-agent"}
@@ -90,6 +94,44 @@ def to_har(source: Any, path: str | Path) -> Path:
     target = Path(path)
     target.write_text(json.dumps(har(source), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return target
+
+
+def _entry_from_har(item: dict[str, Any]) -> Entry:
+    request, response = item.get("request", {}), item.get("response", {})
+    headers = {h["name"]: redact(h["value"], key=h["name"]) for h in request.get("headers", [])}
+    status = response.get("status") or None
+    url = redact(request.get("url", ""))
+    started = datetime.fromisoformat(item.get("startedDateTime", "1970-01-01T00:00:00Z").replace("Z", "+00:00"))
+    return Entry(
+        step=str(item.get("_step") or f"{request.get('method', '')} {urlsplit(url).path}"),
+        method=request.get("method", ""),
+        url=url,
+        status=status,
+        reason=response.get("statusText", ""),
+        elapsed_ms=float(item.get("time", 0)),
+        started=started,
+        request_headers=headers,
+        request_body=redact((request.get("postData") or {}).get("text", "")),
+        response_headers={h["name"]: redact(h["value"], key=h["name"]) for h in response.get("headers", [])},
+        response_body=redact(response.get("content", {}).get("text", "")),
+        response_type=response.get("content", {}).get("mimeType", ""),
+        error=str(item.get("_error", "")),
+    )
+
+
+def read_har(path: str | Path) -> pd.DataFrame:
+    """A HAR file (kit's or a browser's) as the journal's table, redacted again on the way in.
+
+    :raises ConfigError: when the file is not a HAR document.
+    """
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        items = document["log"]["entries"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"{path} is not a readable HAR file: {type(exc).__name__}") from None
+    journal = Journal()
+    journal.entries = [_entry_from_har(item) for item in items]
+    return journal.table()
 
 
 def _unmask(text: str, entry: Entry) -> str:

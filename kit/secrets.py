@@ -194,7 +194,8 @@ def redact(value: Any, *, key: str | None = None) -> Any:
         return _mask(value.reveal())
     if key is not None and is_sensitive(key) and isinstance(value, (str, bytes)) and value:
         text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-        return _mask_credential(text) if _MASKED.fullmatch(text) is None else text
+        already = _MASKED.fullmatch(text) or _MASKED.fullmatch(text.partition(" ")[2].strip())
+        return text if already else _mask_credential(text)  # redacting twice changes nothing
     if isinstance(value, bytes):
         return _redact_text(value.decode("utf-8", "replace"))
     if isinstance(value, str):

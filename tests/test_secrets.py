@@ -102,3 +102,8 @@ def test_unrelated_text_is_left_alone() -> None:
 def test_secret_rejects_non_strings() -> None:
     with pytest.raises(TypeError):
         Secret(123)  # type: ignore[arg-type]
+
+
+def test_redacting_twice_changes_nothing() -> None:
+    once = redact({"Authorization": "Bearer abc.def.ghi", "password": "pw-1234", "note": "x"})
+    assert redact(once) == once

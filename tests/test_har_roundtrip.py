@@ -1,0 +1,131 @@
+"""HAR written by kit passes a HAR 1.2 schema check and reads back into the journal's table."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import kit
+from kit.providers import signicat
+
+SCHEMA = json.loads((Path(__file__).parent / "har12.schema.json").read_text())
+
+
+@pytest.fixture
+def busy_session():
+    with kit.connect("signicat", environ={}) as t:
+        s = t.session()
+        s.call("POST", "auth/rest/sessions", json={"flow": "redirect"}, step="create")
+        t.sandbox.emulator.rotate_key(keep_previous=False)
+        s.call("GET", "auth/rest/sessions/00000000-0000-0000-0000-000000000001", step="get")  # 401 then retry
+        s.get("auth/rest/sessions/nope")
+        yield s
+
+
+def test_har_from_kit_passes_the_schema(busy_session, tmp_path: Path) -> None:
+    document = json.loads(kit.to_har(busy_session, tmp_path / "s.har").read_text())
+    jsonschema.validate(document, SCHEMA)
+    assert len(document["log"]["entries"]) == len(busy_session.journal.entries) == 6
+
+
+def test_schema_rejects_a_broken_har() -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(
+            {
+                "log": {
+                    "version": "1.2",
+                    "creator": {"name": "x", "version": "1"},
+                    "entries": [{"startedDateTime": "now"}],
+                }
+            },
+            SCHEMA,
+        )
+
+
+def test_read_har_round_trips_the_journal(busy_session, tmp_path: Path) -> None:
+    path = kit.to_har(busy_session, tmp_path / "s.har")
+    again = kit.read_har(path)
+    assert again.equals(kit.journal(busy_session))
+    assert "get · retry after 401 invalid_token" in list(again["step"])
+
+
+def test_read_har_reads_a_browser_har_and_redacts_it(tmp_path: Path) -> None:
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXZhbHVlLWhlcmU"
+    browser = {
+        "log": {
+            "version": "1.2",
+            "creator": {"name": "WebInspector", "version": "537.36"},
+            "pages": [],
+            "entries": [
+                {
+                    "startedDateTime": "2026-11-22T10:00:00.000Z",
+                    "time": 12.5,
+                    "request": {
+                        "method": "GET",
+                        "url": "https://x.example/api?access_token=abc123",
+                        "httpVersion": "HTTP/2",
+                        "cookies": [],
+                        "headers": [{"name": "authorization", "value": f"Bearer {token}"}],
+                        "queryString": [],
+                        "headersSize": -1,
+                        "bodySize": 0,
+                    },
+                    "response": {
+                        "status": 200,
+                        "statusText": "OK",
+                        "httpVersion": "HTTP/2",
+                        "cookies": [],
+                        "headers": [],
+                        "redirectURL": "",
+                        "headersSize": -1,
+                        "bodySize": 2,
+                        "content": {"size": 2, "mimeType": "application/json", "text": "{}"},
+                    },
+                    "cache": {},
+                    "timings": {"send": 0, "wait": 12.5, "receive": 0},
+                }
+            ],
+        }
+    }
+    path = tmp_path / "browser.har"
+    path.write_text(json.dumps(browser))
+    table = kit.read_har(path)
+    text = table.to_string()
+    assert "abc123" not in text and token not in text and table.loc[1, "step"] == "GET /api"
+    assert table.loc[1, "status"] == 200
+
+
+def test_read_har_refuses_what_is_not_har(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.har"
+    bad.write_text("[1, 2]")
+    with pytest.raises(kit.ConfigError, match="not a readable HAR"):
+        kit.read_har(bad)
+
+
+def test_make_sandbox_serves_all_five_on_fixed_ports() -> None:
+    with socket.socket() as probe:  # a free base port for this test; make sandbox uses 8701
+        probe.bind(("127.0.0.1", 0))
+        base = probe.getsockname()[1]
+    names = ["pliance", "signicat", "synerise", "signzy", "saltedge"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kit.sandbox", "serve", *names, "--port", str(base)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        lines = [json.loads(proc.stdout.readline()) for _ in names]
+        assert [line["provider"] for line in lines] == names
+        assert [line["url"] for line in lines] == [f"http://127.0.0.1:{base + i}/" for i in range(5)]
+        creds = signicat.Credentials(**lines[1]["credentials"])
+        assert signicat.session(creds, lines[1]["url"]).auth.token().token_type == "Bearer"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
