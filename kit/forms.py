@@ -53,8 +53,9 @@ class CredentialsForm:
                     placeholder=env_name(credentials_type.PROVIDER, field.name),
                 )
             self.fields[field.name] = box
-        self.button = widgets.Button(description="Use these credentials", button_style="primary",
-                                     layout=widgets.Layout(width="auto"))
+        self.button = widgets.Button(
+            description="Use these credentials", button_style="primary", layout=widgets.Layout(width="auto")
+        )
         self.status = widgets.Label(value="")
         self.button.on_click(lambda _: self._click())
         self.widget = widgets.VBox([*self.fields.values(), self.button, self.status])

@@ -1,0 +1,159 @@
+"""Side by side: each provider's flow run against its sandbox, compared from what actually happened.
+
+Every provider module has a ``profile(target)`` that runs a short flow and reports facts it read
+from that run (its journal, its token, its failure table), using the helpers here. The core knows
+no provider: :func:`side_by_side` asks each registered one in turn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+import pandas as pd
+
+from kit.connect import connect
+from kit.journal import HIDDEN_HEADERS, Entry
+from kit.providers import PROVIDERS
+from kit.secrets import MASK, is_sensitive
+from kit.session import Session
+
+__all__ = ["COLUMNS", "Profile", "observe", "renewal", "side_by_side", "timeline", "token_facts"]
+
+COLUMNS = [
+    "credentials held",
+    "sent on each call",
+    "token kind",
+    "signing algorithm",
+    "lifetime",
+    "renewal",
+    "revocation",
+    "tenant or permission model",
+    "expiry signalled as",
+    "exchanges before first business call",
+]
+
+
+@dataclass
+class Profile:
+    """One provider's run: its facts (the COLUMNS) and the exchanges it made, for the timeline."""
+
+    provider: str
+    facts: dict[str, Any]
+    entries: list[Entry] = field(default_factory=list)
+
+
+def held(credentials: Any) -> str:
+    """The credentials fields that have a value, secrets marked."""
+    parts = []
+    for f in credentials.fields():
+        value = getattr(credentials, f.name)
+        if value not in (None, "") and f.name not in (
+            "api_version",
+            "scope",
+            "auth_method",
+            "client_identity_provider",
+        ):
+            parts.append(f.name + (" (secret)" if credentials.is_secret(f) else ""))
+    return ", ".join(parts)
+
+
+def observe(session: Session, business_step: str) -> dict[str, Any]:
+    """What the first business call sent (header names, credentials masked) and how many exchanges came first."""
+    entries = session.journal.entries
+    index = next(i for i, e in enumerate(entries) if e.step == business_step)
+    call = entries[index]
+    sent = []
+    for name, value in call.request_headers.items():
+        if name.lower() in HIDDEN_HEADERS | {"content-type"}:
+            continue
+        scheme = value.split(" ", 1)[0] + " " if " " in value and MASK in value else ""
+        sent.append(f"{name}: {scheme}{MASK}" if MASK in value else f"{name}: {value}")
+    if f"access_token={MASK}" in call.url:
+        sent.append(f"?access_token={MASK}")
+    query = call.url.split("?", 1)[1] if "?" in call.url else ""
+    sent += [f"?{pair}" for pair in query.split("&") if pair and not is_sensitive(pair.split("=")[0])]
+    return {"sent on each call": "; ".join(sent), "exchanges before first business call": index}
+
+
+def token_facts(token: str | None, *, self_minted: bool = False, lifetime: float | None = None) -> dict[str, Any]:
+    """Kind, algorithm and lifetime read from a token itself (a JWT's header and claims), or 'none'."""
+    if token is None:
+        return {"token kind": "none", "signing algorithm": "", "lifetime": ""}
+    if token.count(".") == 2 and token.startswith("eyJ"):
+        header = jwt.get_unverified_header(token)
+        claims = jwt.decode(token, options={"verify_signature": False})
+        kind = ("self-minted " if self_minted else "") + ("JWT, typ " + str(header.get("typ", "?")))
+        seconds = claims.get("exp", 0) - claims.get("iat", claims.get("nbf", 0))
+        return {"token kind": kind, "signing algorithm": header.get("alg", ""), "lifetime": _duration(seconds)}
+    return {"token kind": "opaque", "signing algorithm": "", "lifetime": _duration(lifetime or 0)}
+
+
+def renewal(session: Session) -> str:
+    """Ask the session's auth for a token as if the current one were about to expire; report the step it took."""
+    auth = session.auth
+    fetch = getattr(auth, "fetch", None)
+    if fetch is None:
+        return "none needed"
+    before = len(session.journal.entries)
+    fetch("expiring")
+    label = session.journal.entries[before].step if len(session.journal.entries) > before else ""
+    return {
+        "token": "re-fetch (same grant)",
+        "refresh": "refresh (old token still valid)",
+        "login": "log in again",
+    }.get(label.split(" ")[0], label)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
+
+
+def expiry_row(table: pd.DataFrame, case: str, code_column: str) -> str:
+    """``401 <code>`` from a provider's failure table row."""
+    row = table.set_index("case").loc[case]
+    return f"{row['status']} {row[code_column]}".strip()
+
+
+def side_by_side(names: list[str] | None = None) -> tuple[pd.DataFrame, list[Profile]]:
+    """Run every provider's flow against a fresh sandbox; return the comparison table and the runs."""
+    from kit.providers.profiles import PROFILES  # the providers' own runs; imported late (they import this)
+
+    profiles = []
+    for name in names or list(PROVIDERS):
+        with connect(name, environ={}) as target:
+            profiles.append(PROFILES[name](target))
+    table = pd.DataFrame([{"provider": p.provider, **{c: p.facts.get(c, "") for c in COLUMNS}} for p in profiles])
+    return table.set_index("provider"), profiles
+
+
+def timeline(profiles: list[Profile]) -> Any:
+    """A matplotlib figure: each provider's exchanges on its own line, from its first request (ms)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(10, 0.6 + 0.5 * len(profiles)))
+    colours = {"auth": "#8a63d2", "ok": "#2e9e5b", "error": "#d64545"}
+    for row, profile in enumerate(reversed(profiles)):
+        if not profile.entries:
+            continue
+        start = profile.entries[0].started
+        for entry in profile.entries:
+            offset = (entry.started - start).total_seconds() * 1000
+            kind = (
+                "error"
+                if (entry.status or 0) >= 400
+                else "auth"
+                if entry.step.split(" ")[0] in ("token", "login", "refresh")
+                else "ok"
+            )
+            ax.barh(row, max(entry.elapsed_ms, 0.5), left=offset, color=colours[kind], height=0.5)
+    ax.set_yticks(range(len(profiles)), [p.provider for p in reversed(profiles)])
+    ax.set_xlabel("ms since the flow's first request (purple: obtaining a token, green: business, red: refused)")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

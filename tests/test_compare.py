@@ -1,0 +1,60 @@
+"""The side-by-side table is read from real runs of all five flows."""
+
+import pytest
+
+from kit.compare import COLUMNS, side_by_side, timeline
+
+
+@pytest.fixture(scope="module")
+def compared():
+    return side_by_side()
+
+
+def test_every_provider_has_every_column(compared) -> None:
+    table, runs = compared
+    assert list(table.index) == ["pliance", "signicat", "synerise", "signzy", "saltedge"]
+    assert list(table.columns) == COLUMNS
+    assert all(len(run.entries) >= 3 for run in runs)
+
+
+def test_facts_come_from_the_runs(compared) -> None:
+    table, _ = compared
+    assert table.loc["pliance", "token kind"] == "self-minted JWT, typ JWT"
+    assert table.loc["signicat", "token kind"] == "JWT, typ at+jwt"
+    assert (table.loc["signicat", "signing algorithm"], table.loc["synerise", "signing algorithm"]) == (
+        "RS256",
+        "RS512",
+    )
+    assert table.loc["signzy", "token kind"] == "opaque" and table.loc["signzy", "lifetime"] == "14 d"
+    assert table.loc["saltedge", "token kind"] == "none"
+    assert list(table["exchanges before first business call"]) == [0, 1, 1, 1, 0]
+    assert table.loc["signicat", "renewal"] == "re-fetch (same grant)"
+    assert table.loc["synerise", "renewal"] == "refresh (old token still valid)"
+    assert table.loc["signzy", "renewal"] == "log in again"
+    assert table.loc["synerise", "expiry signalled as"] == "401 Token expired."
+    assert table.loc["signzy", "revocation"].endswith("401 AUTHORIZATION_REQUIRED")
+    assert "signicat-accountId" in table.loc["signicat", "sent on each call"]
+    assert "Signature: ••••" in table.loc["saltedge", "sent on each call"]
+    assert "Api-Version: 4.4" in table.loc["synerise", "sent on each call"]
+
+
+def test_no_secret_in_the_table(compared) -> None:
+    import importlib
+
+    from kit.sandbox import EMULATORS
+
+    table, _ = compared
+    text = table.to_string() + table.to_html()
+    for module in EMULATORS.values():
+        for key, value in importlib.import_module(module).DEMO.items():
+            if "secret" in key or "password" in key or "api_key" in key:
+                assert value not in text
+    assert "eyJ" not in text
+
+
+def test_timeline_draws_one_line_per_provider(compared) -> None:
+    _, runs = compared
+    figure = timeline(runs)
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert labels == ["saltedge", "signzy", "synerise", "signicat", "pliance"]
+    assert len(figure.axes[0].patches) == sum(len(r.entries) for r in runs)
