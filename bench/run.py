@@ -7,7 +7,8 @@ Run as ``python bench/run.py`` (``make bench``). Signicat's rows come from ``sig
    PyJWT ``AuthBase`` that mints per request as the official Pliance.Py.SDK does, kit's
    ``PlianceAuth`` on a plain ``requests.Session``, and a full kit session (auth + journal +
    redaction). Median over all requests; ratio to the static header.
-2. Wall time of ``pytest --nbval`` over the notebooks vs the same number of one-cell notebooks
+2. Sandbox throughput: 8 clients × 500 authenticated calls per provider (errors counted).
+3. Wall time of ``pytest --nbval`` over the notebooks vs the same number of one-cell notebooks
    (the floor of kernel starts and nbval itself). Median of several runs.
 
 Not part of ``make test``; run with ``make bench``. Timings, not assertions.
@@ -123,6 +124,24 @@ def auth_only() -> list[tuple[str, float, float]]:
     return [(name, statistics.median(v) * 1e6, statistics.median(v) / floor) for name, v in samples.items()]
 
 
+def sandbox_throughput() -> list[str]:
+    """8 clients x 500 authenticated calls against each sandbox (the load test's workload), req/s."""
+    import kit
+    from kit.compare import load
+    from kit.providers import PROVIDERS
+
+    lines = []
+    for name in PROVIDERS:
+        with kit.connect(name, environ={}) as target:
+            result = load(target, clients=8, calls=500)
+        lines.append(
+            f"| sandbox throughput, 8 clients × 500 authenticated calls | {name} | "
+            f"{result['rps']:.0f} req/s | {result['errors']} errors |"
+        )
+        print(f"  throughput: {name} done", file=sys.stderr, flush=True)
+    return lines
+
+
 def _nbval_seconds(folder: Path) -> float:
     began = time.perf_counter()
     subprocess.run(
@@ -173,6 +192,7 @@ def main() -> int:
     for name, micros, ratio in request_overhead():
         lines.append(f"| GET api/Ping on the Pliance sandbox | {name} | {micros:.0f} µs | {ratio:.2f}x |")
     lines += signicat_bench.run()
+    lines += sandbox_throughput()
     for name, seconds, ratio in nbval_cost():
         lines.append(f"| pytest --nbval wall time | {name} | {seconds:.2f} s | {ratio:.2f}x |")
     print("\n".join(lines))

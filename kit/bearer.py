@@ -65,13 +65,28 @@ class CachedBearerAuth(requests.auth.AuthBase):
             with step(label):
                 yield
 
+    #: a token request that fails in transport or with 502/503/504 is tried once more, no more
+    attempts = 2
+
     def send(self, request: requests.Request, label: str) -> requests.Response:
-        """Send a token request (login, refresh, token endpoint) through the session, labelled."""
-        try:
-            with self.labelled(label):
-                return self.session.send(request.prepare(), timeout=self.timeout)
-        except requests.RequestException as exc:
-            raise KitError(f"token request failed: {type(exc).__name__}: {exc}") from None
+        """Send a token request (login, refresh, token endpoint) through the session, labelled.
+
+        :raises KitError: when the endpoint cannot be reached (or times out) on every attempt.
+        """
+        why = ""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                with self.labelled(label + why):
+                    answer = self.session.send(request.prepare(), timeout=self.timeout)
+            except requests.RequestException as exc:
+                if attempt == self.attempts:
+                    raise KitError(f"token request failed after {attempt} attempts: {type(exc).__name__}") from None
+                why = f" · retry after {type(exc).__name__}"
+                continue
+            if answer.status_code not in (502, 503, 504) or attempt == self.attempts:
+                return answer
+            why = f" · retry after {answer.status_code}"
+        raise AssertionError("unreachable")
 
     def _fetch(self, reason: str) -> CachedToken:
         token = self.fetch(reason)

@@ -19,7 +19,7 @@ from kit.providers import PROVIDERS
 from kit.secrets import MASK, is_sensitive
 from kit.session import Session
 
-__all__ = ["COLUMNS", "Profile", "observe", "renewal", "side_by_side", "timeline", "token_facts"]
+__all__ = ["COLUMNS", "Profile", "load", "observe", "renewal", "side_by_side", "timeline", "token_facts"]
 
 COLUMNS = [
     "credentials held",
@@ -130,6 +130,43 @@ def side_by_side(names: list[str] | None = None) -> tuple[pd.DataFrame, list[Pro
             profiles.append(PROFILES[name](target))
     table = pd.DataFrame([{"provider": p.provider, **{c: p.facts.get(c, "") for c in COLUMNS}} for p in profiles])
     return table.set_index("provider"), profiles
+
+
+def load(target: Any, *, clients: int = 8, calls: int = 500) -> dict[str, float]:
+    """``clients`` threads, each with its own session, make ``calls`` authenticated business calls.
+
+    Returns errors (exceptions and non-2xx answers), seconds and requests per second. Bounded: every
+    request has a timeout and the loop has a fixed count.
+    """
+    import threading
+    import time
+
+    from kit.providers.profiles import BUSINESS
+
+    session_options, method, path, body = BUSINESS[target.provider.name]
+    errors = [0]
+    lock = threading.Lock()
+
+    def client() -> None:
+        s = target.session(**session_options)
+        for _ in range(calls):
+            try:
+                ok = s.request(method, path, json=body).status_code < 300
+            except Exception:  # counted, not raised: the caller asserts on the count
+                ok = False
+            if not ok:
+                with lock:
+                    errors[0] += 1
+            s.journal.entries.clear()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - began
+    return {"errors": errors[0], "seconds": seconds, "rps": clients * calls / seconds}
 
 
 def timeline(profiles: list[Profile]) -> Any:

@@ -20,6 +20,7 @@ import pandas as pd
 from kit.credentials import Credentials, env_name
 from kit.errors import ConfigError
 from kit.providers import Provider, provider
+from kit.sandbox.base import COMMON_SETTINGS
 from kit.sandbox.runner import Sandbox, emulator_class
 from kit.secrets import Secret, redact
 from kit.session import Session
@@ -100,7 +101,7 @@ def connect(
     spec = provider(name)
     env = os.environ if environ is None else environ
     fields = {f.name for f in spec.credentials.fields()}
-    settings_known = {s.name for s in emulator_class(spec.name).SETTINGS}
+    settings_known = {s.name for s in (*emulator_class(spec.name).SETTINGS, *COMMON_SETTINGS)}
     unknown = sorted(set(overrides) - fields - settings_known)
     if unknown:
         raise ConfigError(

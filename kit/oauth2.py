@@ -163,6 +163,8 @@ class ClientCredentialsAuth(CachedBearerAuth):
         if response.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
             error = body.get("error") if isinstance(body, dict) else None
             detail = (body.get("error_description") if isinstance(body, dict) else None) or response.reason
+            if body is None:
+                detail = f"the token endpoint answered {response.status_code} with a body that is not JSON"
             raise AuthError(
                 response.status_code, error, str(detail or "no token in the answer"), url=self.token_url, body=body
             )

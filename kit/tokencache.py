@@ -27,8 +27,8 @@ from typing import Any
 
 import pandas as pd
 
-from kit.errors import ConfigError
-from kit.secrets import Secret
+from kit.errors import ConfigError, KitError
+from kit.secrets import Secret, redact
 
 __all__ = ["CachedToken", "MemoryTokenCache", "RedisTokenCache", "TokenCache"]
 
@@ -255,9 +255,14 @@ class RedisTokenCache(TokenCache):
             return (note.decode() if isinstance(note, bytes) else str(note)) if note else reason
         return reason
 
+    def _now(self) -> float:
+        seconds, micros = self.redis.time()  # the server's clock: the same for every client
+        return float(seconds) + micros / 1e6
+
     def get(self, key: str, fetch: Fetch, *, force: bool = False) -> CachedToken:
         if force:
             self._forced.add(key)
+        started = self._now()
         token = self._read(key)
         if self._reason(key, token, time.time()) is None and token is not None:
             self._stats.add(hits=1)
@@ -274,11 +279,17 @@ class RedisTokenCache(TokenCache):
             if reason is None and token is not None:
                 self._stats.add(waits=1)  # another process fetched while we waited for the lock
                 return token
+            failed = self.redis.get(self.namespace + key + ":failed")
+            if failed is not None and json.loads(failed)["at"] >= started:  # failed while we waited: don't pile on
+                self._stats.add(waits=1, errors=1)
+                raise KitError(f"the token fetch of another client failed: {json.loads(failed)['error']}")
             self._forced.discard(key)
             try:
                 token = fetch(reason or "absent")
-            except BaseException:
+            except BaseException as exc:
                 self._stats.add(errors=1)
+                note = {"at": self._now(), "error": redact(f"{type(exc).__name__}: {exc}")}
+                self.redis.set(self.namespace + key + ":failed", json.dumps(note), ex=60)
                 raise
             ttl = max(1, int(token.expires_at - time.time()))
             self.redis.set(self.namespace + key, token.to_json(), ex=ttl)

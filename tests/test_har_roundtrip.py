@@ -108,10 +108,24 @@ def test_read_har_refuses_what_is_not_har(tmp_path: Path) -> None:
         kit.read_har(bad)
 
 
+def _five_free_ports() -> int:
+    """A base port below Linux's ephemeral range (32768+), so other tests' port-0 servers cannot take them."""
+    for base in range(20100, 30000, 7):
+        probes = [socket.socket() for _ in range(5)]
+        try:
+            for offset, probe in enumerate(probes):
+                probe.bind(("127.0.0.1", base + offset))
+            return base
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+    raise RuntimeError("no five consecutive free ports")
+
+
 def test_make_sandbox_serves_all_five_on_fixed_ports() -> None:
-    with socket.socket() as probe:  # a free base port for this test; make sandbox uses 8701
-        probe.bind(("127.0.0.1", 0))
-        base = probe.getsockname()[1]
+    base = _five_free_ports()  # make sandbox itself uses 8701-8705
     names = ["pliance", "signicat", "synerise", "signzy", "saltedge"]
     proc = subprocess.Popen(
         [sys.executable, "-m", "kit.sandbox", "serve", *names, "--port", str(base)],

@@ -197,3 +197,59 @@ def test_stored_notebooks_hold_no_secret_token_or_widget_state(name: str) -> Non
     assert_clean(outputs, NOTEBOOK_WEBHOOK_SECRET, *demo)
     assert "widgets" not in notebook.metadata
     assert notebook.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("provider", ["synerise", "signzy", "saltedge"])
+def test_other_providers_sinks_show_no_planted_secret(provider: str, tmp_path: Path, debug_log: io.StringIO) -> None:
+    import importlib
+
+    from kit.compare import load
+    from kit.sandbox import EMULATORS
+
+    module = importlib.import_module(EMULATORS[provider])
+    planted = {key: canary(key) for key in module.DEMO if is_sensitive(key)}
+    sinks: list[str] = []
+    with warnings.catch_warnings(record=True) as caught, start(provider, credentials=planted) as box:
+        warnings.simplefilter("always")
+        env = {
+            f"{provider.upper()}_URL": box.url,
+            **{f"{provider.upper()}_{k.upper()}": v for k, v in box.credentials.items()},
+        }
+        with kit.connect(provider, environ=env) as target:
+            failures = importlib.import_module(f"kit.providers.{provider}").failure_modes(target)
+            sinks += [
+                failures.to_string(),
+                failures.to_html(),
+                repr(target),
+                target._repr_html_(),
+                repr(target.credentials),
+            ]
+            assert load(target, clients=2, calls=5)["errors"] == 0
+            s = target.session()
+            s.call(
+                *{
+                    "synerise": ("GET", "v4/business-profile"),
+                    "signzy": ("GET", "api/channels/ch-1"),
+                    "saltedge": ("GET", "countries"),
+                }[provider]
+            )
+            sinks += [
+                kit.journal(s).to_string(),
+                kit.journal(s).to_html(),
+                repr(s.journal.entries),
+                repr(s),
+                repr(s.auth),
+                kit.to_har(s, tmp_path / "s.har").read_text(),
+            ]
+            sinks += [kit.to_curl(entry) for entry in s.journal.entries]
+            bad = target.credentials.replace(**{k: canary("wrong") for k in planted if k != "private_key_pem"})
+            try:
+                target.session(bad).call("GET", "api/channels/ch-1" if provider == "signzy" else "countries")
+            except kit.KitError as exc:
+                sinks += [str(exc), repr(exc), repr(getattr(exc, "body", None))]
+            s.close()
+    sinks += [str(w.message) for w in caught]
+    sinks.append(debug_log.getvalue())
+    assert "urllib3" in debug_log.getvalue() or "HTTP/1.1" in debug_log.getvalue()
+    for text in sinks:
+        assert_clean(text, *planted.values())

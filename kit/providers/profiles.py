@@ -17,7 +17,16 @@ from typing import Any
 from kit.compare import Profile, expiry_row, held, observe, renewal, token_facts
 from kit.providers import pliance, saltedge, signicat, signzy, synerise
 
-__all__ = ["PROFILES"]
+__all__ = ["BUSINESS", "PROFILES"]
+
+#: provider -> (session options, method, path, JSON body) of one authenticated business call
+BUSINESS: dict[str, tuple[dict[str, Any], str, str, Any]] = {
+    "pliance": ({}, "GET", "api/Ping", None),
+    "signicat": ({}, "POST", "auth/rest/sessions", {}),
+    "synerise": ({"consumer": "workspace"}, "GET", "v4/business-profile", None),
+    "signzy": ({"logout_on_close": False}, "GET", "api/channels/ch-1", None),
+    "saltedge": ({}, "GET", "countries", None),
+}
 
 CALLS = 3
 

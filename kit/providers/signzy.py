@@ -115,7 +115,8 @@ class SignzyAuth(CachedBearerAuth):
         except ValueError:
             body = None
         if answer.status_code != 200 or not isinstance(body, dict) or "id" not in body:
-            raise error_parser(answer, "signzy") or AuthError(answer.status_code, None, "no token in the answer")
+            reason = "a body that is not JSON" if body is None else "no token in the answer"
+            raise error_parser(answer, "signzy") or AuthError(answer.status_code, None, reason)
         created = datetime.fromisoformat(str(body["created"]).replace("Z", "+00:00")).timestamp()
         self.user_id = str(body["userId"])
         return CachedToken(Secret(str(body["id"])), created + float(body["ttl"]), "raw", self.model, float(body["ttl"]))

@@ -126,7 +126,8 @@ def _token(response: requests.Response, url: str) -> CachedToken:
     except ValueError:
         body = None
     if response.status_code != 200 or not isinstance(body, dict) or "token" not in body:
-        error = error_parser(response, "synerise") or AuthError(response.status_code, None, "no token", url=url)
+        reason = "a body that is not JSON" if body is None else "no token"
+        error = error_parser(response, "synerise") or AuthError(response.status_code, None, reason, url=url)
         raise error
     claims_ = jwt.decode(body["token"], options={"verify_signature": False})
     return CachedToken(

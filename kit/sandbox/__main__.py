@@ -14,6 +14,7 @@ import threading
 from typing import Any
 
 from kit.errors import KitError
+from kit.sandbox.base import COMMON_SETTINGS
 from kit.sandbox.runner import EMULATORS, Sandbox, emulator_class
 
 __all__ = ["main"]
@@ -22,7 +23,7 @@ __all__ = ["main"]
 def _settings_help() -> str:
     lines = ["settings (--set NAME.KEY=VALUE):"]
     for name in sorted(EMULATORS):
-        for s in emulator_class(name).SETTINGS:
+        for s in (*emulator_class(name).SETTINGS, *COMMON_SETTINGS):
             default = ",".join(s.default) if isinstance(s.default, list) else s.default
             lines.append(f"  {name}.{s.name}  ({s.type.__name__}, default {default!r}): {s.help}")
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
 
-__all__ = ["Emulator", "Setting", "json_response", "parse_value"]
+__all__ = ["COMMON_SETTINGS", "FAULTS", "Emulator", "Setting", "json_response", "parse_value"]
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -69,12 +69,21 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
+FAULTS = ("none", "503-once", "slow", "reset", "bad-json")
+#: Settings every sandbox has: faults injected on its token or login endpoints (``TOKEN_PATHS``).
+COMMON_SETTINGS = (
+    Setting("fault", str, "none", "token/login endpoint fault: " + ", ".join(FAULTS)),
+    Setting("fault_delay", float, 10.0, "seconds the 'slow' fault waits before answering", 0, 600),
+)
+
+
 class Emulator:
     """Base of the provider emulators; subclasses set NAME and SETTINGS and implement dispatch."""
 
     NAME: ClassVar[str] = ""
     SETTINGS: ClassVar[tuple[Setting, ...]] = ()
     CREDENTIAL_KEYS: ClassVar[tuple[str, ...]] = ()
+    TOKEN_PATHS: ClassVar[tuple[str, ...]] = ()  # where the fault settings apply
 
     def __init__(
         self,
@@ -84,13 +93,15 @@ class Emulator:
         mtls: bool = False,
         ca_bundle: str | None = None,
     ) -> None:
-        known = {s.name: s for s in self.SETTINGS}
+        known = {s.name: s for s in (*self.SETTINGS, *COMMON_SETTINGS)}
         unknown = sorted(set(settings) - set(known))
         if unknown:
             raise ConfigError(
                 f"{self.NAME} sandbox has no setting {', '.join(unknown)}; settings: {', '.join(known) or 'none'}"
             )
         self.settings = {name: parse_value(s, settings.get(name, s.default)) for name, s in known.items()}
+        if self.settings["fault"] not in FAULTS:
+            raise ConfigError(f"fault must be one of {', '.join(FAULTS)}, not {self.settings['fault']!r}")
         self.mtls = mtls
         self.ca_bundle = ca_bundle
         demo = self.demo_credentials()

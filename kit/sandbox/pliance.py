@@ -95,6 +95,7 @@ class Emulator(_Base):
 
     NAME = "pliance"
     CREDENTIAL_KEYS = ("secret", "issuer", "given_name", "subject", "tenant")
+    TOKEN_PATHS = ()  # Pliance clients mint their own tokens: there is no token endpoint to break
     SETTINGS = (
         Setting("multitenancy", bool, False, "require X-Tenant and keep data apart per tenant"),
         Setting("allowed_ips", list, [], "comma-separated client IPs or networks allowed (empty: all)"),

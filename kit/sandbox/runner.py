@@ -14,11 +14,12 @@ import importlib
 import logging
 import ssl
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 import trustme
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError, SandboxError
 from kit.sandbox.base import Emulator
@@ -110,10 +111,29 @@ class Sandbox(BackgroundServer):
     def settings(self) -> dict[str, Any]:
         return dict(self.emulator.settings)
 
+    def _fault(self, request: Request, environ: dict[str, Any]) -> Response | None:
+        """Apply the ``fault`` setting to the provider's token/login endpoints (None: no fault here)."""
+        settings = self.emulator.settings
+        if settings["fault"] == "none" or request.path.strip("/") not in self.emulator.TOKEN_PATHS:
+            return None
+        fault = settings["fault"]
+        if fault == "503-once":
+            settings["fault"] = "none"
+            return Response('{"error": "temporarily_unavailable"}', 503, content_type="application/json")
+        if fault == "slow":
+            time.sleep(settings["fault_delay"])
+            return None
+        if fault == "reset":  # the connection breaks mid-answer: 10 of the 1000 promised bytes, then close
+            request.get_data()  # read the request first, or the server waits on it before closing
+            return Response(
+                iter([b'{"partial']), 200, headers={"Content-Length": "1000"}, content_type="application/json"
+            )
+        return Response("{not json", 200, content_type="application/json")
+
     def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         try:
-            response = self.emulator.dispatch(request)
+            response = self._fault(request, environ) or self.emulator.dispatch(request)
         except Exception as exc:  # a bug in the emulator, never a client mistake
             self.errors.append(exc)
             log.debug("handler failed: %s", redact(repr(exc)))

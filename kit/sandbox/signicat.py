@@ -72,6 +72,7 @@ class Emulator(_Base):
 
     NAME = "signicat"
     CREDENTIAL_KEYS = ("client_id", "client_secret", "account_id")
+    TOKEN_PATHS = (TOKEN_PATH,)
     SETTINGS = (
         Setting("lifetime", int, 600, "access token lifetime in seconds (Dashboard range)", 1, 3600),
         Setting("products", list, [PRODUCT], "API products the client may use (empty: 403 on /auth/rest)"),

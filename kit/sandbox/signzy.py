@@ -58,6 +58,7 @@ class Emulator(_Base):
 
     NAME = "signzy"
     CREDENTIAL_KEYS = ("username", "password")
+    TOKEN_PATHS = ("api/channels/login", "api/customers/login")
     SETTINGS = (
         Setting("ttl", int, 1209600, "default token ttl in seconds (LoopBack: 14 days)", 1, 31556926),
         Setting("max_ttl", int, 31556926, "largest ttl a login may ask for (LoopBack: 1 year)", 1, 31556926),

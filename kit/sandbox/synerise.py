@@ -75,6 +75,14 @@ class Emulator(_Base):
 
     NAME = "synerise"
     CREDENTIAL_KEYS = tuple(DEMO)
+    TOKEN_PATHS = (
+        "uauth/v2/auth/login/profile",
+        "v4/auth/login/profile",
+        "sauth/v3/auth/login/client",
+        "uauth/auth/login/user",
+        "v4/auth/refresh/profile",
+        "sauth/v3/auth/refresh/client",
+    )
     SETTINGS = (
         Setting("lifetime", int, 3600, "token lifetime in seconds (docs: 1 h default, up to a week)", 1, 604800),
         Setting("clock_ahead", int, 0, "fault injection: seconds the server's clock runs ahead of clients'", 0, 86400),

@@ -1,0 +1,139 @@
+"""Fault injection on token and login endpoints: clear KitErrors, bounded retries, no waiter left hanging."""
+
+import threading
+from typing import Any
+
+import pytest
+
+import kit
+from kit.providers import signicat, signzy, synerise
+from kit.sandbox import Sandbox, start
+from kit.tokencache import MemoryTokenCache, RedisTokenCache
+
+FLOWS = {  # provider -> (how to open a session, a business call)
+    "signicat": (
+        lambda box, **kw: signicat.session(signicat.Credentials(**box.credentials), box.url, **kw),
+        ("POST", "auth/rest/sessions", {"json": {}}),
+    ),
+    "synerise": (
+        lambda box, **kw: synerise.session(synerise.Credentials(**box.credentials), box.url, **kw),
+        ("GET", "v4/business-profile", {}),
+    ),
+    "signzy": (
+        lambda box, **kw: signzy.session(signzy.Credentials(**box.credentials), box.url, logout_on_close=False, **kw),
+        ("GET", "api/channels/ch-1", {}),
+    ),
+}
+
+
+def call(session: kit.Session, provider: str) -> Any:
+    method, path, kwargs = FLOWS[provider][1]
+    return session.call(method, path, **kwargs)
+
+
+def token_steps(session: kit.Session) -> list[tuple[str, int | None]]:
+    return [(e.step, e.status) for e in session.journal.entries if e.step.split(" ")[0] in ("token", "login")]
+
+
+@pytest.mark.parametrize("provider", sorted(FLOWS))
+def test_a_503_once_is_retried_and_succeeds(provider: str) -> None:
+    with start(provider, fault="503-once") as box:
+        s = FLOWS[provider][0](box)
+        assert call(s, provider)
+        steps = token_steps(s)
+        assert [status for _, status in steps] == [503, 200]
+        assert steps[1][0].endswith("· retry after 503")
+
+
+@pytest.mark.parametrize("provider", sorted(FLOWS))
+def test_a_slow_endpoint_times_out_twice_then_raises(provider: str) -> None:
+    with start(provider, fault="slow", fault_delay=3) as box:
+        s = FLOWS[provider][0](box)
+        s.auth.timeout = (1.0, 0.5)
+        with pytest.raises(kit.KitError, match="failed after 2 attempts: ReadTimeout"):
+            call(s, provider)
+        assert [status for _, status in token_steps(s)] == [None, None]
+
+
+@pytest.mark.parametrize("provider", sorted(FLOWS))
+def test_a_reset_connection_raises_after_a_bounded_retry(provider: str) -> None:
+    with start(provider, fault="reset") as box:
+        s = FLOWS[provider][0](box)
+        with pytest.raises(kit.KitError, match="failed after 2 attempts: (ChunkedEncodingError|ConnectionError)"):
+            call(s, provider)
+        assert len(token_steps(s)) == 2
+
+
+@pytest.mark.parametrize("provider", sorted(FLOWS))
+def test_malformed_json_is_a_clear_auth_error(provider: str) -> None:
+    with start(provider, fault="bad-json") as box:
+        s = FLOWS[provider][0](box)
+        with pytest.raises(kit.AuthError, match="not JSON"):
+            call(s, provider)
+        assert len(token_steps(s)) == 1  # a 200 is not retried
+
+
+def _together(workers: list[Any], n: int) -> list[BaseException | None]:
+    barrier, results = threading.Barrier(n), [None] * n
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            workers[i]()
+        except BaseException as exc:  # collected: every thread must end with an answer or an error
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a waiter was left hanging"
+    return results
+
+
+def test_memory_waiters_get_the_failure_and_the_next_call_fetches_again() -> None:
+    with start("signicat", fault="slow", fault_delay=2) as box:
+        s = signicat.session(signicat.Credentials(**box.credentials), box.url, cache=MemoryTokenCache())
+        s.auth.timeout = (1.0, 0.5)
+        errors = _together([s.auth.token] * 8, 8)
+        assert all(isinstance(e, kit.KitError) for e in errors)
+        assert len(token_steps(s)) == 2  # one flight, two bounded attempts, whatever the number of waiters
+        box.emulator.settings["fault"] = "none"
+        assert s.auth.token().token_type == "Bearer" and box.emulator.tokens_issued >= 1
+
+
+def test_redis_waiters_get_the_failure_and_the_next_call_fetches_again(redis_url: str) -> None:
+    with start("signicat", fault="slow", fault_delay=2) as box:
+        sessions = [
+            signicat.session(signicat.Credentials(**box.credentials), box.url, cache=RedisTokenCache(redis_url))
+            for _ in range(6)
+        ]
+        for s in sessions:
+            s.auth.timeout = (1.0, 0.5)
+        errors = _together([s.auth.token for s in sessions], 6)
+        assert all(isinstance(e, kit.KitError) for e in errors)
+        assert sum("another client failed" in str(e) for e in errors) == 5
+        assert sum(len(token_steps(s)) for s in sessions) == 2  # only the leader asked, twice
+        box.emulator.settings["fault"] = "none"
+        assert sessions[0].auth.token().token_type == "Bearer"
+        assert sessions[1].auth.token() == sessions[0].auth.token()
+
+
+def test_unknown_fault_is_a_config_error() -> None:
+    with pytest.raises(kit.ConfigError, match="fault must be one of"):
+        start("signicat", fault="meteor")
+
+
+def test_every_request_a_session_sends_has_a_timeout(signicat_box: Sandbox) -> None:
+    s = signicat.session(signicat.Credentials(**signicat_box.credentials), signicat_box.url)
+    seen: list[Any] = []
+    original = s.send
+
+    def spy(request: Any, **kwargs: Any) -> Any:  # observes the real send; it still runs
+        seen.append(kwargs.get("timeout"))
+        return original(request, **kwargs)
+
+    s.send = spy  # type: ignore[method-assign]
+    s.call("POST", "auth/rest/sessions", json={})
+    assert seen and all(t is not None for t in seen)
