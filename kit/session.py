@@ -21,35 +21,46 @@ from kit.errors import ApiError, AuthError, KitError
 from kit.journal import Journal, now_utc
 from kit.secrets import redact
 
-__all__ = ["ErrorParser", "Session", "default_error_parser"]
+__all__ = ["ErrorParser", "Session", "api_error", "default_error_parser", "json_body"]
 
 DEFAULT_TIMEOUT = (5.0, 30.0)
 ErrorParser = Callable[[requests.Response, str], "ApiError | None"]
+
+
+def json_body(response: requests.Response) -> tuple[Any, dict[str, Any]]:
+    """The parsed body (None when not JSON) and the same as a dict ({} when it is not one)."""
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    return body, body if isinstance(body, dict) else {}
+
+
+def api_error(
+    response: requests.Response, provider: str, code: Any, message: Any, body: Any, *, auth: bool | None = None
+) -> ApiError:
+    """An AuthError (``auth`` True, or by default for 401/403) or ApiError built from one answer."""
+    is_auth = response.status_code in (401, 403) if auth is None else auth
+    kind = AuthError if is_auth else ApiError
+    return kind(
+        response.status_code,
+        None if code is None else str(code),
+        str(message or response.reason or "error"),
+        provider=provider,
+        url=urlsplit(response.url).path,
+        body=body,
+    )
 
 
 def default_error_parser(response: requests.Response, provider: str) -> ApiError | None:
     """An ApiError (AuthError for 401/403) for any status >= 400, with code and message from JSON."""
     if response.status_code < 400:
         return None
-    body: Any = None
-    code, message = None, response.reason or ""
-    try:
-        body = response.json()
-    except ValueError:
-        pass
-    if isinstance(body, dict):
-        inner: dict[str, Any] = body["error"] if isinstance(body.get("error"), dict) else body
-        code = inner.get("code") or inner.get("error") or inner.get("class")
-        message = inner.get("message") or inner.get("error_description") or inner.get("detail") or message
-    kind = AuthError if response.status_code in (401, 403) else ApiError
-    return kind(
-        response.status_code,
-        None if code is None else str(code),
-        str(message),
-        provider=provider,
-        url=urlsplit(response.url).path,
-        body=body,
-    )
+    body, data = json_body(response)
+    inner = data["error"] if isinstance(data.get("error"), dict) else data
+    code = inner.get("code") or inner.get("error") or inner.get("class")
+    message = inner.get("message") or inner.get("error_description") or inner.get("detail")
+    return api_error(response, provider, code, message, body)
 
 
 class Session(requests.Session):

@@ -18,7 +18,6 @@ import re
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import jwt
 import pandas as pd
@@ -27,10 +26,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from kit.claims import register_meanings
 from kit.credentials import Credentials as _Credentials
-from kit.errors import ApiError, AuthError
+from kit.errors import ApiError
 from kit.providers import Provider
 from kit.secrets import Secret, redact
-from kit.session import Session
+from kit.session import Session, api_error, json_body
 
 __all__ = ["PROVIDER", "Credentials", "PlianceAuth", "error_parser", "failure_modes", "mint_token", "session"]
 
@@ -108,18 +107,12 @@ class PlianceAuth(requests.auth.AuthBase):
 
 def error_parser(response: requests.Response, provider: str) -> ApiError | None:
     """AuthError for 401/403, ApiError for other statuses and for ``success: false`` envelopes."""
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = None
-    envelope = body if isinstance(body, dict) else {}
-    challenge = response.headers.get("WWW-Authenticate", "")
+    body, envelope = json_body(response)
     if response.status_code < 400 and envelope.get("success", True) is not False:
         return None
-    code = "invalid_token" if 'error="invalid_token"' in challenge else str(envelope.get("status") or response.reason)
-    message = envelope.get("message") or response.reason or "error"
-    kind = AuthError if response.status_code in (401, 403) else ApiError
-    return kind(response.status_code, code, str(message), provider=provider, url=urlsplit(response.url).path, body=body)
+    challenge = response.headers.get("WWW-Authenticate", "")
+    code = "invalid_token" if 'error="invalid_token"' in challenge else envelope.get("status")
+    return api_error(response, provider, code, envelope.get("message"), body)
 
 
 def session(credentials: Credentials, base_url: str, *, verify: bool | str | None = None) -> Session:

@@ -19,7 +19,6 @@ import dataclasses
 import functools
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 import pandas as pd
 import requests
@@ -28,10 +27,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from kit.credentials import Credentials as _Credentials
-from kit.errors import ApiError, AuthError, ConfigError
+from kit.errors import ApiError, ConfigError
 from kit.providers import Provider
 from kit.secrets import Secret, fingerprint, redact, reveal
-from kit.session import Session
+from kit.session import Session, api_error, json_body
 
 __all__ = ["HEADERS", "PROVIDER", "Credentials", "SaltEdgeAuth", "error_parser", "generate_key_pair", "session"]
 __all__ += ["failure_modes", "sign", "signature_string", "signature_table"]
@@ -131,19 +130,11 @@ def error_parser(response: requests.Response, provider: str) -> ApiError | None:
     """Both error shapes, v3 ``{error_class, error_message}`` and v5 ``{error: {class, message}}``."""
     if response.status_code < 400:
         return None
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = None
-    data = body if isinstance(body, dict) else {}
-    inner = data.get("error")
-    nested: dict[str, Any] = inner if isinstance(inner, dict) else {}
+    body, data = json_body(response)
+    nested = data["error"] if isinstance(data.get("error"), dict) else {}
     error_class = data.get("error_class") or nested.get("class")
-    message = data.get("error_message") or nested.get("message") or response.reason
-    kind = AuthError if error_class else ApiError
-    return kind(
-        response.status_code, error_class, str(message), provider=provider, url=urlsplit(response.url).path, body=body
-    )
+    message = data.get("error_message") or nested.get("message")
+    return api_error(response, provider, error_class, message, body, auth=bool(error_class))
 
 
 def session(

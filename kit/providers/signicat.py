@@ -24,11 +24,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from kit.claims import claims, register_meanings
 from kit.credentials import Credentials as _Credentials
-from kit.errors import ApiError, AuthError
+from kit.errors import ApiError
 from kit.oauth2 import ClientCredentialsAuth, request_table
 from kit.providers import Provider
 from kit.secrets import Secret, fingerprint
-from kit.session import Session
+from kit.session import Session, api_error, json_body
 from kit.tokencache import CachedToken, TokenCache
 
 __all__ = [
@@ -84,17 +84,11 @@ def error_parser(response: requests.Response, provider: str) -> ApiError | None:
     """Problem details (``code``, ``title``, ``detail``) or RFC 6749 errors as AuthError/ApiError."""
     if response.status_code < 400:
         return None
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = None
-    data = body if isinstance(body, dict) else {}
-    code = data.get("code") or data.get("error")
-    message = data.get("title") or data.get("error_description") or response.reason
+    body, data = json_body(response)
+    message = data.get("title") or data.get("error_description")
     if data.get("detail") and data.get("title"):
         message = f"{data['title']} {data['detail']}"
-    kind = AuthError if response.status_code in (401, 403) else ApiError
-    return kind(response.status_code, code, str(message), provider=provider, url=urlsplit(response.url).path, body=body)
+    return api_error(response, provider, data.get("code") or data.get("error"), message, body)
 
 
 def auth_for(

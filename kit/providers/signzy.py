@@ -19,7 +19,6 @@ import warnings
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import pandas as pd
 import requests
@@ -31,7 +30,7 @@ from kit.errors import ApiError, AuthError, ConfigError
 from kit.oauth2 import cache_key, request_table
 from kit.providers import Provider
 from kit.secrets import Secret, fingerprint
-from kit.session import Session
+from kit.session import Session, api_error, json_body
 from kit.tokencache import CachedToken, TokenCache
 
 __all__ = ["PROVIDER", "Credentials", "QueryTokenWarning", "SignzyAuth", "change_password", "create_child"]
@@ -137,21 +136,9 @@ def error_parser(response: requests.Response, provider: str) -> ApiError | None:
     """LoopBack's ``{error: {statusCode, name, message, code}}`` as AuthError (401/403) or ApiError."""
     if response.status_code < 400:
         return None
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = None
-    inner = body.get("error") if isinstance(body, dict) else None
-    error: dict[str, Any] = inner if isinstance(inner, dict) else {}
-    kind = AuthError if response.status_code in (401, 403) else ApiError
-    return kind(
-        response.status_code,
-        error.get("code"),
-        str(error.get("message") or response.reason),
-        provider=provider,
-        url=urlsplit(response.url).path,
-        body=body,
-    )
+    body, data = json_body(response)
+    error = data["error"] if isinstance(data.get("error"), dict) else {}
+    return api_error(response, provider, error.get("code"), error.get("message"), body)
 
 
 def session(

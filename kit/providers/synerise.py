@@ -21,7 +21,6 @@ import hmac
 import json
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 import jwt
 import pandas as pd
@@ -34,7 +33,7 @@ from kit.errors import ApiError, AuthError, ConfigError
 from kit.oauth2 import cache_key, request_table
 from kit.providers import Provider
 from kit.secrets import Secret, reveal
-from kit.session import Session
+from kit.session import Session, api_error, json_body
 from kit.tokencache import CachedToken, TokenCache
 
 __all__ = [
@@ -204,20 +203,8 @@ def error_parser(response: requests.Response, provider: str) -> ApiError | None:
     """The Spring error body (``error``, ``message``) as AuthError for 401/403, else ApiError."""
     if response.status_code < 400:
         return None
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = None
-    data = body if isinstance(body, dict) else {}
-    kind = AuthError if response.status_code in (401, 403) else ApiError
-    return kind(
-        response.status_code,
-        data.get("error"),
-        str(data.get("message") or response.reason),
-        provider=provider,
-        url=urlsplit(response.url).path,
-        body=body,
-    )
+    body, data = json_body(response)
+    return api_error(response, provider, data.get("error"), data.get("message"), body)
 
 
 def session(
