@@ -18,6 +18,7 @@ Stats (hits, misses, fetches, waits, last renew reason) are per cache object, as
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
@@ -33,7 +34,6 @@ from kit.secrets import Secret, redact
 __all__ = ["CachedToken", "MemoryTokenCache", "RedisTokenCache", "TokenCache"]
 
 Fetch = Callable[[str], "CachedToken"]  # called with the renew reason
-REASONS = ("absent", "expiring", "forced", "401")
 
 
 @dataclass(frozen=True)
@@ -50,26 +50,12 @@ class CachedToken:
         return self.expires_at - (time.time() if now is None else now)
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "access_token": self.access_token.reveal(),
-                "expires_at": self.expires_at,
-                "token_type": self.token_type,
-                "scope": self.scope,
-                "lifetime": self.lifetime,
-            }
-        )
+        return json.dumps({**dataclasses.asdict(self), "access_token": self.access_token.reveal()})
 
     @classmethod
     def from_json(cls, text: str | bytes) -> CachedToken:
         data = json.loads(text)
-        return cls(
-            Secret(data["access_token"]),
-            float(data["expires_at"]),
-            data["token_type"],
-            data["scope"],
-            float(data.get("lifetime", 0)),
-        )
+        return cls(**{**data, "access_token": Secret(data["access_token"])})
 
 
 @dataclass
@@ -123,19 +109,8 @@ class TokenCache:
     def stats(self) -> pd.DataFrame:
         """One row: cache kind, hits, misses, fetches, waits, errors, last renew reason."""
         s = self._stats
-        return pd.DataFrame(
-            [
-                {
-                    "cache": self.kind,
-                    "hits": s.hits,
-                    "misses": s.misses,
-                    "fetches": s.fetches,
-                    "waits": s.waits,
-                    "errors": s.errors,
-                    "last renew reason": s.last_reason,
-                }
-            ]
-        )
+        counts = {name: getattr(s, name) for name in ("hits", "misses", "fetches", "waits", "errors")}
+        return pd.DataFrame([{"cache": self.kind, **counts, "last renew reason": s.last_reason}])
 
 
 class _Flight:

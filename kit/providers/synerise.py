@@ -36,19 +36,8 @@ from kit.secrets import Secret, reveal
 from kit.session import Session, api_error, json_body
 from kit.tokencache import CachedToken, TokenCache
 
-__all__ = [
-    "CONSUMERS",
-    "PROVIDER",
-    "Credentials",
-    "SyneriseAuth",
-    "error_parser",
-    "failure_modes",
-    "login_request",
-    "login_table",
-    "public_key",
-    "session",
-    "verify_token",
-]
+__all__ = ["CONSUMERS", "PROVIDER", "Credentials", "SyneriseAuth", "error_parser"]
+__all__ += ["failure_modes", "login_request", "login_table", "public_key", "session", "verify_token"]
 
 API_VERSION = "4.4"
 EXPIRED = "Token expired."

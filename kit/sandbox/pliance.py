@@ -48,25 +48,14 @@ __all__ = ["POKE_TYPES", "Emulator"]
 
 AUDIENCE = "pliance.io"
 ZERO = "0" * 64
-POKE_TYPES = (
-    "PersonSanctionMatched",
-    "PersonSanctionMatchRemoved",
-    "CompanySanctionMatched",
-    "CompanySanctionMatchRemoved",
-    "CompanyNameChanged",
-    "CompanyDescriptionChanged",
-    "CompanySignatoryChanged",
-    "CompanyLinkAdded",
-    "CompanyLinkRemoved",
-    "CompanyLinkUpdated",
-    "CompanyLinkDescriptionUpdated",
-    "CompanyLinkScreeningMatched",
-    "CompanyLinkScreeningMatchRemoved",
-    "CompanyLinkScreeningMatchedNameChanged",
-    "CompanyScreeningMatched",
-    "CompanyScreeningMatchRemoved",
-    "CompanyAddressChanged",
-    "CompanySniClassificationChanged",
+POKE_TYPES = tuple(  # WebhookPokeType in the JS SDK
+    """
+    PersonSanctionMatched PersonSanctionMatchRemoved CompanySanctionMatched CompanySanctionMatchRemoved
+    CompanyNameChanged CompanyDescriptionChanged CompanySignatoryChanged CompanyLinkAdded
+    CompanyLinkRemoved CompanyLinkUpdated CompanyLinkDescriptionUpdated CompanyLinkScreeningMatched
+    CompanyLinkScreeningMatchRemoved CompanyLinkScreeningMatchedNameChanged CompanyScreeningMatched
+    CompanyScreeningMatchRemoved CompanyAddressChanged CompanySniClassificationChanged
+    """.split()
 )
 DEMO = {
     "secret": "kit-demo-pliance-secret-4f1c2a9e7b3d5f608e1a2c4b6d8f0a1c",
