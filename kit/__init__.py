@@ -10,7 +10,7 @@ from kit.credentials import Credentials
 from kit.errors import ApiError, AuthError, ConfigError, KitError, SandboxError
 from kit.export import read_har, to_curl, to_har
 from kit.forms import CredentialsForm, credentials_form
-from kit.journal import journal
+from kit.journal import journal, sent
 from kit.logs import install as _install_log_redaction
 from kit.secrets import Secret, fingerprint, redact
 from kit.session import Session
@@ -43,6 +43,7 @@ __all__ = [
     "journal",
     "read_har",
     "redact",
+    "sent",
     "to_curl",
     "to_har",
 ]

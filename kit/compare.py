@@ -45,16 +45,11 @@ class Profile:
 
 
 def held(credentials: Any) -> str:
-    """The credentials fields that have a value, secrets marked."""
+    """The credentials fields that have a value of their own (not left at a default), secrets marked."""
     parts = []
     for f in credentials.fields():
         value = getattr(credentials, f.name)
-        if value not in (None, "") and f.name not in (
-            "api_version",
-            "scope",
-            "auth_method",
-            "client_identity_provider",
-        ):
+        if value not in (None, "") and (credentials.is_required(f) or value != f.default):
             parts.append(f.name + (" (secret)" if credentials.is_secret(f) else ""))
     return ", ".join(parts)
 

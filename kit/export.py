@@ -20,11 +20,10 @@ import pandas as pd
 
 from kit.errors import ConfigError
 from kit.journal import Entry, Journal
-from kit.secrets import MASK, redact
+from kit.secrets import MASKED, redact
 
 __all__ = ["read_har", "to_curl", "to_har"]
 
-_MASKED = re.compile(re.escape(MASK) + r"([0-9a-f]{8})")
 _SKIP_CURL = {"content-length", "connection", "accept-encoding", "user-agent"}
 
 
@@ -135,7 +134,7 @@ def read_har(path: str | Path) -> pd.DataFrame:
 
 
 def _unmask(text: str, entry: Entry) -> str:
-    return _MASKED.sub(lambda m: "${" + entry.placeholders.get(m.group(1), "SECRET_" + m.group(1).upper()) + "}", text)
+    return MASKED.sub(lambda m: "${" + entry.placeholders.get(m.group(1), "SECRET_" + m.group(1).upper()) + "}", text)
 
 
 def _quote(text: str) -> str:

@@ -18,15 +18,13 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 import requests
 
-from kit.secrets import MASK, Secret, fingerprint, is_sensitive, placeholder_name, redact, registered_in
+from kit.secrets import JWT, Secret, fingerprint, is_sensitive, placeholder_name, redact, registered_in
 
-__all__ = ["Entry", "Journal", "journal"]
+__all__ = ["Entry", "Journal", "journal", "sent"]
 
 COLUMNS = ["step", "method", "url", "status", "ms", "request_headers", "request_body", "response"]
 HIDDEN_HEADERS = {"user-agent", "accept-encoding", "accept", "connection", "content-length"}
 SUMMARY_CHARS = 160
-_MASKED = re.compile(re.escape(MASK) + r"([0-9a-f]{8})")
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
 
 
 @dataclass
@@ -77,24 +75,25 @@ def _text(body: Any) -> str:
     return f"<{type(body).__name__} stream>"
 
 
-def _placeholders(raw: dict[str, str], bodies: list[str], prefix: str) -> dict[str, str]:
+def _label(prefix: str, key: str) -> str:
+    return f"{prefix}_{re.sub(r'[^A-Z0-9]', '_', key.upper())}"
+
+
+def _placeholders(raw: dict[str, str], body: str, url: str, prefix: str) -> dict[str, str]:
     """Map fingerprints of the values that will be masked to env-style names."""
     names: dict[str, str] = {}
     for key, value in raw.items():
         if is_sensitive(key) and value:
             token = value.split(" ", 1)[1] if " " in value else value
-            label = placeholder_name(token) or (
-                f"{prefix}_TOKEN" if _JWT.fullmatch(token) else f"{prefix}_{re.sub(r'[^A-Z0-9]', '_', key.upper())}"
-            )
+            label = placeholder_name(token) or (f"{prefix}_TOKEN" if JWT.fullmatch(token) else _label(prefix, key))
             names[fingerprint(token.strip())] = label
-    for url in bodies[1:]:
-        for key, value in parse_qsl(urlsplit(url).query):
-            if is_sensitive(key) and value:
-                names[fingerprint(value)] = f"{prefix}_{re.sub(r'[^A-Z0-9]', '_', key.upper())}"
-    for text in [*raw.values(), *bodies]:
+    for key, value in parse_qsl(urlsplit(url).query):
+        if is_sensitive(key) and value:
+            names[fingerprint(value)] = _label(prefix, key)
+    for text in [*raw.values(), body, url]:
         for value, name in registered_in(text):
             names.setdefault(fingerprint(value), name or f"{prefix}_SECRET")
-        for match in _JWT.finditer(text):
+        for match in JWT.finditer(text):
             names.setdefault(fingerprint(match.group(0)), placeholder_name(match.group(0)) or f"{prefix}_TOKEN")
     return names
 
@@ -133,7 +132,7 @@ class Journal:
             response_body=redact(_response_text(response)) if response is not None else "",
             response_type=response.headers.get("Content-Type", "") if response is not None else "",
             error=redact(f"{type(error).__name__}: {error}") if error is not None else "",
-            placeholders=_placeholders(headers, [body, request.url or ""], self.prefix),
+            placeholders=_placeholders(headers, body, request.url or "", self.prefix),
         )
         self.entries.append(entry)
         return entry
@@ -162,6 +161,19 @@ def _response_text(response: requests.Response) -> str:
         except ValueError:
             return text
     return text
+
+
+def sent(sessions: dict[str, Any], step: str) -> dict[str, dict[str, str]]:
+    """What each labelled session sent in its first exchange named ``step``: URL and headers, redacted.
+
+    For comparing two ways of sending the same call (a token in the header vs in the query).
+    """
+    result = {}
+    for label, session in sessions.items():
+        entry = next(e for e in session.journal.entries if e.step == step)
+        row = entry.row()
+        result[label] = {"url": row["url"], "request_headers": row["request_headers"]}
+    return result
 
 
 def journal(session: Any) -> pd.DataFrame:

@@ -29,15 +29,26 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
 
-__all__ = ["MASK", "Secret", "fingerprint", "is_sensitive", "placeholder_name", "redact", "registered_in", "reveal"]
+__all__ = [
+    "JWT",
+    "MASK",
+    "MASKED",
+    "Secret",
+    "fingerprint",
+    "is_sensitive",
+    "placeholder_name",
+    "redact",
+    "registered_in",
+    "reveal",
+]
 
 MASK = "••••"
 _KEY = os.environ.get("KIT_FINGERPRINT_KEY", "").encode() or _random.token_bytes(32)
 _MIN_REGISTERED = 4
 _SENSITIVE = re.compile(r"authorization|cookie|secret|token|passw|apikey|signature|privatekey|credential|sessionid")
 _SCHEMES = ("bearer", "basic", "digest", "token", "jwt")
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
-_MASKED = re.compile(re.escape(MASK) + r"[0-9a-f]{8}")
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")  # a JWT anywhere in text
+MASKED = re.compile(re.escape(MASK) + r"([0-9a-f]{8})")  # a masked value; group 1 is its fingerprint
 
 _lock = threading.Lock()
 _registered: dict[str, str] = {}  # value -> env-style name ("" when unnamed)
@@ -149,7 +160,7 @@ def _mask_credential(value: str) -> str:
 def _scrub(text: str) -> str:
     if _pattern is not None:
         text = _pattern.sub(lambda m: _mask(m.group(0)), text)
-    return _JWT.sub(lambda m: _mask(m.group(0)), text)
+    return JWT.sub(lambda m: _mask(m.group(0)), text)
 
 
 def _redact_pairs(pairs: list[tuple[str, str]]) -> str:
@@ -194,7 +205,7 @@ def redact(value: Any, *, key: str | None = None) -> Any:
         return _mask(value.reveal())
     if key is not None and is_sensitive(key) and isinstance(value, (str, bytes)) and value:
         text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-        already = _MASKED.fullmatch(text) or _MASKED.fullmatch(text.partition(" ")[2].strip())
+        already = MASKED.fullmatch(text) or MASKED.fullmatch(text.partition(" ")[2].strip())
         return text if already else _mask_credential(text)  # redacting twice changes nothing
     if isinstance(value, bytes):
         return _redact_text(value.decode("utf-8", "replace"))

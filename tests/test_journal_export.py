@@ -135,3 +135,14 @@ def test_curl_names_registered_secrets_by_their_env_var() -> None:
     entry = journal.record(prepared, None, "s", 1.0, now_utc())
     line = kit.to_curl(entry)
     assert line.count("${PLIANCE_SECRET}") == 2 and creds.secret.reveal() not in line
+
+
+def test_sent_compares_what_sessions_sent_for_one_step(pliance_target: kit.Target) -> None:
+    a, b = pliance_target.session(), pliance_target.session(pliance_target.credentials.replace(tenant="t-2"))
+    a.call("GET", "api/Ping", step="ping")
+    b.get("api/Ping")
+    with b.step("ping"):
+        b.get("api/Ping")
+    shown = kit.sent({"a": a, "b": b}, "ping")
+    assert shown["a"]["url"].endswith("/api/Ping") and shown["b"]["request_headers"].endswith("X-Tenant: t-2")
+    assert shown["a"]["request_headers"].startswith(f"Authorization: Bearer {MASK}")

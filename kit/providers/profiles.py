@@ -31,14 +31,16 @@ BUSINESS: dict[str, tuple[dict[str, Any], str, str, Any]] = {
 CALLS = 3
 
 
-def _calls(s: Any, method: str, path: str, **kwargs: Any) -> None:
+def _calls(s: Any, provider: str) -> None:
+    """The provider's business call (``BUSINESS``), a few times."""
+    _, method, path, body = BUSINESS[provider]
     for _ in range(CALLS):
-        s.call(method, path, step="business", **kwargs)
+        s.call(method, path, step="business", json=body)
 
 
 def _pliance(target: Any) -> Profile:
     s = target.session()
-    _calls(s, "GET", "api/Ping")
+    _calls(s, "pliance")
     entries = list(s.journal.entries)
     tenant = "X-Tenant: " + target.credentials.tenant if target.credentials.tenant else "one company per secret (iss)"
     facts = {
@@ -55,7 +57,7 @@ def _pliance(target: Any) -> Profile:
 
 def _signicat(target: Any) -> Profile:
     s = target.session()
-    _calls(s, "POST", "auth/rest/sessions", json={})
+    _calls(s, "signicat")
     entries = list(s.journal.entries)
     facts = {
         "credentials held": held(target.credentials),
@@ -71,7 +73,7 @@ def _signicat(target: Any) -> Profile:
 
 def _synerise(target: Any) -> Profile:
     s = target.session(consumer="workspace")
-    _calls(s, "GET", "v4/business-profile")
+    _calls(s, "synerise")
     entries = list(s.journal.entries)
     facts = {
         "credentials held": held(target.credentials),
@@ -88,7 +90,7 @@ def _synerise(target: Any) -> Profile:
 def _signzy(target: Any) -> Profile:
     s = target.session()
     me = signzy.me(s)
-    _calls(s, "GET", f"api/channels/{me}")
+    _calls(s, "signzy")
     entries = list(s.journal.entries)
     token = s.auth.token()
     facts = {
@@ -108,7 +110,7 @@ def _signzy(target: Any) -> Profile:
 
 def _saltedge(target: Any) -> Profile:
     s = target.session()
-    _calls(s, "GET", "countries")
+    _calls(s, "saltedge")
     entries = list(s.journal.entries)
     facts = {
         "credentials held": held(target.credentials),

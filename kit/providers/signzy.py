@@ -34,8 +34,9 @@ from kit.session import Session, api_error, json_body
 from kit.tokencache import CachedToken, TokenCache
 
 __all__ = ["PROVIDER", "Credentials", "QueryTokenWarning", "SignzyAuth", "change_password", "create_child"]
-__all__ += ["error_parser", "try_token"]
-__all__ += ["failure_modes", "list_children", "login_request", "login_table", "logout", "me", "session", "token_table"]
+__all__ += ["error_parser", "try_token", "failure_modes", "list_children", "login_request", "login_table"]
+__all__ += ["logout", "me", "session", "token_table"]
+
 
 MODELS = ("channels", "customers")
 TRANSPORTS = ("header", "query")
@@ -169,11 +170,9 @@ def _auth(s: Session) -> SignzyAuth:
 def me(s: Session) -> str:
     """The logged-in channel's id (logs in first if needed)."""
     auth = _auth(s)
-    auth.token()
-    if auth.user_id is None:
+    if auth.token() and auth.user_id is None:  # a token from a shared cache: log in to learn the id
         auth.token(force=True)
-    assert auth.user_id is not None
-    return auth.user_id
+    return str(auth.user_id)
 
 
 def logout(s: Session, *, only_if_logged_in: bool = False) -> None:
@@ -234,11 +233,14 @@ def _bare(request: requests.PreparedRequest) -> requests.PreparedRequest:
     return request  # no kit auth: the case sets (or omits) the token itself
 
 
+def _try(s: Session, case: str, token: str, path: str) -> dict[str, Any]:
+    with s.step(case):
+        return _row(case, s.get(path, headers={"Authorization": token}, auth=_bare))
+
+
 def try_token(s: Session, token: CachedToken, path: str) -> pd.DataFrame:
     """Send ``token`` (say, one that was logged out) raw to ``path`` without renewing it: status, code."""
-    with s.step("old token"):
-        answer = s.get(path, headers={"Authorization": token.access_token.reveal()}, auth=_bare)
-    return pd.DataFrame([_row("old token", answer)])
+    return pd.DataFrame([_try(s, "old token", token.access_token.reveal(), path)])
 
 
 def failure_modes(target: Any) -> pd.DataFrame:
@@ -254,6 +256,7 @@ def failure_modes(target: Any) -> pd.DataFrame:
     child_token = _auth(target.session(Credentials("kit-deleted-child", child))).token().access_token.reveal()
     s.delete(f"{mine}/channels/{gone['id']}")
     time.sleep(1.1)  # the 1 s token has expired by now
+    wrong_old = {"oldPassword": "x" * 32, "newPassword": "y" * 32}
     cases: list[tuple[str, Callable[[], requests.Response]]] = [
         ("wrong password", lambda: s.post(login, json={"username": creds.username, "password": "x" * 32}, auth=_bare)),
         ("unknown user", lambda: s.post(login, json={"username": "nobody", "password": "x" * 32}, auth=_bare)),
@@ -264,18 +267,14 @@ def failure_modes(target: Any) -> pd.DataFrame:
         ("expired token (ttl 1 s)", lambda: s.get(mine, headers={"Authorization": short_token}, auth=_bare)),
         ("token of a deleted child", lambda: s.get(mine, headers={"Authorization": child_token}, auth=_bare)),
         ("another channel's id", lambda: s.get("api/channels/ch-999")),
-        (
-            "wrong old password",
-            lambda: s.post("api/channels/change-password", json={"oldPassword": "x" * 32, "newPassword": "y" * 32}),
-        ),
+        ("wrong old password", lambda: s.post("api/channels/change-password", json=wrong_old)),
     ]
     rows = []
     for case, send in cases:
         with s.step(case):
             rows.append(_row(case, send()))
     logout(s)
-    with s.step("logged-out token"):
-        rows.append(_row("logged-out token", s.get(mine, headers={"Authorization": token}, auth=_bare)))
+    rows.append(_try(s, "logged-out token", token, mine))
     table = pd.DataFrame(rows)
     table.index = pd.RangeIndex(1, len(table) + 1)
     return table
@@ -283,17 +282,8 @@ def failure_modes(target: Any) -> pd.DataFrame:
 
 def token_table(token: CachedToken) -> pd.DataFrame:
     """The token as kit keeps it: a fingerprint, the model, ttl and computed expiry (created + ttl)."""
-    expires = utc(token.expires_at)
-    return pd.DataFrame(
-        [
-            {
-                "id": f"fp={fingerprint(token.access_token.reveal())}",
-                "model": token.scope,
-                "ttl": f"{token.lifetime:.0f} s",
-                "expires (created + ttl)": expires,
-            }
-        ]
-    )
+    row = {"id": f"fp={fingerprint(token.access_token.reveal())}", "model": token.scope}
+    return pd.DataFrame([{**row, "ttl": f"{token.lifetime:.0f} s", "expires (created + ttl)": utc(token.expires_at)}])
 
 
 PROVIDER = Provider(

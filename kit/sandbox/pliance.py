@@ -33,7 +33,6 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -41,6 +40,7 @@ import jwt
 import requests
 from werkzeug.wrappers import Request, Response
 
+from kit.claims import utc
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.base import Setting, json_response
 
@@ -69,10 +69,6 @@ class _Refusal(Exception):
     def __init__(self, status: int, message: str, challenge: str | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.challenge = status, message, challenge
-
-
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _invalid(description: str) -> _Refusal:
@@ -157,9 +153,9 @@ class Emulator(_Base):
         except jwt.InvalidSignatureError:
             raise _invalid("The signature is invalid") from None
         except jwt.ExpiredSignatureError:
-            raise _invalid(f"The token expired at '{_iso(unverified['exp'])}'") from None
+            raise _invalid(f"The token expired at '{utc(unverified['exp'])}'") from None
         except jwt.ImmatureSignatureError:
-            raise _invalid(f"The token is not valid before '{_iso(unverified['nbf'])}'") from None
+            raise _invalid(f"The token is not valid before '{utc(unverified['nbf'])}'") from None
         except jwt.InvalidAudienceError:
             raise _invalid(f"The audience '{unverified.get('aud')}' is invalid") from None
         except jwt.InvalidIssuerError:
@@ -273,7 +269,7 @@ class Emulator(_Base):
                 "subject": claims["sub"],
                 "ip": "api",
                 "givenName": claims["given_name"],
-                "timestampUtc": _iso(claims["iat"]),
+                "timestampUtc": utc(claims["iat"]),
             },
         }
         headers = {"Content-Type": "application/json"}
