@@ -7,14 +7,15 @@ session sends is in :func:`journal`, exportable with :func:`to_har` and :func:`t
 from kit.claims import claims, claims_diff
 from kit.connect import Target, connect
 from kit.credentials import Credentials
-from kit.errors import ApiError, AuthError, ConfigError, KitError, SandboxError
+from kit.errors import ApiError, AuthError, ConfigError, KitError, SandboxError, TransportError
 from kit.export import read_har, to_curl, to_har
 from kit.forms import CredentialsForm, credentials_form
 from kit.journal import journal, sent
 from kit.logs import install as _install_log_redaction
+from kit.redis_cache import RedisTokenCache
 from kit.secrets import Secret, fingerprint, redact
 from kit.session import Session
-from kit.tokencache import CachedToken, MemoryTokenCache, RedisTokenCache
+from kit.tokencache import CachedToken, MemoryTokenCache
 from kit.webhooks import WebhookReceiver
 
 __version__ = "0.1.0"
@@ -34,6 +35,7 @@ __all__ = [
     "Secret",
     "Session",
     "Target",
+    "TransportError",
     "WebhookReceiver",
     "claims",
     "claims_diff",

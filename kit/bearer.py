@@ -1,23 +1,30 @@
-"""A cached bearer token as a requests ``AuthBase``: the part every token-based provider shares.
+"""A cached bearer token as an auth flow: the part every token-based provider shares.
 
-Subclasses say how to get a token (:meth:`CachedBearerAuth.fetch`, given the renew reason) and
-which answers mean "this token is no longer good" (:meth:`CachedBearerAuth.is_stale`). The base
-takes tokens from a :mod:`kit.tokencache` cache (single-flight, early renewal), writes
-``Authorization: Bearer`` plus any fixed headers, and on a stale-token answer invalidates the
-token it used, gets a fresh one and resends the request exactly once. A second such answer is
-returned as is. With a kit Session every attempt and every fetch is in the journal, with why.
+Subclasses say how to get a token (:meth:`CachedBearerAuth.fetch_flow`, a flow given the renew
+reason, built on :meth:`CachedBearerAuth.auth_request`) and which answers mean "this token is no
+longer good" (:meth:`CachedBearerAuth.is_stale`). The base takes tokens from a
+:mod:`kit.tokencache` cache (single-flight: the flow holds the cache's lease while it fetches),
+writes ``Authorization: Bearer`` (or the raw token, or ``?access_token=``) plus any fixed headers,
+and on a stale-token answer invalidates the token it used, gets a fresh one and re-sends the
+*original* request, to the original origin, exactly once. A second such answer is returned as is.
+
+Driven by a kit Session, every attempt and every fetch is journaled with its kind and reason. Used
+on its own (``requests.get(url, auth=auth)``), the same flows run over a plain requests session:
+the credential stays bound to the origin of ``base_url``, a redirect elsewhere is refused, and
+the one retry re-sends the original request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
-from kit.errors import KitError
+from kit.errors import TransportError
+from kit.flow import Exchange, Flow, FlowAuth, check_origin, drive, origin
 from kit.tokencache import CachedToken, MemoryTokenCache, TokenCache
 
 __all__ = ["CachedBearerAuth", "Decorate"]
@@ -25,86 +32,76 @@ __all__ = ["CachedBearerAuth", "Decorate"]
 Decorate = Callable[[requests.PreparedRequest, CachedToken], None]
 
 
-class CachedBearerAuth(requests.auth.AuthBase):
-    """Bearer tokens from a cache; subclasses implement ``fetch`` (and may refine ``is_stale``)."""
+class CachedBearerAuth(FlowAuth):
+    """Bearer tokens from a cache; subclasses implement ``fetch_flow`` and ``is_stale``."""
 
-    retry_reason = "retry after 401"
+    #: what a stale-token answer is called in the journal (``retry after 401 invalid_token``)
+    stale_answer = "401"
+    #: a token request that fails in transport or with 502/503/504 is tried once more, no more
+    attempts = 2
+    #: how the token travels: ``Authorization: <scheme> <token>`` (``scheme`` "" sends it raw), or
+    #: the ``access_token`` query parameter when ``transport`` is "query"
+    scheme = "Bearer"
+    transport = "header"
 
     def __init__(
         self,
         *,
         key: str,
+        base_url: str,
         cache: TokenCache | None = None,
-        session: requests.Session | None = None,
         decorate: Decorate | None = None,
         headers: dict[str, str] | None = None,
         timeout: float | tuple[float, float] = (5.0, 30.0),
+        http: requests.Session | None = None,
     ) -> None:
         self.key = key
+        self.bound = origin(base_url)
         self.cache = cache or MemoryTokenCache()
-        self.session = session or requests.Session()
         self.decorate = decorate
         self.headers = dict(headers or {})
         self.timeout = timeout
+        self.http = http  # for token requests when used without a kit Session
 
-    def fetch(self, reason: str = "absent") -> CachedToken:
-        """Get a new token (called by the cache with the reason: absent, expiring, forced, 401)."""
+    def fetch_flow(self, reason: str) -> Flow[CachedToken]:
+        """Get a new token (the reason: absent, expiring, forced, 401, …), yielding its requests."""
         raise NotImplementedError
 
     def is_stale(self, response: requests.Response) -> bool:
         """True when the answer says the token itself was refused, so a fresh one may help."""
         raise NotImplementedError
 
-    @contextmanager
-    def labelled(self, label: str) -> Iterator[None]:
-        """Label exchanges in the journal when the session keeps one."""
-        step = getattr(self.session, "step", None)
-        if step is None:
-            yield
-        else:
-            with step(label):
-                yield
+    def auth_request(
+        self, request: requests.Request, action: str, reason: str, label: str = ""
+    ) -> Flow[requests.Response]:
+        """Yield one token/login/refresh request; try it once more after a transport error or 502/503/504.
 
-    #: a token request that fails in transport or with 502/503/504 is tried once more, no more
-    attempts = 2
-
-    def send(self, request: requests.Request, label: str) -> requests.Response:
-        """Send a token request (login, refresh, token endpoint) through the session, labelled.
-
-        :raises KitError: when the endpoint cannot be reached (or times out) on every attempt.
+        :raises TransportError: when the endpoint cannot be reached (or times out) on every attempt.
         """
-        why = ""
-        for attempt in range(1, self.attempts + 1):
+        exchange = Exchange(request, kind="auth", action=action, reason=reason, label=label, timeout=self.timeout)
+        while True:
             try:
-                with self.labelled(label + why):
-                    answer = self.session.send(request.prepare(), timeout=self.timeout)
-            except requests.RequestException as exc:
-                if attempt == self.attempts:
-                    raise KitError(f"token request failed after {attempt} attempts: {type(exc).__name__}") from None
-                why = f" · retry after {type(exc).__name__}"
+                answer = yield exchange
+            except TransportError as exc:
+                if exchange.attempt >= self.attempts:
+                    raise exc.after(exchange.attempt) from None
+                exchange = exchange.again(request, exc.cause)
                 continue
-            if answer.status_code not in (502, 503, 504) or attempt == self.attempts:
-                return answer
-            why = f" · retry after {answer.status_code}"
-        raise AssertionError("unreachable")
+            if answer.status_code in (502, 503, 504) and exchange.attempt < self.attempts:
+                exchange = exchange.again(request, str(answer.status_code))
+                continue
+            return answer
 
-    def _fetch(self, reason: str) -> CachedToken:
-        token = self.fetch(reason)
-        journal = getattr(self.session, "journal", None)
-        if journal is not None:  # the answer that carried the token was journaled before it was a Secret
-            journal.forget(token.access_token)
-        return token
+    def token_flow(self, renew: str | None = None) -> Flow[CachedToken]:
+        """The cached token, or a fetch under the cache's lease (so concurrent callers fetch once)."""
+        got = self.cache.acquire(self.key, renew=renew)
+        if isinstance(got, CachedToken):
+            return got
+        with got as lease:
+            token = yield from self.fetch_flow(lease.reason)
+            return lease.fill(token)
 
-    def token(self, *, force: bool = False) -> CachedToken:
-        """The current token from the cache (fetched once if absent, expiring or forced)."""
-        return self.cache.get(self.key, self._fetch, force=force)
-
-    #: how the token travels: ``Authorization: <scheme> <token>`` (``scheme`` "" sends it raw), or
-    #: the ``access_token`` query parameter when ``transport`` is "query"
-    scheme = "Bearer"
-    transport = "header"
-
-    def _apply(self, request: requests.PreparedRequest, token: CachedToken) -> None:
+    def apply(self, request: requests.PreparedRequest, token: CachedToken) -> None:
         value = token.access_token.reveal()
         if self.transport == "query":
             parts = urlsplit(request.url or "")
@@ -115,34 +112,51 @@ class CachedBearerAuth(requests.auth.AuthBase):
         request.headers.update(self.headers)
         if self.decorate is not None:
             self.decorate(request, token)
-        request._kit_token = token  # type: ignore[attr-defined]
+
+    def auth_flow(self, request: requests.PreparedRequest) -> Flow[None]:
+        """Token, the request, and once more with a fresh token if the answer says it was stale."""
+        original = request.copy()
+        token = yield from self.token_flow()
+        self.apply(request, token)
+        response = yield Exchange(request)
+        if not self.is_stale(response):
+            return
+        self.cache.invalidate(self.key, token, "401")
+        fresh = yield from self.token_flow()
+        again = original.copy()
+        self.apply(again, fresh)
+        yield Exchange(again, reason="401", attempt=2, retry_after=self.stale_answer)
+
+    # -- used on its own, as a plain requests AuthBase ------------------------------------------
+
+    def token(self, *, force: bool = False) -> CachedToken:
+        """The current token, fetched over a plain requests session (not journaled).
+
+        In a kit Session use ``session.token()``, which journals the fetch.
+        """
+        return drive(self.token_flow("forced" if force else None), self.plain_sender())
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        self._apply(request, self.token())
-        request.register_hook("response", self._retry_once)
+        check_origin(self.bound, request.url or "")
+        original = request.copy()
+        token = self.token()
+        self.apply(request, token)
+        request.register_hook("response", self._refuse_redirect)
+        request.register_hook("response", partial(self._retry_plain, original=original, used=token))
         return request
 
-    def _retry_once(self, response: requests.Response, **kwargs: Any) -> requests.Response:
-        request = response.request
-        if not self.is_stale(response) or getattr(request, "_kit_retried", False):
+    def _retry_plain(
+        self, response: requests.Response, *, original: requests.PreparedRequest, used: CachedToken, **kwargs: Any
+    ) -> requests.Response:
+        """A response hook: on a stale-token answer, re-send the original request once with a fresh token."""
+        if not self.is_stale(response):
             return response
         _ = response.content  # read the refused answer so its connection can be reused
         response.close()
-
-        def renewed() -> requests.PreparedRequest:
-            used: CachedToken | None = getattr(request, "_kit_token", None)
-            if used is not None:
-                self.cache.invalidate(self.key, used, "401")
-            again = request.copy()
-            self._apply(again, self.token())
-            again._kit_retried = True  # type: ignore[attr-defined]
-            return again
-
-        resend = getattr(self.session, "resend", None)
-        if resend is not None and getattr(request, "_kit_session", None) is self.session:
-            return resend(response, renewed, self.retry_reason, **kwargs)
-        again = renewed()
-        retried = response.connection.send(again, **kwargs)
+        self.cache.invalidate(self.key, used, "401")
+        again = original.copy()
+        self.apply(again, self.token())
+        retried: requests.Response = response.connection.send(again, **kwargs)
         retried.history.append(response)
         retried.request = again
-        return retried
+        return self._refuse_redirect(retried)

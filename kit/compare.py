@@ -54,11 +54,11 @@ def held(credentials: Any) -> str:
     return ", ".join(parts)
 
 
-def observe(session: Session, business_step: str) -> dict[str, Any]:
+def observe(session: Session) -> dict[str, Any]:
     """What the first business call sent (header names, credentials masked) and how many exchanges came first."""
     entries = session.journal.entries
-    index = next(i for i, e in enumerate(entries) if e.step == business_step)
-    call = entries[index]
+    index = next(i for i, e in enumerate(entries) if e.kind == "business")
+    call = entries[index].masked()
     sent = []
     for name, value in call.request_headers.items():
         if name.lower() in HIDDEN_HEADERS | {"content-type"}:
@@ -85,20 +85,16 @@ def token_facts(token: str | None, *, self_minted: bool = False, lifetime: float
     return {"token kind": "opaque", "signing algorithm": "", "lifetime": _duration(lifetime or 0)}
 
 
+RENEWALS = {"token": "re-fetch (same grant)", "refresh": "refresh (old token still valid)", "login": "log in again"}
+
+
 def renewal(session: Session) -> str:
-    """Ask the session's auth for a token as if the current one were about to expire; report the step it took."""
-    auth = session.auth
-    fetch = getattr(auth, "fetch", None)
-    if fetch is None:
-        return "none needed"
+    """Ask the session for a token as if the current one were about to expire; report the action it took."""
     before = len(session.journal.entries)
-    fetch("expiring")
-    label = session.journal.entries[before].step if len(session.journal.entries) > before else ""
-    return {
-        "token": "re-fetch (same grant)",
-        "refresh": "refresh (old token still valid)",
-        "login": "log in again",
-    }.get(label.split(" ")[0], label)
+    if session.token("expiring") is None:
+        return "none needed"
+    actions = [e.action for e in session.journal.entries[before:] if e.kind == "auth"]
+    return RENEWALS.get(actions[0], actions[0]) if actions else "none needed"
 
 
 def _duration(seconds: float) -> str:
@@ -152,7 +148,7 @@ def load(target: Any, *, clients: int = 8, calls: int = 500) -> dict[str, float]
             if not ok:
                 with lock:
                     errors[0] += 1
-            s.journal.entries.clear()
+            s.journal.clear()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     began = time.perf_counter()
@@ -176,13 +172,7 @@ def timeline(profiles: list[Profile]) -> Any:
         start = profile.entries[0].started
         for entry in profile.entries:
             offset = (entry.started - start).total_seconds() * 1000
-            kind = (
-                "error"
-                if (entry.status or 0) >= 400
-                else "auth"
-                if entry.step.split(" ")[0] in ("token", "login", "refresh")
-                else "ok"
-            )
+            kind = "error" if (entry.status or 0) >= 400 else "auth" if entry.kind == "auth" else "ok"
             ax.barh(row, max(entry.elapsed_ms, 0.5), left=offset, color=colours[kind], height=0.5)
     ax.set_yticks(range(len(profiles)), [p.provider for p in reversed(profiles)])
     ax.set_xlabel("ms since the flow's first request (purple: obtaining a token, green: business, red: refused)")

@@ -5,27 +5,75 @@ sandbox mode an in-process sandbox starts and its demo credentials are used. Key
 overrides that name a credentials field replace it in both modes; the others are sandbox
 settings, which a live run ignores (they are listed in ``Target.ignored``), so one notebook
 runs unchanged against either.
+
+A live ``<PROVIDER>_URL`` is checked before anything is sent: http or https, a host, a valid
+port, no user info, no query or fragment. Plain ``http://`` is refused unless the host is this
+machine (127.0.0.0/8, ::1, localhost), because JWTs, passwords and secrets would cross the
+network in clear; ``KIT_ALLOW_HTTP=1`` (or ``allow_http=True``) is the explicit opt-in for a
+TLS-terminating proxy you run and trust. A provider may recognise its own version prefix in the
+URL (Salt Edge's ``…/api/v3/``) or refuse it clearly.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 
 from kit.credentials import Credentials, env_name
 from kit.errors import ConfigError
+from kit.flow import show_url
 from kit.providers import Provider, provider
 from kit.sandbox.base import COMMON_SETTINGS
 from kit.sandbox.runner import Sandbox, emulator_class
 from kit.secrets import Secret, redact
 from kit.session import Session
 
-__all__ = ["Target", "connect"]
+__all__ = ["Target", "connect", "live_url"]
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def live_url(raw: str, var: str, *, allow_http: bool = False) -> str:
+    """The base URL in env var ``var``, checked and ending in ``/``.
+
+    :raises ConfigError: naming ``var`` (never a password the URL may hold) when the URL is not
+        http(s) with a host, has user info, a query or a fragment, or is plain http to another machine.
+    """
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ConfigError(f"{var} must be an https:// URL, not {show_url(raw)!r} (scheme {scheme or 'missing'!r})")
+    if "@" in parts.netloc:
+        raise ConfigError(f"{var} must not carry a user name or password before the host; use the credential env vars")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise ConfigError(f"{var} has a port that is not a number within 0..65535: {show_url(raw)!r}") from None
+    if not parts.hostname:
+        raise ConfigError(f"{var} has no host: {show_url(raw)!r}")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{var} must be a base URL without a query or fragment: {show_url(raw)!r}")
+    if scheme == "http" and not _loopback(parts.hostname) and not allow_http:
+        raise ConfigError(
+            f"{var} is plain http:// to {parts.hostname}: credentials would cross the network in clear. Use https://, "
+            "or http only to this machine; KIT_ALLOW_HTTP=1 allows it for a TLS-terminating proxy you trust"
+        )
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urlunsplit((scheme, parts.netloc, path, "", ""))
 
 
 @dataclass
@@ -42,7 +90,10 @@ class Target:
 
     def session(self, credentials: Credentials | None = None, **options: Any) -> Session:
         """A new journaling session with these (or the given) credentials; options go to the provider."""
-        return self.provider.session(credentials or self.credentials, self.base_url, verify=self.verify, **options)
+        s = self.provider.session(credentials or self.credentials, self.base_url, verify=self.verify, **options)
+        if self.mode == "live":
+            s.url_source = env_name(self.provider.name, "url")  # transport errors name it
+        return s
 
     @property
     def ca(self) -> Any:
@@ -89,14 +140,21 @@ class Target:
 
 
 def connect(
-    name: str, *, tls: bool = False, mtls: bool = False, environ: Mapping[str, str] | None = None, **overrides: Any
+    name: str,
+    *,
+    tls: bool = False,
+    mtls: bool = False,
+    environ: Mapping[str, str] | None = None,
+    allow_http: bool | None = None,
+    **overrides: Any,
 ) -> Target:
     """Connect to provider ``name``: live if ``<NAME>_URL`` is set, else a fresh local sandbox.
 
     :param tls, mtls: serve the sandbox over HTTPS (and ask for a client certificate).
     :param environ: where to read env vars (default ``os.environ``).
+    :param allow_http: allow a live ``http://`` URL to another machine (default: ``KIT_ALLOW_HTTP``).
     :param overrides: credentials fields to replace, or sandbox settings.
-    :raises ConfigError: unknown provider, unknown override, or missing live env vars.
+    :raises ConfigError: unknown provider, unknown override, a bad live URL, or missing live env vars.
     """
     spec = provider(name)
     env = os.environ if environ is None else environ
@@ -110,21 +168,27 @@ def connect(
         )
     cred_overrides = {k: v for k, v in overrides.items() if k in fields}
     settings = {k: v for k, v in overrides.items() if k not in fields}
-    url = env.get(env_name(spec.name, "url"), "").strip()
-    if url:
+    var = env_name(spec.name, "url")
+    raw = env.get(var, "").strip()
+    if raw:
+        insecure = env.get("KIT_ALLOW_HTTP", "").strip().lower() in _TRUE if allow_http is None else allow_http
+        url = live_url(raw, var, allow_http=insecure)
         base = spec.credentials.from_env(env)
         creds = base.replace(**cred_overrides) if cred_overrides else base
+        if spec.base_url is not None:
+            try:
+                url = spec.base_url(url, creds)
+            except ConfigError as exc:
+                raise ConfigError(f"{var}: {exc.message}") from None
         verify = env.get(env_name(spec.name, "ca_bundle")) or None
-        return Target(
-            spec, "live", url if url.endswith("/") else url + "/", creds, verify=verify, ignored=sorted(settings)
-        )
+        return Target(spec, "live", url, creds, verify=verify, ignored=sorted(settings))
     sandbox = Sandbox(emulator_class(spec.name), tls=tls, mtls=mtls, settings=settings)
     data: dict[str, Any] = dict(sandbox.credentials)
     if sandbox.client_cert and "cert" in fields:
         data["cert"] = sandbox.client_cert
-    data.update(cred_overrides)
     try:
         creds = spec.credentials.from_mapping(data, source="the sandbox")
+        creds = creds.replace(**cred_overrides) if cred_overrides else creds  # checked as from code
     except ConfigError:
         sandbox.stop()
         raise

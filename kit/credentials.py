@@ -3,18 +3,29 @@
 Fields annotated ``Secret`` accept plain strings and are wrapped on construction, named after
 the env var they come from (``PLIANCE_SECRET``), so the value is registered for redaction and
 curl placeholders. Env var names follow one rule for every provider: ``<PROVIDER>_<FIELD>``.
+
+Every text value is checked when the credentials are built: leading or trailing whitespace (a
+newline read from a file is the usual culprit) or a control character is a
+:class:`~kit.errors.ConfigError` naming the field and where the value came from (env var, form,
+sandbox, code), never the value. kit does not strip silently: a secret that differs from the one
+the provider issued would fail later, far from its cause. Fields marked ``multiline`` in their
+metadata (PEM keys) may hold newlines.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
 from kit.errors import ConfigError
 from kit.secrets import Secret, reveal
 
-__all__ = ["Credentials", "env_name"]
+__all__ = ["Credentials", "MULTILINE", "env_name"]
+
+#: ``dataclasses.field(metadata=MULTILINE)`` for a field whose value may hold newlines (a PEM key)
+MULTILINE = {"multiline": True}
 
 
 def env_name(provider: str, field: str) -> str:
@@ -29,6 +40,7 @@ class Credentials:
     PROVIDER: ClassVar[str] = ""
 
     def __post_init__(self) -> None:
+        type(self).check({f.name: getattr(self, f.name) for f in self.fields()}, "code")
         for field in self.fields():
             value = getattr(self, field.name)
             if self.is_secret(field) and value is not None and not isinstance(value, Secret):
@@ -47,6 +59,28 @@ class Credentials:
         return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
 
     @classmethod
+    def check(cls, values: Mapping[str, Any], source: str) -> None:
+        """Refuse text values with surrounding whitespace or control characters, naming field and source.
+
+        :raises ConfigError: never quoting the value.
+        """
+        for field in cls.fields():
+            text = reveal(values.get(field.name))
+            if not isinstance(text, str) or field.metadata.get("multiline"):
+                continue
+            problem = (
+                "has leading or trailing whitespace (a newline from a file?)"
+                if text != text.strip()
+                else "holds a control character"
+                if any(unicodedata.category(ch) == "Cc" for ch in text)
+                else ""
+            )
+            if problem:
+                where = f"env var {env_name(cls.PROVIDER, field.name)}" if source == "env" else source
+                message = f"{cls.PROVIDER} {field.name} from {where} {problem}; fix it there (kit never strips it)"
+                raise ConfigError(message)
+
+    @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, source: str = "input") -> Credentials:
         """Build from a mapping of field names; empty values count as absent.
 
@@ -60,6 +94,7 @@ class Credentials:
         missing = [f.name for f in cls.fields() if cls.is_required(f) and f.name not in values]
         if missing:
             raise ConfigError(f"{cls.PROVIDER} credentials from {source} lack {', '.join(missing)}")
+        cls.check(values, source)
         return cls(**values)
 
     @classmethod

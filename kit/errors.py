@@ -5,6 +5,7 @@
     KitError
     ├── ConfigError      bad input or missing configuration (env vars, settings, form fields)
     ├── SandboxError     a local sandbox failed to start, or a handler inside it crashed
+    ├── TransportError   nothing came back: connection refused or reset, TLS failure, timeout
     └── ApiError         a provider answered with an error (HTTP status, code, message)
         └── AuthError    the error is about authentication or authorisation (401, 403, ...)
 
@@ -14,9 +15,10 @@ JWT or credential-like value can appear in ``str(error)``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-__all__ = ["ApiError", "AuthError", "ConfigError", "KitError", "SandboxError"]
+__all__ = ["ApiError", "AuthError", "ConfigError", "KitError", "SandboxError", "TransportError"]
 
 
 def _clean(text: str) -> str:
@@ -39,6 +41,59 @@ class ConfigError(KitError):
 
 class SandboxError(KitError):
     """A sandbox could not start, or a handler inside it failed unexpectedly."""
+
+
+class TransportError(KitError):
+    """Nothing came back from the provider: refused or reset connection, TLS failure, timeout.
+
+    The message names the method, the redacted URL and, for a live target, the env var that set
+    the base URL; ``cause`` is the name of the underlying requests exception (``ConnectTimeout``).
+    """
+
+    def __init__(self, message: str, *, cause: str = "", attempts: int = 1) -> None:
+        super().__init__(message)
+        self.cause = cause
+        self.attempts = attempts
+
+    @classmethod
+    def of(
+        cls,
+        exc: BaseException,
+        method: str,
+        url: str,
+        *,
+        provider: str = "",
+        source: str | None = None,
+        attempts: int = 1,
+    ) -> TransportError:
+        """Describe ``exc`` (raised while sending ``method url``) without anything secret in it."""
+        from kit.flow import show_url
+
+        name = type(exc).__name__
+        detail = _detail(str(exc))
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        where = f" (the base URL comes from {source})" if source else ""
+        label = f"{provider}: " if provider else ""
+        message = f"{label}{method} {show_url(url)} failed{tries}: {name}{': ' + detail if detail else ''}{where}"
+        return cls(message, cause=name, attempts=attempts)
+
+    def after(self, attempts: int) -> TransportError:
+        """The same failure, reported as the last of ``attempts`` tries."""
+        again = f" failed after {attempts} attempts:"
+        message = re.sub(r" failed(?: after \d+ attempts)?:", again, self.message, count=1)
+        return TransportError(message, cause=self.cause, attempts=attempts)
+
+
+def _detail(text: str) -> str:
+    """The useful end of a requests/urllib3 message: ``[Errno 111] Connection refused``, ``Read timed out``."""
+    errno = re.search(r"\[Errno -?\d+\] [^'\")\]]+", text)
+    if errno:
+        return errno.group(0).strip()
+    phrases = ("Read timed out", "timed out", "Connection aborted", "Connection broken", "CERTIFICATE_VERIFY_FAILED")
+    for phrase in phrases:
+        if phrase in text:
+            return phrase
+    return ""
 
 
 class ApiError(KitError):

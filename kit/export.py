@@ -1,8 +1,11 @@
 """Exports of the journal: HAR 1.2 files and curl command lines, both redacted.
 
 HAR follows http://www.softwareishard.com/blog/har-12-spec/: every required field is present,
-sizes unknown to requests are ``-1``, and kit's own fields start with ``_`` (``_step``,
-``_error``). A curl line replaces every masked value with an ``$ENV_VAR`` placeholder, so it
+sizes unknown to requests are ``-1``, and kit's own fields start with ``_``: per entry ``_step``,
+``_kind``, ``_action``, ``_reason``, ``_attempt``, ``_retryAfter`` and ``_error``; on the log
+``_dropped``, the count of older entries the journal no longer kept (also said in ``comment``).
+Every value is masked again as it is written, so a secret learned after an entry was recorded
+does not appear either. A curl line replaces every masked value with an ``$ENV_VAR`` placeholder, so it
 can be run after ``export PLIANCE_TOKEN=...`` without the value ever being printed.
 """
 
@@ -31,7 +34,8 @@ def _pairs(mapping: dict[str, str]) -> list[dict[str, str]]:
     return [{"name": k, "value": v} for k, v in mapping.items()]
 
 
-def _har_entry(entry: Entry) -> dict[str, Any]:
+def _har_entry(recorded: Entry) -> dict[str, Any]:
+    entry = recorded.masked()
     query = parse_qsl(urlsplit(entry.url).query, keep_blank_values=True)
     request: dict[str, Any] = {
         "method": entry.method,
@@ -64,28 +68,40 @@ def _har_entry(entry: Entry) -> dict[str, Any]:
         "cache": {},
         "timings": {"send": 0, "wait": round(entry.elapsed_ms, 3), "receive": 0},
         "_step": entry.step,
+        "_kind": entry.kind,
+        "_action": entry.action,
+        "_reason": entry.reason,
+        "_attempt": entry.attempt,
+        "_retryAfter": entry.retry_after,
     }
     if entry.error:
         har["_error"] = entry.error
     return har
 
 
-def _entries(source: Any) -> list[Entry]:
+def _journal(source: Any) -> Journal:
     log = source if isinstance(source, Journal) else getattr(source, "journal", None)
     if not isinstance(log, Journal):
         raise TypeError("expected a kit session or its journal")
-    return log.entries
+    return log
+
+
+def _entries(source: Any) -> list[Entry]:
+    return _journal(source).entries
 
 
 def har(source: Any) -> dict[str, Any]:
     """The HAR 1.2 document of a session's journal, as a dict."""
-    return {
-        "log": {
-            "version": "1.2",
-            "creator": {"name": "kit", "version": "0.1.0"},
-            "entries": [_har_entry(e) for e in _entries(source)],
-        }
+    log = _journal(source)
+    document: dict[str, Any] = {
+        "version": "1.2",
+        "creator": {"name": "kit", "version": "0.1.0"},
+        "entries": [_har_entry(e) for e in log.entries],
     }
+    if log.dropped:
+        document["comment"] = f"{log.dropped} earlier exchanges were dropped (journal limit {log.limit})"
+        document["_dropped"] = log.dropped
+    return {"log": document}
 
 
 def to_har(source: Any, path: str | Path) -> Path:
@@ -106,7 +122,7 @@ def _entry_from_har(item: dict[str, Any]) -> Entry:
         method=request.get("method", ""),
         url=url,
         status=status,
-        reason=response.get("statusText", ""),
+        status_text=response.get("statusText", ""),
         elapsed_ms=float(item.get("time", 0)),
         started=started,
         request_headers=headers,
@@ -115,6 +131,11 @@ def _entry_from_har(item: dict[str, Any]) -> Entry:
         response_body=redact(response.get("content", {}).get("text", "")),
         response_type=response.get("content", {}).get("mimeType", ""),
         error=str(item.get("_error", "")),
+        kind=str(item.get("_kind") or "business"),
+        action=str(item.get("_action") or "call"),
+        reason=str(item.get("_reason") or ""),
+        attempt=int(item.get("_attempt") or 1),
+        retry_after=str(item.get("_retryAfter") or ""),
     )
 
 
@@ -126,10 +147,14 @@ def read_har(path: str | Path) -> pd.DataFrame:
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
         items = document["log"]["entries"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        entries = [_entry_from_har(item) for item in items]
+        dropped = int(document["log"].get("_dropped") or 0)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"{path} is not a readable HAR file: {type(exc).__name__}") from None
-    journal = Journal()
-    journal.entries = [_entry_from_har(item) for item in items]
+    journal = Journal(limit=max(1, len(entries)))
+    for entry in entries:
+        journal.add(entry)
+    journal.dropped = dropped
     return journal.table()
 
 
@@ -148,6 +173,7 @@ def to_curl(entry: Entry | Any, index: int = -1) -> str:
     """A curl command for one entry (or the ``index``-th entry of a session), secrets as ``${ENV}``."""
     if not isinstance(entry, Entry):
         entry = _entries(entry)[index]
+    entry = entry.masked()
     parts = ["curl", "-X", entry.method, _quote(_unmask(entry.url, entry))]
     for name, value in entry.request_headers.items():
         if name.lower() not in _SKIP_CURL:

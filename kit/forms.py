@@ -73,7 +73,7 @@ class CredentialsForm:
                 kept = getattr(self.credentials, name, None) if self.credentials else None
                 data[name] = kept if kept is not None else self._initial.get(name)
             else:
-                data[name] = typed.strip()
+                data[name] = typed
         return self.credentials_type.from_mapping(data, source="the form")
 
     def submit(self) -> Credentials:

@@ -1,15 +1,25 @@
-"""The exchange journal: every request a kit session sends, redacted as it is recorded.
+"""The exchange journal: every request a kit session sends, with what kind of step it was.
 
-An :class:`Entry` never holds a secret: headers, URL and bodies go through :func:`kit.redact`
-when the exchange is recorded, and the raw request is dropped. Each masked value remembers
-the env-style placeholder it stands for (``$PLIANCE_SECRET``, ``$PLIANCE_TOKEN``), so
-:func:`kit.to_curl` can print a runnable command without the value.
+An :class:`Entry` is written once, as the exchange happened: headers, URL and bodies go through
+:func:`kit.redact` when it is recorded, and the raw request is dropped. A secret learned later
+(a token read from a login answer) is masked when an entry is *read* (tables, HAR, curl, repr),
+never by rewriting earlier entries. Each entry carries structured fields, so nothing needs to
+parse its human ``step`` label: ``kind`` (auth, business, probe, public), ``action`` (token,
+login, refresh, logout, call), ``reason`` (absent, expiring, forced, 401, …), ``attempt`` and
+``retry_after``. Each masked value remembers the env-style placeholder it stands for
+(``$PLIANCE_SECRET``, ``$PLIANCE_TOKEN``), so :func:`kit.to_curl` prints a runnable command.
+
+A journal keeps at most ``limit`` entries (10,000 by default, about 20 MB); the oldest are
+dropped first and counted in ``dropped``, which the table's index and the HAR show.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+import threading
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -18,24 +28,26 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 import requests
 
-from kit.secrets import JWT, Secret, fingerprint, is_sensitive, placeholder_name, redact, registered_in
+from kit.errors import ConfigError
+from kit.secrets import JWT, fingerprint, is_sensitive, placeholder_name, redact, registered_in
 
-__all__ = ["Entry", "Journal", "journal", "sent"]
+__all__ = ["DEFAULT_LIMIT", "Entry", "Journal", "journal", "sent"]
 
+DEFAULT_LIMIT = 10_000
 COLUMNS = ["step", "method", "url", "status", "ms", "request_headers", "request_body", "response"]
 HIDDEN_HEADERS = {"user-agent", "accept-encoding", "accept", "connection", "content-length"}
 SUMMARY_CHARS = 160
 
 
-@dataclass
+@dataclass(repr=False)
 class Entry:
-    """One recorded exchange, already redacted."""
+    """One recorded exchange, redacted when it was recorded; read it through :meth:`masked`."""
 
     step: str
     method: str
     url: str
     status: int | None
-    reason: str
+    status_text: str
     elapsed_ms: float
     started: datetime
     request_headers: dict[str, str]
@@ -45,24 +57,51 @@ class Entry:
     response_type: str
     error: str = ""
     placeholders: dict[str, str] = field(default_factory=dict)
+    kind: str = "business"
+    action: str = "call"
+    reason: str = ""
+    attempt: int = 1
+    retry_after: str = ""
+
+    def masked(self) -> Entry:
+        """This entry with every secret known *now* masked (a token learned after it was recorded)."""
+        return dataclasses.replace(
+            self,
+            url=redact(self.url),
+            request_headers={k: redact(v, key=k) for k, v in self.request_headers.items()},
+            request_body=redact(self.request_body),
+            response_headers={k: redact(v, key=k) for k, v in self.response_headers.items()},
+            response_body=redact(self.response_body),
+            error=redact(self.error),
+        )
 
     def summary(self) -> str:
-        """The response body in one short line (or the transport error)."""
-        text = self.error or self.response_body
+        """The response body in one short line (or the transport error), masked."""
+        text = redact(self.error or self.response_body)
         return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
 
     def row(self) -> dict[str, Any]:
-        shown = {k: v for k, v in self.request_headers.items() if k.lower() not in HIDDEN_HEADERS}
+        entry = self.masked()
+        shown = {k: v for k, v in entry.request_headers.items() if k.lower() not in HIDDEN_HEADERS}
         return {
-            "step": self.step,
-            "method": self.method,
-            "url": self.url,
-            "status": self.status if self.status is not None else "-",
-            "ms": f"{min(self.elapsed_ms, 99999):5.0f} ms",  # fixed width: stable table layout
+            "step": entry.step,
+            "method": entry.method,
+            "url": entry.url,
+            "status": entry.status if entry.status is not None else "-",
+            "ms": f"{min(entry.elapsed_ms, 99999):5.0f} ms",  # fixed width: stable table layout
             "request_headers": "; ".join(f"{k}: {v}" for k, v in shown.items()),
-            "request_body": self.request_body,
-            "response": self.summary(),
+            "request_body": entry.request_body,
+            "response": entry.summary(),
         }
+
+    def __repr__(self) -> str:
+        e = self.masked()
+        return (
+            f"Entry(step={e.step!r}, kind={e.kind!r}, action={e.action!r}, reason={e.reason!r}, "
+            f"attempt={e.attempt}, method={e.method!r}, url={e.url!r}, status={e.status!r}, "
+            f"request_headers={e.request_headers!r}, request_body={e.request_body!r}, "
+            f"response_body={e.summary()!r}, error={e.error!r})"
+        )
 
 
 def _text(body: Any) -> str:
@@ -99,29 +138,60 @@ def _placeholders(raw: dict[str, str], body: str, url: str, prefix: str) -> dict
 
 
 class Journal:
-    """An append-only list of entries, written by a session's ``send``."""
+    """The entries a session recorded, newest last; at most ``limit``, the oldest dropped first."""
 
-    def __init__(self, prefix: str = "KIT") -> None:
+    def __init__(self, prefix: str = "KIT", *, limit: int = DEFAULT_LIMIT) -> None:
+        if limit < 1:
+            raise ConfigError(f"a journal keeps at least 1 entry, not {limit}")
         self.prefix = prefix.upper()
-        self.entries: list[Entry] = []
+        self.limit = limit
+        self.dropped = 0
+        self._entries: deque[Entry] = deque(maxlen=limit)
+        self._lock = threading.Lock()
+
+    @property
+    def entries(self) -> list[Entry]:
+        """The kept entries, oldest first (a copy)."""
+        with self._lock:
+            return list(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def add(self, entry: Entry) -> Entry:
+        with self._lock:
+            if len(self._entries) == self.limit:
+                self.dropped += 1
+            self._entries.append(entry)
+        return entry
+
+    def clear(self) -> None:
+        """Forget every entry (and the count of dropped ones)."""
+        with self._lock:
+            self._entries.clear()
+            self.dropped = 0
 
     def record(
         self,
         request: requests.PreparedRequest,
         response: requests.Response | None,
+        *,
         step: str,
         elapsed_ms: float,
         started: datetime,
-        error: BaseException | None = None,
+        error: BaseException | str | None = None,
+        **fields: Any,
     ) -> Entry:
+        """Record one exchange, redacted now; ``fields`` are kind, action, reason, attempt, retry_after."""
         headers = {k: v.decode("latin-1") if isinstance(v, bytes) else v for k, v in request.headers.items()}
         body = _text(request.body)
+        failure = error if isinstance(error, str) or error is None else f"{type(error).__name__}: {error}"
         entry = Entry(
             step=step,
             method=request.method or "",
             url=redact(request.url or ""),
             status=response.status_code if response is not None else None,
-            reason=response.reason if response is not None else "",
+            status_text=response.reason if response is not None else "",
             elapsed_ms=elapsed_ms,
             started=started,
             request_headers={k: redact(v, key=k) for k, v in headers.items()},
@@ -131,23 +201,18 @@ class Journal:
             },
             response_body=redact(_response_text(response)) if response is not None else "",
             response_type=response.headers.get("Content-Type", "") if response is not None else "",
-            error=redact(f"{type(error).__name__}: {error}") if error is not None else "",
+            error=redact(failure) if failure else "",
             placeholders=_placeholders(headers, body, request.url or "", self.prefix),
+            **fields,
         )
-        self.entries.append(entry)
-        return entry
-
-    def forget(self, secret: Secret) -> None:
-        """Mask ``secret`` in entries recorded before it was known (a token read from a login answer)."""
-        value = secret.reveal()
-        for entry in self.entries:
-            if value in entry.response_body or value in entry.request_body or value in entry.url:
-                entry.response_body, entry.request_body = redact(entry.response_body), redact(entry.request_body)
-                entry.url = redact(entry.url)
+        return self.add(entry)
 
     def table(self) -> pd.DataFrame:
+        """One row per kept entry, masked; numbered from the first entry ever recorded."""
         frame = pd.DataFrame([e.row() for e in self.entries], columns=COLUMNS)
-        frame.index = pd.RangeIndex(1, len(frame) + 1)
+        frame.index = pd.RangeIndex(self.dropped + 1, self.dropped + len(frame) + 1)
+        if self.dropped:
+            frame.index.name = f"{self.dropped:,} earlier dropped (limit {self.limit:,})"
         return frame
 
 

@@ -7,9 +7,12 @@
   redacted, before it is sent.
 * :class:`ClientCredentialsAuth` takes tokens from a :mod:`kit.tokencache` cache (single-flight,
   early renewal) and, on a 401 whose challenge or body says ``invalid_token``, invalidates the
-  token it used, gets a fresh one and resends the request exactly once. A second 401 is returned
-  as is (``Session.call`` raises it as ``AuthError``). With a kit Session both attempts, and
-  the token fetches, are in the journal with the reason.
+  token it used, gets a fresh one and resends the original request exactly once. A second 401 is
+  returned as is (``Session.call`` raises it as ``AuthError``). With a kit Session both attempts,
+  and the token fetches, are in the journal with their kind and reason.
+* A token answer is checked before it is used: an ``access_token`` string and an ``expires_in``
+  that is a finite number within 1 s..366 days (:func:`kit.tokencache.checked_lifetime`); when
+  ``expires_in`` is absent (RFC 6749 allows it), a JWT's own ``exp`` is used, else it is an error.
 """
 
 from __future__ import annotations
@@ -21,13 +24,15 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus
 
+import jwt
 import pandas as pd
 import requests
 
 from kit.bearer import CachedBearerAuth, Decorate
 from kit.errors import AuthError, ConfigError
+from kit.flow import Flow
 from kit.secrets import Secret, redact
-from kit.tokencache import CachedToken, TokenCache
+from kit.tokencache import CachedToken, TokenCache, checked_lifetime
 
 __all__ = [
     "CLIENT_AUTH",
@@ -124,7 +129,7 @@ def _is_invalid_token(response: requests.Response) -> bool:
 class ClientCredentialsAuth(CachedBearerAuth):
     """Bearer tokens from the client-credentials grant, cached, renewed early, retried once on 401."""
 
-    retry_reason = "retry after 401 invalid_token"
+    stale_answer = "401 invalid_token"
 
     def __init__(
         self,
@@ -135,15 +140,15 @@ class ClientCredentialsAuth(CachedBearerAuth):
         scope: str | None = None,
         auth_method: str = "client_secret_basic",
         cache: TokenCache | None = None,
-        session: requests.Session | None = None,
         decorate: Decorate | None = None,
         timeout: float | tuple[float, float] = (5.0, 30.0),
+        http: requests.Session | None = None,
     ) -> None:
         _method(auth_method)
         self.token_url, self.client_id, self.client_secret = token_url, client_id, client_secret
         self.scope, self.auth_method = scope, auth_method
         key = cache_key(token_url, client_id, client_secret, scope, auth_method)
-        super().__init__(key=key, cache=cache, session=session, decorate=decorate, timeout=timeout)
+        super().__init__(key=key, base_url=token_url, cache=cache, decorate=decorate, timeout=timeout, http=http)
 
     def is_stale(self, response: requests.Response) -> bool:
         return _is_invalid_token(response)
@@ -153,29 +158,41 @@ class ClientCredentialsAuth(CachedBearerAuth):
             self.token_url, self.client_id, self.client_secret, scope=self.scope, auth_method=self.auth_method
         )
 
-    def fetch(self, reason: str = "absent") -> CachedToken:
-        """Ask the token endpoint for a new token (normally called by the cache)."""
-        response = self.send(self.request(), f"token ({reason})")
+    def fetch_flow(self, reason: str = "absent") -> Flow[CachedToken]:
+        """Ask the token endpoint for a new token (normally run by the cache's lease)."""
+        response = yield from self.auth_request(self.request(), "token", reason)
         try:
             body: Any = response.json()
         except ValueError:
             body = None
-        if response.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
+        if response.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
             error = body.get("error") if isinstance(body, dict) else None
             detail = (body.get("error_description") if isinstance(body, dict) else None) or response.reason
             if body is None:
                 detail = f"the token endpoint answered {response.status_code} with a body that is not JSON"
+            elif response.status_code == 200:
+                detail = "the answer has no access_token string"
             raise AuthError(
                 response.status_code, error, str(detail or "no token in the answer"), url=self.token_url, body=body
             )
-        lifetime = float(body.get("expires_in", 0))
+        token = Secret(body["access_token"])  # a Secret first: from here on every sink masks it
+        lifetime = _lifetime(body, token, self.token_url)
         return CachedToken(
-            Secret(body["access_token"]),
-            time.time() + lifetime,
-            str(body.get("token_type", "Bearer")),
-            str(body.get("scope", "")),
-            lifetime,
+            token, time.time() + lifetime, str(body.get("token_type", "Bearer")), str(body.get("scope", "")), lifetime
         )
 
     def __repr__(self) -> str:
         return f"ClientCredentialsAuth(client_id={self.client_id!r}, client_secret={self.client_secret!r})"
+
+
+def _lifetime(body: dict[str, Any], token: Secret, url: str) -> float:
+    """``expires_in``, checked; when absent, what the token's own ``exp`` claim leaves (a JWT)."""
+    if "expires_in" in body:
+        return checked_lifetime(body["expires_in"], "expires_in", url=url)
+    try:
+        exp = jwt.decode(token.reveal(), options={"verify_signature": False}).get("exp")
+    except jwt.PyJWTError:
+        exp = None
+    left = float(exp) - time.time() if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None
+    field = "expires_in (absent; nor does the token carry exp)" if left is None else "exp"
+    return checked_lifetime(left, field, url=url)

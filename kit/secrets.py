@@ -164,7 +164,12 @@ def _scrub(text: str) -> str:
 
 
 def _redact_pairs(pairs: list[tuple[str, str]]) -> str:
-    return "&".join(f"{quote_plus(k)}={_mask(v) if is_sensitive(k) and v else quote_plus(v)}" for k, v in pairs)
+    def shown(key: str, value: str) -> str:
+        if MASKED.fullmatch(value):
+            return value  # masked already: redacting twice changes nothing
+        return _mask(value) if is_sensitive(key) and value else quote_plus(value)
+
+    return "&".join(f"{quote_plus(k)}={shown(k, v)}" for k, v in pairs)
 
 
 def _redact_url(url: str) -> str:

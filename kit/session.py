@@ -1,70 +1,51 @@
-"""A ``requests.Session`` that records every exchange in a redacted journal.
+"""A ``requests.Session`` bound to one origin that drives auth flows and journals every exchange.
 
 Everything users know from requests still works (``auth=``, ``verify=``, ``cert=``, hooks,
 adapters). kit adds: paths relative to the provider's base URL, a default timeout on every
-request, a step label per exchange, and :meth:`Session.call`, which returns the parsed body or
-raises the provider's typed error.
+request, :meth:`Session.call` (the parsed body, or the provider's typed error), and the other
+side of the seam in :mod:`kit.flow`: when the auth is a :class:`~kit.flow.FlowAuth`, the session
+runs its flow, sending and journaling each exchange (token fetch, login, refresh, the call, the
+call again after a refused token) with its structured kind and reason.
+
+**Origin binding.** The session's credentials belong to the origin (scheme, host, port) of its
+base URL, and the session sends nothing anywhere else (:mod:`kit.wire` does the checking):
+
+* a path or absolute URL on another origin is a :class:`~kit.errors.ConfigError`, nothing sent;
+* token, login, refresh and logout requests never follow redirects: a redirect there is an
+  :class:`~kit.errors.AuthError` naming both origins;
+* a business call redirected to **another** origin is refused the same way (not followed, with or
+  without credentials: a 307 would also carry a body that may hold a password); a redirect within
+  the origin is followed, as requests does;
+* the one retry after a refused token re-sends the original request, never the redirected one.
+
+Every exception out of ``request``/``get``/``post``/``call``/``send``/``run`` is a
+:class:`~kit.errors.KitError` whose text holds no secret.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
-from urllib.parse import urljoin, urlsplit
+from typing import Any, TypeVar
+from urllib.parse import urljoin
 
 import requests
 
-from kit.errors import ApiError, AuthError, KitError
-from kit.journal import Journal, now_utc
+from kit.answers import ErrorParser, default_error_parser
+from kit.flow import NO_AUTH, Flow, FlowAuth, Kind, check_origin
+from kit.journal import DEFAULT_LIMIT
 from kit.secrets import redact
+from kit.wire import Wire
 
-__all__ = ["ErrorParser", "Session", "api_error", "default_error_parser", "json_body"]
+__all__ = ["DEFAULT_TIMEOUT", "Session"]
 
 DEFAULT_TIMEOUT = (5.0, 30.0)
-ErrorParser = Callable[[requests.Response, str], "ApiError | None"]
+T = TypeVar("T")
 
 
-def json_body(response: requests.Response) -> tuple[Any, dict[str, Any]]:
-    """The parsed body (None when not JSON) and the same as a dict ({} when it is not one)."""
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = None
-    return body, body if isinstance(body, dict) else {}
-
-
-def api_error(
-    response: requests.Response, provider: str, code: Any, message: Any, body: Any, *, auth: bool | None = None
-) -> ApiError:
-    """An AuthError (``auth`` True, or by default for 401/403) or ApiError built from one answer."""
-    is_auth = response.status_code in (401, 403) if auth is None else auth
-    kind = AuthError if is_auth else ApiError
-    return kind(
-        response.status_code,
-        None if code is None else str(code),
-        str(message or response.reason or "error"),
-        provider=provider,
-        url=urlsplit(response.url).path,
-        body=body,
-    )
-
-
-def default_error_parser(response: requests.Response, provider: str) -> ApiError | None:
-    """An ApiError (AuthError for 401/403) for any status >= 400, with code and message from JSON."""
-    if response.status_code < 400:
-        return None
-    body, data = json_body(response)
-    inner = data["error"] if isinstance(data.get("error"), dict) else data
-    code = inner.get("code") or inner.get("error") or inner.get("class")
-    message = inner.get("message") or inner.get("error_description") or inner.get("detail")
-    return api_error(response, provider, code, message, body)
-
-
-class Session(requests.Session):
-    """A journaling session bound to one provider and base URL."""
+class Session(Wire):
+    """A journaling session bound to one provider, base URL and origin."""
 
     def __init__(
         self,
@@ -76,20 +57,21 @@ class Session(requests.Session):
         cert: str | tuple[str, str] | None = None,
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         error_parser: ErrorParser = default_error_parser,
+        url_source: str | None = None,
+        journal_limit: int = DEFAULT_LIMIT,
     ) -> None:
-        super().__init__()
-        self.base_url = base_url
-        self.provider = provider
+        super().__init__(
+            base_url, provider=provider, error_parser=error_parser, url_source=url_source, journal_limit=journal_limit
+        )
         self.auth = auth
         if verify is not None:
             self.verify = verify
         self.cert = cert
         self.timeout = timeout
-        self.error_parser = error_parser
-        self.journal = Journal(prefix=provider)
         self.headers["User-Agent"] = "kit/0.1"
-        self._step: str | None = None
         self._closers: list[Callable[[], Any]] = []
+
+    # -- lifecycle ------------------------------------------------------------------------------
 
     def on_close(self, action: Callable[[], Any]) -> None:
         """Run ``action`` (e.g. a logout) when the session closes; its failure is logged, not raised."""
@@ -104,76 +86,121 @@ class Session(requests.Session):
                 logging.getLogger("kit").debug("on close: %s", redact(f"{type(exc).__name__}: {exc}"))
         super().close()
 
+    # -- what callers use -----------------------------------------------------------------------
+
     def url_for(self, path: str) -> str:
-        """Resolve ``path`` against the base URL (absolute URLs pass through)."""
+        """Resolve ``path`` against the base URL (absolute URLs pass through, then meet the origin check)."""
         return path if "://" in path else urljoin(self.base_url, path)
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
-        """Label every exchange sent inside the block with ``name`` in the journal."""
+        """Label every business exchange sent inside the block with ``name`` in the journal."""
         previous, self._step = self._step, name
         try:
             yield
         finally:
             self._step = previous
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
-        if len(args) < 7 and kwargs.get("timeout") is None:  # timeout is the 7th positional after url
-            kwargs["timeout"] = self.timeout
-        if len(args) < 12 and kwargs.get("verify") is None and isinstance(self.verify, str):
-            kwargs["verify"] = self.verify  # else REQUESTS_CA_BUNDLE would win (psf/requests#3829)
-        verb = method.decode() if isinstance(method, bytes) else method
-        return super().request(verb, self.url_for(url.decode() if isinstance(url, bytes) else url), *args, **kwargs)
+    def request(
+        self,
+        method: str | bytes,
+        url: str | bytes,
+        params: Any = None,
+        data: Any = None,
+        headers: Any = None,
+        cookies: Any = None,
+        files: Any = None,
+        auth: Any = None,
+        timeout: Any = None,
+        allow_redirects: bool = True,
+        proxies: Any = None,
+        hooks: Any = None,
+        stream: bool | None = None,
+        verify: Any = None,
+        cert: Any = None,
+        json: Any = None,
+        *,
+        kind: Kind = "business",
+    ) -> requests.Response:
+        """Send one request through the auth's flow (token, call, one retry) and journal each exchange.
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", self.timeout)
-        step = self._step or f"{request.method} {urlsplit(request.url or '').path}"
-        request._kit_session, request._kit_step = self, step  # type: ignore[attr-defined]
-        started, clock = now_utc(), time.perf_counter()
-        try:
-            response = super().send(request, **kwargs)
-        except requests.RequestException as exc:
-            self.journal.record(request, None, step, (time.perf_counter() - clock) * 1000, started, error=exc)
-            raise
-        for earlier in response.history:
-            if not getattr(earlier, "_kit_recorded", False):
-                self.journal.record(earlier.request, earlier, step, earlier.elapsed.total_seconds() * 1000, started)
-        if not getattr(response, "_kit_recorded", False):
-            self.journal.record(request, response, step, (time.perf_counter() - clock) * 1000, started)
-            response._kit_recorded = True  # type: ignore[attr-defined]
+        ``auth=kit.flow.NO_AUTH`` sends without the session's credentials; ``kind`` labels the entry.
+
+        :raises ConfigError: the URL is on another origin (nothing is sent).
+        :raises AuthError: a redirect to another origin, or on a token/login/refresh/logout request.
+        :raises TransportError: the provider could not be reached.
+        """
+        verb = (method.decode() if isinstance(method, bytes) else method).upper()
+        target = self.url_for(url.decode() if isinstance(url, bytes) else url)
+        with self._guard(verb, target):
+            check_origin(self.origin, target)
+            chosen = self.auth if auth is None else auth
+            flow_auth = chosen if isinstance(chosen, FlowAuth) else None
+            prepared = self.prepare_request(
+                requests.Request(
+                    verb,
+                    target,
+                    headers=headers,
+                    files=files,
+                    data=data or {},
+                    json=json,
+                    params=params or {},
+                    auth=NO_AUTH if flow_auth is not None or chosen is None else chosen,
+                    cookies=cookies,
+                    hooks=hooks,
+                )
+            )
+            if verify is None and isinstance(self.verify, str):
+                verify = self.verify  # else REQUESTS_CA_BUNDLE would win (psf/requests#3829)
+            options = {
+                "timeout": self.timeout if timeout is None else timeout,
+                "allow_redirects": allow_redirects,
+                **self.merge_environment_settings(prepared.url or target, proxies or {}, stream, verify, cert),
+            }
+            flow = flow_auth.auth_flow(prepared) if flow_auth is not None else self._once(prepared, kind)
+            _, response = self._drive(flow, options)
+        assert response is not None
         return response
 
-    def resend(
-        self, failed: requests.Response, make_request: Callable[[], requests.PreparedRequest], why: str, **kwargs: Any
-    ) -> requests.Response:
-        """Record ``failed``, then build and send its replacement, labelled with ``why`` in the journal.
+    def probe(self, method: str, path: str, *, step: str | None = None, public: bool = False, **kwargs: Any) -> Any:
+        """Send without the session's credentials; the caller's own headers go as given.
 
-        For auth handlers that retry (a 401, a renewed token, the request again): every exchange
-        shows, in the order it happened.
+        For failure-mode cases (kind ``probe``) and for what needs no credential, like discovery or
+        a key set (``public=True``, kind ``public``). The origin check still applies.
         """
-        step = getattr(failed.request, "_kit_step", None) or self._step or "request"
-        elapsed = failed.elapsed.total_seconds() * 1000
-        self.journal.record(failed.request, failed, step, elapsed, now_utc())
-        failed._kit_recorded = True  # type: ignore[attr-defined]
-        with self.step(f"{step} · {why}"):
-            retried = self.send(make_request(), **kwargs)
-        retried.history.append(failed)
-        return retried
+        with self._labelled(step):
+            return self.request(method, path, auth=NO_AUTH, kind="public" if public else "probe", **kwargs)
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        """Send an already prepared request as it is (no credential added), origin-checked and journaled."""
+        with self._guard(request.method or "", request.url or ""):
+            check_origin(self.origin, request.url or "")
+            kwargs.setdefault("timeout", self.timeout)
+            _, response = self._drive(self._once(request, "business"), kwargs)
+        assert response is not None
+        return response
+
+    def run(self, flow: Flow[T]) -> T:
+        """Drive an auth flow (a token fetch, a logout) through this session; return its value."""
+        with self._guard("", self.base_url):
+            value, _ = self._drive(flow, {"timeout": self.timeout})
+        return value
+
+    def token(self, renew: str | None = None) -> Any:
+        """The auth's current token, fetched through this session if needed (journaled); None without one.
+
+        :param renew: a reason to get a new one now (``forced``, ``expiring``: as if it were about to expire).
+        """
+        return self.run(self.auth.token_flow(renew)) if isinstance(self.auth, FlowAuth) else None
 
     def call(self, method: str, path: str, *, step: str | None = None, **kwargs: Any) -> Any:
         """Send a request and return its JSON body (or text); raise the provider's typed error.
 
         :raises AuthError: for 401/403 answers; :raises ApiError: for other provider errors;
-        :raises KitError: when the provider cannot be reached.
+        :raises TransportError: when the provider cannot be reached; :raises ConfigError: another origin.
         """
-        try:
-            if step:
-                with self.step(step):
-                    response = self.request(method, path, **kwargs)
-            else:
-                response = self.request(method, path, **kwargs)
-        except requests.RequestException as exc:
-            raise KitError(f"{self.provider}: {type(exc).__name__}: {redact(str(exc))}") from None
+        with self._labelled(step):
+            response = self.request(method, path, **kwargs)
         error = self.error_parser(response, self.provider)
         if error is not None:
             raise error
@@ -182,4 +209,14 @@ class Session(requests.Session):
         return response.text
 
     def __repr__(self) -> str:
-        return f"<kit.Session {self.provider} {redact(self.base_url)} exchanges={len(self.journal.entries)}>"
+        return f"<kit.Session {self.provider} {redact(self.base_url)} exchanges={len(self.journal)}>"
+
+    # -- the driver -----------------------------------------------------------------------------
+
+    @contextmanager
+    def _labelled(self, step: str | None) -> Iterator[None]:
+        if step is None:
+            yield
+        else:
+            with self.step(step):
+                yield

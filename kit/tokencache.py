@@ -1,39 +1,70 @@
-"""A general token cache with early renewal and single-flight fetching, in memory or in Redis.
+"""A general token cache with early renewal and single-flight fetching; the in-memory one lives here.
 
-``cache.get(key, fetch)`` returns a :class:`CachedToken`, calling ``fetch()`` only when the
-token is absent, expires within ``margin`` seconds, or was invalidated. **Single-flight**: when
-many callers miss at once, exactly one fetches and the others wait for its result.
+A caller asks :meth:`TokenCache.acquire` for a key and gets either the cached
+:class:`CachedToken` (absent, expiring within ``margin`` seconds, or invalidated tokens are not
+handed out) or a :class:`Lease`: the duty to fetch one, with the reason (absent, expiring,
+forced, 401). **Single-flight**: while one caller holds the lease, the others wait for its
+result. A lease is filled with the token (which is checked: finite, unexpired, within
+:data:`MAX_LIFETIME`) or failed with the error, which every waiter then gets; the next call
+fetches again. Because the lease is an object rather than a callback, an auth *flow* can hold it
+across the exchanges it yields (see :mod:`kit.flow`); :meth:`TokenCache.get` wraps the same for
+plain callers.
 
 * :class:`MemoryTokenCache` (threads of one process): one lock guards the map; one in-flight
-  record per key lets followers wait on an Event. If the fetch fails, every waiter gets that
-  error and the next call fetches again.
-* :class:`RedisTokenCache` (processes on any number of machines): tokens live under
-  ``kit:token:<key>`` with a TTL; a miss takes a redis-py lock with an expiry, re-reads the key
-  (a fresh token means another process fetched it: a *wait*, not a fetch), and only then
-  fetches. Invalidation is compare-and-delete (a Lua script), so N clients that see the same
-  stale token cause one refetch, not N.
+  record per key lets followers wait on an Event.
+* :class:`kit.redis_cache.RedisTokenCache`: processes on any number of machines.
 
-Stats (hits, misses, fetches, waits, last renew reason) are per cache object, as a DataFrame row.
+Token answers are checked where they are parsed: :func:`checked_lifetime` accepts a finite number
+of seconds within 1 s .. 366 days and raises :class:`~kit.errors.ApiError` naming the field
+otherwise, so a ``NaN``, ``Infinity``, ``-5`` or ``1e30`` never reaches a cache.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 
 import pandas as pd
 
-from kit.errors import ConfigError, KitError
-from kit.secrets import Secret, redact
+from kit.errors import ApiError, ConfigError, KitError
+from kit.secrets import Secret
 
-__all__ = ["CachedToken", "MemoryTokenCache", "RedisTokenCache", "TokenCache"]
+__all__ = ["MAX_LIFETIME", "MIN_LIFETIME", "CachedToken", "Lease", "MemoryTokenCache", "TokenCache", "checked_lifetime"]
 
 Fetch = Callable[[str], "CachedToken"]  # called with the renew reason
+MIN_LIFETIME = 1.0
+MAX_LIFETIME = 366 * 86400.0  # Signzy's LoopBack clamps a requested ttl to one year; nothing kit knows lives longer
+
+
+def checked_lifetime(value: Any, field_name: str, *, provider: str | None = None, url: str | None = None) -> float:
+    """``value`` as seconds, if it is a finite number within 1 s .. 366 days (a numeric string counts).
+
+    :raises ApiError: naming ``field_name`` otherwise; the token that came with it must not be used.
+    """
+    number: float | None = None
+    if not isinstance(value, bool):
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            number = None
+    if number is None or not math.isfinite(number) or not MIN_LIFETIME <= number <= MAX_LIFETIME:
+        shown = "missing" if value is None else repr(value)[:40]
+        raise ApiError(
+            None,
+            "invalid_lifetime",
+            f"the token answer's {field_name} is {shown}: kit takes a finite number of seconds within "
+            f"{MIN_LIFETIME:.0f} s..{MAX_LIFETIME / 86400:.0f} days, so the token is not used",
+            provider=provider,
+            url=url,
+        )
+    return number
 
 
 @dataclass(frozen=True)
@@ -43,8 +74,8 @@ class CachedToken:
     access_token: Secret
     expires_at: float
     token_type: str = "Bearer"
-    scope: str = ""
-    lifetime: float = 0.0  # expires_in as the token endpoint answered it
+    scope: str = ""  # what the token endpoint said it is for (OAuth2 ``scope``), or "" when it says nothing
+    lifetime: float = 0.0  # the lifetime the answer gave (expires_in, ttl, exp - iat)
 
     def expires_in(self, now: float | None = None) -> float:
         return self.expires_at - (time.time() if now is None else now)
@@ -56,6 +87,13 @@ class CachedToken:
     def from_json(cls, text: str | bytes) -> CachedToken:
         data = json.loads(text)
         return cls(**{**data, "access_token": Secret(data["access_token"])})
+
+
+def check_storable(token: CachedToken, now: float | None = None) -> None:
+    """Refuse a token a cache must not keep: its expiry is not finite, already past or too far ahead."""
+    left = token.expires_in(now)
+    if not math.isfinite(left) or not 0 < left <= MAX_LIFETIME + 60:
+        raise KitError(f"a token whose expiry is {left!r} s away was not cached (kit keeps 0 s..366 days)")
 
 
 @dataclass
@@ -74,30 +112,83 @@ class Stats:
                 setattr(self, name, getattr(self, name) + n)
 
 
+class Lease:
+    """The duty to fetch the token for one key: ``fill`` it or ``fail`` it; as a context manager, an
+    exception inside the block fails it (every waiter then gets that error)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        self.settled = False
+
+    def fill(self, token: CachedToken) -> CachedToken:
+        """Check and store ``token``, wake the waiters, and return it.
+
+        :raises KitError: the token may not be kept (see :func:`check_storable`); the lease is failed.
+        """
+        try:
+            check_storable(token)
+        except KitError as exc:
+            self.fail(exc)
+            raise
+        self.settled = True
+        self._store(token)
+        return token
+
+    def fail(self, error: BaseException) -> None:
+        if not self.settled:
+            self.settled = True
+            self._abandon(error)
+
+    def _store(self, token: CachedToken) -> None:
+        raise NotImplementedError
+
+    def _abandon(self, error: BaseException) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Lease:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc is not None:
+            self.fail(exc)
+        elif not self.settled:
+            self.fail(KitError("the token fetch ended without a token"))
+
+
 class TokenCache:
-    """Base class: ``get``, ``invalidate``, ``stats``; subclasses store tokens."""
+    """Base class: ``acquire``, ``get``, ``invalidate``, ``peek``, ``stats``; subclasses store tokens."""
 
     kind = "base"
 
     def __init__(self, *, margin: float = 30.0) -> None:
-        if margin < 0:
+        if not 0 <= margin < MAX_LIFETIME:
             raise ConfigError(f"margin must be >= 0 seconds, not {margin}")
         self.margin = margin
         self._stats = Stats()
-        self._forced: set[str] = set()
 
-    def _reason(self, key: str, token: CachedToken | None, now: float) -> str | None:
+    def _reason(self, token: CachedToken | None, now: float, renew: str | None = None) -> str | None:
         """Why ``token`` must be renewed now (None: it can be used)."""
-        if key in self._forced:
-            return "forced"
+        if renew:
+            return renew
         if token is None:
             return "absent"
         if token.expires_at - now <= self.margin:
             return "expiring"
         return None
 
-    def get(self, key: str, fetch: Fetch, *, force: bool = False) -> CachedToken:
+    def acquire(self, key: str, *, renew: str | None = None) -> CachedToken | Lease:
+        """The usable token for ``key``, or a lease to fetch one (``renew``: fetch anyway, with this reason)."""
         raise NotImplementedError
+
+    def get(self, key: str, fetch: Fetch, *, force: bool = False) -> CachedToken:
+        """The token for ``key``, calling ``fetch(reason)`` once when it must be (re)fetched."""
+        got = self.acquire(key, renew="forced" if force else None)
+        if isinstance(got, CachedToken):
+            return got
+        with got as lease:
+            return lease.fill(fetch(lease.reason))
 
     def invalidate(self, key: str, token: CachedToken, reason: str = "401") -> None:
         raise NotImplementedError
@@ -105,6 +196,10 @@ class TokenCache:
     def peek(self, key: str) -> CachedToken | None:
         """The stored token, if any, without counting a hit (a refresh needs the current token)."""
         raise NotImplementedError
+
+    def _fetched(self, reason: str) -> None:
+        self._stats.add(fetches=1)
+        self._stats.last_reason = reason
 
     def stats(self) -> pd.DataFrame:
         """One row: cache kind, hits, misses, fetches, waits, errors, last renew reason."""
@@ -120,6 +215,27 @@ class _Flight:
         self.error: BaseException | None = None
 
 
+class _MemoryLease(Lease):
+    def __init__(self, cache: MemoryTokenCache, key: str, flight: _Flight, reason: str) -> None:
+        super().__init__(reason)
+        self.cache, self.key, self.flight = cache, key, flight
+
+    def _store(self, token: CachedToken) -> None:
+        with self.cache._lock:
+            self.cache._tokens[self.key] = token
+            self.cache._flights.pop(self.key, None)
+        self.cache._fetched(self.reason)
+        self.flight.token = token
+        self.flight.done.set()
+
+    def _abandon(self, error: BaseException) -> None:
+        self.cache._stats.add(errors=1)
+        self.flight.error = error
+        with self.cache._lock:
+            self.cache._flights.pop(self.key, None)
+        self.flight.done.set()
+
+
 class MemoryTokenCache(TokenCache):
     """Tokens in this process; single-flight across its threads."""
 
@@ -132,46 +248,25 @@ class MemoryTokenCache(TokenCache):
         self._flights: dict[str, _Flight] = {}
         self._pending_reason: dict[str, str] = {}
 
-    def get(self, key: str, fetch: Fetch, *, force: bool = False) -> CachedToken:
+    def acquire(self, key: str, *, renew: str | None = None) -> CachedToken | Lease:
         with self._lock:
-            if force:
-                self._forced.add(key)
             token = self._tokens.get(key)
-            reason = self._reason(key, token, time.time())
+            reason = self._reason(token, time.time(), renew)
             if reason is None and token is not None:
                 self._stats.add(hits=1)
                 return token
             self._stats.add(misses=1)
             flight = self._flights.get(key)
-            leader = flight is None
             if flight is None:
                 flight = self._flights[key] = _Flight()
-                self._forced.discard(key)
-                reason = self._pending_reason.pop(key, reason)
-        if not leader:
-            self._stats.add(waits=1)
-            flight.done.wait()
-            if flight.error is not None:
-                raise flight.error
-            assert flight.token is not None
-            return flight.token
-        try:
-            token = fetch(reason or "absent")
-        except BaseException as exc:
-            flight.error = exc
-            self._stats.add(errors=1)
-            raise
-        else:
-            flight.token = token
-            with self._lock:
-                self._tokens[key] = token
-            self._stats.add(fetches=1)
-            self._stats.last_reason = reason or "absent"
-            return token
-        finally:
-            with self._lock:
-                self._flights.pop(key, None)
-            flight.done.set()
+                noted = self._pending_reason.pop(key, None)
+                return _MemoryLease(self, key, flight, renew or noted or reason or "absent")
+        self._stats.add(waits=1)
+        flight.done.wait()
+        if flight.error is not None:
+            raise flight.error
+        assert flight.token is not None
+        return flight.token
 
     def invalidate(self, key: str, token: CachedToken, reason: str = "401") -> None:
         with self._lock:
@@ -185,103 +280,3 @@ class MemoryTokenCache(TokenCache):
 
     def __repr__(self) -> str:
         return f"<MemoryTokenCache tokens={len(self._tokens)} margin={self.margin}>"
-
-
-_COMPARE_AND_DELETE = """
-local current = redis.call('get', KEYS[1])
-if current and cjson.decode(current)['access_token'] == ARGV[1] then
-  redis.call('set', KEYS[2], ARGV[2], 'EX', 60)
-  return redis.call('del', KEYS[1])
-end
-return 0
-"""
-
-
-class RedisTokenCache(TokenCache):
-    """Tokens in Redis, shared by every process that uses the same URL; single-flight via a lock."""
-
-    kind = "redis"
-
-    def __init__(
-        self,
-        url: str,
-        *,
-        margin: float = 30.0,
-        lock_timeout: float = 30.0,
-        namespace: str = "kit:token:",
-        client: Any = None,
-    ) -> None:
-        super().__init__(margin=margin)
-        import redis  # optional at import time of kit
-
-        self.redis = client or redis.Redis.from_url(url, socket_timeout=lock_timeout)
-        self.lock_timeout = lock_timeout
-        self.namespace = namespace
-        self._delete = self.redis.register_script(_COMPARE_AND_DELETE)
-
-    def _read(self, key: str) -> CachedToken | None:
-        raw = self.redis.get(self.namespace + key)
-        return None if raw is None else CachedToken.from_json(raw)
-
-    def _reason_remote(self, key: str, token: CachedToken | None, now: float) -> str | None:
-        reason = self._reason(key, token, now)
-        if reason == "absent":
-            note = self.redis.get(self.namespace + key + ":reason")
-            return (note.decode() if isinstance(note, bytes) else str(note)) if note else reason
-        return reason
-
-    def _now(self) -> float:
-        seconds, micros = self.redis.time()  # the server's clock: the same for every client
-        return float(seconds) + micros / 1e6
-
-    def get(self, key: str, fetch: Fetch, *, force: bool = False) -> CachedToken:
-        if force:
-            self._forced.add(key)
-        started = self._now()
-        token = self._read(key)
-        if self._reason(key, token, time.time()) is None and token is not None:
-            self._stats.add(hits=1)
-            return token
-        self._stats.add(misses=1)
-        lock = self.redis.lock(
-            self.namespace + key + ":lock", timeout=self.lock_timeout, blocking_timeout=self.lock_timeout
-        )
-        if not lock.acquire():
-            raise TimeoutError(f"token lock not acquired within {self.lock_timeout} s")
-        try:
-            token = self._read(key)
-            reason = self._reason_remote(key, token, time.time())
-            if reason is None and token is not None:
-                self._stats.add(waits=1)  # another process fetched while we waited for the lock
-                return token
-            failed = self.redis.get(self.namespace + key + ":failed")
-            if failed is not None and json.loads(failed)["at"] >= started:  # failed while we waited: don't pile on
-                self._stats.add(waits=1, errors=1)
-                raise KitError(f"the token fetch of another client failed: {json.loads(failed)['error']}")
-            self._forced.discard(key)
-            try:
-                token = fetch(reason or "absent")
-            except BaseException as exc:
-                self._stats.add(errors=1)
-                note = {"at": self._now(), "error": redact(f"{type(exc).__name__}: {exc}")}
-                self.redis.set(self.namespace + key + ":failed", json.dumps(note), ex=60)
-                raise
-            ttl = max(1, int(token.expires_at - time.time()))
-            self.redis.set(self.namespace + key, token.to_json(), ex=ttl)
-            self.redis.delete(self.namespace + key + ":reason")
-            self._stats.add(fetches=1)
-            self._stats.last_reason = reason or "absent"
-            return token
-        finally:
-            lock.release()
-
-    def invalidate(self, key: str, token: CachedToken, reason: str = "401") -> None:
-        self._delete(
-            keys=[self.namespace + key, self.namespace + key + ":reason"], args=[token.access_token.reveal(), reason]
-        )
-
-    def peek(self, key: str) -> CachedToken | None:
-        return self._read(key)
-
-    def __repr__(self) -> str:
-        return f"<RedisTokenCache margin={self.margin}>"

@@ -4,11 +4,13 @@ import threading
 from typing import Any
 
 import pytest
+import requests
 
 import kit
 from kit.providers import signicat, signzy, synerise
+from kit.redis_cache import RedisTokenCache
 from kit.sandbox import Sandbox, start
-from kit.tokencache import MemoryTokenCache, RedisTokenCache
+from kit.tokencache import MemoryTokenCache
 
 FLOWS = {  # provider -> (how to open a session, a business call)
     "signicat": (
@@ -32,7 +34,8 @@ def call(session: kit.Session, provider: str) -> Any:
 
 
 def token_steps(session: kit.Session) -> list[tuple[str, int | None]]:
-    return [(e.step, e.status) for e in session.journal.entries if e.step.split(" ")[0] in ("token", "login")]
+    """(what made the attempt necessary, status) of every token/login exchange, from the structured fields."""
+    return [(e.retry_after, e.status) for e in session.journal.entries if e.kind == "auth"]
 
 
 @pytest.mark.parametrize("provider", sorted(FLOWS))
@@ -40,9 +43,8 @@ def test_a_503_once_is_retried_and_succeeds(provider: str) -> None:
     with start(provider, fault="503-once") as box:
         s = FLOWS[provider][0](box)
         assert call(s, provider)
-        steps = token_steps(s)
-        assert [status for _, status in steps] == [503, 200]
-        assert steps[1][0].endswith("· retry after 503")
+        assert token_steps(s) == [("", 503), ("503", 200)]
+        assert [e.attempt for e in s.journal.entries if e.kind == "auth"] == [1, 2]
 
 
 @pytest.mark.parametrize("provider", sorted(FLOWS))
@@ -96,11 +98,11 @@ def test_memory_waiters_get_the_failure_and_the_next_call_fetches_again() -> Non
     with start("signicat", fault="slow", fault_delay=2) as box:
         s = signicat.session(signicat.Credentials(**box.credentials), box.url, cache=MemoryTokenCache())
         s.auth.timeout = (1.0, 0.5)
-        errors = _together([s.auth.token] * 8, 8)
+        errors = _together([s.token] * 8, 8)
         assert all(isinstance(e, kit.KitError) for e in errors)
         assert len(token_steps(s)) == 2  # one flight, two bounded attempts, whatever the number of waiters
         box.emulator.settings["fault"] = "none"
-        assert s.auth.token().token_type == "Bearer" and box.emulator.tokens_issued >= 1
+        assert s.token().token_type == "Bearer" and box.emulator.tokens_issued >= 1
 
 
 def test_redis_waiters_get_the_failure_and_the_next_call_fetches_again(redis_url: str) -> None:
@@ -111,13 +113,13 @@ def test_redis_waiters_get_the_failure_and_the_next_call_fetches_again(redis_url
         ]
         for s in sessions:
             s.auth.timeout = (1.0, 0.5)
-        errors = _together([s.auth.token for s in sessions], 6)
+        errors = _together([s.token for s in sessions], 6)
         assert all(isinstance(e, kit.KitError) for e in errors)
         assert sum("another client failed" in str(e) for e in errors) == 5
         assert sum(len(token_steps(s)) for s in sessions) == 2  # only the leader asked, twice
         box.emulator.settings["fault"] = "none"
-        assert sessions[0].auth.token().token_type == "Bearer"
-        assert sessions[1].auth.token() == sessions[0].auth.token()
+        assert sessions[0].token().token_type == "Bearer"
+        assert sessions[1].token() == sessions[0].token()
 
 
 def test_unknown_fault_is_a_config_error() -> None:
@@ -127,13 +129,17 @@ def test_unknown_fault_is_a_config_error() -> None:
 
 def test_every_request_a_session_sends_has_a_timeout(signicat_box: Sandbox) -> None:
     s = signicat.session(signicat.Credentials(**signicat_box.credentials), signicat_box.url)
-    seen: list[Any] = []
-    original = s.send
+    seen: list[tuple[str, Any]] = []
+    original = requests.adapters.HTTPAdapter.send
 
-    def spy(request: Any, **kwargs: Any) -> Any:  # observes the real send; it still runs
-        seen.append(kwargs.get("timeout"))
-        return original(request, **kwargs)
+    def spy(adapter: Any, request: Any, **kwargs: Any) -> Any:  # observes what reaches the transport; it still runs
+        seen.append((request.path_url.split("?")[0], kwargs.get("timeout")))
+        return original(adapter, request, **kwargs)
 
-    s.send = spy  # type: ignore[method-assign]
-    s.call("POST", "auth/rest/sessions", json={})
-    assert seen and all(t is not None for t in seen)
+    requests.adapters.HTTPAdapter.send = spy  # type: ignore[method-assign]
+    try:
+        s.call("POST", "auth/rest/sessions", json={})
+    finally:
+        requests.adapters.HTTPAdapter.send = original  # type: ignore[method-assign]
+    assert [path for path, _ in seen] == ["/auth/open/connect/token", "/auth/rest/sessions"]
+    assert all(timeout is not None for _, timeout in seen)

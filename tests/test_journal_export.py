@@ -97,7 +97,8 @@ def test_har_has_every_required_field(pliance_target: kit.Target, tmp_path: Path
         } <= set(entry["response"])
         assert {"size", "mimeType"} <= set(entry["response"]["content"])
         assert {"send", "wait", "receive"} <= set(entry["timings"])
-        assert all(not k.startswith("_") or k in ("_step", "_error") for k in entry)
+        kit_fields = ("_step", "_kind", "_action", "_reason", "_attempt", "_retryAfter", "_error")
+        assert all(not k.startswith("_") or k in kit_fields for k in entry)
         assert entry["startedDateTime"].endswith("Z")
     first = log["entries"][0]
     assert first["_step"] == "register" and first["request"]["postData"]["mimeType"] == "application/json"
@@ -132,7 +133,7 @@ def test_curl_names_registered_secrets_by_their_env_var() -> None:
         json={"secret": creds.secret.reveal()},
         headers={"X-Api-Key": creds.secret.reveal()},
     ).prepare()
-    entry = journal.record(prepared, None, "s", 1.0, now_utc())
+    entry = journal.record(prepared, None, step="s", elapsed_ms=1.0, started=now_utc())
     line = kit.to_curl(entry)
     assert line.count("${PLIANCE_SECRET}") == 2 and creds.secret.reveal() not in line
 
@@ -146,3 +147,38 @@ def test_sent_compares_what_sessions_sent_for_one_step(pliance_target: kit.Targe
     shown = kit.sent({"a": a, "b": b}, "ping")
     assert shown["a"]["url"].endswith("/api/Ping") and shown["b"]["request_headers"].endswith("X-Tenant: t-2")
     assert shown["a"]["request_headers"].startswith(f"Authorization: Bearer {MASK}")
+
+
+def test_the_journal_keeps_at_most_its_limit_and_says_how_many_it_dropped(pliance_box, tmp_path: Path) -> None:
+    import pandas as pd
+
+    auth = pliance.PlianceAuth(pliance.Credentials(**pliance_box.credentials))
+    s = kit.Session(pliance_box.url, provider="pliance", auth=auth, journal_limit=3)
+    for i in range(5):
+        s.call("GET", "api/Ping", step=f"ping {i + 1}")
+    assert len(s.journal) == 3 and s.journal.dropped == 2
+    table = kit.journal(s)
+    assert table.index.tolist() == [3, 4, 5] and list(table["step"]) == ["ping 3", "ping 4", "ping 5"]
+    assert table.index.name == "2 earlier dropped (limit 3)" and "2 earlier dropped" in table.to_string()
+    log = json.loads(kit.to_har(s, tmp_path / "x.har").read_text())["log"]
+    assert log["_dropped"] == 2 and log["comment"] == "2 earlier exchanges were dropped (journal limit 3)"
+    pd.testing.assert_frame_equal(kit.read_har(tmp_path / "x.har"), table)
+    s.journal.clear()
+    assert len(s.journal) == 0 and kit.journal(s).index.name is None
+    with pytest.raises(kit.ConfigError):
+        kit.Session(pliance_box.url, provider="pliance", journal_limit=0)
+
+
+def test_a_secret_learned_after_recording_is_masked_when_read(pliance_target: kit.Target, tmp_path: Path) -> None:
+    import secrets
+
+    value = "learned-later-" + secrets.token_hex(16)  # not a secret kit knows when the exchange happens
+    s = pliance_target.session()
+    s.call("PUT", "api/PersonCommand", json={"personReferenceId": value, "firstName": "A", "lastName": "B"})
+    entry = s.journal.entries[-1]
+    assert value in entry.request_body  # recorded as sent: nothing said it was a secret
+    kit.Secret(value)  # now it is one
+    sinks = [kit.journal(s).to_string(), kit.journal(s).to_html(), repr(s.journal.entries), kit.to_curl(s)]
+    sinks.append(kit.to_har(s, tmp_path / "x.har").read_text())
+    assert all(value not in text for text in sinks)
+    assert s.journal.entries[-1] is entry and value in entry.request_body  # written once, masked when read

@@ -253,3 +253,79 @@ def test_other_providers_sinks_show_no_planted_secret(provider: str, tmp_path: P
     assert "urllib3" in debug_log.getvalue() or "HTTP/1.1" in debug_log.getvalue()
     for text in sinks:
         assert_clean(text, *planted.values())
+
+
+# -- every exception a session method can raise: message and traceback text -------------------------
+
+EXCEPTION_VARIANTS = [  # (provider, env overrides, session options, a business path)
+    ("pliance", {}, {}, "api/Ping"),
+    ("signicat", {"auth_method": "client_secret_basic"}, {}, "auth/rest/sessions/x"),
+    ("signicat", {"auth_method": "client_secret_post"}, {}, "auth/rest/sessions/x"),
+    ("synerise", {}, {"consumer": "client"}, "sauth/my-account/personal-information"),
+    ("signzy", {}, {"transport": "header"}, "api/channels/ch-1"),
+    ("signzy", {}, {"transport": "query"}, "api/channels/ch-1"),
+    ("saltedge", {}, {}, "countries"),
+]
+
+
+def _texts(exc: BaseException) -> list[str]:
+    import traceback
+
+    return [str(exc), repr(exc), "".join(traceback.format_exception(exc)), repr(exc.args)]
+
+
+@pytest.mark.parametrize("provider, env, options, path", EXCEPTION_VARIANTS)
+def test_no_exception_out_of_a_session_shows_a_secret(
+    provider: str, env: dict[str, str], options: dict[str, str], path: str
+) -> None:
+    import importlib
+
+    import requests
+
+    module = importlib.import_module(EMULATORS[provider])
+    planted = {key: canary(key) for key in module.DEMO if is_sensitive(key)}
+    raised: list[BaseException] = []
+
+    def collect(action: object) -> None:
+        try:
+            action()  # type: ignore[operator]
+        except Exception as exc:  # every one must be a KitError; checked below
+            raised.append(exc)
+        else:
+            pytest.fail("expected an exception")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        box = start(provider, credentials=planted)
+        values = {f"{provider.upper()}_URL": box.url}
+        values.update({f"{provider.upper()}_{k.upper()}": v for k, v in {**box.credentials, **env}.items()})
+        target = kit.connect(provider, environ=values)
+        s = target.session(**options)
+        answer = s.get(path)  # logs in or fetches a token on the way; 4xx is fine here
+        token = s.token()
+        secrets_ = [*planted.values(), *([token.access_token.reveal()] if token is not None else [])]
+        missing = s.get(path.rsplit("/", 1)[0] + "/no-such-thing")
+        collect(missing.raise_for_status)  # the provider's typed error, not requests' HTTPError with the URL
+        collect(lambda: s.get(path, headers={"X-Echo": secrets_[0] + "\n"}))  # http refuses the value
+        collect(lambda: s.get(f"http://localhost:9/{secrets_[-1]}?access_token={secrets_[-1]}"))  # other origin
+        box.stop()  # from here on the provider is unreachable
+        prepared = s.prepare_request(requests.Request("GET", s.url_for(path)))
+        for action in (
+            lambda: s.get(path),
+            lambda: s.post(path, json={"k": secrets_[0]}),
+            lambda: s.request("GET", path),
+            lambda: s.call("GET", path),
+            lambda: s.send(prepared),
+            lambda: target.session(**options).call("GET", path),  # the token request itself fails
+        ):
+            collect(action)
+    assert answer.status_code < 500
+    assert len(raised) == 9
+    for exc in raised:
+        assert isinstance(exc, kit.KitError), repr(exc)
+        for text in _texts(exc):
+            assert_clean(text, *secrets_)
+    transport = [e for e in raised if isinstance(e, kit.TransportError)]
+    assert len(transport) == 6
+    assert all(f"{provider.upper()}_URL" in str(e) and "Connection refused" in str(e) for e in transport)
+    assert any(str(e).startswith(f"{provider}: GET {box.url}") for e in transport)

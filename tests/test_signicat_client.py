@@ -7,9 +7,10 @@ import pytest
 import kit
 from kit.oauth2 import CLIENT_AUTH, register_client_auth, token_request
 from kit.providers import signicat
+from kit.redis_cache import RedisTokenCache
 from kit.sandbox import Sandbox, start
 from kit.secrets import MASK
-from kit.tokencache import MemoryTokenCache, RedisTokenCache
+from kit.tokencache import MemoryTokenCache
 
 
 def creds_of(box: Sandbox, **over: object) -> signicat.Credentials:
@@ -18,6 +19,11 @@ def creds_of(box: Sandbox, **over: object) -> signicat.Credentials:
 
 def steps(session: kit.Session) -> list[tuple[str, int]]:
     return [(e.step, e.status) for e in session.journal.entries]
+
+
+def happened(session: kit.Session) -> list[tuple[str, str, str, int, int | None]]:
+    """(kind, action, reason, attempt, status) of every exchange, from the structured fields."""
+    return [(e.kind, e.action, e.reason, e.attempt, e.status) for e in session.journal.entries]
 
 
 @pytest.mark.parametrize("method", ["client_secret_basic", "client_secret_post"])
@@ -74,6 +80,12 @@ def test_a_401_renews_the_token_and_resends_exactly_once(signicat_box: Sandbox) 
     signicat_box.emulator.rotate_key(keep_previous=False)  # the cached token is now signed by a dropped key
     assert s.call("GET", f"auth/rest/sessions/{created['id']}", step="get")["id"] == created["id"]
     assert steps(s)[-3:] == [("get", 401), ("token (401)", 200), ("get · retry after 401 invalid_token", 200)]
+    assert happened(s)[-3:] == [
+        ("business", "call", "", 1, 401),
+        ("auth", "token", "401", 1, 200),
+        ("business", "call", "401", 2, 200),
+    ]
+    assert s.journal.entries[-1].url == s.journal.entries[-3].url  # the original request, re-sent
     assert s.auth.cache.stats().iloc[0]["last renew reason"] == "401"
 
 

@@ -23,6 +23,11 @@ def steps(s: kit.Session) -> list[tuple[str, int]]:
     return [(e.step, e.status) for e in s.journal.entries]
 
 
+def happened(s: kit.Session) -> list[tuple[str, str, str, int | None]]:
+    """(kind, action, reason, status) of every exchange: what happened, read from structured fields."""
+    return [(e.kind, e.action, e.reason, e.status) for e in s.journal.entries]
+
+
 @pytest.mark.parametrize(
     "consumer, path", [("workspace", "v4/business-profile"), ("client", "sauth/my-account/personal-information")]
 )
@@ -33,7 +38,8 @@ def test_each_consumer_logs_in_and_sends_bearer_and_api_version(consumer: str, p
         call = [e for e in s.journal.entries if e.step == "call"][0]
         assert call.request_headers["Api-Version"] == "4.4"
         assert call.request_headers["Authorization"].startswith(f"Bearer {MASK}")
-        assert steps(s)[0] == (f"login {consumer} (absent)", 200)
+        assert happened(s)[0] == ("auth", "login", "absent", 200)
+        assert steps(s)[0] == (f"login {consumer} (absent)", 200)  # the label people read
 
 
 def test_user_token_cannot_act_in_a_workspace() -> None:
@@ -66,10 +72,11 @@ def test_missing_fields_for_a_consumer_type_are_a_config_error() -> None:
 def test_renewal_before_expiry(consumer: str, how: str) -> None:
     with start("synerise", lifetime=3) as box:
         s = synerise.session(creds_of(box), box.url, consumer=consumer, cache=kit.MemoryTokenCache(margin=2))
-        first = s.auth.token()
+        first = s.token()
         time.sleep(1.2)  # now inside the 2 s margin of a 3 s token, which is still valid
-        second = s.auth.token()
+        second = s.token()
         assert second != first and second.expires_at > first.expires_at
+        assert happened(s)[-1] == ("auth", how, "expiring", 200)
         label = steps(s)[-1][0]
         assert label == (f"refresh {consumer} token (expiring)" if how == "refresh" else f"login {consumer} (expiring)")
         diff = kit.claims_diff(first.access_token, second.access_token)
@@ -79,10 +86,11 @@ def test_renewal_before_expiry(consumer: str, how: str) -> None:
 def test_refresh_refused_falls_back_to_login() -> None:
     with start("synerise", lifetime=3) as box:
         s = synerise.session(creds_of(box), box.url, consumer="workspace", cache=kit.MemoryTokenCache(margin=2))
-        s.auth.token()
+        s.token()
         box.emulator.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # refresh now fails
         time.sleep(1.2)
-        s.auth.token()
+        s.token()
+        assert [(a, r) for _, a, r, _ in happened(s)][-2:] == [("refresh", "expiring"), ("login", "refresh refused")]
         assert [st for st, _ in steps(s)][-2:] == [
             "refresh workspace token (expiring)",
             "login workspace (refresh refused)",
@@ -92,7 +100,7 @@ def test_refresh_refused_falls_back_to_login() -> None:
 def test_token_expired_is_retried_exactly_once() -> None:
     with start("synerise", lifetime=60) as box:
         s = synerise.session(creds_of(box), box.url, consumer="workspace", cache=kit.MemoryTokenCache(margin=0))
-        s.auth.token()
+        s.token()
         # the server's clock jumps 90 s ahead: the cached token (60 s) is expired for it, a new one (1 h) is not
         box.emulator.settings.update(clock_ahead=90, lifetime=3600)
         assert s.call("GET", "v4/business-profile", step="call")["businessProfileId"] == 101
@@ -101,6 +109,12 @@ def test_token_expired_is_retried_exactly_once() -> None:
             ("login workspace (401)", 200),
             ('call · retry after 401 "Token expired."', 200),
         ]
+        assert happened(s)[-3:] == [
+            ("business", "call", "", 401),
+            ("auth", "login", "401", 200),
+            ("business", "call", "401", 200),
+        ]
+        assert (s.journal.entries[-1].attempt, s.journal.entries[-1].retry_after) == (2, '401 "Token expired."')
 
 
 def test_a_second_token_expired_raises() -> None:

@@ -8,8 +8,10 @@ from collections.abc import Callable
 import pytest
 
 from kit.errors import KitError
+from kit.redis_cache import RedisTokenCache
+from kit.sandbox import start
 from kit.secrets import Secret
-from kit.tokencache import CachedToken, MemoryTokenCache, RedisTokenCache, TokenCache
+from kit.tokencache import CachedToken, MemoryTokenCache, TokenCache
 
 
 class Counter:
@@ -142,21 +144,29 @@ def _process(
     secret: str,
     barrier: "multiprocessing.synchronize.Barrier",
     out: "multiprocessing.Queue[list[str]]",
+    lock_timeout: float = 30.0,
 ) -> None:
     from kit.oauth2 import ClientCredentialsAuth
+    from kit.redis_cache import RedisTokenCache as R
     from kit.secrets import Secret as S
-    from kit.tokencache import RedisTokenCache as R
 
     auth = ClientCredentialsAuth(
         token_url=token_url,
         client_id="sandbox-kit-demo-417",
         client_secret=S(secret),
         scope="signicat-api",
-        cache=R(url),
+        cache=R(url, lock_timeout=lock_timeout),
     )
     barrier.wait()
     tokens: list[str] = []
-    threads = [threading.Thread(target=lambda: tokens.append(auth.token().access_token.reveal())) for _ in range(8)]
+
+    def one() -> None:
+        try:
+            tokens.append(auth.token().access_token.reveal())
+        except Exception as exc:  # reported to the parent, which asserts there are none
+            tokens.append(f"error: {type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=one) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
@@ -178,3 +188,40 @@ def test_processes_sharing_redis_fetch_exactly_once(redis_url: str, signicat_box
         assert p.exitcode == 0
     assert len(tokens) == 32 and len(set(tokens)) == 1
     assert signicat_box.emulator.tokens_issued == 1
+
+
+def test_a_fetch_slower_than_the_lock_timeout_still_fetches_once(redis_url: str) -> None:
+    """The lock's initial timeout is 1 s, the token endpoint takes 2.5 s: the holder renews the lock."""
+    with start("signicat", fault="slow", fault_delay=2.5) as box:
+        ctx = multiprocessing.get_context("spawn")
+        barrier, out = ctx.Barrier(4), ctx.Queue()
+        args = (redis_url, box.url_for("auth/open/connect/token"), box.credentials["client_secret"], barrier, out, 1.0)
+        procs = [ctx.Process(target=_process, args=args) for _ in range(4)]
+        for p in procs:
+            p.start()
+        tokens = [t for _ in procs for t in out.get(timeout=90)]
+        for p in procs:
+            p.join(timeout=30)
+            assert p.exitcode == 0
+        assert [t for t in tokens if t.startswith("error")] == []
+        assert len(tokens) == 32 and len(set(tokens)) == 1
+        assert box.emulator.tokens_issued == 1
+
+
+def test_a_lost_lock_is_a_kit_error_not_a_raw_redis_one(redis_url: str) -> None:
+    cache = RedisTokenCache(redis_url, lock_timeout=1.0)
+
+    def fetch(reason: str) -> CachedToken:  # another client breaks the lock while this one fetches
+        cache.redis.delete(cache.namespace + "k:lock")
+        return CachedToken(Secret("token-0123456789abcdef"), time.time() + 600)
+
+    with pytest.raises(KitError, match="releasing the token lock failed: LockNotOwnedError"):
+        cache.get("k", fetch)
+
+
+def test_a_token_a_cache_must_not_keep_is_refused_by_both(redis_url: str) -> None:
+    for cache in (MemoryTokenCache(), RedisTokenCache(redis_url)):
+        for expires_at in (float("nan"), float("inf"), time.time() - 5, time.time() + 1e30):
+            with pytest.raises(KitError, match="was not cached"):
+                cache.get("k", lambda reason, at=expires_at: CachedToken(Secret("t" * 24), at))
+            assert cache.peek("k") is None

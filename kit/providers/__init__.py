@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -22,6 +23,7 @@ PROVIDERS = {
     "saltedge": "kit.providers.saltedge",
 }
 SessionFactory = Callable[..., Session]
+BaseUrl = Callable[[str, Any], str]  # (checked live URL, the provider's credentials) -> base URL
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class Provider:
     session: SessionFactory  # (credentials, base_url, *, verify) -> Session
     scheme: str  # one line: how it authenticates
     live_url: str  # what <PROVIDER>_URL looks like for the real service
+    #: turns a checked live base URL into the one the session factory expects, or raises ConfigError
+    #: (Salt Edge recognises a URL that already ends in its ``api/<version>/`` prefix)
+    base_url: BaseUrl | None = None
 
 
 def overview() -> pd.DataFrame:

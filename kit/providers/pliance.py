@@ -24,12 +24,14 @@ import pandas as pd
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from kit.answers import api_error, json_body
 from kit.claims import register_meanings
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError
+from kit.flow import FlowAuth
 from kit.providers import Provider
 from kit.secrets import Secret, redact
-from kit.session import Session, api_error, json_body
+from kit.session import Session
 
 __all__ = ["PROVIDER", "Credentials", "PlianceAuth", "error_parser", "failure_modes", "mint_token", "session"]
 
@@ -78,8 +80,12 @@ def mint_token(credentials: Credentials, *, now: float | None = None, lifetime: 
     )
 
 
-class PlianceAuth(requests.auth.AuthBase):
-    """Mint a fresh token for every request and add ``X-Tenant`` when a tenant is set."""
+class PlianceAuth(FlowAuth):
+    """Mint a fresh token for every request and add ``X-Tenant`` when a tenant is set.
+
+    No token to fetch, so its flow is one exchange; on its own it is a requests AuthBase bound to
+    the origin of the first request it signs (a redirect elsewhere is refused).
+    """
 
     def __init__(
         self, credentials: Credentials, *, lifetime: int = LIFETIME, clock: Callable[[], float] = time.time
@@ -88,12 +94,11 @@ class PlianceAuth(requests.auth.AuthBase):
         self.lifetime = lifetime
         self.clock = clock
 
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        token = mint_token(self.credentials, now=self.clock(), lifetime=self.lifetime)
-        request.headers["Authorization"] = f"Bearer {token}"
+    def apply(self, request: requests.PreparedRequest, token: Any = None) -> None:
+        minted = mint_token(self.credentials, now=self.clock(), lifetime=self.lifetime)
+        request.headers["Authorization"] = f"Bearer {minted}"
         if self.credentials.tenant:
             request.headers["X-Tenant"] = self.credentials.tenant
-        return request
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, PlianceAuth) and (self.credentials, self.lifetime) == (
@@ -176,13 +181,11 @@ def failure_modes(target: Any, path: str = "api/Ping") -> pd.DataFrame:
     creds: Credentials = target.credentials
     rows = []
     with target.session(creds) as probe:
-        probe.auth = None
         for case, header in _bad_tokens(creds, int(time.time())):
             headers = {"Authorization": header} if header else {}
             if creds.tenant:
                 headers["X-Tenant"] = creds.tenant
-            with probe.step(case):
-                answer = probe.get(path, headers=headers)
+            answer = probe.probe("GET", path, step=case, headers=headers)
             try:
                 message = answer.json().get("message", "")
             except ValueError:

@@ -45,7 +45,7 @@ def _pliance(target: Any) -> Profile:
     tenant = "X-Tenant: " + target.credentials.tenant if target.credentials.tenant else "one company per secret (iss)"
     facts = {
         "credentials held": held(target.credentials),
-        **observe(s, "business"),
+        **observe(s),
         **token_facts(pliance.mint_token(target.credentials), self_minted=True),
         "renewal": "none needed: a new token is minted for every request",
         "revocation": "none: each token lives 5 min",
@@ -61,8 +61,8 @@ def _signicat(target: Any) -> Profile:
     entries = list(s.journal.entries)
     facts = {
         "credentials held": held(target.credentials),
-        **observe(s, "business"),
-        **token_facts(s.auth.token().access_token.reveal()),
+        **observe(s),
+        **token_facts(s.token().access_token.reveal()),
         "renewal": renewal(s),
         "revocation": "none: a token lives until exp (a 401 makes kit fetch another and retry once)",
         "tenant or permission model": "account id from the token's account_id claim; 403 per API product",
@@ -77,8 +77,8 @@ def _synerise(target: Any) -> Profile:
     entries = list(s.journal.entries)
     facts = {
         "credentials held": held(target.credentials),
-        **observe(s, "business"),
-        **token_facts(s.auth.token().access_token.reveal()),
+        **observe(s),
+        **token_facts(s.token().access_token.reveal()),
         "renewal": renewal(s),
         "revocation": "none documented",
         "tenant or permission model": "consumer type in the token (workspace, customer, user); 403 across types",
@@ -92,14 +92,14 @@ def _signzy(target: Any) -> Profile:
     me = signzy.me(s)
     _calls(s, "signzy")
     entries = list(s.journal.entries)
-    token = s.auth.token()
+    token = s.token()
     facts = {
         "credentials held": held(target.credentials),
-        **observe(s, "business"),
+        **observe(s),
         **token_facts(token.access_token.reveal(), lifetime=token.lifetime),
         "renewal": renewal(s),
     }
-    old = s.auth.token()
+    old = s.token()
     signzy.logout(s)
     after = signzy.try_token(s, old, f"api/channels/{me}").iloc[0]
     facts["revocation"] = f"logout (204); the token then gets {after['status']} {after['code']}"
@@ -114,7 +114,7 @@ def _saltedge(target: Any) -> Profile:
     entries = list(s.journal.entries)
     facts = {
         "credentials held": held(target.credentials),
-        **observe(s, "business"),
+        **observe(s),
         **token_facts(None),
         "renewal": renewal(s),
         "revocation": "none: secrets are long-lived, replaced in the dashboard",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import functools
+import re
 import time
 from typing import Any
 
@@ -26,14 +27,17 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from kit.answers import api_error, json_body
+from kit.credentials import MULTILINE
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
+from kit.flow import FlowAuth
 from kit.providers import Provider
 from kit.secrets import Secret, fingerprint, redact, reveal
-from kit.session import Session, api_error, json_body
+from kit.session import Session
 
 __all__ = ["HEADERS", "PROVIDER", "Credentials", "SaltEdgeAuth", "error_parser", "generate_key_pair", "session"]
-__all__ += ["failure_modes", "sign", "signature_string", "signature_table"]
+__all__ += ["failure_modes", "host_url", "sign", "signature_string", "signature_table"]
 
 HEADERS = {  # version -> (app id, app secret, customer secret, login/connection secret)
     "v3": ("Client-id", "App-secret", "Customer-secret", "Login-secret"),
@@ -52,7 +56,7 @@ class Credentials(_Credentials):
     app_secret: Secret
     customer_secret: Secret | None = None
     login_secret: Secret | None = None
-    private_key_pem: Secret | None = None
+    private_key_pem: Secret | None = dataclasses.field(default=None, metadata=MULTILINE)
     api_version: str = "v3"
 
 
@@ -79,7 +83,10 @@ def signature_string(expires_at: str, method: str, url: str, body: bytes | str |
 @functools.lru_cache(maxsize=8)
 def _load(pem: str) -> rsa.RSAPrivateKey:
     """Parse a PEM once (parsing costs ~30 ms; signing ~1 ms)."""
-    key = serialization.load_pem_private_key(pem.encode(), None)
+    try:
+        key = serialization.load_pem_private_key(pem.encode(), None)
+    except (ValueError, TypeError):
+        raise ConfigError("the Salt Edge signing key is not an unencrypted PEM private key") from None
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ConfigError("the Salt Edge signing key must be an RSA private key")
     return key
@@ -91,8 +98,12 @@ def sign(private_key_pem: Secret | str, text: str) -> str:
     return base64.b64encode(key.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
 
 
-class SaltEdgeAuth(requests.auth.AuthBase):
-    """Adds the secrets the credentials hold and, with a private key, ``Expires-at`` and ``Signature``."""
+class SaltEdgeAuth(FlowAuth):
+    """Adds the secrets the credentials hold and, with a private key, ``Expires-at`` and ``Signature``.
+
+    No token to fetch, so its flow is one exchange; on its own it is a requests AuthBase bound to
+    the origin of the first request it signs (a redirect elsewhere is refused).
+    """
 
     def __init__(self, credentials: Credentials, *, expires_in: float = 60) -> None:
         if credentials.api_version not in HEADERS:
@@ -101,7 +112,7 @@ class SaltEdgeAuth(requests.auth.AuthBase):
             raise ConfigError(f"expires_in must be within 1..{MAX_AHEAD} s (Salt Edge refuses more than 1 h)")
         self.credentials, self.expires_in = credentials, expires_in
 
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+    def apply(self, request: requests.PreparedRequest, token: Any = None) -> None:
         c = self.credentials
         app_id, app_secret, customer, login = HEADERS[c.api_version]
         request.headers.update(
@@ -120,7 +131,6 @@ class SaltEdgeAuth(requests.auth.AuthBase):
             text = signature_string(expires, request.method or "GET", request.url or "", _body(request))
             request.headers["Expires-at"] = expires
             request.headers["Signature"] = sign(c.private_key_pem, text)
-        return request
 
     def __repr__(self) -> str:
         return f"SaltEdgeAuth(client_id={self.credentials.client_id!r}, api_version={self.credentials.api_version!r})"
@@ -137,11 +147,27 @@ def error_parser(response: requests.Response, provider: str) -> ApiError | None:
     return api_error(response, provider, error_class, message, body, auth=bool(error_class))
 
 
+def host_url(url: str, credentials: Credentials) -> str:
+    """``url`` without a trailing ``api/<version>/``, which kit adds itself; a different version is refused.
+
+    :raises ConfigError: the URL names another API version than ``credentials.api_version``.
+    """
+    found = re.search(r"api/(v\d+)/$", url)
+    if found is None:
+        return url
+    if found.group(1) != credentials.api_version:
+        raise ConfigError(
+            f"the URL ends in api/{found.group(1)}/ but api_version is {credentials.api_version}: give the host "
+            "only (kit adds api/<version>/) and choose the version with SALTEDGE_API_VERSION"
+        )
+    return url[: found.start()]
+
+
 def session(
     credentials: Credentials, base_url: str, *, verify: bool | str | None = None, expires_in: float = 60
 ) -> Session:
     """A journaling session on ``<base>/api/<version>/``; paths like ``countries`` are relative to it."""
-    versioned = f"{base_url}api/{credentials.api_version}/"
+    versioned = f"{host_url(base_url, credentials)}api/{credentials.api_version}/"
     return Session(
         versioned,
         provider="saltedge",
@@ -255,4 +281,5 @@ PROVIDER = Provider(
     session=session,
     scheme="no token: app, customer and login secrets in headers, RSA-SHA256 signature per request",
     live_url="https://www.saltedge.com/",
+    base_url=host_url,
 )

@@ -22,13 +22,14 @@ import pandas as pd
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from kit.answers import api_error, json_body
 from kit.claims import claims, register_meanings
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError
 from kit.oauth2 import ClientCredentialsAuth, request_table
 from kit.providers import Provider
 from kit.secrets import Secret, fingerprint
-from kit.session import Session, api_error, json_body
+from kit.session import Session
 from kit.tokencache import CachedToken, TokenCache
 
 __all__ = [
@@ -91,10 +92,11 @@ def error_parser(response: requests.Response, provider: str) -> ApiError | None:
     return api_error(response, provider, data.get("code") or data.get("error"), message, body)
 
 
-def auth_for(
-    credentials: Credentials, base_url: str, *, cache: TokenCache | None = None, session: requests.Session | None = None
-) -> ClientCredentialsAuth:
-    """The AuthBase for Signicat: client credentials, cached, retried once, with signicat-accountId."""
+def auth_for(credentials: Credentials, base_url: str, *, cache: TokenCache | None = None) -> ClientCredentialsAuth:
+    """The auth for Signicat: client credentials, cached, retried once, with signicat-accountId.
+
+    A kit Session drives it as a flow; on its own it is a requests AuthBase bound to ``base_url``'s origin.
+    """
     return ClientCredentialsAuth(
         token_url=base_url + TOKEN_PATH,
         client_id=credentials.client_id,
@@ -102,7 +104,6 @@ def auth_for(
         scope=credentials.scope,
         auth_method=credentials.auth_method,
         cache=cache,
-        session=session,
         decorate=add_account_id,
     )
 
@@ -115,9 +116,8 @@ def session(
     cache: TokenCache | None = None,
 ) -> Session:
     """A journaling session whose token fetches, retries and API calls all land in its journal."""
-    s = Session(base_url, provider="signicat", verify=verify, error_parser=error_parser)
-    s.auth = auth_for(credentials, base_url, cache=cache, session=s)
-    return s
+    auth = auth_for(credentials, base_url, cache=cache)
+    return Session(base_url, provider="signicat", auth=auth, verify=verify, error_parser=error_parser)
 
 
 def token_request_table(
@@ -150,7 +150,7 @@ def _foreign_key() -> rsa.RSAPrivateKey:
 def failure_modes(target: Any, path: str = "auth/rest/sessions") -> pd.DataFrame:
     """What the API answers to each kind of bad token; sandbox-only rows need the sandbox to mint."""
     s: Session = target.session()
-    good = s.auth.token().access_token.reveal()  # type: ignore[union-attr]
+    good = s.token().access_token.reveal()
     payload = jwt.decode(good, options={"verify_signature": False})
     kid = jwt.get_unverified_header(good)["kid"]
     cases: list[tuple[str, str | None, dict[str, str]]] = [
@@ -169,8 +169,7 @@ def failure_modes(target: Any, path: str = "auth/rest/sessions") -> pd.DataFrame
     rows = []
     for case, token, params in cases:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        with s.step(case):
-            answer = s.get(path + "/x", headers=headers, params=params, auth=lambda r: r)
+        answer = s.probe("GET", path + "/x", step=case, headers=headers, params=params)
         body = answer.json() if "json" in answer.headers.get("Content-Type", "") else {}
         rows.append(
             {"case": case, "status": answer.status_code, "code": body.get("code", ""), "title": body.get("title", "")}
@@ -183,10 +182,8 @@ def failure_modes(target: Any, path: str = "auth/rest/sessions") -> pd.DataFrame
 def verify_token(s: Session, token: CachedToken | str, *, now: float | str | None = None) -> pd.DataFrame:
     """Claims table of ``token`` verified with the key that discovery + JWKS publish for its ``kid``."""
     raw = token.access_token.reveal() if isinstance(token, CachedToken) else token
-    with s.step("discovery"):
-        meta = s.get(DISCOVERY_PATH, auth=lambda r: r).json()
-    with s.step("jwks"):
-        keys = jwt.PyJWKSet.from_dict(s.get(meta["jwks_uri"], auth=lambda r: r).json())
+    meta = s.probe("GET", DISCOVERY_PATH, step="discovery", public=True).json()
+    keys = jwt.PyJWKSet.from_dict(s.probe("GET", meta["jwks_uri"], step="jwks", public=True).json())
     kid = jwt.get_unverified_header(raw).get("kid")
     key = next((k.key for k in keys.keys if k.key_id == kid), None)
     audience = meta["issuer"].removesuffix("/auth/open")

@@ -8,7 +8,9 @@ docs advise against because query strings end up in logs; customers log out with
 
 INFERRED (LoopBack 3 defaults, see :mod:`kit.sandbox.signzy`): expiry = ``created + ttl``; a
 401 ``INVALID_TOKEN`` means the token expired or its row is gone, so kit logs in again and
-resends the request once; ``/api/channels/logout`` and ``/api/channels/change-password``.
+resends the request once; ``/api/channels/logout`` and ``/api/channels/change-password``. The
+login answer is checked before its token is used: ``id`` a string, ``ttl`` a finite number of
+seconds within 1 s..366 days, ``created`` an ISO time.
 """
 
 from __future__ import annotations
@@ -23,15 +25,17 @@ from typing import Any
 import pandas as pd
 import requests
 
+from kit.answers import api_error, json_body
 from kit.bearer import CachedBearerAuth
 from kit.claims import utc
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError
+from kit.flow import Exchange, Flow
 from kit.oauth2 import cache_key, request_table
 from kit.providers import Provider
 from kit.secrets import Secret, fingerprint
-from kit.session import Session, api_error, json_body
-from kit.tokencache import CachedToken, TokenCache
+from kit.session import Session
+from kit.tokencache import CachedToken, TokenCache, checked_lifetime
 
 __all__ = ["PROVIDER", "Credentials", "QueryTokenWarning", "SignzyAuth", "change_password", "create_child"]
 __all__ += ["error_parser", "try_token", "failure_modes", "list_children", "login_request", "login_table"]
@@ -76,7 +80,7 @@ class SignzyAuth(CachedBearerAuth):
     """The raw token in ``Authorization`` (or the query); log in again on expiry or INVALID_TOKEN."""
 
     scheme = ""
-    retry_reason = "retry after 401 INVALID_TOKEN"
+    stale_answer = "401 INVALID_TOKEN"
 
     def __init__(
         self,
@@ -87,7 +91,6 @@ class SignzyAuth(CachedBearerAuth):
         transport: str = "header",
         ttl: int | None = None,
         cache: TokenCache | None = None,
-        session: requests.Session | None = None,
     ) -> None:
         if transport not in TRANSPORTS:
             raise ConfigError(f"token transport must be one of {', '.join(TRANSPORTS)}, not {transport!r}")
@@ -103,23 +106,44 @@ class SignzyAuth(CachedBearerAuth):
         self.transport = transport
         self.user_id: str | None = None
         key = cache_key(f"{base_url}api/{model}/login", credentials.username, credentials.password, model, "signzy")
-        super().__init__(key=key, cache=cache, session=session)
+        super().__init__(key=key, base_url=base_url, cache=cache)
 
     def is_stale(self, response: requests.Response) -> bool:
         return response.status_code == 401 and _code(response) == "INVALID_TOKEN"
 
-    def fetch(self, reason: str = "absent") -> CachedToken:
-        answer = self.send(login_request(self.credentials, self.base_url, self.model, self.ttl), f"login ({reason})")
+    def fetch_flow(self, reason: str = "absent") -> Flow[CachedToken]:
+        request = login_request(self.credentials, self.base_url, self.model, self.ttl)
+        answer = yield from self.auth_request(request, "login", reason)
         try:
             body: Any = answer.json()
         except ValueError:
             body = None
-        if answer.status_code != 200 or not isinstance(body, dict) or "id" not in body:
-            reason = "a body that is not JSON" if body is None else "no token in the answer"
-            raise error_parser(answer, "signzy") or AuthError(answer.status_code, None, reason)
-        created = datetime.fromisoformat(str(body["created"]).replace("Z", "+00:00")).timestamp()
-        self.user_id = str(body["userId"])
-        return CachedToken(Secret(str(body["id"])), created + float(body["ttl"]), "raw", self.model, float(body["ttl"]))
+        if answer.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get("id"), str):
+            why = "a body that is not JSON" if body is None else "no token id string in the answer"
+            raise error_parser(answer, "signzy") or AuthError(answer.status_code, None, why, provider="signzy")
+        token = Secret(body["id"])  # a Secret first: from here on every sink masks it
+        url = str(request.url)
+        ttl = checked_lifetime(body.get("ttl"), "ttl", provider="signzy", url=url)
+        try:
+            created = datetime.fromisoformat(str(body.get("created")).replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            why = "the login answer's created is not an ISO time"
+            raise ApiError(None, "invalid_login_answer", why, provider="signzy", url=url) from None
+        self.user_id = str(body.get("userId"))
+        return CachedToken(token, created + ttl, "raw", self.model, ttl)
+
+    def logout_flow(self) -> Flow[None]:
+        """``POST /api/{model}/logout`` with the current token (204), then forget it; nothing without one."""
+        current = self.cache.peek(self.key)
+        if current is None:
+            return
+        request = requests.Request("POST", f"{self.base_url}api/{self.model}/logout").prepare()
+        self.apply(request, current)
+        answer = yield Exchange(request, kind="auth", action="logout", timeout=self.timeout)
+        error = error_parser(answer, "signzy")
+        if error is not None:
+            raise error
+        self.cache.invalidate(self.key, current, "logout")
 
     def __repr__(self) -> str:
         return f"SignzyAuth(username={self.credentials.username!r}, transport={self.transport!r})"
@@ -154,10 +178,10 @@ def session(
     logout_on_close: bool = True,
 ) -> Session:
     """A journaling session that logs in on first use and logs out when it closes."""
-    s = Session(base_url, provider="signzy", verify=verify, error_parser=error_parser)
-    s.auth = SignzyAuth(credentials, base_url, model=model, transport=transport, ttl=ttl, cache=cache, session=s)
+    auth = SignzyAuth(credentials, base_url, model=model, transport=transport, ttl=ttl, cache=cache)
+    s = Session(base_url, provider="signzy", auth=auth, verify=verify, error_parser=error_parser)
     if logout_on_close:
-        s.on_close(lambda: logout(s, only_if_logged_in=True))
+        s.on_close(lambda: logout(s))
     return s
 
 
@@ -170,20 +194,14 @@ def _auth(s: Session) -> SignzyAuth:
 def me(s: Session) -> str:
     """The logged-in channel's id (logs in first if needed)."""
     auth = _auth(s)
-    if auth.token() and auth.user_id is None:  # a token from a shared cache: log in to learn the id
-        auth.token(force=True)
+    if s.token() and auth.user_id is None:  # a token from a shared cache: log in to learn the id
+        s.token("forced")
     return str(auth.user_id)
 
 
-def logout(s: Session, *, only_if_logged_in: bool = False) -> None:
-    """``POST /api/{model}/logout`` with the current token (204), and forget it."""
-    auth = _auth(s)
-    current = auth.cache.peek(auth.key)
-    if current is None and only_if_logged_in:
-        return
-    s.call("POST", f"api/{auth.model}/logout", step="logout")
-    if current is not None:
-        auth.cache.invalidate(auth.key, current, "logout")
+def logout(s: Session) -> None:
+    """``POST /api/{model}/logout`` with the current token (204), and forget it; nothing if not logged in."""
+    s.run(_auth(s).logout_flow())
 
 
 def change_password(s: Session, old: Secret | str, new: Secret | str) -> Credentials:
@@ -229,13 +247,8 @@ def _row(case: str, answer: requests.Response) -> dict[str, Any]:
     }
 
 
-def _bare(request: requests.PreparedRequest) -> requests.PreparedRequest:
-    return request  # no kit auth: the case sets (or omits) the token itself
-
-
 def _try(s: Session, case: str, token: str, path: str) -> dict[str, Any]:
-    with s.step(case):
-        return _row(case, s.get(path, headers={"Authorization": token}, auth=_bare))
+    return _row(case, s.probe("GET", path, step=case, headers={"Authorization": token}))
 
 
 def try_token(s: Session, token: CachedToken, path: str) -> pd.DataFrame:
@@ -248,24 +261,26 @@ def failure_modes(target: Any) -> pd.DataFrame:
     creds: Credentials = target.credentials
     s: Session = target.session(logout_on_close=False)
     login, mine = f"api/{_auth(s).model}/login", f"api/channels/{me(s)}"
-    token = _auth(s).token().access_token.reveal()
+    token = s.token().access_token.reveal()
     short = target.session(ttl=1, logout_on_close=False)
-    short_token = _auth(short).token().access_token.reveal()
+    short_token = short.token().access_token.reveal()
     child = Secret("kit-child-password-0123456789abcdef")
     gone = create_child(s, "kit-deleted-child", child)
-    child_token = _auth(target.session(Credentials("kit-deleted-child", child))).token().access_token.reveal()
+    child_token = target.session(Credentials("kit-deleted-child", child)).token().access_token.reveal()
     s.delete(f"{mine}/channels/{gone['id']}")
     time.sleep(1.1)  # the 1 s token has expired by now
     wrong_old = {"oldPassword": "x" * 32, "newPassword": "y" * 32}
+    wrong = {"username": creds.username, "password": "x" * 32}
+    nobody = {"username": "nobody", "password": "x" * 32}
     cases: list[tuple[str, Callable[[], requests.Response]]] = [
-        ("wrong password", lambda: s.post(login, json={"username": creds.username, "password": "x" * 32}, auth=_bare)),
-        ("unknown user", lambda: s.post(login, json={"username": "nobody", "password": "x" * 32}, auth=_bare)),
-        ("empty body", lambda: s.post(login, json={}, auth=_bare)),
-        ("non-JSON body", lambda: s.post(login, data="x=1", headers={"Content-Type": "application/json"}, auth=_bare)),
-        ("no token", lambda: s.get(mine, auth=_bare)),
-        ("Bearer <token>", lambda: s.get(mine, headers={"Authorization": f"Bearer {token}"}, auth=_bare)),
-        ("expired token (ttl 1 s)", lambda: s.get(mine, headers={"Authorization": short_token}, auth=_bare)),
-        ("token of a deleted child", lambda: s.get(mine, headers={"Authorization": child_token}, auth=_bare)),
+        ("wrong password", lambda: s.probe("POST", login, json=wrong)),
+        ("unknown user", lambda: s.probe("POST", login, json=nobody)),
+        ("empty body", lambda: s.probe("POST", login, json={})),
+        ("non-JSON body", lambda: s.probe("POST", login, data="x=1", headers={"Content-Type": "application/json"})),
+        ("no token", lambda: s.probe("GET", mine)),
+        ("Bearer <token>", lambda: s.probe("GET", mine, headers={"Authorization": f"Bearer {token}"})),
+        ("expired token (ttl 1 s)", lambda: s.probe("GET", mine, headers={"Authorization": short_token})),
+        ("token of a deleted child", lambda: s.probe("GET", mine, headers={"Authorization": child_token})),
         ("another channel's id", lambda: s.get("api/channels/ch-999")),
         ("wrong old password", lambda: s.post("api/channels/change-password", json=wrong_old)),
     ]

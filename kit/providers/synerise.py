@@ -10,7 +10,8 @@ on logins too, as the workspace-login example shows), RS512 signatures, and ``40
 INFERRED: the customer login body (``password``, ``uuid``, ``deviceId``); that there is no user
 refresh (its path is unknown), so user sessions log in again; where the public key lives (the
 sandbox serves it at a kit path; for the live service pass the PEM you were given). The token's
-expiry is read from its ``exp`` claim, since logins answer only ``{token}``.
+expiry is read from its ``exp`` claim, since logins answer only ``{token}``; a token that is not
+a JWT, or whose ``exp`` is not 1 s..366 days ahead, is refused before it is used.
 """
 
 from __future__ import annotations
@@ -26,15 +27,17 @@ import jwt
 import pandas as pd
 import requests
 
+from kit.answers import api_error, json_body
 from kit.bearer import CachedBearerAuth
 from kit.claims import claims, register_meanings
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError
+from kit.flow import Flow
 from kit.oauth2 import cache_key, request_table
 from kit.providers import Provider
 from kit.secrets import Secret, reveal
-from kit.session import Session, api_error, json_body
-from kit.tokencache import CachedToken, TokenCache
+from kit.session import Session
+from kit.tokencache import CachedToken, TokenCache, checked_lifetime
 
 __all__ = ["CONSUMERS", "PROVIDER", "Credentials", "SyneriseAuth", "error_parser"]
 __all__ += ["failure_modes", "login_request", "login_table", "public_key", "session", "verify_token"]
@@ -113,24 +116,30 @@ def _token(response: requests.Response, url: str) -> CachedToken:
         body: Any = response.json()
     except ValueError:
         body = None
-    if response.status_code != 200 or not isinstance(body, dict) or "token" not in body:
+    if response.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get("token"), str):
         reason = "a body that is not JSON" if body is None else "no token"
         error = error_parser(response, "synerise") or AuthError(response.status_code, None, reason, url=url)
         raise error
-    claims_ = jwt.decode(body["token"], options={"verify_signature": False})
-    return CachedToken(
-        Secret(body["token"]),
-        float(claims_["exp"]),
-        "Bearer",
-        str(claims_.get("realm", "")),
-        float(claims_["exp"] - claims_.get("iat", claims_["exp"])),
-    )
+    token = Secret(body["token"])  # a Secret first: from here on every sink masks it
+    try:
+        claims_ = jwt.decode(token.reveal(), options={"verify_signature": False})
+    except jwt.PyJWTError:
+        raise AuthError(response.status_code, None, "the token in the answer is not a JWT", url=url) from None
+    exp, iat = _number(claims_.get("exp")), _number(claims_.get("iat"))
+    checked_lifetime(claims_.get("exp") if exp is None else exp - time.time(), "exp (from now)", url=url)
+    assert exp is not None
+    lifetime = exp - iat if iat is not None and 0 < exp - iat else exp - time.time()
+    return CachedToken(token, exp, "Bearer", str(claims_.get("realm", "")), lifetime)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 class SyneriseAuth(CachedBearerAuth):
     """Bearer + Api-Version; refresh before expiry, log in again when refresh fails, retry once."""
 
-    retry_reason = 'retry after 401 "Token expired."'
+    stale_answer = '401 "Token expired."'
 
     def __init__(
         self,
@@ -139,7 +148,6 @@ class SyneriseAuth(CachedBearerAuth):
         consumer: str = "workspace",
         *,
         cache: TokenCache | None = None,
-        session: requests.Session | None = None,
         api_version: str = API_VERSION,
     ) -> None:
         _needs(credentials, consumer)
@@ -150,7 +158,7 @@ class SyneriseAuth(CachedBearerAuth):
         )
         secret = Secret("|".join(str(reveal(getattr(credentials, f))) for f in fields))
         key = cache_key(base_url + CONSUMERS[consumer][0], identity, secret, consumer, "synerise")
-        super().__init__(key=key, cache=cache, session=session, headers={"Api-Version": api_version})
+        super().__init__(key=key, base_url=base_url, cache=cache, headers={"Api-Version": api_version})
 
     def is_stale(self, response: requests.Response) -> bool:
         if response.status_code != 401:
@@ -160,7 +168,7 @@ class SyneriseAuth(CachedBearerAuth):
         except (ValueError, AttributeError):
             return False
 
-    def fetch(self, reason: str = "absent") -> CachedToken:
+    def fetch_flow(self, reason: str = "absent") -> Flow[CachedToken]:
         refresh = CONSUMERS[self.consumer][1]
         current = self.cache.peek(self.key) if reason == "expiring" and refresh else None
         if current is not None and refresh is not None and current.expires_in() > 0:
@@ -175,13 +183,12 @@ class SyneriseAuth(CachedBearerAuth):
                     "Api-Version": self.headers["Api-Version"],
                 },
             )
-            answer = self.send(request, f"refresh {self.consumer} token ({reason})")
+            answer = yield from self.auth_request(request, "refresh", reason, f"refresh {self.consumer} token")
             if answer.status_code == 200:
                 return _token(answer, self.base_url + path)
             reason = "refresh refused"
-        answer = self.send(
-            login_request(self.credentials, self.base_url, self.consumer), f"login {self.consumer} ({reason})"
-        )
+        login = login_request(self.credentials, self.base_url, self.consumer)
+        answer = yield from self.auth_request(login, "login", reason, f"login {self.consumer}")
         return _token(answer, self.base_url + CONSUMERS[self.consumer][0])
 
     def __repr__(self) -> str:
@@ -205,9 +212,8 @@ def session(
     cache: TokenCache | None = None,
 ) -> Session:
     """A journaling session opened as one consumer type."""
-    s = Session(base_url, provider="synerise", verify=verify, error_parser=error_parser)
-    s.auth = SyneriseAuth(credentials, base_url, consumer, cache=cache, session=s)
-    return s
+    auth = SyneriseAuth(credentials, base_url, consumer, cache=cache)
+    return Session(base_url, provider="synerise", auth=auth, verify=verify, error_parser=error_parser)
 
 
 def login_table(credentials: Credentials, base_url: str, consumer: str) -> pd.DataFrame:
@@ -217,8 +223,7 @@ def login_table(credentials: Credentials, base_url: str, consumer: str) -> pd.Da
 
 def public_key(s: Session) -> str:
     """The sandbox's public key PEM (Synerise does not document where the real one is published)."""
-    with s.step("public key"):
-        answer = s.get(PUBLIC_KEY_PATH, auth=lambda r: r)
+    answer = s.probe("GET", PUBLIC_KEY_PATH, step="public key", public=True)
     answer.raise_for_status()
     return answer.text
 
@@ -244,8 +249,7 @@ def failure_modes(target: Any) -> pd.DataFrame:
                 answer = s.get(path)
             rows.append(_row(f"{consumer} token → {what}", answer))
     probe = sessions["workspace"]
-    assert isinstance(probe.auth, SyneriseAuth)
-    good = probe.auth.token().access_token.reveal()
+    good = probe.token().access_token.reveal()
     pem = public_key(probe) if target.sandbox is not None else None
     payload = jwt.decode(good, options={"verify_signature": False})
     bad = [("no token", None), ("alg none", jwt.encode(payload, "", algorithm="none"))]
@@ -258,8 +262,7 @@ def failure_modes(target: Any) -> pd.DataFrame:
         )
     for case, token in bad:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        with probe.step(case):
-            rows.append(_row(case, probe.get("v4/business-profile", headers=headers, auth=lambda r: r)))
+        rows.append(_row(case, probe.probe("GET", "v4/business-profile", step=case, headers=headers)))
     table = pd.DataFrame(rows)
     table.index = pd.RangeIndex(1, len(table) + 1)
     return table

@@ -1,0 +1,79 @@
+"""How a provider's answer becomes a typed, redacted error: the parsers every provider builds on.
+
+A provider module supplies an :data:`ErrorParser` (its own error envelope → :class:`ApiError`, or
+:class:`AuthError` for 401/403); :func:`default_error_parser` reads the common JSON shapes. A kit
+session hands out :class:`Response` objects, whose ``raise_for_status`` raises that typed error
+instead of requests' ``HTTPError``, whose message would carry the full URL, query included (a
+token sent as ``?access_token=``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from kit.errors import ApiError, AuthError
+
+__all__ = ["ErrorParser", "Response", "api_error", "default_error_parser", "json_body"]
+
+ErrorParser = Callable[[requests.Response, str], "ApiError | None"]
+
+
+def json_body(response: requests.Response) -> tuple[Any, dict[str, Any]]:
+    """The parsed body (None when not JSON) and the same as a dict ({} when it is not one)."""
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    return body, body if isinstance(body, dict) else {}
+
+
+def api_error(
+    response: requests.Response, provider: str, code: Any, message: Any, body: Any, *, auth: bool | None = None
+) -> ApiError:
+    """An AuthError (``auth`` True, or by default for 401/403) or ApiError built from one answer."""
+    is_auth = response.status_code in (401, 403) if auth is None else auth
+    kind = AuthError if is_auth else ApiError
+    return kind(
+        response.status_code,
+        None if code is None else str(code),
+        str(message or response.reason or "error"),
+        provider=provider,
+        url=urlsplit(response.url).path,
+        body=body,
+    )
+
+
+def default_error_parser(response: requests.Response, provider: str) -> ApiError | None:
+    """An ApiError (AuthError for 401/403) for any status >= 400, with code and message from JSON."""
+    if response.status_code < 400:
+        return None
+    body, data = json_body(response)
+    inner = data["error"] if isinstance(data.get("error"), dict) else data
+    code = inner.get("code") or inner.get("error") or inner.get("class")
+    message = inner.get("message") or inner.get("error_description") or inner.get("detail")
+    return api_error(response, provider, code, message, body)
+
+
+class Response(requests.Response):
+    """A requests Response whose ``raise_for_status`` raises the provider's typed, redacted error."""
+
+    provider: str = ""
+    error_parser: ErrorParser = staticmethod(default_error_parser)
+
+    @classmethod
+    def adopt(cls, response: requests.Response, provider: str, parser: ErrorParser) -> Response:
+        adopted = cls.__new__(cls)
+        adopted.__dict__.update(response.__dict__)
+        adopted.provider, adopted.error_parser = provider, parser
+        return adopted
+
+    def raise_for_status(self) -> None:
+        """:raises ApiError: (AuthError for 401/403) for a status >= 400, never with the URL's query."""
+        if self.status_code >= 400:
+            error = self.error_parser(self, self.provider) or default_error_parser(self, self.provider)
+            assert error is not None  # the default parser answers every status >= 400
+            raise error

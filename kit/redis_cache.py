@@ -1,0 +1,187 @@
+"""The token cache in Redis: one token shared by every process (on any machine) using the same URL.
+
+Tokens live under ``kit:token:<key>`` with a TTL. A miss takes a redis-py lock and re-reads the
+key (a fresh token means another process fetched it: a *wait*, not a fetch); only then does it
+hand out a :class:`~kit.tokencache.Lease`. The lock expires after ``lock_timeout`` seconds if its
+holder dies, but a living holder **renews it every ``lock_timeout / 3`` seconds while it
+fetches**, so a fetch slower than the lock's initial timeout (a token endpoint that takes 40 s,
+two attempts of (5 + 30) s) still holds single-flight. A holder stops renewing after
+``max_fetch`` seconds, and followers wait at most ``max_fetch + lock_timeout``. A failed fetch
+leaves a note stamped with the server's clock, so processes that queued behind it raise that
+failure instead of piling on. Invalidation is compare-and-delete (a Lua script), so N clients that
+see the same stale token cause one refetch, not N. Every Redis error surfaces as a
+:class:`~kit.errors.KitError`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+from kit.errors import ConfigError, KitError
+from kit.secrets import redact
+from kit.tokencache import CachedToken, Lease, TokenCache
+
+__all__ = ["RedisTokenCache"]
+
+_COMPARE_AND_DELETE = """
+local current = redis.call('get', KEYS[1])
+if current and cjson.decode(current)['access_token'] == ARGV[1] then
+  redis.call('set', KEYS[2], ARGV[2], 'EX', 60)
+  return redis.call('del', KEYS[1])
+end
+return 0
+"""
+
+
+@contextmanager
+def _redis_errors(doing: str) -> Iterator[None]:
+    """Any redis-py error (connection, timeout, a lock no longer owned) as a KitError, redacted."""
+    import redis
+
+    try:
+        yield
+    except redis.exceptions.RedisError as exc:
+        raise KitError(f"redis token cache: {doing} failed: {type(exc).__name__}: {redact(str(exc))}") from None
+
+
+class _RedisLease(Lease):
+    """Holds the Redis lock while its caller fetches; a daemon thread renews the lock meanwhile."""
+
+    def __init__(self, cache: RedisTokenCache, key: str, lock: Any, reason: str) -> None:
+        super().__init__(reason)
+        self.cache, self.key, self.lock = cache, key, lock
+        self._stop = threading.Event()
+        self._keeper = threading.Thread(target=self._keep, name="kit-token-lock", daemon=True)
+        self._keeper.start()
+
+    def _keep(self) -> None:
+        began, every = time.monotonic(), self.cache.lock_timeout / 3
+        while not self._stop.wait(every) and time.monotonic() - began < self.cache.max_fetch:
+            try:
+                self.lock.reacquire()  # back to the full lock_timeout
+            except Exception:  # lost the lock or Redis: the release below reports it
+                return
+
+    def _release(self) -> None:
+        self._stop.set()
+        self._keeper.join()
+        with _redis_errors("releasing the token lock"):
+            self.lock.release()
+
+    def _store(self, token: CachedToken) -> None:
+        ns = self.cache.namespace + self.key
+        try:
+            with _redis_errors("storing the token"):
+                ttl = max(1, int(token.expires_at - time.time()))
+                self.cache.redis.set(ns, token.to_json(), ex=ttl)
+                self.cache.redis.delete(ns + ":reason")
+        finally:
+            self._release()
+        self.cache._fetched(self.reason)
+
+    def _abandon(self, error: BaseException) -> None:
+        self.cache._stats.add(errors=1)
+        try:
+            with _redis_errors("noting a failed fetch"):
+                note = {"at": self.cache._now(), "error": redact(f"{type(error).__name__}: {error}")}
+                self.cache.redis.set(self.cache.namespace + self.key + ":failed", json.dumps(note), ex=60)
+        finally:
+            self._release()
+
+
+class RedisTokenCache(TokenCache):
+    """Tokens in Redis, shared by every process that uses the same URL; single-flight via a renewed lock."""
+
+    kind = "redis"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        margin: float = 30.0,
+        lock_timeout: float = 30.0,
+        max_fetch: float = 300.0,
+        namespace: str = "kit:token:",
+        client: Any = None,
+    ) -> None:
+        super().__init__(margin=margin)
+        if not 0.3 <= lock_timeout <= max_fetch:
+            raise ConfigError(f"lock_timeout must be within 0.3 s..max_fetch ({max_fetch} s), not {lock_timeout}")
+        import redis  # optional at import time of kit
+
+        self.redis = client or redis.Redis.from_url(url, socket_timeout=max(lock_timeout, 5.0))
+        self.lock_timeout, self.max_fetch = lock_timeout, max_fetch
+        self.namespace = namespace
+        self._delete = self.redis.register_script(_COMPARE_AND_DELETE)
+
+    def _read(self, key: str) -> CachedToken | None:
+        raw = self.redis.get(self.namespace + key)
+        try:
+            return None if raw is None else CachedToken.from_json(raw)
+        except (ValueError, TypeError, KeyError):  # not a token kit wrote: as good as absent
+            return None
+
+    def _noted_reason(self, key: str) -> str | None:
+        note = self.redis.get(self.namespace + key + ":reason")
+        return (note.decode() if isinstance(note, bytes) else str(note)) if note else None
+
+    def _now(self) -> float:
+        seconds, micros = self.redis.time()  # the server's clock: the same for every client
+        return float(seconds) + micros / 1e6
+
+    def acquire(self, key: str, *, renew: str | None = None) -> CachedToken | Lease:
+        with _redis_errors("reading the token"):
+            started = self._now()
+            token = self._read(key)
+            if self._reason(token, time.time(), renew) is None and token is not None:
+                self._stats.add(hits=1)
+                return token
+            self._stats.add(misses=1)
+            lock = self.redis.lock(
+                self.namespace + key + ":lock",
+                timeout=self.lock_timeout,
+                blocking_timeout=self.max_fetch + self.lock_timeout,
+                thread_local=False,  # the keeper thread renews it
+            )
+            if not lock.acquire():
+                waited = self.max_fetch + self.lock_timeout
+                raise KitError(f"redis token cache: the token lock was not free within {waited:.0f} s")
+        try:
+            with _redis_errors("reading the token"):
+                token = self._read(key)
+                reason = self._reason(token, time.time(), renew)
+                if reason == "absent":
+                    reason = self._noted_reason(key) or reason
+                failed = self.redis.get(self.namespace + key + ":failed")
+            if reason is None and token is not None:
+                self._stats.add(waits=1)  # another process fetched while we waited for the lock
+                lock.release()
+                return token
+            if failed is not None and json.loads(failed)["at"] >= started:  # failed while we waited: don't pile on
+                self._stats.add(waits=1, errors=1)
+                lock.release()
+                raise KitError(f"the token fetch of another client failed: {json.loads(failed)['error']}")
+        except BaseException:
+            with suppress(Exception):  # the error being raised says more than a failed release would
+                lock.release()
+            raise
+        return _RedisLease(self, key, lock, reason or "absent")
+
+    def invalidate(self, key: str, token: CachedToken, reason: str = "401") -> None:
+        with _redis_errors("invalidating the token"):
+            self._delete(
+                keys=[self.namespace + key, self.namespace + key + ":reason"],
+                args=[token.access_token.reveal(), reason],
+            )
+
+    def peek(self, key: str) -> CachedToken | None:
+        with _redis_errors("reading the token"):
+            return self._read(key)
+
+    def __repr__(self) -> str:
+        return f"<RedisTokenCache margin={self.margin}>"
