@@ -8,7 +8,9 @@ Run as ``python bench/run.py`` (``make bench``). Signicat's rows come from ``sig
    ``PlianceAuth`` on a plain ``requests.Session``, and a full kit session (auth + journal +
    redaction). Median over all requests; ratio to the static header.
 2. Sandbox throughput: 8 clients × 500 authenticated calls per provider (errors counted).
-3. Wall time of ``pytest --nbval`` over the notebooks vs the same number of one-cell notebooks
+3. The journal over a long run (``journal_bench.py``): memory kept after 110,000 exchanges, and
+   a token fetch's cost with a full journal.
+4. Wall time of ``pytest --nbval`` over the notebooks vs the same number of one-cell notebooks
    (the floor of kernel starts and nbval itself). Median of several runs.
 
 Not part of ``make test``; run with ``make bench``. Timings, not assertions.
@@ -24,6 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import journal_bench
 import jwt
 import nbformat
 import requests
@@ -88,7 +91,7 @@ def request_overhead() -> list[tuple[str, float, float]]:
                     began = time.perf_counter()
                     call()
                     samples[name].append(time.perf_counter() - began)
-            kit_session.journal.entries.clear()  # keep the journal from growing across rounds
+            kit_session.journal.clear()  # keep the journal from growing across rounds
             print(f"  requests: round {round_no + 1}/{ROUNDS}", end="\r", file=sys.stderr, flush=True)
         print(file=sys.stderr)
         box.check()
@@ -192,6 +195,7 @@ def main() -> int:
     for name, micros, ratio in request_overhead():
         lines.append(f"| GET api/Ping on the Pliance sandbox | {name} | {micros:.0f} µs | {ratio:.2f}x |")
     lines += signicat_bench.run()
+    lines += journal_bench.run()
     lines += sandbox_throughput()
     for name, seconds, ratio in nbval_cost():
         lines.append(f"| pytest --nbval wall time | {name} | {seconds:.2f} s | {ratio:.2f}x |")

@@ -33,7 +33,7 @@ def _worker(
     shared: Any
     if library == "kit":
         from kit.providers import signicat
-        from kit.tokencache import RedisTokenCache
+        from kit.redis_cache import RedisTokenCache
 
         shared = signicat.auth_for(signicat.Credentials(**creds), base, cache=RedisTokenCache(redis_url))
     elif library == "requests-auth":
@@ -135,7 +135,7 @@ def cached_token_overhead(box: Any, path: str) -> list[tuple[str, float, float]]
                 began = time.perf_counter()
                 call()
                 samples[name].append(time.perf_counter() - began)
-        journaled.journal.entries.clear()
+        journaled.journal.clear()
     floor = statistics.median(samples["static header (floor)"])
     return [(name, statistics.median(v) * 1e6, statistics.median(v) / floor) for name, v in samples.items()]
 

@@ -37,6 +37,7 @@ __all__ = [
     "drive",
     "origin",
     "redirect_refused",
+    "same_origin",
     "show_origin",
 ]
 
@@ -230,9 +231,8 @@ class FlowAuth(requests.auth.AuthBase):
         return send
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        here = origin(request.url or "")
         if self.bound is None:
-            self.bound = here
+            self.bound = origin(request.url or "")
         check_origin(self.bound, request.url or "")
         self.apply(request, drive(self.token_flow(), self.plain_sender()))
         request.register_hook("response", self._refuse_redirect)
@@ -240,15 +240,18 @@ class FlowAuth(requests.auth.AuthBase):
 
     def _refuse_redirect(self, response: requests.Response, **kwargs: Any) -> requests.Response:
         """A response hook: a redirect to another origin is an AuthError before requests follows it."""
-        if response.is_redirect:
-            target = urljoin(response.url, response.headers.get("Location", ""))
-            try:
-                same = origin(target) == self.bound
-            except ConfigError:
-                same = False
-            if not same:
-                raise redirect_refused("business", response, response.url)
+        target = urljoin(response.url, response.headers.get("Location", ""))
+        if response.is_redirect and not same_origin(target, self.bound):
+            raise redirect_refused("business", response, response.url)
         return response
+
+
+def same_origin(url: str, bound: Origin | None) -> bool:
+    """Whether ``url`` is on the ``bound`` origin (a URL that is not http(s) never is)."""
+    try:
+        return origin(url) == bound
+    except ConfigError:
+        return False
 
 
 def check_origin(bound: Origin | None, url: str) -> None:

@@ -28,8 +28,20 @@ from urllib.parse import urlsplit
 import requests
 
 from kit.answers import ErrorParser, Response, default_error_parser
-from kit.errors import ConfigError, KitError, TransportError
-from kit.flow import NO_AUTH, Exchange, Flow, Kind, Origin, check_origin, drive, origin, redirect_refused, show_url
+from kit.errors import KitError, TransportError
+from kit.flow import (
+    NO_AUTH,
+    Exchange,
+    Flow,
+    Kind,
+    Origin,
+    check_origin,
+    drive,
+    origin,
+    redirect_refused,
+    same_origin,
+    show_url,
+)
 from kit.journal import DEFAULT_LIMIT, Journal, now_utc
 from kit.secrets import redact
 
@@ -150,7 +162,7 @@ class Wire(requests.Session):
             record(response, elapsed)
             if exchange.kind == "auth":
                 raise redirect_refused("auth", response, request.url or "")
-            if not _same(hop.url or "", self.origin):
+            if not same_origin(hop.url or "", self.origin):
                 raise redirect_refused(exchange.kind, response, request.url or "")
             history.append(response)
             if len(history) > self.max_redirects:
@@ -183,11 +195,3 @@ class Wire(requests.Session):
             attempt=exchange.attempt,
             retry_after=exchange.retry_after,
         )
-
-
-def _same(url: str, bound: Origin) -> bool:
-    """Whether ``url`` is on the ``bound`` origin (a URL that is not http(s) never is)."""
-    try:
-        return origin(url) == bound
-    except ConfigError:
-        return False

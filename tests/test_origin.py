@@ -99,6 +99,15 @@ def live(provider: str, lab: RedirectLab, box: Sandbox, **env: str) -> kit.Targe
     return kit.connect(provider, environ=values)
 
 
+def session_through(
+    front: RedirectLab, box: Sandbox, provider: str, env: dict[str, str], **options: str
+) -> kit.Session:
+    """A live session of ``provider`` whose base URL is the front (Signzy's query transport warns: expected)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", signzy.QueryTokenWarning)
+        return live(provider, front, box, **env).session(**options)
+
+
 def refused(info: pytest.ExceptionInfo[kit.AuthError], lab: RedirectLab) -> None:
     """The error names both origins and says it was not followed; the other origin got nothing."""
     error = info.value
@@ -136,9 +145,7 @@ def test_auth_requests_never_follow_a_redirect(
     trigger: str,
 ) -> None:
     front, box = lab(provider)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", signzy.QueryTokenWarning)
-        s = live(provider, front, box, **env).session(**options)
+    s = session_through(front, box, provider, env, **options)
     if trigger != "token":
         s.token()  # logged in through the front; now the refresh or logout endpoint redirects
     front.paths.add(path)
@@ -183,9 +190,7 @@ def test_business_redirect_to_another_origin_is_refused(
     path: str,
 ) -> None:
     front, box = lab(provider, multitenancy=True) if provider == "pliance" else lab(provider)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", signzy.QueryTokenWarning)
-        s = live(provider, front, box, **env).session(**options)
+    s = session_through(front, box, provider, env, **options)
     s.token()  # any token is fetched through the front first, so only the business call redirects
     front.paths.add(path)
     relative = path.split("/", 2)[2] if provider == "saltedge" else path  # Salt Edge paths are under api/<v>/

@@ -9,7 +9,7 @@ import pytest
 
 from kit.errors import KitError
 from kit.redis_cache import RedisTokenCache
-from kit.sandbox import start
+from kit.sandbox import Sandbox, start
 from kit.secrets import Secret
 from kit.tokencache import CachedToken, MemoryTokenCache, TokenCache
 
@@ -174,18 +174,24 @@ def _process(
     out.put(tokens)
 
 
-def test_processes_sharing_redis_fetch_exactly_once(redis_url: str, signicat_box) -> None:
+def _tokens_from_processes(redis_url: str, box: Sandbox, lock_timeout: float = 30.0) -> list[str]:
+    """4 processes × 8 threads ask one Redis cache for the token at once; every answer (or error) comes back."""
     ctx = multiprocessing.get_context("spawn")
     barrier, out = ctx.Barrier(4), ctx.Queue()
-    token_url = signicat_box.url_for("auth/open/connect/token")
-    secret = signicat_box.credentials["client_secret"]
-    procs = [ctx.Process(target=_process, args=(redis_url, token_url, secret, barrier, out)) for _ in range(4)]
+    token_url, secret = box.url_for("auth/open/connect/token"), box.credentials["client_secret"]
+    args = (redis_url, token_url, secret, barrier, out, lock_timeout)
+    procs = [ctx.Process(target=_process, args=args) for _ in range(4)]
     for p in procs:
         p.start()
-    tokens = [t for _ in procs for t in out.get(timeout=60)]
+    tokens = [t for _ in procs for t in out.get(timeout=90)]
     for p in procs:
         p.join(timeout=30)
         assert p.exitcode == 0
+    return tokens
+
+
+def test_processes_sharing_redis_fetch_exactly_once(redis_url: str, signicat_box: Sandbox) -> None:
+    tokens = _tokens_from_processes(redis_url, signicat_box)
     assert len(tokens) == 32 and len(set(tokens)) == 1
     assert signicat_box.emulator.tokens_issued == 1
 
@@ -193,16 +199,7 @@ def test_processes_sharing_redis_fetch_exactly_once(redis_url: str, signicat_box
 def test_a_fetch_slower_than_the_lock_timeout_still_fetches_once(redis_url: str) -> None:
     """The lock's initial timeout is 1 s, the token endpoint takes 2.5 s: the holder renews the lock."""
     with start("signicat", fault="slow", fault_delay=2.5) as box:
-        ctx = multiprocessing.get_context("spawn")
-        barrier, out = ctx.Barrier(4), ctx.Queue()
-        args = (redis_url, box.url_for("auth/open/connect/token"), box.credentials["client_secret"], barrier, out, 1.0)
-        procs = [ctx.Process(target=_process, args=args) for _ in range(4)]
-        for p in procs:
-            p.start()
-        tokens = [t for _ in procs for t in out.get(timeout=90)]
-        for p in procs:
-            p.join(timeout=30)
-            assert p.exitcode == 0
+        tokens = _tokens_from_processes(redis_url, box, lock_timeout=1.0)
         assert [t for t in tokens if t.startswith("error")] == []
         assert len(tokens) == 32 and len(set(tokens)) == 1
         assert box.emulator.tokens_issued == 1
