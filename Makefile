@@ -27,7 +27,7 @@ notebooks: $(STAMP)
 	$(BIN)/python -m kit.notebooks notebooks/[0-9]*.ipynb
 
 sandbox: $(STAMP)
-	$(BIN)/python -m kit.sandbox serve pliance signicat synerise signzy saltedge --port 8701
+	$(BIN)/python -m kit.sandbox serve all --port 8701
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -36,6 +36,7 @@ from kit.providers import pliance
 from kit.sandbox import start
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the load workload is shared with the load test
 ROUNDS, PER_ROUND = 20, 25
 NBVAL_RUNS = 3
 
@@ -129,12 +130,13 @@ def auth_only() -> list[tuple[str, float, float]]:
 
 def sandbox_throughput() -> list[str]:
     """8 clients x 500 authenticated calls against each sandbox (the load test's workload), req/s."""
+    from load import load  # the load test's workload, from tests/
+
     import kit
-    from kit.compare import load
-    from kit.providers import PROVIDERS
+    from kit.providers import REGISTERED
 
     lines = []
-    for name in PROVIDERS:
+    for name in REGISTERED:
         with kit.connect(name, environ={}) as target:
             result = load(target, clients=8, calls=500)
         lines.append(

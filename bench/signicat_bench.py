@@ -88,7 +88,7 @@ def fetches_under_load(box: Any, redis_url: str, path: str) -> list[tuple[str, i
     ctx = multiprocessing.get_context("spawn")
     rows = []
     for library in ("kit", "requests-auth", "authlib"):
-        before = box.emulator.tokens_issued
+        before = box.control.counts()["tokens_issued"]
         ready, go, out = ctx.Barrier(PROCESSES + 1), ctx.Event(), ctx.Queue()
         procs = [
             ctx.Process(target=_worker, args=(library, box.url, box.credentials, path, redis_url, ready, go, out))
@@ -104,7 +104,8 @@ def fetches_under_load(box: Any, redis_url: str, path: str) -> list[tuple[str, i
         for p in procs:
             p.join(timeout=60)
         total = PROCESSES * THREADS * CALLS
-        rows.append((library, box.emulator.tokens_issued - before, sum(e for e, _ in results), total / seconds))
+        fetched = box.control.counts()["tokens_issued"] - before
+        rows.append((library, fetched, sum(e for e, _ in results), total / seconds))
         print(f"  load: {library} done", file=sys.stderr, flush=True)
     return rows
 

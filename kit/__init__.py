@@ -5,17 +5,20 @@ session sends is in :func:`journal`, exportable with :func:`to_har` and :func:`t
 """
 
 from kit.claims import claims, claims_diff
-from kit.connect import Target, connect
+from kit.connect import connect
 from kit.credentials import Credentials
 from kit.errors import ApiError, AuthError, ConfigError, KitError, SandboxError, TransportError
 from kit.export import read_har, to_curl, to_har
 from kit.forms import CredentialsForm, credentials_form
 from kit.journal import journal, sent
 from kit.logs import install as _install_log_redaction
+from kit.probes import failure_modes
 from kit.redis_cache import RedisTokenCache
 from kit.secrets import Secret, fingerprint, redact
 from kit.session import Session
-from kit.tokencache import CachedToken, MemoryTokenCache
+from kit.target import Target
+from kit.tokencache import MemoryTokenCache
+from kit.tokens import CachedToken
 from kit.webhooks import WebhookReceiver
 
 __version__ = "0.1.0"
@@ -41,6 +44,7 @@ __all__ = [
     "claims_diff",
     "connect",
     "credentials_form",
+    "failure_modes",
     "fingerprint",
     "journal",
     "read_har",

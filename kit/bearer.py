@@ -25,7 +25,8 @@ import requests
 
 from kit.errors import TransportError
 from kit.flow import Exchange, Flow, FlowAuth, check_origin, drive, origin
-from kit.tokencache import CachedToken, MemoryTokenCache, TokenCache
+from kit.tokencache import MemoryTokenCache, TokenCache
+from kit.tokens import CachedToken
 
 __all__ = ["CachedBearerAuth", "Decorate"]
 

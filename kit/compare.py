@@ -1,8 +1,7 @@
-"""Side by side: each provider's flow run against its sandbox, compared from what actually happened.
+"""Comparison helpers: facts read from what a run actually did (its journal, its token, its auth).
 
-Every provider module has a ``profile(target)`` that runs a short flow and reports facts it read
-from that run (its journal, its token, its failure table), using the helpers here. The core knows
-no provider: :func:`side_by_side` asks each registered one in turn.
+:mod:`kit.sidebyside` runs every registered provider's flow and uses these to fill the comparison
+table; :func:`timeline` draws the runs. Nothing here names a provider.
 """
 
 from __future__ import annotations
@@ -11,15 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
-import pandas as pd
 
-from kit.connect import connect
+from kit.credentials import Credentials
 from kit.journal import HIDDEN_HEADERS, Entry
-from kit.providers import PROVIDERS
 from kit.secrets import MASK, is_sensitive
 from kit.session import Session
 
-__all__ = ["COLUMNS", "Profile", "load", "observe", "renewal", "side_by_side", "timeline", "token_facts"]
+__all__ = ["COLUMNS", "Profile", "held", "observe", "renewal", "timeline", "token_facts"]
 
 COLUMNS = [
     "credentials held",
@@ -44,7 +41,7 @@ class Profile:
     entries: list[Entry] = field(default_factory=list)
 
 
-def held(credentials: Any) -> str:
+def held(credentials: Credentials) -> str:
     """The credentials fields that have a value of their own (not left at a default), secrets marked."""
     parts = []
     for f in credentials.fields():
@@ -103,61 +100,6 @@ def _duration(seconds: float) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{seconds // size} {unit}"
     return f"{seconds} s"
-
-
-def expiry_row(table: pd.DataFrame, case: str, code_column: str) -> str:
-    """``401 <code>`` from a provider's failure table row."""
-    row = table.set_index("case").loc[case]
-    return f"{row['status']} {row[code_column]}".strip()
-
-
-def side_by_side(names: list[str] | None = None) -> tuple[pd.DataFrame, list[Profile]]:
-    """Run every provider's flow against a fresh sandbox; return the comparison table and the runs."""
-    from kit.providers.profiles import PROFILES  # the providers' own runs; imported late (they import this)
-
-    profiles = []
-    for name in names or list(PROVIDERS):
-        with connect(name, environ={}) as target:
-            profiles.append(PROFILES[name](target))
-    table = pd.DataFrame([{"provider": p.provider, **{c: p.facts.get(c, "") for c in COLUMNS}} for p in profiles])
-    return table.set_index("provider"), profiles
-
-
-def load(target: Any, *, clients: int = 8, calls: int = 500) -> dict[str, float]:
-    """``clients`` threads, each with its own session, make ``calls`` authenticated business calls.
-
-    Returns errors (exceptions and non-2xx answers), seconds and requests per second. Bounded: every
-    request has a timeout and the loop has a fixed count.
-    """
-    import threading
-    import time
-
-    from kit.providers.profiles import BUSINESS
-
-    session_options, method, path, body = BUSINESS[target.provider.name]
-    errors = [0]
-    lock = threading.Lock()
-
-    def client() -> None:
-        s = target.session(**session_options)
-        for _ in range(calls):
-            try:
-                ok = s.request(method, path, json=body).status_code < 300
-            except Exception:  # counted, not raised: the caller asserts on the count
-                ok = False
-            if not ok:
-                with lock:
-                    errors[0] += 1
-            s.journal.clear()
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - began
-    return {"errors": errors[0], "seconds": seconds, "rps": clients * calls / seconds}
 
 
 def timeline(profiles: list[Profile]) -> Any:

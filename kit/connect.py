@@ -11,7 +11,7 @@ port, no user info, no query or fragment. Plain ``http://`` is refused unless th
 machine (127.0.0.0/8, ::1, localhost), because JWTs, passwords and secrets would cross the
 network in clear; ``KIT_ALLOW_HTTP=1`` (or ``allow_http=True``) is the explicit opt-in for a
 TLS-terminating proxy you run and trust. A provider may recognise its own version prefix in the
-URL (Salt Edge's ``…/api/v3/``) or refuse it clearly.
+URL (``…/api/v3/``) or refuse it clearly (``Provider.base_url``).
 """
 
 from __future__ import annotations
@@ -19,23 +19,18 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import pandas as pd
-
-from kit.credentials import Credentials, env_name
+from kit.credentials import env_name
 from kit.errors import ConfigError
-from kit.flow import show_url
-from kit.providers import Provider, provider
+from kit.providers import provider
 from kit.sandbox.base import COMMON_SETTINGS
-from kit.sandbox.runner import Sandbox, emulator_class
-from kit.secrets import Secret, redact
-from kit.session import Session
+from kit.sandbox.runner import Sandbox
+from kit.secrets import show_url
+from kit.target import Target
 
-__all__ = ["Target", "connect", "live_url"]
+__all__ = ["connect", "live_url"]
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -76,69 +71,6 @@ def live_url(raw: str, var: str, *, allow_http: bool = False) -> str:
     return urlunsplit((scheme, parts.netloc, path, "", ""))
 
 
-@dataclass
-class Target:
-    """Where a notebook talks to: ``mode``, ``base_url``, ``credentials``, ``session()``, ``sandbox``."""
-
-    provider: Provider
-    mode: str
-    base_url: str
-    credentials: Credentials
-    sandbox: Sandbox | None = None
-    verify: bool | str | None = None
-    ignored: list[str] = field(default_factory=list)
-
-    def session(self, credentials: Credentials | None = None, **options: Any) -> Session:
-        """A new journaling session with these (or the given) credentials; options go to the provider."""
-        s = self.provider.session(credentials or self.credentials, self.base_url, verify=self.verify, **options)
-        if self.mode == "live":
-            s.url_source = env_name(self.provider.name, "url")  # transport errors name it
-        return s
-
-    @property
-    def ca(self) -> Any:
-        """The sandbox's trustme CA (to sign a local webhook receiver), or None when live."""
-        return self.sandbox.ca if self.sandbox is not None else None
-
-    def env_vars(self) -> list[str]:
-        """The env vars that switch this provider to live mode and carry its credentials."""
-        return [env_name(self.provider.name, "url")] + [
-            env_name(self.provider.name, f.name) for f in self.credentials.fields()
-        ]
-
-    def table(self) -> pd.DataFrame:
-        """Mode, URL and every credentials field (secrets as fingerprints), with its env var."""
-        rows = [
-            {"field": "mode", "value": self.mode, "env var": ""},
-            {"field": "base_url", "value": redact(self.base_url), "env var": env_name(self.provider.name, "url")},
-        ]
-        for f in self.credentials.fields():
-            value = getattr(self.credentials, f.name)
-            shown = (
-                repr(value) if isinstance(value, Secret) else ("" if value is None else redact(str(value), key=f.name))
-            )
-            rows.append({"field": f.name, "value": shown, "env var": env_name(self.provider.name, f.name)})
-        return pd.DataFrame(rows).set_index("field")
-
-    def close(self) -> None:
-        if self.sandbox is not None:
-            self.sandbox.stop()
-
-    def __enter__(self) -> Target:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"<Target {self.provider.name} {self.mode} {redact(self.base_url)}>"
-
-    def _repr_html_(self) -> str:
-        return f"<p><b>{self.provider.name}</b> · {self.mode}</p>" + self.table().to_html()
-
-
 def connect(
     name: str,
     *,
@@ -159,7 +91,7 @@ def connect(
     spec = provider(name)
     env = os.environ if environ is None else environ
     fields = {f.name for f in spec.credentials.fields()}
-    settings_known = {s.name for s in (*emulator_class(spec.name).SETTINGS, *COMMON_SETTINGS)}
+    settings_known = {s.name for s in (*spec.emulator_class().SETTINGS, *COMMON_SETTINGS)}
     unknown = sorted(set(overrides) - fields - settings_known)
     if unknown:
         raise ConfigError(
@@ -173,7 +105,11 @@ def connect(
     if raw:
         insecure = env.get("KIT_ALLOW_HTTP", "").strip().lower() in _TRUE if allow_http is None else allow_http
         url = live_url(raw, var, allow_http=insecure)
-        base = spec.credentials.from_env(env)
+        try:
+            base = spec.credentials.from_env(env)
+        except ConfigError as exc:
+            hint = f"{var} is set, so credentials come from env vars; a live URL looks like {spec.live_url}"
+            raise ConfigError(f"{exc.message} ({hint})") from None
         creds = base.replace(**cred_overrides) if cred_overrides else base
         if spec.base_url is not None:
             try:
@@ -182,7 +118,7 @@ def connect(
                 raise ConfigError(f"{var}: {exc.message}") from None
         verify = env.get(env_name(spec.name, "ca_bundle")) or None
         return Target(spec, "live", url, creds, verify=verify, ignored=sorted(settings))
-    sandbox = Sandbox(emulator_class(spec.name), tls=tls, mtls=mtls, settings=settings)
+    sandbox = Sandbox(spec.emulator_class(), tls=tls, mtls=mtls, settings=settings)
     data: dict[str, Any] = dict(sandbox.credentials)
     if sandbox.client_cert and "cert" in fields:
         data["cert"] = sandbox.client_cert

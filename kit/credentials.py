@@ -1,7 +1,7 @@
 """The base of every provider's credentials dataclass.
 
 Fields annotated ``Secret`` accept plain strings and are wrapped on construction, named after
-the env var they come from (``PLIANCE_SECRET``), so the value is registered for redaction and
+the env var they come from (``ACME_SECRET``), so the value is registered for redaction and
 curl placeholders. Env var names follow one rule for every provider: ``<PROVIDER>_<FIELD>``.
 
 Every text value is checked when the credentials are built: leading or trailing whitespace (a
@@ -29,7 +29,7 @@ MULTILINE = {"multiline": True}
 
 
 def env_name(provider: str, field: str) -> str:
-    """``env_name("pliance", "secret") == "PLIANCE_SECRET"``."""
+    """``env_name("acme", "secret") == "ACME_SECRET"``."""
     return f"{provider}_{field}".upper()
 
 

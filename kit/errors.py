@@ -67,7 +67,7 @@ class TransportError(KitError):
         attempts: int = 1,
     ) -> TransportError:
         """Describe ``exc`` (raised while sending ``method url``) without anything secret in it."""
-        from kit.flow import show_url
+        from kit.secrets import show_url
 
         name = type(exc).__name__
         detail = _detail(str(exc))

@@ -6,7 +6,7 @@ sizes unknown to requests are ``-1``, and kit's own fields start with ``_``: per
 ``_dropped``, the count of older entries the journal no longer kept (also said in ``comment``).
 Every value is masked again as it is written, so a secret learned after an entry was recorded
 does not appear either. A curl line replaces every masked value with an ``$ENV_VAR`` placeholder, so it
-can be run after ``export PLIANCE_TOKEN=...`` without the value ever being printed.
+can be run after ``export ACME_TOKEN=...`` without the value ever being printed.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 
 from kit.errors import ConfigError
-from kit.journal import Entry, Journal
+from kit.journal import Entry, Journal, Journaled
 from kit.secrets import MASKED, redact
 
 __all__ = ["read_har", "to_curl", "to_har"]
@@ -79,18 +79,18 @@ def _har_entry(recorded: Entry) -> dict[str, Any]:
     return har
 
 
-def _journal(source: Any) -> Journal:
+def _journal(source: Journaled | Journal) -> Journal:
     log = source if isinstance(source, Journal) else getattr(source, "journal", None)
     if not isinstance(log, Journal):
         raise TypeError("expected a kit session or its journal")
     return log
 
 
-def _entries(source: Any) -> list[Entry]:
+def _entries(source: Journaled | Journal) -> list[Entry]:
     return _journal(source).entries
 
 
-def har(source: Any) -> dict[str, Any]:
+def har(source: Journaled | Journal) -> dict[str, Any]:
     """The HAR 1.2 document of a session's journal, as a dict."""
     log = _journal(source)
     document: dict[str, Any] = {
@@ -104,7 +104,7 @@ def har(source: Any) -> dict[str, Any]:
     return {"log": document}
 
 
-def to_har(source: Any, path: str | Path) -> Path:
+def to_har(source: Journaled | Journal, path: str | Path) -> Path:
     """Write the journal of ``source`` (a kit session or journal) as a HAR 1.2 file; return the path."""
     target = Path(path)
     target.write_text(json.dumps(har(source), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -169,7 +169,7 @@ def _quote(text: str) -> str:
     return '"' + re.sub(r'(["`\\]|\$(?!\{))', r"\\\1", text) + '"'
 
 
-def to_curl(entry: Entry | Any, index: int = -1) -> str:
+def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
     """A curl command for one entry (or the ``index``-th entry of a session), secrets as ``${ENV}``."""
     if not isinstance(entry, Entry):
         entry = _entries(entry)[index]

@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from kit.errors import AuthError, ConfigError, KitError, TransportError
+from kit.secrets import show_url
 
 __all__ = [
     "NO_AUTH",
@@ -75,16 +76,6 @@ def show_origin(value: Origin) -> str:
     """``https://host:443`` (IPv6 hosts in brackets)."""
     scheme, host, port = value
     return f"{scheme}://{f'[{host}]' if ':' in host else host}:{port}"
-
-
-def show_url(url: str) -> str:
-    """A URL for a message: redacted, without user info."""
-    from kit.secrets import redact
-
-    parts = urlsplit(url)
-    if "@" in parts.netloc:
-        parts = parts._replace(netloc="••••@" + parts.netloc.rsplit("@", 1)[1])
-    return str(redact(parts.geturl()))
 
 
 @dataclass(frozen=True)

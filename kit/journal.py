@@ -7,7 +7,7 @@ never by rewriting earlier entries. Each entry carries structured fields, so not
 parse its human ``step`` label: ``kind`` (auth, business, probe, public), ``action`` (token,
 login, refresh, logout, call), ``reason`` (absent, expiring, forced, 401, …), ``attempt`` and
 ``retry_after``. Each masked value remembers the env-style placeholder it stands for
-(``$PLIANCE_SECRET``, ``$PLIANCE_TOKEN``), so :func:`kit.to_curl` prints a runnable command.
+(``$ACME_SECRET``, ``$ACME_TOKEN``), so :func:`kit.to_curl` prints a runnable command.
 
 A journal keeps at most ``limit`` entries (10,000 by default, about 20 MB); the oldest are
 dropped first and counted in ``dropped``, which the table's index and the HAR show.
@@ -22,7 +22,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
@@ -31,7 +31,7 @@ import requests
 from kit.errors import ConfigError
 from kit.secrets import JWT, fingerprint, is_sensitive, placeholder_name, redact, registered_in
 
-__all__ = ["DEFAULT_LIMIT", "Entry", "Journal", "journal", "sent"]
+__all__ = ["DEFAULT_LIMIT", "Entry", "Journal", "Journaled", "journal", "sent"]
 
 DEFAULT_LIMIT = 10_000
 COLUMNS = ["step", "method", "url", "status", "ms", "request_headers", "request_body", "response"]
@@ -77,7 +77,7 @@ class Entry:
 
     def summary(self) -> str:
         """The response body in one short line (or the transport error), masked."""
-        text = redact(self.error or self.response_body)
+        text = str(redact(self.error or self.response_body))
         return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
 
     def row(self) -> dict[str, Any]:
@@ -228,7 +228,13 @@ def _response_text(response: requests.Response) -> str:
     return text
 
 
-def sent(sessions: dict[str, Any], step: str) -> dict[str, dict[str, str]]:
+class Journaled(Protocol):
+    """Anything that keeps a journal: a kit Session."""
+
+    journal: Journal
+
+
+def sent(sessions: dict[str, Journaled], step: str) -> dict[str, dict[str, str]]:
     """What each labelled session sent in its first exchange named ``step``: URL and headers, redacted.
 
     For comparing two ways of sending the same call (a token in the header vs in the query).
@@ -241,7 +247,7 @@ def sent(sessions: dict[str, Any], step: str) -> dict[str, dict[str, str]]:
     return result
 
 
-def journal(session: Any) -> pd.DataFrame:
+def journal(session: Journaled) -> pd.DataFrame:
     """The journal of a kit session as a table: one row per exchange, redacted."""
     log = getattr(session, "journal", None)
     if not isinstance(log, Journal):

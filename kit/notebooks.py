@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,15 @@ def execute(path: str | Path, *, setup: str | None = None, save: bool = True, ti
     import nbformat
     from nbclient import NotebookClient
 
+    read: Callable[..., Any] = nbformat.read  # nbformat has no type hints
+    write: Callable[..., Any] = nbformat.write
+    new_code_cell: Callable[[str], Any] = nbformat.v4.new_code_cell
     source = Path(path)
-    notebook = nbformat.read(source, as_version=4)
+    notebook = read(source, as_version=4)
     notebook.metadata.pop("widgets", None)
     notebook.metadata["kernelspec"] = dict(KERNELSPEC)
     if setup is not None:
-        notebook.cells.insert(0, nbformat.v4.new_code_cell(setup))
+        notebook.cells.insert(0, new_code_cell(setup))
     client = NotebookClient(
         notebook,
         timeout=timeout,
@@ -40,7 +44,7 @@ def execute(path: str | Path, *, setup: str | None = None, save: bool = True, ti
     if setup is not None:
         notebook.cells.pop(0)
     if save:
-        nbformat.write(notebook, source)
+        write(notebook, source)
     return notebook
 
 

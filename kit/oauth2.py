@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -32,12 +31,12 @@ from kit.bearer import CachedBearerAuth, Decorate
 from kit.errors import AuthError, ConfigError
 from kit.flow import Flow
 from kit.secrets import Secret, redact
-from kit.tokencache import CachedToken, TokenCache, checked_lifetime
+from kit.tokencache import TokenCache
+from kit.tokens import CachedToken, cache_key, checked_lifetime
 
 __all__ = [
     "CLIENT_AUTH",
     "ClientCredentialsAuth",
-    "cache_key",
     "client_secret_basic",
     "client_secret_post",
     "register_client_auth",
@@ -106,14 +105,6 @@ def request_table(request: requests.Request) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["part", "name", "value"])
 
 
-def cache_key(token_url: str, client_id: str, client_secret: Secret, scope: str | None, auth_method: str) -> str:
-    """A stable key per client; the secret enters through a slow hash (PBKDF2), so keys don't expose it."""
-    salt = f"{token_url}|{client_id}".encode()
-    secret_fp = hashlib.pbkdf2_hmac("sha256", client_secret.reveal().encode(), salt, 100_000).hex()
-    material = "|".join([token_url, client_id, secret_fp, scope or "", auth_method])
-    return hashlib.sha256(material.encode()).hexdigest()
-
-
 def _is_invalid_token(response: requests.Response) -> bool:
     if response.status_code != 401:
         return False
@@ -147,7 +138,7 @@ class ClientCredentialsAuth(CachedBearerAuth):
         _method(auth_method)
         self.token_url, self.client_id, self.client_secret = token_url, client_id, client_secret
         self.scope, self.auth_method = scope, auth_method
-        key = cache_key(token_url, client_id, client_secret, scope, auth_method)
+        key = cache_key(token_url, client_id, client_secret, scope=scope or "", auth_method=auth_method)
         super().__init__(key=key, base_url=token_url, cache=cache, decorate=decorate, timeout=timeout, http=http)
 
     def is_stale(self, response: requests.Response) -> bool:

@@ -24,7 +24,8 @@ from typing import Any
 
 from kit.errors import ConfigError, KitError
 from kit.secrets import redact
-from kit.tokencache import CachedToken, Lease, TokenCache
+from kit.tokencache import Lease, TokenCache
+from kit.tokens import CachedToken
 
 __all__ = ["RedisTokenCache"]
 

@@ -40,6 +40,7 @@ __all__ = [
     "redact",
     "registered_in",
     "reveal",
+    "show_url",
 ]
 
 MASK = "••••"
@@ -73,7 +74,7 @@ def _register(value: str, name: str | None) -> None:
 
 
 def placeholder_name(value: str) -> str | None:
-    """The env-style name a registered secret was given (``PLIANCE_SECRET``), if any."""
+    """The env-style name a registered secret was given (``ACME_SECRET``), if any."""
     return _registered.get(value) or None
 
 
@@ -198,6 +199,14 @@ def _redact_text(text: str) -> str:
     if "://" in stripped and " " not in stripped:
         return _redact_url(stripped)
     return _scrub(text)
+
+
+def show_url(url: str) -> str:
+    """A URL fit for a message: credentials in its query or path masked, and no user info."""
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        parts = parts._replace(netloc="••••@" + parts.netloc.rsplit("@", 1)[1])
+    return str(redact(parts.geturl()))
 
 
 def redact(value: Any, *, key: str | None = None) -> Any:

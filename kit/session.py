@@ -162,7 +162,9 @@ class Session(Wire):
         assert response is not None
         return response
 
-    def probe(self, method: str, path: str, *, step: str | None = None, public: bool = False, **kwargs: Any) -> Any:
+    def probe(
+        self, method: str, path: str, *, step: str | None = None, public: bool = False, **kwargs: Any
+    ) -> requests.Response:
         """Send without the session's credentials; the caller's own headers go as given.
 
         For failure-mode cases (kind ``probe``) and for what needs no credential, like discovery or

@@ -14,86 +14,25 @@ plain callers.
   record per key lets followers wait on an Event.
 * :class:`kit.redis_cache.RedisTokenCache`: processes on any number of machines.
 
-Token answers are checked where they are parsed: :func:`checked_lifetime` accepts a finite number
-of seconds within 1 s .. 366 days and raises :class:`~kit.errors.ApiError` naming the field
-otherwise, so a ``NaN``, ``Infinity``, ``-5`` or ``1e30`` never reaches a cache.
+What a token is (and the checks a lease applies before storing one) lives in :mod:`kit.tokens`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
 
 import pandas as pd
 
-from kit.errors import ApiError, ConfigError, KitError
-from kit.secrets import Secret
+from kit.errors import ConfigError, KitError
+from kit.tokens import MAX_LIFETIME, CachedToken, check_storable
 
-__all__ = ["MAX_LIFETIME", "MIN_LIFETIME", "CachedToken", "Lease", "MemoryTokenCache", "TokenCache", "checked_lifetime"]
+__all__ = ["Lease", "MemoryTokenCache", "TokenCache"]
 
 Fetch = Callable[[str], "CachedToken"]  # called with the renew reason
-MIN_LIFETIME = 1.0
-MAX_LIFETIME = 366 * 86400.0  # Signzy's LoopBack clamps a requested ttl to one year; nothing kit knows lives longer
-
-
-def checked_lifetime(value: Any, field_name: str, *, provider: str | None = None, url: str | None = None) -> float:
-    """``value`` as seconds, if it is a finite number within 1 s .. 366 days (a numeric string counts).
-
-    :raises ApiError: naming ``field_name`` otherwise; the token that came with it must not be used.
-    """
-    number: float | None = None
-    if not isinstance(value, bool):
-        try:
-            number = float(value)
-        except (TypeError, ValueError, OverflowError):
-            number = None
-    if number is None or not math.isfinite(number) or not MIN_LIFETIME <= number <= MAX_LIFETIME:
-        shown = "missing" if value is None else repr(value)[:40]
-        raise ApiError(
-            None,
-            "invalid_lifetime",
-            f"the token answer's {field_name} is {shown}: kit takes a finite number of seconds within "
-            f"{MIN_LIFETIME:.0f} s..{MAX_LIFETIME / 86400:.0f} days, so the token is not used",
-            provider=provider,
-            url=url,
-        )
-    return number
-
-
-@dataclass(frozen=True)
-class CachedToken:
-    """An access token and when it expires (UNIX seconds)."""
-
-    access_token: Secret
-    expires_at: float
-    token_type: str = "Bearer"
-    scope: str = ""  # what the token endpoint said it is for (OAuth2 ``scope``), or "" when it says nothing
-    lifetime: float = 0.0  # the lifetime the answer gave (expires_in, ttl, exp - iat)
-
-    def expires_in(self, now: float | None = None) -> float:
-        return self.expires_at - (time.time() if now is None else now)
-
-    def to_json(self) -> str:
-        return json.dumps({**dataclasses.asdict(self), "access_token": self.access_token.reveal()})
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> CachedToken:
-        data = json.loads(text)
-        return cls(**{**data, "access_token": Secret(data["access_token"])})
-
-
-def check_storable(token: CachedToken, now: float | None = None) -> None:
-    """Refuse a token a cache must not keep: its expiry is not finite, already past or too far ahead."""
-    left = token.expires_in(now)
-    if not math.isfinite(left) or not 0 < left <= MAX_LIFETIME + 60:
-        raise KitError(f"a token whose expiry is {left!r} s away was not cached (kit keeps 0 s..366 days)")
 
 
 @dataclass

@@ -29,21 +29,9 @@ import requests
 
 from kit.answers import ErrorParser, Response, default_error_parser
 from kit.errors import KitError, TransportError
-from kit.flow import (
-    NO_AUTH,
-    Exchange,
-    Flow,
-    Kind,
-    Origin,
-    check_origin,
-    drive,
-    origin,
-    redirect_refused,
-    same_origin,
-    show_url,
-)
+from kit.flow import NO_AUTH, Exchange, Flow, Kind, Origin, check_origin, drive, origin, redirect_refused, same_origin
 from kit.journal import DEFAULT_LIMIT, Journal, now_utc
-from kit.secrets import redact
+from kit.secrets import redact, show_url
 
 __all__ = ["Wire"]
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from kit.compare import COLUMNS, side_by_side, timeline
+from kit.compare import COLUMNS, timeline
+from kit.sidebyside import side_by_side
 
 
 @pytest.fixture(scope="module")
@@ -41,12 +42,12 @@ def test_facts_come_from_the_runs(compared) -> None:
 def test_no_secret_in_the_table(compared) -> None:
     import importlib
 
-    from kit.sandbox import EMULATORS
+    from kit.providers import providers
 
     table, _ = compared
     text = table.to_string() + table.to_html()
-    for module in EMULATORS.values():
-        for key, value in importlib.import_module(module).DEMO.items():
+    for spec in providers():
+        for key, value in importlib.import_module(spec.emulator_module).DEMO.items():
             if "secret" in key or "password" in key or "api_key" in key:
                 assert value not in text
     assert "eyJ" not in text

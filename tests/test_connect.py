@@ -63,6 +63,7 @@ def test_live_mode_names_missing_env_vars_without_values() -> None:
     message = str(info.value)
     assert "PLIANCE_ISSUER" in message and "PLIANCE_GIVEN_NAME" in message and "PLIANCE_SUBJECT" in message
     assert "PLIANCE_TENANT" not in message and secret not in message
+    assert message.endswith("a live URL looks like https://<your-company>.pliance.io/)")  # the spec's live_url
 
 
 def test_target_table_masks_secrets(pliance_target: kit.Target) -> None:

@@ -101,8 +101,8 @@ def test_memory_waiters_get_the_failure_and_the_next_call_fetches_again() -> Non
         errors = _together([s.token] * 8, 8)
         assert all(isinstance(e, kit.KitError) for e in errors)
         assert len(token_steps(s)) == 2  # one flight, two bounded attempts, whatever the number of waiters
-        box.emulator.settings["fault"] = "none"
-        assert s.token().token_type == "Bearer" and box.emulator.tokens_issued >= 1
+        box.control.set(fault="none")
+        assert s.token().token_type == "Bearer" and box.control.counts()["tokens_issued"] >= 1
 
 
 def test_redis_waiters_get_the_failure_and_the_next_call_fetches_again(redis_url: str) -> None:
@@ -117,7 +117,7 @@ def test_redis_waiters_get_the_failure_and_the_next_call_fetches_again(redis_url
         assert all(isinstance(e, kit.KitError) for e in errors)
         assert sum("another client failed" in str(e) for e in errors) == 5
         assert sum(len(token_steps(s)) for s in sessions) == 2  # only the leader asked, twice
-        box.emulator.settings["fault"] = "none"
+        box.control.set(fault="none")
         assert sessions[0].token().token_type == "Bearer"
         assert sessions[1].token() == sessions[0].token()
 

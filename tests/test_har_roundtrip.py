@@ -22,7 +22,7 @@ def busy_session():
     with kit.connect("signicat", environ={}) as t:
         s = t.session()
         s.call("POST", "auth/rest/sessions", json={"flow": "redirect"}, step="create")
-        t.sandbox.emulator.rotate_key(keep_previous=False)
+        t.sandbox.control.rotate_key(keep_previous=False)
         s.call("GET", "auth/rest/sessions/00000000-0000-0000-0000-000000000001", step="get")  # 401 then retry
         s.get("auth/rest/sessions/nope")
         yield s

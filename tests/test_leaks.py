@@ -19,8 +19,9 @@ import pytest
 
 import kit
 from kit.notebooks import execute
-from kit.providers import pliance, signicat
-from kit.sandbox import EMULATORS, start
+from kit.providers import pliance, providers, signicat
+from kit.providers import provider as spec_of
+from kit.sandbox import start
 from kit.secrets import is_sensitive
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -105,7 +106,7 @@ def test_no_sink_shows_a_planted_secret(tmp_path: Path, debug_log: io.StringIO) 
             form._repr_mimebundle_()["text/plain"],
             str(form.widget.get_state()),
             kit.claims(token, creds.secret).to_string(),
-            pliance.failure_modes(target).to_string(),
+            kit.failure_modes(target).to_string(),
         ]
         target.close()
     sinks += [str(w.message) for w in caught]
@@ -122,7 +123,7 @@ def test_signicat_sinks_show_no_planted_secret(tmp_path: Path, debug_log: io.Str
         creds = signicat.Credentials(**box.credentials)
         session = signicat.session(creds, box.url)
         created = session.call("POST", "auth/rest/sessions", json={"externalReference": secret}, step="create")
-        box.emulator.rotate_key(keep_previous=False)
+        box.control.rotate_key(keep_previous=False)
         session.call("GET", f"auth/rest/sessions/{created['id']}", step="after rotation")  # 401, renew, retry
         for method in ("client_secret_basic", "client_secret_post"):
             sinks.append(signicat.token_request_table(creds, box.url, method).to_string())
@@ -155,7 +156,8 @@ def _demo_secrets() -> dict[str, list[str]]:
     import importlib
 
     return {
-        module: [k for k in importlib.import_module(module).DEMO if is_sensitive(k)] for module in EMULATORS.values()
+        spec.emulator_module: [k for k in importlib.import_module(spec.emulator_module).DEMO if is_sensitive(k)]
+        for spec in providers()
     }
 
 
@@ -203,10 +205,9 @@ def test_stored_notebooks_hold_no_secret_token_or_widget_state(name: str) -> Non
 def test_other_providers_sinks_show_no_planted_secret(provider: str, tmp_path: Path, debug_log: io.StringIO) -> None:
     import importlib
 
-    from kit.compare import load
-    from kit.sandbox import EMULATORS
+    from load import load
 
-    module = importlib.import_module(EMULATORS[provider])
+    module = importlib.import_module(spec_of(provider).emulator_module)
     planted = {key: canary(key) for key in module.DEMO if is_sensitive(key)}
     sinks: list[str] = []
     with warnings.catch_warnings(record=True) as caught, start(provider, credentials=planted) as box:
@@ -216,7 +217,7 @@ def test_other_providers_sinks_show_no_planted_secret(provider: str, tmp_path: P
             **{f"{provider.upper()}_{k.upper()}": v for k, v in box.credentials.items()},
         }
         with kit.connect(provider, environ=env) as target:
-            failures = importlib.import_module(f"kit.providers.{provider}").failure_modes(target)
+            failures = kit.failure_modes(target)
             sinks += [
                 failures.to_string(),
                 failures.to_html(),
@@ -282,7 +283,7 @@ def test_no_exception_out_of_a_session_shows_a_secret(
 
     import requests
 
-    module = importlib.import_module(EMULATORS[provider])
+    module = importlib.import_module(spec_of(provider).emulator_module)
     planted = {key: canary(key) for key in module.DEMO if is_sensitive(key)}
     raised: list[BaseException] = []
 

@@ -243,7 +243,7 @@ def test_the_retry_after_a_stale_token_resends_the_original_request(
     s = live("signicat", front, box).session()
     created = s.call("POST", "auth/rest/sessions", json={})
     front.moves["auth/rest/sessions/old"] = f"/auth/rest/sessions/{created['id']}"  # redirected, same origin
-    box.emulator.rotate_key(keep_previous=False)  # the cached token is now refused as invalid_token
+    box.control.rotate_key(keep_previous=False)  # the cached token is now refused as invalid_token
     assert s.call("GET", "auth/rest/sessions/old", step="get")["id"] == created["id"]
     moved, stale, fetch, again, done = s.journal.entries[-5:]
     assert [e.status for e in (moved, stale, fetch, again, done)] == [307, 401, 200, 307, 200]
@@ -283,7 +283,7 @@ def test_plain_requests_auth_retries_the_original_request_once() -> None:
         auth = signicat.auth_for(signicat.Credentials(**box.credentials), box.url)
         url = box.url + "auth/rest/sessions"
         created = requests.post(url, json={}, auth=auth, timeout=10).json()
-        box.emulator.rotate_key(keep_previous=False)
+        box.control.rotate_key(keep_previous=False)
         answer = requests.get(f"{url}/{created['id']}", auth=auth, timeout=10)
         assert answer.status_code == 200 and [r.status_code for r in answer.history] == [401]
         assert answer.request.url == answer.history[0].request.url

@@ -79,7 +79,7 @@ def test_v3_errors_are_flat_and_v5_nested(box: Sandbox) -> None:
     ],
 )
 def test_secret_and_body_errors(box: Sandbox, case: str, status: int, error_class: str) -> None:
-    other_login = box.emulator.logins[2002]["secret"]
+    other_login = box.control.fixtures()["other_customer_login_secret"]
     calls = {
         "missing client id": lambda: requests.get(
             box.url_for("api/v3/countries"), headers={"App-secret": "x"}, timeout=10
@@ -110,7 +110,7 @@ def test_secret_and_body_errors(box: Sandbox, case: str, status: int, error_clas
 
 
 def test_another_customers_login_is_refused_with_its_class(box: Sandbox) -> None:
-    s = saltedge.session(creds(box, login_secret=box.emulator.logins[2002]["secret"] + "x"), box.url)
+    s = saltedge.session(creds(box, login_secret=box.control.fixtures()["other_customer_login_secret"] + "x"), box.url)
     err = error_of(lambda: s.call("GET", "login"))
     assert (err.status, err.code) == (404, "LoginNotFound")
 
@@ -119,7 +119,7 @@ def test_signed_requests_verify_and_the_table_shows_why(box: Sandbox) -> None:
     s = saltedge.session(creds(box, signed=True), box.url)
     r = s.post("customers", json={"data": {"identifier": "signed"}})
     assert r.status_code == 200
-    table = saltedge.signature_table(r.request, box.emulator.public_key_pem()).set_index("part")
+    table = saltedge.signature_table(r.request, box.control.public_key_pem()).set_index("part")
     assert table.loc["Signature", "check"] == "ok" and table.loc["Expires-at", "check"] == "ok"
     assert table.loc["signed string", "value"].endswith(
         "|POST|" + box.url + 'api/v3/customers|{"data": {"identifier": "signed"}}'
@@ -206,7 +206,7 @@ def test_client_statuses(status: str, unsigned: int, signed_post: int) -> None:
 
 
 def test_live_needs_the_signature_too(box: Sandbox) -> None:
-    box.emulator.settings["status"] = "live"
+    box.control.set(status="live")
     c = box.credentials
     r = requests.get(
         box.url_for("api/v3/countries"),
@@ -261,7 +261,7 @@ def test_cli_serves_saltedge_with_its_keys() -> None:
 @pytest.mark.parametrize("version", ["v3", "v5"])
 def test_failure_modes_table(version: str) -> None:
     with kit.connect("saltedge", environ={}, api_version=version) as t:
-        table = saltedge.failure_modes(t).set_index("case")
+        table = kit.failure_modes(t).set_index("case")
     missing = "LoginNotFound" if version == "v3" else "ConnectionNotFound"
     assert table.loc["wrong customer secret", "error class"] == "CustomerNotFound"
     assert table.loc["wrong login secret", "error class"] == missing

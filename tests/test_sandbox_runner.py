@@ -12,7 +12,8 @@ import requests
 
 from kit import SandboxError
 from kit.providers import pliance
-from kit.sandbox import start
+from kit.sandbox import Sandbox, start
+from kit.sandbox.pliance import Emulator as PlianceEmulator
 
 
 def test_start_stop_and_context_manager() -> None:
@@ -54,13 +55,15 @@ def test_credentials_can_be_replaced_and_unknown_keys_are_refused() -> None:
         start("pliance", credentials={"password": "x"})
 
 
-def test_a_crash_inside_a_handler_is_collected_and_reraised(monkeypatch: pytest.MonkeyPatch) -> None:
-    with start("pliance") as box:
+class Buggy(PlianceEmulator):
+    """A real emulator with a deliberate bug in its handler, to prove crashes are not lost."""
 
-        def boom(request):  # a deliberate bug, to prove crashes are not lost
-            raise RuntimeError("handler bug")
+    def dispatch(self, request):
+        raise RuntimeError("handler bug")
 
-        monkeypatch.setattr(box.emulator, "dispatch", boom)
+
+def test_a_crash_inside_a_handler_is_collected_and_reraised() -> None:
+    with Sandbox(Buggy) as box:
         r = requests.get(box.url_for("api/Ping"), timeout=5)
         assert r.status_code == 500
         with pytest.raises(SandboxError, match="handler bug"):
@@ -97,6 +100,18 @@ def test_cli_prints_one_json_line_and_serves_until_sigterm() -> None:
             headers={"Authorization": "Bearer " + pliance.mint_token(creds), "X-Tenant": creds.tenant},
         )
         assert r.json()["success"] is True
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+
+
+def test_cli_serves_all_registered_providers() -> None:
+    from kit.providers import REGISTERED
+
+    proc = _serve("all")
+    try:
+        lines = [json.loads(proc.stdout.readline()) for _ in REGISTERED]
+        assert [line["provider"] for line in lines] == list(REGISTERED)
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0

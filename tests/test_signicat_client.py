@@ -71,13 +71,13 @@ def test_calls_add_the_account_id_and_reuse_one_token(signicat_box: Sandbox) -> 
     assert "signicat-accountId" not in entries[0].url
     row = s.auth.cache.stats().iloc[0]
     assert (row["fetches"], row["hits"], row["misses"]) == (1, 20, 1)
-    assert signicat_box.emulator.tokens_issued == 1
+    assert signicat_box.control.counts()["tokens_issued"] == 1
 
 
 def test_a_401_renews_the_token_and_resends_exactly_once(signicat_box: Sandbox) -> None:
     s = signicat.session(creds_of(signicat_box), signicat_box.url)
     created = s.call("POST", "auth/rest/sessions", json={}, step="create")
-    signicat_box.emulator.rotate_key(keep_previous=False)  # the cached token is now signed by a dropped key
+    signicat_box.control.rotate_key(keep_previous=False)  # the cached token is now signed by a dropped key
     assert s.call("GET", f"auth/rest/sessions/{created['id']}", step="get")["id"] == created["id"]
     assert steps(s)[-3:] == [("get", 401), ("token (401)", 200), ("get · retry after 401 invalid_token", 200)]
     assert happened(s)[-3:] == [
@@ -101,7 +101,7 @@ def test_a_second_401_raises_auth_error() -> None:
             ("token (401)", 200),
             ("get · retry after 401 invalid_token", 401),
         ]
-        assert box.emulator.tokens_issued == 2
+        assert box.control.counts()["tokens_issued"] == 2
 
 
 def test_403_is_not_retried() -> None:
@@ -143,7 +143,7 @@ def test_two_sessions_share_one_token_through_redis(signicat_box: Sandbox, redis
     a = signicat.session(creds_of(signicat_box), signicat_box.url, cache=RedisTokenCache(redis_url))
     b = signicat.session(creds_of(signicat_box), signicat_box.url, cache=RedisTokenCache(redis_url))
     assert a.auth.token() == b.auth.token()
-    assert signicat_box.emulator.tokens_issued == 1
+    assert signicat_box.control.counts()["tokens_issued"] == 1
 
 
 def test_different_clients_never_share_a_cache_entry(signicat_box: Sandbox) -> None:

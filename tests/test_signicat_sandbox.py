@@ -112,7 +112,7 @@ def test_discovery_and_jwks_verify_the_token(signicat_box: Sandbox) -> None:
 def test_key_rotation_keeps_the_previous_key_published() -> None:
     with start("signicat") as box:
         old = access_token(box)
-        new_kid = box.emulator.rotate_key()
+        new_kid = box.control.rotate_key()
         new = access_token(box)
         assert jwt.get_unverified_header(new)["kid"] == new_kid != jwt.get_unverified_header(old)["kid"]
         kids = [
@@ -124,14 +124,14 @@ def test_key_rotation_keeps_the_previous_key_published() -> None:
         assert kids == [new_kid, jwt.get_unverified_header(old)["kid"]]
         # both pass authentication (404: no session "x"); a revoked key fails it (401)
         assert api(box, old).status_code == 404 and api(box, new).status_code == 404
-        box.emulator.rotate_key(keep_previous=False)
+        box.control.rotate_key(keep_previous=False)
         assert api(box, old).status_code == 401
 
 
 def test_rotate_every_setting_rotates_on_issue() -> None:
     with start("signicat", rotate_every=1) as box:
         first = jwt.get_unverified_header(access_token(box))["kid"]
-        box.emulator.rotated_at -= 2  # as if two seconds had passed, without sleeping
+        time.sleep(1.05)  # a second has passed: the next token is signed by a new key
         assert jwt.get_unverified_header(access_token(box))["kid"] != first
 
 
@@ -141,10 +141,7 @@ def api(box: Sandbox, token: str | None, path: str = "auth/rest/sessions/x", **p
 
 
 def forged(box: Sandbox, **claims: object) -> str:
-    token = access_token(box)
-    payload = {**jwt.decode(token, options={"verify_signature": False}), **claims}
-    kid, key = box.emulator.keys[0]
-    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": kid, "typ": "at+jwt"})
+    return box.control.forge(**claims)
 
 
 @pytest.mark.parametrize(

@@ -171,7 +171,7 @@ def test_expired_token_relogs_in_and_retries_once(box: Sandbox) -> None:
     s = signzy.session(signzy.Credentials(**box.credentials), box.url)
     s.call("GET", "api/channels/ch-1")
     token = s.auth.token().access_token.reveal()
-    box.emulator.tokens[token]["created"] -= 1209600 + 1  # the server's record is 14 days old: expired there only
+    box.control.expire(token)  # the server's record is 14 days old: expired there only
     assert s.call("GET", "api/channels/ch-1", step="again")["id"] == "ch-1"
     assert [(e.step, e.status) for e in s.journal.entries][-3:] == [
         ("again", 401),
@@ -183,9 +183,9 @@ def test_expired_token_relogs_in_and_retries_once(box: Sandbox) -> None:
 def test_close_logs_out(box: Sandbox) -> None:
     s = signzy.session(signzy.Credentials(**box.credentials), box.url)
     s.call("GET", "api/channels/ch-1")
-    assert len(box.emulator.tokens) == 1
+    assert box.control.counts()["live_tokens"] == 1
     s.close()
-    assert box.emulator.tokens == {} and s.journal.entries[-1].step == "logout"
+    assert box.control.counts()["live_tokens"] == 0 and s.journal.entries[-1].step == "logout"
 
 
 def test_children_password_change_and_logout_helpers(box: Sandbox) -> None:
@@ -202,7 +202,7 @@ def test_children_password_change_and_logout_helpers(box: Sandbox) -> None:
 
 def test_failure_modes_table(box: Sandbox) -> None:
     with kit.connect("signzy", environ={}) as t:
-        table = signzy.failure_modes(t).set_index("case")
+        table = kit.failure_modes(t).set_index("case")
     assert table.loc["expired token (ttl 1 s)", "code"] == "INVALID_TOKEN"
     assert table.loc["token of a deleted child", "code"] == "INVALID_TOKEN"
     assert table.loc["Bearer <token>", "code"] == "AUTHORIZATION_REQUIRED"

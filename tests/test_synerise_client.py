@@ -7,9 +7,9 @@ import sys
 import time
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 import kit
+from kit.probes.synerise import hs512_forgery
 from kit.providers import synerise
 from kit.sandbox import Sandbox, start
 from kit.secrets import MASK
@@ -87,7 +87,7 @@ def test_refresh_refused_falls_back_to_login() -> None:
     with start("synerise", lifetime=3) as box:
         s = synerise.session(creds_of(box), box.url, consumer="workspace", cache=kit.MemoryTokenCache(margin=2))
         s.token()
-        box.emulator.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # refresh now fails
+        box.control.rotate_key(keep_previous=False)  # refresh now fails
         time.sleep(1.2)
         s.token()
         assert [(a, r) for _, a, r, _ in happened(s)][-2:] == [("refresh", "expiring"), ("login", "refresh refused")]
@@ -102,7 +102,7 @@ def test_token_expired_is_retried_exactly_once() -> None:
         s = synerise.session(creds_of(box), box.url, consumer="workspace", cache=kit.MemoryTokenCache(margin=0))
         s.token()
         # the server's clock jumps 90 s ahead: the cached token (60 s) is expired for it, a new one (1 h) is not
-        box.emulator.settings.update(clock_ahead=90, lifetime=3600)
+        box.control.set(clock_ahead=90, lifetime=3600)
         assert s.call("GET", "v4/business-profile", step="call")["businessProfileId"] == 101
         assert steps(s)[-3:] == [
             ("call", 401),
@@ -133,7 +133,7 @@ def test_verify_token_pins_rs512() -> None:
         table = synerise.verify_token(s.auth.token(), pem)
         assert table.attrs["verified"] is True
         payload = synerise.jwt.decode(s.auth.token().access_token.reveal(), options={"verify_signature": False})
-        forged = synerise._hs512(payload, pem)
+        forged = hs512_forgery(payload, pem)
         checks = dict(zip(*[synerise.verify_token(forged, pem)[c] for c in ("name", "check")], strict=True))
         assert checks["alg"] == "alg not allowed" and checks["signature"] == "alg not allowed"
 

@@ -8,7 +8,7 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from kit.providers.synerise import _hs512
+from kit.probes.synerise import hs512_forgery
 from kit.sandbox import Sandbox, start
 
 WORKSPACE_LOGIN = "uauth/v2/auth/login/profile"
@@ -75,7 +75,7 @@ def test_logins_answer_the_documented_bodies(box: Sandbox) -> None:
     for consumer, realm in (("workspace", "profile"), ("client", "client"), ("user", "user")):
         token = login(box, consumer)
         assert jwt.get_unverified_header(token)["alg"] == "RS512"
-        claims = jwt.decode(token, box.emulator.key.public_key(), algorithms=["RS512"])
+        claims = jwt.decode(token, box.control.public_key_pem(), algorithms=["RS512"])
         assert claims["realm"] == realm and claims["exp"] - claims["iat"] == 3600
 
 
@@ -124,7 +124,7 @@ def test_bad_logins(box: Sandbox, case: str, status: int, error: str, message: s
 
 def test_expired_token_and_refresh_with_it_say_token_expired(box: Sandbox) -> None:
     now = int(time.time())
-    old = box.emulator.mint("client", "client-0001", iat=now - 7200, exp=now - 3600)
+    old = box.control.forge(realm="client", sub="client-0001", iat=now - 7200, exp=now - 3600)
     assert_spring(get(box, "sauth/my-account/personal-information", old), 401, "Token expired.", "Token expired.")
     r = post(box, "sauth/v3/auth/refresh/client", {"apiKey": box.credentials["client_api_key"]}, old)
     assert_spring(r, 401, "Token expired.", "Token expired.")
@@ -137,7 +137,7 @@ def test_forged_tokens_are_refused(box: Sandbox) -> None:
     assert pem.startswith("-----BEGIN PUBLIC KEY-----")
     for token in (
         jwt.encode(payload, other, algorithm="RS512"),
-        _hs512(payload, pem),
+        hs512_forgery(payload, pem),
         jwt.encode(payload, "", algorithm="none"),
     ):
         assert_spring(get(box, "v4/business-profile", token), 401, "Unauthorized", "Invalid token")

@@ -11,7 +11,8 @@ from kit.errors import KitError
 from kit.redis_cache import RedisTokenCache
 from kit.sandbox import Sandbox, start
 from kit.secrets import Secret
-from kit.tokencache import CachedToken, MemoryTokenCache, TokenCache
+from kit.tokencache import MemoryTokenCache, TokenCache
+from kit.tokens import CachedToken
 
 
 class Counter:
@@ -193,7 +194,7 @@ def _tokens_from_processes(redis_url: str, box: Sandbox, lock_timeout: float = 3
 def test_processes_sharing_redis_fetch_exactly_once(redis_url: str, signicat_box: Sandbox) -> None:
     tokens = _tokens_from_processes(redis_url, signicat_box)
     assert len(tokens) == 32 and len(set(tokens)) == 1
-    assert signicat_box.emulator.tokens_issued == 1
+    assert signicat_box.control.counts()["tokens_issued"] == 1
 
 
 def test_a_fetch_slower_than_the_lock_timeout_still_fetches_once(redis_url: str) -> None:
@@ -202,7 +203,7 @@ def test_a_fetch_slower_than_the_lock_timeout_still_fetches_once(redis_url: str)
         tokens = _tokens_from_processes(redis_url, box, lock_timeout=1.0)
         assert [t for t in tokens if t.startswith("error")] == []
         assert len(tokens) == 32 and len(set(tokens)) == 1
-        assert box.emulator.tokens_issued == 1
+        assert box.control.counts()["tokens_issued"] == 1
 
 
 def test_a_lost_lock_is_a_kit_error_not_a_raw_redis_one(redis_url: str) -> None:

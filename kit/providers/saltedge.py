@@ -32,19 +32,13 @@ from kit.credentials import MULTILINE
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
 from kit.flow import FlowAuth
-from kit.providers import Provider
+from kit.protocol.saltedge import HEADERS, MAX_AHEAD, signature_string
 from kit.secrets import Secret, fingerprint, redact, reveal
 from kit.session import Session
+from kit.spec import BusinessCall, Provider
 
 __all__ = ["HEADERS", "PROVIDER", "Credentials", "SaltEdgeAuth", "error_parser", "generate_key_pair", "session"]
-__all__ += ["failure_modes", "host_url", "sign", "signature_string", "signature_table"]
-
-HEADERS = {  # version -> (app id, app secret, customer secret, login/connection secret)
-    "v3": ("Client-id", "App-secret", "Customer-secret", "Login-secret"),
-    "v5": ("App-id", "Secret", "Customer-secret", "Connection-secret"),
-    "v6": ("App-id", "Secret", "Customer-secret", "Connection-secret"),
-}
-MAX_AHEAD = 3600
+__all__ += ["host_url", "sign", "signature_string", "signature_table"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,12 +66,6 @@ def generate_key_pair() -> tuple[Secret, str]:
         .decode()
     )
     return Secret(private, name="SALTEDGE_PRIVATE_KEY_PEM"), public
-
-
-def signature_string(expires_at: str, method: str, url: str, body: bytes | str | None) -> str:
-    """``"<Expires-at>|<METHOD>|<full URL>|<raw body>"``, the text Salt Edge signs."""
-    raw = body.decode() if isinstance(body, bytes) else (body or "")
-    return f"{expires_at}|{method.upper()}|{url}|{raw}"
 
 
 @functools.lru_cache(maxsize=8)
@@ -205,68 +193,6 @@ def signature_table(
     return pd.DataFrame(rows, columns=["part", "value", "check"])
 
 
-def failure_modes(target: Any) -> pd.DataFrame:
-    """Each bad input sent for real: HTTP status and Salt Edge error class. Status switches need the sandbox."""
-    c: Credentials = target.credentials
-    key = c.private_key_pem or generate_key_pair()[0]
-    other_key, _ = generate_key_pair()
-    plain = c.replace(private_key_pem=None)
-    cases: list[tuple[str, Credentials, str, str, dict[str, str]]] = [
-        ("wrong app secret", plain.replace(app_secret="x" * 32), "GET", "countries", {}),
-        ("unknown client id", plain.replace(client_id="nobody"), "GET", "countries", {}),
-        ("wrong customer secret", plain.replace(customer_secret="x" * 32), "POST", _new_login_path(c), {}),
-        ("wrong login secret", plain.replace(login_secret="x" * 32), "GET", _login_path(c), {}),
-        ("signature by another key", c.replace(private_key_pem=other_key), "GET", "countries", {}),
-        ("Expires-at 2 hours ahead", c.replace(private_key_pem=key), "GET", "countries", {"Expires-at": "+7200"}),
-        ("expired request", c.replace(private_key_pem=key), "GET", "countries", {"Expires-at": "-60"}),
-        ("malformed JSON", plain, "POST", "customers", {"body": "{x"}),
-    ]
-    rows = [_probe(target, *case) for case in cases]
-    box = getattr(target, "sandbox", None)
-    if box is not None:
-        for status, case in (("live", "unsigned request, client live"), ("disabled", "client disabled")):
-            before, box.emulator.settings["status"] = box.emulator.settings["status"], status
-            try:
-                rows.append(_probe(target, case, plain, "GET", "countries", {}))
-            finally:
-                box.emulator.settings["status"] = before
-    table = pd.DataFrame(rows)
-    table.index = pd.RangeIndex(1, len(table) + 1)
-    return table
-
-
-def _new_login_path(c: Credentials) -> str:
-    return "login" if c.api_version == "v3" else "connections"
-
-
-def _login_path(c: Credentials) -> str:
-    return "login" if c.api_version == "v3" else "connection"
-
-
-def _probe(target: Any, case: str, c: Credentials, method: str, path: str, tweak: dict[str, str]) -> dict[str, Any]:
-    s = session(c, target.base_url, verify=target.verify)
-    body = tweak.get("body")
-    request = s.prepare_request(
-        requests.Request(
-            method, s.url_for(path), data=body, json=None if body else {"data": {}} if method == "POST" else None
-        )
-    )
-    if "Expires-at" in tweak and c.private_key_pem is not None:  # re-sign with a shifted Expires-at
-        expires = str(int(time.time() + float(tweak["Expires-at"])))
-        request.headers["Expires-at"] = expires
-        text = signature_string(expires, method, request.url or "", _body(request))
-        request.headers["Signature"] = sign(c.private_key_pem, text)
-    with s.step(case):
-        answer = s.send(request)
-    error = error_parser(answer, "saltedge")
-    return {
-        "case": case,
-        "status": answer.status_code,
-        "error class": error.code if error else "",
-        "message": error.detail if error else "",
-    }
-
-
 def _body(request: requests.PreparedRequest) -> bytes | str | None:
     return request.body if isinstance(request.body, (bytes, str)) else None
 
@@ -281,5 +207,12 @@ PROVIDER = Provider(
     session=session,
     scheme="no token: app, customer and login secrets in headers, RSA-SHA256 signature per request",
     live_url="https://www.saltedge.com/",
+    emulator_module="kit.sandbox.saltedge",
+    probes_module="kit.probes.saltedge",
+    business=BusinessCall("GET", "countries"),
+    facts={
+        "revocation": "none: secrets are long-lived, replaced in the dashboard",
+        "tenant or permission model": "Customer-secret per customer, then Login-secret per bank login",
+    },
     base_url=host_url,
 )

@@ -13,39 +13,27 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import time
-from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import jwt
 import pandas as pd
 import requests
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from kit.answers import api_error, json_body
 from kit.claims import claims, register_meanings
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError
 from kit.oauth2 import ClientCredentialsAuth, request_table
-from kit.providers import Provider
+from kit.protocol.signicat import DISCOVERY_PATH, SCOPE, TOKEN_PATH
 from kit.secrets import Secret, fingerprint
 from kit.session import Session
-from kit.tokencache import CachedToken, TokenCache
+from kit.spec import BusinessCall, Provider
+from kit.tokencache import TokenCache
+from kit.tokens import CachedToken
 
-__all__ = [
-    "PROVIDER",
-    "Credentials",
-    "error_parser",
-    "failure_modes",
-    "session",
-    "token_request_table",
-    "token_table",
-    "verify_token",
-]
+__all__ = ["PROVIDER", "Credentials", "error_parser", "session", "token_request_table", "token_table", "verify_token"]
 
 DEFAULT_BASE_URL = "https://api.signicat.com/"
-TOKEN_PATH = "auth/open/connect/token"
-DISCOVERY_PATH = "auth/open/.well-known/openid-configuration"
 
 register_meanings(
     {
@@ -63,7 +51,7 @@ class Credentials(_Credentials):
     client_id: str
     client_secret: Secret
     account_id: str | None = None
-    scope: str = "signicat-api"
+    scope: str = SCOPE
     auth_method: str = "client_secret_basic"
 
 
@@ -142,43 +130,6 @@ def token_table(token: CachedToken) -> pd.DataFrame:
     )
 
 
-@functools.cache
-def _foreign_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def failure_modes(target: Any, path: str = "auth/rest/sessions") -> pd.DataFrame:
-    """What the API answers to each kind of bad token; sandbox-only rows need the sandbox to mint."""
-    s: Session = target.session()
-    good = s.token().access_token.reveal()
-    payload = jwt.decode(good, options={"verify_signature": False})
-    kid = jwt.get_unverified_header(good)["kid"]
-    cases: list[tuple[str, str | None, dict[str, str]]] = [
-        ("no token", None, {}),
-        ("not a JWT", "not-a-jwt", {}),
-        ("signed by an unknown key", jwt.encode(payload, _foreign_key(), algorithm="RS256", headers={"kid": kid}), {}),
-        ("token for another account id", good, {"signicat-accountId": "a-someone-else"}),
-    ]
-    box = getattr(target, "sandbox", None)
-    if box is not None:
-        now = int(time.time())
-        cases += [
-            ("expired", box.emulator.forge(box.url, iat=now - 700, nbf=now - 700, exp=now - 100), {}),
-            ("wrong audience", box.emulator.forge(box.url, aud="https://example.com"), {}),
-        ]
-    rows = []
-    for case, token, params in cases:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        answer = s.probe("GET", path + "/x", step=case, headers=headers, params=params)
-        body = answer.json() if "json" in answer.headers.get("Content-Type", "") else {}
-        rows.append(
-            {"case": case, "status": answer.status_code, "code": body.get("code", ""), "title": body.get("title", "")}
-        )
-    table = pd.DataFrame(rows)
-    table.index = pd.RangeIndex(1, len(table) + 1)
-    return table
-
-
 def verify_token(s: Session, token: CachedToken | str, *, now: float | str | None = None) -> pd.DataFrame:
     """Claims table of ``token`` verified with the key that discovery + JWKS publish for its ``kid``."""
     raw = token.access_token.reveal() if isinstance(token, CachedToken) else token
@@ -196,4 +147,11 @@ PROVIDER = Provider(
     session=session,
     scheme="OAuth2 client credentials → RS256 at+jwt (Bearer), cached and renewed early, JWKS",
     live_url="https://api.signicat.com/",
+    emulator_module="kit.sandbox.signicat",
+    probes_module="kit.probes.signicat",
+    business=BusinessCall("POST", "auth/rest/sessions", body={}),
+    facts={
+        "revocation": "none: a token lives until exp (a 401 makes kit fetch another and retry once)",
+        "tenant or permission model": "account id from the token's account_id claim; 403 per API product",
+    },
 )

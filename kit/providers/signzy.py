@@ -16,9 +16,7 @@ seconds within 1 s..366 days, ``created`` an ISO time.
 from __future__ import annotations
 
 import dataclasses
-import time
 import warnings
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -31,18 +29,19 @@ from kit.claims import utc
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError
 from kit.flow import Exchange, Flow
-from kit.oauth2 import cache_key, request_table
-from kit.providers import Provider
+from kit.oauth2 import request_table
+from kit.protocol.signzy import MODELS, login_path, logout_path
 from kit.secrets import Secret, fingerprint
 from kit.session import Session
-from kit.tokencache import CachedToken, TokenCache, checked_lifetime
+from kit.spec import BusinessCall, Provider
+from kit.tokencache import TokenCache
+from kit.tokens import CachedToken, cache_key, checked_lifetime
 
 __all__ = ["PROVIDER", "Credentials", "QueryTokenWarning", "SignzyAuth", "change_password", "create_child"]
-__all__ += ["error_parser", "try_token", "failure_modes", "list_children", "login_request", "login_table"]
+__all__ += ["error_parser", "list_children", "login_request", "login_table"]
 __all__ += ["logout", "me", "session", "token_table"]
 
 
-MODELS = ("channels", "customers")
 TRANSPORTS = ("header", "query")
 
 
@@ -68,7 +67,7 @@ def login_request(
     body: dict[str, Any] = {"username": credentials.username, "password": credentials.password.reveal()}
     if ttl is not None:
         body["ttl"] = ttl
-    return requests.Request("POST", f"{base_url}api/{model}/login", json=body)
+    return requests.Request("POST", base_url + login_path(model), json=body)
 
 
 def login_table(credentials: Credentials, base_url: str, model: str = "channels") -> pd.DataFrame:
@@ -105,7 +104,7 @@ class SignzyAuth(CachedBearerAuth):
         self.credentials, self.base_url, self.model, self.ttl = credentials, base_url, model, ttl
         self.transport = transport
         self.user_id: str | None = None
-        key = cache_key(f"{base_url}api/{model}/login", credentials.username, credentials.password, model, "signzy")
+        key = cache_key(base_url + login_path(model), credentials.username, credentials.password, model=model)
         super().__init__(key=key, base_url=base_url, cache=cache)
 
     def is_stale(self, response: requests.Response) -> bool:
@@ -130,14 +129,14 @@ class SignzyAuth(CachedBearerAuth):
             why = "the login answer's created is not an ISO time"
             raise ApiError(None, "invalid_login_answer", why, provider="signzy", url=url) from None
         self.user_id = str(body.get("userId"))
-        return CachedToken(token, created + ttl, "raw", self.model, ttl)
+        return CachedToken(token, created + ttl, "raw", lifetime=ttl, issued_for=self.model)
 
     def logout_flow(self) -> Flow[None]:
         """``POST /api/{model}/logout`` with the current token (204), then forget it; nothing without one."""
         current = self.cache.peek(self.key)
         if current is None:
             return
-        request = requests.Request("POST", f"{self.base_url}api/{self.model}/logout").prepare()
+        request = requests.Request("POST", self.base_url + logout_path(self.model)).prepare()
         self.apply(request, current)
         answer = yield Exchange(request, kind="auth", action="logout", timeout=self.timeout)
         error = error_parser(answer, "signzy")
@@ -237,67 +236,9 @@ def list_children(s: Session) -> pd.DataFrame:
     )
 
 
-def _row(case: str, answer: requests.Response) -> dict[str, Any]:
-    error = (answer.json().get("error") or {}) if "json" in answer.headers.get("Content-Type", "") else {}
-    return {
-        "case": case,
-        "status": answer.status_code,
-        "code": error.get("code", ""),
-        "message": error.get("message", ""),
-    }
-
-
-def _try(s: Session, case: str, token: str, path: str) -> dict[str, Any]:
-    return _row(case, s.probe("GET", path, step=case, headers={"Authorization": token}))
-
-
-def try_token(s: Session, token: CachedToken, path: str) -> pd.DataFrame:
-    """Send ``token`` (say, one that was logged out) raw to ``path`` without renewing it: status, code."""
-    return pd.DataFrame([_try(s, "old token", token.access_token.reveal(), path)])
-
-
-def failure_modes(target: Any) -> pd.DataFrame:
-    """Each bad input, sent for real: status, LoopBack code, message. Takes a few seconds (an expiry)."""
-    creds: Credentials = target.credentials
-    s: Session = target.session(logout_on_close=False)
-    login, mine = f"api/{_auth(s).model}/login", f"api/channels/{me(s)}"
-    token = s.token().access_token.reveal()
-    short = target.session(ttl=1, logout_on_close=False)
-    short_token = short.token().access_token.reveal()
-    child = Secret("kit-child-password-0123456789abcdef")
-    gone = create_child(s, "kit-deleted-child", child)
-    child_token = target.session(Credentials("kit-deleted-child", child)).token().access_token.reveal()
-    s.delete(f"{mine}/channels/{gone['id']}")
-    time.sleep(1.1)  # the 1 s token has expired by now
-    wrong_old = {"oldPassword": "x" * 32, "newPassword": "y" * 32}
-    wrong = {"username": creds.username, "password": "x" * 32}
-    nobody = {"username": "nobody", "password": "x" * 32}
-    cases: list[tuple[str, Callable[[], requests.Response]]] = [
-        ("wrong password", lambda: s.probe("POST", login, json=wrong)),
-        ("unknown user", lambda: s.probe("POST", login, json=nobody)),
-        ("empty body", lambda: s.probe("POST", login, json={})),
-        ("non-JSON body", lambda: s.probe("POST", login, data="x=1", headers={"Content-Type": "application/json"})),
-        ("no token", lambda: s.probe("GET", mine)),
-        ("Bearer <token>", lambda: s.probe("GET", mine, headers={"Authorization": f"Bearer {token}"})),
-        ("expired token (ttl 1 s)", lambda: s.probe("GET", mine, headers={"Authorization": short_token})),
-        ("token of a deleted child", lambda: s.probe("GET", mine, headers={"Authorization": child_token})),
-        ("another channel's id", lambda: s.get("api/channels/ch-999")),
-        ("wrong old password", lambda: s.post("api/channels/change-password", json=wrong_old)),
-    ]
-    rows = []
-    for case, send in cases:
-        with s.step(case):
-            rows.append(_row(case, send()))
-    logout(s)
-    rows.append(_try(s, "logged-out token", token, mine))
-    table = pd.DataFrame(rows)
-    table.index = pd.RangeIndex(1, len(table) + 1)
-    return table
-
-
 def token_table(token: CachedToken) -> pd.DataFrame:
     """The token as kit keeps it: a fingerprint, the model, ttl and computed expiry (created + ttl)."""
-    row = {"id": f"fp={fingerprint(token.access_token.reveal())}", "model": token.scope}
+    row = {"id": f"fp={fingerprint(token.access_token.reveal())}", "model": token.issued_for}
     return pd.DataFrame([{**row, "ttl": f"{token.lifetime:.0f} s", "expires (created + ttl)": utc(token.expires_at)}])
 
 
@@ -307,4 +248,8 @@ PROVIDER = Provider(
     session=session,
     scheme="channel login → opaque LoopBack token, raw in Authorization (or ?access_token=)",
     live_url="https://multi-channel.signzy.tech/",
+    emulator_module="kit.sandbox.signzy",
+    probes_module="kit.probes.signzy",
+    business=BusinessCall("GET", "api/channels/ch-1", options={"logout_on_close": False}),
+    facts={"tenant or permission model": "channel (userId); a channel creates children; others' data 403"},
 )

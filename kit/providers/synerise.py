@@ -17,9 +17,6 @@ a JWT, or whose ``exp`` is not 1 s..366 days ahead, is refused before it is used
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
-import json
 import time
 from typing import Any
 
@@ -33,26 +30,22 @@ from kit.claims import claims, register_meanings
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError
 from kit.flow import Flow
-from kit.oauth2 import cache_key, request_table
-from kit.providers import Provider
+from kit.oauth2 import request_table
+from kit.protocol.synerise import API_VERSION, CONSUMERS, EXPIRED, PUBLIC_KEY_PATH
 from kit.secrets import Secret, reveal
 from kit.session import Session
-from kit.tokencache import CachedToken, TokenCache, checked_lifetime
+from kit.spec import BusinessCall, Provider
+from kit.tokencache import TokenCache
+from kit.tokens import CachedToken, cache_key, checked_lifetime
 
 __all__ = ["CONSUMERS", "PROVIDER", "Credentials", "SyneriseAuth", "error_parser"]
-__all__ += ["failure_modes", "login_request", "login_table", "public_key", "session", "verify_token"]
+__all__ += ["login_request", "login_table", "public_key", "session", "verify_token"]
 
-API_VERSION = "4.4"
-EXPIRED = "Token expired."
-PUBLIC_KEY_PATH = "kit-sandbox/synerise/public-key.pem"
-CONSUMERS = {  # consumer type -> (login path, refresh (method, path) or None, credentials fields it needs)
-    "workspace": ("uauth/v2/auth/login/profile", ("GET", "v4/auth/refresh/profile"), ("workspace_api_key",)),
-    "client": (
-        "sauth/v3/auth/login/client",
-        ("POST", "sauth/v3/auth/refresh/client"),
-        ("client_api_key", "client_email", "client_password"),
-    ),
-    "user": ("uauth/auth/login/user", None, ("user_username", "user_password")),
+#: consumer type -> the credentials fields its login needs
+NEEDS = {
+    "workspace": ("workspace_api_key",),
+    "client": ("client_api_key", "client_email", "client_password"),
+    "user": ("user_username", "user_password"),
 }
 
 register_meanings(
@@ -84,8 +77,8 @@ class Credentials(_Credentials):
 def _needs(credentials: Credentials, consumer: str) -> tuple[str, tuple[str, str] | None]:
     if consumer not in CONSUMERS:
         raise ConfigError(f"unknown consumer type {consumer!r}; one of {', '.join(CONSUMERS)}")
-    path, refresh, fields = CONSUMERS[consumer]
-    missing = [f for f in fields if not reveal(getattr(credentials, f))]
+    path, refresh = CONSUMERS[consumer]
+    missing = [f for f in NEEDS[consumer] if not reveal(getattr(credentials, f))]
     if missing:
         raise ConfigError(f"a synerise {consumer} session needs {', '.join(missing)}")
     return path, refresh
@@ -129,7 +122,7 @@ def _token(response: requests.Response, url: str) -> CachedToken:
     checked_lifetime(claims_.get("exp") if exp is None else exp - time.time(), "exp (from now)", url=url)
     assert exp is not None
     lifetime = exp - iat if iat is not None and 0 < exp - iat else exp - time.time()
-    return CachedToken(token, exp, "Bearer", str(claims_.get("realm", "")), lifetime)
+    return CachedToken(token, exp, "Bearer", lifetime=lifetime, issued_for=str(claims_.get("realm", "")))
 
 
 def _number(value: Any) -> float | None:
@@ -152,12 +145,12 @@ class SyneriseAuth(CachedBearerAuth):
     ) -> None:
         _needs(credentials, consumer)
         self.credentials, self.base_url, self.consumer = credentials, base_url, consumer
-        fields = CONSUMERS[consumer][2]
+        fields = NEEDS[consumer]
         identity = "|".join(
             str(reveal(getattr(credentials, f))) for f in fields if "password" not in f and "api_key" not in f
         )
         secret = Secret("|".join(str(reveal(getattr(credentials, f))) for f in fields))
-        key = cache_key(base_url + CONSUMERS[consumer][0], identity, secret, consumer, "synerise")
+        key = cache_key(base_url + CONSUMERS[consumer][0], identity, secret, consumer=consumer)
         super().__init__(key=key, base_url=base_url, cache=cache, headers={"Api-Version": api_version})
 
     def is_stale(self, response: requests.Response) -> bool:
@@ -234,64 +227,17 @@ def verify_token(token: CachedToken | str, public_key_pem: str, *, now: float | 
     return claims(raw, public_key_pem, algorithms=["RS512"], now=now)
 
 
-def failure_modes(target: Any) -> pd.DataFrame:
-    """Each consumer type against each demo endpoint, then bad tokens: status, error, message."""
-    sessions = {c: target.session(consumer=c) for c in CONSUMERS}
-    calls = [
-        ("v4/business-profile", "workspace-only endpoint"),
-        ("v4/clients/client-0002", "another customer"),
-        ("sauth/my-account/personal-information", "customer-only endpoint"),
-    ]
-    rows = []
-    for consumer, s in sessions.items():
-        for path, what in calls:
-            with s.step(f"{consumer} → {what}"):
-                answer = s.get(path)
-            rows.append(_row(f"{consumer} token → {what}", answer))
-    probe = sessions["workspace"]
-    good = probe.token().access_token.reveal()
-    pem = public_key(probe) if target.sandbox is not None else None
-    payload = jwt.decode(good, options={"verify_signature": False})
-    bad = [("no token", None), ("alg none", jwt.encode(payload, "", algorithm="none"))]
-    if pem is not None:
-        bad.append(("HS512 signed with the public key", _hs512(payload, pem)))
-    if target.sandbox is not None:
-        now = int(time.time())
-        bad.append(
-            ("expired", target.sandbox.emulator.mint("profile", "workspace-101", iat=now - 7200, exp=now - 3600))
-        )
-    for case, token in bad:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        rows.append(_row(case, probe.probe("GET", "v4/business-profile", step=case, headers=headers)))
-    table = pd.DataFrame(rows)
-    table.index = pd.RangeIndex(1, len(table) + 1)
-    return table
-
-
-def _hs512(payload: dict[str, Any], pem: str) -> str:
-    """The classic algorithm-confusion forgery: HMAC-SHA512 keyed with the public key's bytes.
-
-    Built by hand on purpose: PyJWT refuses to use a PEM public key as an HMAC secret.
-    """
-    encode = jwt.utils.base64url_encode
-    signing_input = encode(b'{"alg":"HS512","typ":"JWT"}') + b"." + encode(json.dumps(payload).encode())
-    return (signing_input + b"." + encode(hmac.new(pem.encode(), signing_input, hashlib.sha512).digest())).decode()
-
-
-def _row(case: str, answer: requests.Response) -> dict[str, Any]:
-    body = answer.json() if "json" in answer.headers.get("Content-Type", "") else {}
-    return {
-        "case": case,
-        "status": answer.status_code,
-        "error": body.get("error", ""),
-        "message": body.get("message", ""),
-    }
-
-
 PROVIDER = Provider(
     name="synerise",
     credentials=Credentials,
     session=session,
     scheme="login per consumer type → RS512 JWT (Bearer + Api-Version), refreshed before expiry",
     live_url="https://api.synerise.com/",
+    emulator_module="kit.sandbox.synerise",
+    probes_module="kit.probes.synerise",
+    business=BusinessCall("GET", "v4/business-profile", options={"consumer": "workspace"}),
+    facts={
+        "revocation": "none documented",
+        "tenant or permission model": "consumer type in the token (workspace, customer, user); 403 across types",
+    },
 )

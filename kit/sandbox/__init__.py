@@ -1,11 +1,12 @@
 """Local emulators of each provider's auth surface, served over real sockets.
 
-``kit.sandbox.start("pliance")`` runs one in this process; ``python -m kit.sandbox serve
-pliance`` serves it for curl and other clients.
+``kit.sandbox.start(name)`` runs one in this process; ``python -m kit.sandbox serve NAME`` serves
+it for curl and other clients. Which sandboxes exist comes from the provider registry.
 """
 
 from __future__ import annotations
 
-from kit.sandbox.runner import EMULATORS, Sandbox, emulator_class, start
+from kit.sandbox.control import Control
+from kit.sandbox.runner import Sandbox, emulator_class, names, start
 
-__all__ = ["EMULATORS", "Sandbox", "emulator_class", "start"]
+__all__ = ["Control", "Sandbox", "emulator_class", "names", "start"]

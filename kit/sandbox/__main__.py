@@ -15,14 +15,14 @@ from typing import Any
 
 from kit.errors import KitError
 from kit.sandbox.base import COMMON_SETTINGS
-from kit.sandbox.runner import EMULATORS, Sandbox, emulator_class
+from kit.sandbox.runner import Sandbox, emulator_class, names
 
 __all__ = ["main"]
 
 
 def _settings_help() -> str:
     lines = ["settings (--set NAME.KEY=VALUE):"]
-    for name in sorted(EMULATORS):
+    for name in sorted(names()):
         for s in (*emulator_class(name).SETTINGS, *COMMON_SETTINGS):
             default = ",".join(s.default) if isinstance(s.default, list) else s.default
             lines.append(f"  {name}.{s.name}  ({s.type.__name__}, default {default!r}): {s.help}")
@@ -39,7 +39,11 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     serve.add_argument(
-        "names", nargs="+", metavar="NAME", choices=sorted(EMULATORS), help=f"provider: {', '.join(sorted(EMULATORS))}"
+        "names",
+        nargs="+",
+        metavar="NAME",
+        choices=[*sorted(names()), "all"],
+        help=f"provider: {', '.join(sorted(names()))}, or all (every registered one, in registration order)",
     )
     serve.add_argument("--tls", action="store_true", help="serve HTTPS with a fresh local CA")
     serve.add_argument("--mtls", action="store_true", help="HTTPS that asks for a client certificate")
@@ -73,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(sig, lambda *_: stop.set())
     sandboxes: list[Sandbox] = []
     try:
+        if "all" in args.names:
+            args.names = list(names())
         settings = _settings(args.names, args.sets)
         for offset, name in enumerate(args.names):
             port = args.port + offset if args.port else 0
@@ -82,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                 "provider": name,
                 "url": box.url,
                 "credentials": box.credentials,
-                **box.emulator.cli_extras(),
+                **box.cli_extras(),
             }
             if box.ca_bundle:
                 line["ca_bundle"] = box.ca_bundle

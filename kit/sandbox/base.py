@@ -100,8 +100,7 @@ class Emulator:
                 f"{self.NAME} sandbox has no setting {', '.join(unknown)}; settings: {', '.join(known) or 'none'}"
             )
         self.settings = {name: parse_value(s, settings.get(name, s.default)) for name, s in known.items()}
-        if self.settings["fault"] not in FAULTS:
-            raise ConfigError(f"fault must be one of {', '.join(FAULTS)}, not {self.settings['fault']!r}")
+        self.check_settings(self.settings)
         self.mtls = mtls
         self.ca_bundle = ca_bundle
         demo = self.demo_credentials()
@@ -110,9 +109,50 @@ class Emulator:
             raise ConfigError(f"{self.NAME} sandbox credentials have no key {', '.join(extra)}")
         self.credentials = {**demo, **(credentials or {})}
 
+    def check_settings(self, settings: dict[str, Any]) -> None:
+        """Refuse a combination of (already typed) settings this sandbox cannot run with.
+
+        :raises ConfigError: naming the setting and what it may be.
+        """
+        if settings["fault"] not in FAULTS:
+            raise ConfigError(f"fault must be one of {', '.join(FAULTS)}, not {settings['fault']!r}")
+
     def demo_credentials(self) -> dict[str, str]:
         """The credentials the sandbox accepts unless others are given (CLI ``credentials`` keys)."""
         raise NotImplementedError
+
+    # -- what kit.sandbox.control.Control may ask of a sandbox; each emulator offers what it has --
+
+    def _cannot(self, what: str) -> ConfigError:
+        return ConfigError(f"the {self.NAME} sandbox cannot {what}")
+
+    def forge(self, url: str, claims: dict[str, Any]) -> str:
+        """A token this sandbox would issue, with ``claims`` changed (expired, another audience, …)."""
+        raise self._cannot("forge tokens: it issues none")
+
+    def rotate_key(self, *, keep_previous: bool = True) -> str:
+        """Sign with a new key from now on; return its id."""
+        raise self._cannot("rotate a signing key")
+
+    def register_key(self, public_key_pem: str) -> None:
+        """Trust the client's public key from now on (what pasting it into a dashboard does)."""
+        raise self._cannot("register a client key")
+
+    def public_key_pem(self) -> str:
+        """The public key that checks what this sandbox signs, or the client key it trusts."""
+        raise self._cannot("show a public key")
+
+    def expire(self, token: str) -> None:
+        """Make ``token`` expired on the server's side only (as if its time had run out there)."""
+        raise self._cannot("expire a token: it keeps no token records")
+
+    def counts(self) -> dict[str, int]:
+        """What the sandbox has done so far that tests and notebooks may count (tokens issued, logins)."""
+        return {}
+
+    def fixtures(self) -> dict[str, str]:
+        """Values the sandbox made up for its demo data that a failure case needs (another customer's secret)."""
+        return {}
 
     def dispatch(self, request: Request) -> Response:
         raise NotImplementedError

@@ -9,7 +9,8 @@ with ``{url, secret, enabled}`` and delivered with the secret itself in ``X-PLIA
 only to ``https`` URLs; the event payload ``{type, checkpoint, metadata{subject, ip, givenName,
 timestampUtc}}``; the WebhookPokeType names.
 
-INFERRED (the real server is probably ASP.NET Core JwtBearer; Pliance documents none of this).
+INFERRED (the real server is probably ASP.NET Core JwtBearer, whose answers :mod:`kit.sandbox.aspnet`
+follows; Pliance documents none of this).
 Each bad input, its status and answer:
 
 * 401 ``WWW-Authenticate: Bearer``: no ``Authorization`` header; a scheme other than Bearer.
@@ -36,17 +37,17 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-import jwt
 import requests
 from werkzeug.wrappers import Request, Response
 
 from kit.claims import utc
+from kit.protocol.pliance import AUDIENCE
+from kit.sandbox.aspnet import Refusal, bearer_token, validate
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.base import Setting, json_response
 
 __all__ = ["POKE_TYPES", "Emulator"]
 
-AUDIENCE = "pliance.io"
 ZERO = "0" * 64
 POKE_TYPES = tuple(  # WebhookPokeType in the JS SDK
     """
@@ -63,16 +64,6 @@ DEMO = {
     "given_name": "Demo User",
     "subject": "demo-1",
 }
-
-
-class _Refusal(Exception):
-    def __init__(self, status: int, message: str, challenge: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.challenge = status, message, challenge
-
-
-def _invalid(description: str) -> _Refusal:
-    return _Refusal(401, description, f'Bearer error="invalid_token", error_description="{description}"')
 
 
 class Emulator(_Base):
@@ -114,57 +105,31 @@ class Emulator(_Base):
     # -- auth -----------------------------------------------------------------------------
     def _authenticate(self, request: Request) -> tuple[dict[str, Any], str]:
         if self.mtls and not request.environ.get("SSL_CLIENT_CERT"):
-            raise _Refusal(403, "A client certificate is required")
+            raise Refusal(403, "A client certificate is required")
         allowed = self.settings["allowed_ips"]
         if allowed and not any(
             ipaddress.ip_address(request.remote_addr or "0.0.0.0") in ipaddress.ip_network(net, strict=False)
             for net in allowed
         ):
-            raise _Refusal(403, f"IP address {request.remote_addr} is not allowed")
-        header = request.headers.get("Authorization", "")
-        if not header:
-            raise _Refusal(401, "Authorization header missing", "Bearer")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise _Refusal(401, "Authorization scheme must be Bearer", "Bearer")
-        claims = self._validate(token.strip())
+            raise Refusal(403, f"IP address {request.remote_addr} is not allowed")
+        claims = self._validate(bearer_token(request))
         tenant = ""
         if self.settings["multitenancy"]:
             tenant = request.headers.get("X-Tenant", "").strip()
             if not tenant:
-                raise _Refusal(400, "X-Tenant header is required")
+                raise Refusal(400, "X-Tenant header is required")
         return claims, tenant
 
     def _validate(self, token: str) -> dict[str, Any]:
-        skew = self.settings["clock_skew"]
-        try:
-            unverified = jwt.decode(token, options={"verify_signature": False})
-            claims: dict[str, Any] = jwt.decode(
-                token,
-                self.credentials["secret"].encode("utf-8"),
-                algorithms=["HS256"],
-                audience=AUDIENCE,
-                issuer=self.credentials["issuer"],
-                leeway=skew,
-                options={"require": ["exp", "nbf", "iat", "iss", "aud", "sub", "given_name"]},
-            )
-        except jwt.InvalidAlgorithmError:
-            raise _invalid(f"The signature algorithm '{_alg(token)}' is not allowed") from None
-        except jwt.InvalidSignatureError:
-            raise _invalid("The signature is invalid") from None
-        except jwt.ExpiredSignatureError:
-            raise _invalid(f"The token expired at '{utc(unverified['exp'])}'") from None
-        except jwt.ImmatureSignatureError:
-            raise _invalid(f"The token is not valid before '{utc(unverified['nbf'])}'") from None
-        except jwt.InvalidAudienceError:
-            raise _invalid(f"The audience '{unverified.get('aud')}' is invalid") from None
-        except jwt.InvalidIssuerError:
-            raise _invalid(f"The issuer '{unverified.get('iss')}' is invalid") from None
-        except jwt.MissingRequiredClaimError as exc:
-            raise _invalid(f"The token has no '{exc.claim}' claim") from None
-        except jwt.PyJWTError:
-            raise _invalid("The token is malformed") from None
-        return claims
+        return validate(
+            token,
+            self.credentials["secret"].encode("utf-8"),
+            algorithms=["HS256"],
+            audience=AUDIENCE,
+            issuer=self.credentials["issuer"],
+            leeway=self.settings["clock_skew"],
+            required=["exp", "nbf", "iat", "iss", "aud", "sub", "given_name"],
+        )
 
     # -- routes ---------------------------------------------------------------------------
     def dispatch(self, request: Request) -> Response:
@@ -183,7 +148,7 @@ class Emulator(_Base):
             return self._error(405, f"Method {request.method} is not allowed on {request.path}")
         try:
             claims, tenant = self._authenticate(request)
-        except _Refusal as refusal:
+        except Refusal as refusal:
             return self._error(refusal.status, refusal.message, refusal.challenge)
         return methods[request.method](request, claims, tenant)
 
@@ -284,10 +249,3 @@ class Emulator(_Base):
             reason = type(exc).__name__.replace("Error", " error").strip()
             return self._error(200, f"{reason} ({parts.hostname}:{parts.port})", remoteBody=None, remoteStatusCode=0)
         return self._ok(remoteBody=answer.text, remoteStatusCode=answer.status_code)
-
-
-def _alg(token: str) -> str:
-    try:
-        return str(jwt.get_unverified_header(token).get("alg"))
-    except jwt.PyJWTError:
-        return "?"

@@ -10,7 +10,6 @@ logger at DEBUG, redacted.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import ssl
 import tempfile
@@ -23,31 +22,33 @@ from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError, SandboxError
 from kit.sandbox.base import Emulator
+from kit.sandbox.control import Control
 from kit.secrets import redact
 from kit.serving import BackgroundServer
 
-__all__ = ["EMULATORS", "Sandbox", "emulator_class", "start"]
+__all__ = ["Sandbox", "emulator_class", "names", "start"]
 
-EMULATORS = {
-    "pliance": "kit.sandbox.pliance",
-    "signicat": "kit.sandbox.signicat",
-    "synerise": "kit.sandbox.synerise",
-    "signzy": "kit.sandbox.signzy",
-    "saltedge": "kit.sandbox.saltedge",
-}
 log = logging.getLogger("kit.sandbox")
 
 
+def names() -> tuple[str, ...]:
+    """The names of the registered providers, each with a sandbox."""
+    from kit.providers import names as registered  # the registry sits above the sandboxes
+
+    return registered()
+
+
 def emulator_class(name: str) -> type[Emulator]:
-    """The emulator class registered under ``name``; ConfigError for an unknown name."""
-    if name not in EMULATORS:
-        raise ConfigError(f"no sandbox named {name!r}; known: {', '.join(sorted(EMULATORS))}")
-    cls: type[Emulator] = importlib.import_module(EMULATORS[name]).Emulator
-    return cls
+    """The emulator class of provider ``name`` (from its registration); ConfigError for an unknown name."""
+    from kit.providers import provider
+
+    if name not in names():
+        raise ConfigError(f"no sandbox named {name!r}; known: {', '.join(sorted(names()))}")
+    return provider(name).emulator_class()
 
 
 class Sandbox(BackgroundServer):
-    """A running emulator: ``url``, ``credentials``, ``ca_bundle``, ``client_cert``, ``stop()``."""
+    """A running emulator: ``url``, ``credentials``, ``ca_bundle``, ``client_cert``, ``control``, ``stop()``."""
 
     def __init__(
         self,
@@ -69,13 +70,14 @@ class Sandbox(BackgroundServer):
         self.ca_bundle: str | None = None
         self.client_cert: str | None = None
         context = self._tls_context(host) if self.tls else None
-        self.emulator = emulator_type(settings or {}, credentials, mtls=mtls, ca_bundle=self.ca_file())
+        self._emulator = emulator_type(settings or {}, credentials, mtls=mtls, ca_bundle=self.ca_file())
         try:
             super().__init__(self._app, host=host, port=port, ssl_context=context, name=f"kit-sandbox-{self.name}")
         except OSError as exc:
             self._dir.cleanup()
             raise SandboxError(f"{self.name} sandbox cannot listen on {host}:{port}: {exc}") from None
         self.url = f"{self.scheme}://{host}:{self.port}/"
+        self.control = Control(self._emulator, self.url)
 
     @property
     def ca(self) -> trustme.CA:
@@ -105,16 +107,16 @@ class Sandbox(BackgroundServer):
 
     @property
     def credentials(self) -> dict[str, str]:
-        return dict(self.emulator.credentials)
+        return dict(self._emulator.credentials)
 
     @property
     def settings(self) -> dict[str, Any]:
-        return dict(self.emulator.settings)
+        return dict(self._emulator.settings)
 
     def _fault(self, request: Request, environ: dict[str, Any]) -> Response | None:
         """Apply the ``fault`` setting to the provider's token/login endpoints (None: no fault here)."""
-        settings = self.emulator.settings
-        if settings["fault"] == "none" or request.path.strip("/") not in self.emulator.TOKEN_PATHS:
+        settings = self._emulator.settings
+        if settings["fault"] == "none" or request.path.strip("/") not in self._emulator.TOKEN_PATHS:
             return None
         fault = settings["fault"]
         if fault == "503-once":
@@ -133,12 +135,16 @@ class Sandbox(BackgroundServer):
     def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         try:
-            response = self._fault(request, environ) or self.emulator.dispatch(request)
+            response = self._fault(request, environ) or self._emulator.dispatch(request)
         except Exception as exc:  # a bug in the emulator, never a client mistake
             self.errors.append(exc)
             log.debug("handler failed: %s", redact(repr(exc)))
-            response = self.emulator.server_error()
+            response = self._emulator.server_error()
         return response(environ, start_response)
+
+    def cli_extras(self) -> dict[str, Any]:
+        """Top-level fields the CLI prints for this sandbox besides URL and credentials (a public key)."""
+        return self._emulator.cli_extras()
 
     def url_for(self, path: str) -> str:
         return self.url + path.lstrip("/")

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
+from kit.protocol.saltedge import HEADERS, MAX_AHEAD, signature_string
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.base import Setting, json_response
 
@@ -46,10 +47,12 @@ DEMO = {
     "login_secret": "kit-demo-login-secret-1f3b5d7e9a0c",
 }
 STATUSES = ("pending", "test", "live", "restricted", "disabled")
-HEADERS = {
-    "v3": ("Client-id", "App-secret", "Login-secret", "LoginNotFound", "login"),
-    "v5": ("App-id", "Secret", "Connection-secret", "ConnectionNotFound", "connection"),
-    "v6": ("App-id", "Secret", "Connection-secret", "ConnectionNotFound", "connection"),
+CUSTOMER_HEADER = HEADERS["v3"].customer_secret  # the same name in every version
+#: version -> (the error class of an unknown login, the path word of a login): the sandbox's side only
+LOGIN_WORDS = {
+    "v3": ("LoginNotFound", "login"),
+    "v5": ("ConnectionNotFound", "connection"),
+    "v6": ("ConnectionNotFound", "connection"),
 }
 COUNTRIES = [
     {"code": "XF", "name": "Fake", "refresh_start_time": 2},
@@ -108,8 +111,6 @@ class Emulator(_Base):
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         super().__init__(settings, credentials, **kwargs)
-        if self.settings["status"] not in STATUSES:
-            raise ConfigError(f"saltedge status must be one of {', '.join(STATUSES)}")
         key = serialization.load_pem_private_key(self.credentials["private_key_pem"].encode(), None)
         assert isinstance(key, rsa.RSAPrivateKey)
         self.public_key = key.public_key()  # what the client pasted into the dashboard
@@ -131,7 +132,15 @@ class Emulator(_Base):
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         ).decode()
 
-    def dashboard_public_key(self, pem: str) -> None:
+    def check_settings(self, settings: dict[str, Any]) -> None:
+        super().check_settings(settings)
+        if settings["status"] not in STATUSES:
+            raise ConfigError(f"saltedge status must be one of {', '.join(STATUSES)}, not {settings['status']!r}")
+
+    def fixtures(self) -> dict[str, str]:
+        return {"other_customer_login_secret": self.logins[2002]["secret"]}
+
+    def register_key(self, pem: str) -> None:
         """What pasting a public key into Salt Edge's dashboard does: verify signatures with it."""
         key = serialization.load_pem_public_key(pem.encode())
         assert isinstance(key, rsa.RSAPublicKey)
@@ -181,7 +190,7 @@ class Emulator(_Base):
 
     # -- checks ---------------------------------------------------------------------------
     def _check_client(self, request: Request, version: str) -> None:
-        id_header, secret_header = HEADERS[version][:2]
+        id_header, secret_header = HEADERS[version].app_id, HEADERS[version].app_secret
         client_id, app_secret = request.headers.get(id_header), request.headers.get(secret_header)
         if not client_id:
             raise _Refused("AppIdNotProvided", f"{id_header} header is missing")
@@ -210,11 +219,11 @@ class Emulator(_Base):
             when = float(expires)
         except ValueError:
             raise _Refused("ExpiresAtInvalid", "Expires-at must be UNIX seconds") from None
-        if when > time.time() + 3600:
+        if when > time.time() + MAX_AHEAD:
             raise _Refused("ExpiresAtInvalid", "Expires-at is more than 1 hour ahead")
         if when < time.time():
             raise _Refused("RequestExpired", "Expires-at is in the past")
-        signed = f"{expires}|{request.method}|{request.url}|{request.get_data(as_text=True)}"
+        signed = signature_string(expires, request.method, request.url, request.get_data())
         try:
             self.public_key.verify(
                 base64.b64decode(signature, validate=True), signed.encode(), padding.PKCS1v15(), hashes.SHA256()
@@ -233,7 +242,7 @@ class Emulator(_Base):
         return data
 
     def _customer(self, request: Request) -> dict[str, Any]:
-        secret = request.headers.get("Customer-secret", "")
+        secret = request.headers.get(CUSTOMER_HEADER, "")
         found = next(
             (c for c in self.customers.values() if secrets.compare_digest(c["secret"].encode(), secret.encode())), None
         )
@@ -243,7 +252,7 @@ class Emulator(_Base):
 
     # -- resources ------------------------------------------------------------------------
     def _route(self, request: Request, version: str, path: str) -> Response:
-        login_header, missing, login_path = HEADERS[version][2:]
+        login_header, (missing, login_path) = HEADERS[version].login_secret, LOGIN_WORDS[version]
         new_login_path = "login" if version == "v3" else "connections"
         if path == "countries" and request.method == "GET":
             return json_response({"data": COUNTRIES, "meta": {"next_id": None, "next_page": None}})
@@ -270,7 +279,7 @@ class Emulator(_Base):
             login: dict[str, Any] | None = next(
                 (x for x in self.logins.values() if secrets.compare_digest(x["secret"].encode(), secret.encode())), None
             )
-            holder = self._customer(request) if request.headers.get("Customer-secret") else None
+            holder = self._customer(request) if request.headers.get(CUSTOMER_HEADER) else None
             if login is None or (holder is not None and login["customer_id"] != holder["id"]):
                 raise _Refused(missing, f"No {login_path} with that {login_header} for this customer")
             if request.method == "DELETE":

@@ -33,14 +33,12 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.wrappers import Request, Response
 
+from kit.protocol.signicat import DISCOVERY_PATH, SCOPE, TOKEN_PATH
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.base import Setting, json_response
 
 __all__ = ["Emulator"]
 
-TOKEN_PATH = "auth/open/connect/token"
-DISCOVERY_PATH = "auth/open/.well-known/openid-configuration"
-SCOPE = "signicat-api"
 PRODUCT = "auth-rest"
 DEMO = {
     "client_id": "sandbox-kit-demo-417",
@@ -168,11 +166,14 @@ class Emulator(_Base):
         self.tokens_issued += 1
         return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid, "typ": "at+jwt"})
 
-    def forge(self, host_url: str, **claims: Any) -> str:
+    def forge(self, url: str, claims: dict[str, Any]) -> str:
         """A token signed with the current key but with some claims changed, to show failure modes."""
-        payload = {**jwt.decode(self._mint(host_url), options={"verify_signature": False}), **claims}
+        payload = {**jwt.decode(self._mint(url), options={"verify_signature": False}), **claims}
         kid, key = self.keys[0]
         return jwt.encode(payload, key, algorithm="RS256", headers={"kid": kid, "typ": "at+jwt"})
+
+    def counts(self) -> dict[str, int]:
+        return {"tokens_issued": self.tokens_issued}
 
     def _jti(self) -> str:
         """Unique per token, derived from a counter (32 upper-case hex, as Signicat's)."""

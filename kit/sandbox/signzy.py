@@ -29,18 +29,20 @@ import binascii
 import json
 import secrets
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from kit.errors import ConfigError
+from kit.protocol.signzy import MODELS
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.base import Setting, json_response
 
 __all__ = ["Emulator"]
 
 DEMO = {"username": "kit-demo-channel", "password": "kit-demo-signzy-password-6d2f9a41c7"}
-MODELS = ("channels", "customers")
 
 
 class _Refused(Exception):
@@ -106,6 +108,15 @@ class Emulator(_Base):
                 return "\x00undecodable"
         return header or None
 
+    def expire(self, token: str) -> None:
+        row = self.tokens.get(token)
+        if row is None:
+            raise ConfigError("the signzy sandbox has no such token (logged out, or never issued)")
+        row["created"] -= row["ttl"] + 1
+
+    def counts(self) -> dict[str, int]:
+        return {"live_tokens": len(self.tokens)}
+
     def _channel(self, request: Request) -> tuple[dict[str, Any], str]:
         token_id = self._token_id(request)
         row = self.tokens.get(token_id or "")
@@ -123,7 +134,8 @@ class Emulator(_Base):
                 raise _Refused(404, "NOT_FOUND", f"There is no method to handle {request.method} {request.path}")
             model = parts[1]
             if len(parts) == 3 and parts[2] in ("login", "logout", "change-password") and request.method == "POST":
-                return getattr(self, "_" + parts[2].replace("-", "_"))(request)
+                handle: Callable[[Request], Response] = getattr(self, "_" + parts[2].replace("-", "_"))
+                return handle(request)
             if model == "channels" and len(parts) >= 3 and request.method in ("GET", "POST", "DELETE"):
                 return self._channels(request, parts[2:])
             raise _Refused(404, "NOT_FOUND", f"Shared class has no method handling {request.method} {request.path}")

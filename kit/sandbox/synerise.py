@@ -7,8 +7,8 @@ identityProvider, email, ...}``, ``POST /uauth/auth/login/user {username, passwo
 /sauth/v3/auth/refresh/client {apiKey}`` with the current, still valid token, the latter
 answering ``{token, expiration, created, origin, customId, realm}``; RS512 signatures; a user
 token cannot act in a workspace until one is selected; the Spring error body ``{timestamp,
-status, error, message, path, errors}``; an expired token is 401 with ``error`` exactly
-``"Token expired."``; a wrong key is 401.
+status, error, message, path, errors}`` (built by :mod:`kit.sandbox.spring`); an expired token is 401
+with ``error`` exactly ``"Token expired."``; a wrong key is 401.
 
 INFERRED (say so when you rely on them):
 
@@ -30,9 +30,8 @@ INFERRED (say so when you rely on them):
 
 from __future__ import annotations
 
-import json
 import time
-from datetime import UTC, datetime
+from collections.abc import Callable
 from typing import Any
 
 import jwt
@@ -40,12 +39,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.wrappers import Request, Response
 
+from kit.errors import ConfigError
+from kit.protocol.synerise import CONSUMERS, LEGACY_WORKSPACE_LOGIN, PUBLIC_KEY_PATH
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.base import Setting, json_response
+from kit.sandbox.spring import UNAUTHENTICATED, Refused, error_body, json_object
 
 __all__ = ["PUBLIC_KEY_PATH", "Emulator"]
 
-PUBLIC_KEY_PATH = "kit-sandbox/synerise/public-key.pem"
 WORKSPACE_ID = 101
 IDENTITY_PROVIDERS = ("SYNERISE", "FACEBOOK", "OAUTH", "APPLE", "GOOGLE")
 DEMO = {
@@ -59,29 +60,15 @@ DEMO = {
 OTHER_CLIENT = {"id": "client-0002", "email": "alan@example.com"}
 
 
-class _Refused(Exception):
-    def __init__(
-        self, status: int, message: str, error: str | None = None, errors: list[dict[str, Any]] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status, self.message, self.error, self.errors = status, message, error, errors
-
-
-_REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed"}
-
-
 class Emulator(_Base):
     """Logins, refreshes and a small permission-checked API for the three consumer types."""
 
     NAME = "synerise"
     CREDENTIAL_KEYS = tuple(DEMO)
     TOKEN_PATHS = (
-        "uauth/v2/auth/login/profile",
-        "v4/auth/login/profile",
-        "sauth/v3/auth/login/client",
-        "uauth/auth/login/user",
-        "v4/auth/refresh/profile",
-        "sauth/v3/auth/refresh/client",
+        *(login for login, _ in CONSUMERS.values()),
+        LEGACY_WORKSPACE_LOGIN,
+        *(refresh[1] for _, refresh in CONSUMERS.values() if refresh),
     )
     SETTINGS = (
         Setting("lifetime", int, 3600, "token lifetime in seconds (docs: 1 h default, up to a week)", 1, 604800),
@@ -106,6 +93,20 @@ class Emulator(_Base):
     def cli_extras(self) -> dict[str, Any]:
         return {"public_key_pem": self.public_key_pem()}
 
+    def rotate_key(self, *, keep_previous: bool = True) -> str:
+        if keep_previous:
+            raise ConfigError("the synerise sandbox verifies with one key: rotate_key(keep_previous=False)")
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return "synerise-key"
+
+    def forge(self, url: str, claims: dict[str, Any]) -> str:
+        """A token of ``realm`` (default profile) for ``sub`` (default the demo workspace) with claims changed."""
+        rest = dict(claims)
+        return self.mint(str(rest.pop("realm", "profile")), str(rest.pop("sub", f"workspace-{WORKSPACE_ID}")), **rest)
+
+    def counts(self) -> dict[str, int]:
+        return {"logins": self.logins}
+
     # -- tokens ---------------------------------------------------------------------------
     def mint(self, realm: str, sub: str, **extra: Any) -> str:
         now = time.time()
@@ -125,7 +126,7 @@ class Emulator(_Base):
     def _claims(self, request: Request) -> dict[str, Any]:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
-            raise _Refused(401, "Full authentication is required to access this resource")
+            raise Refused(401, UNAUTHENTICATED)
         try:
             claims: dict[str, Any] = jwt.decode(
                 token, self.key.public_key(), algorithms=["RS512"], options={"require": ["exp"]}
@@ -133,50 +134,19 @@ class Emulator(_Base):
             if claims["exp"] <= time.time() + self.settings["clock_ahead"]:  # PyJWT cannot shift its clock
                 raise jwt.ExpiredSignatureError("expired for the server's clock")
         except jwt.ExpiredSignatureError:
-            raise _Refused(401, "Token expired.", "Token expired.") from None
+            raise Refused(401, "Token expired.", "Token expired.") from None
         except jwt.PyJWTError:
-            raise _Refused(401, "Invalid token") from None
+            raise Refused(401, "Invalid token") from None
         return claims
 
-    # -- plumbing -------------------------------------------------------------------------
-    def _error(
-        self,
-        request: Request,
-        status: int,
-        message: str,
-        error: str | None = None,
-        errors: list[dict[str, Any]] | None = None,
-    ) -> Response:
-        stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
-        return json_response(
-            {
-                "timestamp": stamp,
-                "status": status,
-                "error": error or _REASONS[status],
-                "message": message,
-                "path": request.path,
-                "errors": errors or [],
-            },
-            status,
-        )
-
-    def _body(self, request: Request) -> dict[str, Any]:
-        try:
-            body = json.loads(request.get_data(as_text=True) or "null")
-        except ValueError:
-            raise _Refused(400, "Malformed JSON request") from None
-        if not isinstance(body, dict):
-            raise _Refused(400, "The body must be a JSON object")
-        return body
-
     def dispatch(self, request: Request) -> Response:
-        routes = {
-            ("POST", "uauth/v2/auth/login/profile"): self._login_profile,
-            ("POST", "v4/auth/login/profile"): self._login_profile,
+        routes: dict[tuple[str, str], Callable[[Request], Response]] = {
+            ("POST", CONSUMERS["workspace"][0]): self._login_profile,
+            ("POST", LEGACY_WORKSPACE_LOGIN): self._login_profile,
             ("GET", "v4/auth/refresh/profile"): self._refresh_profile,
-            ("POST", "sauth/v3/auth/login/client"): self._login_client,
+            ("POST", CONSUMERS["client"][0]): self._login_client,
             ("POST", "sauth/v3/auth/refresh/client"): self._refresh_client,
-            ("POST", "uauth/auth/login/user"): self._login_user,
+            ("POST", CONSUMERS["user"][0]): self._login_user,
             ("GET", "v4/business-profile"): self._business_profile,
             ("GET", "sauth/my-account/personal-information"): self._my_account,
             ("GET", PUBLIC_KEY_PATH): lambda r: Response(self.public_key_pem(), content_type="application/x-pem-file"),
@@ -187,26 +157,26 @@ class Emulator(_Base):
             handler = self._client_by_id
         if handler is None:
             known = any(p == path for _, p in routes)
-            return self._error(request, 405 if known else 404, f"No handler for {request.method} /{path}")
+            return error_body(request, 405 if known else 404, f"No handler for {request.method} /{path}")
         try:
             return handler(request)
-        except _Refused as refused:
-            return self._error(request, refused.status, refused.message, refused.error, refused.errors)
+        except Refused as refused:
+            return error_body(request, refused.status, refused.message, refused.error, refused.errors)
 
     # -- logins and refreshes -------------------------------------------------------------
     def _login_profile(self, request: Request) -> Response:
-        if self._body(request).get("apiKey") != self.credentials["workspace_api_key"]:
-            raise _Refused(401, "Invalid API key")
+        if json_object(request).get("apiKey") != self.credentials["workspace_api_key"]:
+            raise Refused(401, "Invalid API key")
         return json_response({"token": self.mint("profile", f"workspace-{WORKSPACE_ID}")})
 
     def _refresh_profile(self, request: Request) -> Response:
         claims = self._claims(request)
         if claims["realm"] != "profile":
-            raise _Refused(403, f"Refresh of a {claims['realm']} token is not allowed here")
+            raise Refused(403, f"Refresh of a {claims['realm']} token is not allowed here")
         return json_response({"token": self.mint("profile", claims["sub"])})
 
     def _login_client(self, request: Request) -> Response:
-        body = self._body(request)
+        body = json_object(request)
         provider = body.get("identityProvider")
         if provider not in IDENTITY_PROVIDERS:
             field = {
@@ -215,25 +185,25 @@ class Emulator(_Base):
                 "message": "unknown identity provider",
                 "rejectedValue": str(provider),
             }
-            raise _Refused(400, "Validation failed", errors=[field])
+            raise Refused(400, "Validation failed", errors=[field])
         if body.get("apiKey") != self.credentials["client_api_key"]:
-            raise _Refused(401, "Invalid API key")
+            raise Refused(401, "Invalid API key")
         if provider != "SYNERISE":
-            raise _Refused(400, f"identityProviderToken is required for {provider}")
+            raise Refused(400, f"identityProviderToken is required for {provider}")
         if (
             body.get("email") != self.credentials["client_email"]
             or body.get("password") != self.credentials["client_password"]
         ):
-            raise _Refused(401, "Bad credentials")
+            raise Refused(401, "Bad credentials")
         token = self.mint("client", body.get("uuid") or "client-0001", email=body["email"])
         return json_response({"token": token})
 
     def _refresh_client(self, request: Request) -> Response:
         claims = self._claims(request)
-        if self._body(request).get("apiKey") != self.credentials["client_api_key"]:
-            raise _Refused(401, "Invalid API key")
+        if json_object(request).get("apiKey") != self.credentials["client_api_key"]:
+            raise Refused(401, "Invalid API key")
         if claims["realm"] != "client":
-            raise _Refused(403, f"Refresh of a {claims['realm']} token is not allowed here")
+            raise Refused(403, f"Refresh of a {claims['realm']} token is not allowed here")
         token = self.mint("client", claims["sub"], email=claims.get("email"))
         fresh = jwt.decode(token, options={"verify_signature": False})
         return json_response(
@@ -248,12 +218,12 @@ class Emulator(_Base):
         )
 
     def _login_user(self, request: Request) -> Response:
-        body = self._body(request)
+        body = json_object(request)
         if (
             body.get("username") != self.credentials["user_username"]
             or body.get("password") != self.credentials["user_password"]
         ):
-            raise _Refused(401, "Bad credentials")
+            raise Refused(401, "Bad credentials")
         token = self.mint("user", "user-7")
         consumer = {
             "type": "USER",
@@ -269,9 +239,9 @@ class Emulator(_Base):
     def _scoped(self, request: Request, *realms: str) -> dict[str, Any]:
         claims = self._claims(request)
         if claims["realm"] == "user" and "user" not in realms:
-            raise _Refused(403, "Select a workspace first: a user token has no workspace")
+            raise Refused(403, "Select a workspace first: a user token has no workspace")
         if claims["realm"] not in realms:
-            raise _Refused(403, f"Access denied for consumer type {claims['realm']}")
+            raise Refused(403, f"Access denied for consumer type {claims['realm']}")
         return claims
 
     def _business_profile(self, request: Request) -> Response:
@@ -286,6 +256,6 @@ class Emulator(_Base):
         claims = self._scoped(request, "profile", "client")
         wanted = request.path.rstrip("/").rsplit("/", 1)[-1]
         if claims["realm"] == "client" and wanted != claims["sub"]:
-            raise _Refused(403, "A customer can only read its own data")
+            raise Refused(403, "A customer can only read its own data")
         email = self.credentials["client_email"] if wanted == "client-0001" else OTHER_CLIENT["email"]
         return json_response({"clientId": wanted, "email": email})

@@ -1,0 +1,53 @@
+"""Probes: what each provider answers to bad input, sent for real, as the tables the notebooks show.
+
+One module per provider (``kit.probes.<name>``, named in its :class:`~kit.spec.Provider` spec),
+apart from the client code people copy into their projects. Each offers:
+
+* ``failure_modes(target)``: one row per bad input (no token, a forged or expired one, another
+  tenant, …) with what came back;
+* ``expiry(target)``: how an expired credential is refused (``401 invalid_token``), from one
+  expired credential really sent;
+* ``observed(target, session)``: comparison facts read from a run (not statements).
+
+Probes drive a sandbox only through its public control API (``target.control``). Cases that need
+the sandbox (a token it forged) are left out against a live provider.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, cast
+
+import pandas as pd
+
+from kit.session import Session
+from kit.target import Target
+
+__all__ = ["Probes", "failure_modes", "numbered", "probes_of"]
+
+
+class Probes(Protocol):
+    """What a provider's probe module offers."""
+
+    def failure_modes(self, target: Target) -> pd.DataFrame: ...
+
+    def expiry(self, target: Target) -> str: ...
+
+    def observed(self, target: Target, session: Session) -> dict[str, str]: ...
+
+
+def probes_of(target: Target) -> Probes:
+    """The probe module registered for ``target``'s provider."""
+    return cast(Probes, target.provider.probe_module())
+
+
+def failure_modes(target: Target) -> pd.DataFrame:
+    """Each bad input, sent for real to ``target``: what it answered (the provider's own probes)."""
+    return probes_of(target).failure_modes(target)
+
+
+def numbered(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """A probe table: one row per case, numbered from 1."""
+    table = pd.DataFrame(list(rows))
+    table.index = pd.RangeIndex(1, len(table) + 1)
+    return table

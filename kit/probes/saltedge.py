@@ -1,0 +1,101 @@
+"""Salt Edge probes: each bad secret or signature sent for real; HTTP status and error class.
+
+Secrets and signatures are made here, so those rows run live too. The client status rows (live,
+disabled) change a dashboard setting, which only the sandbox lets kit do (``target.control``).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pandas as pd
+import requests
+
+from kit.probes import numbered
+from kit.protocol.saltedge import signature_string
+from kit.providers.saltedge import Credentials, error_parser, generate_key_pair, session, sign
+from kit.session import Session
+from kit.target import Target
+
+__all__ = ["expiry", "failure_modes", "observed"]
+
+EXPIRED = "expired request"
+
+
+def _new_login_path(c: Credentials) -> str:
+    return "login" if c.api_version == "v3" else "connections"
+
+
+def _login_path(c: Credentials) -> str:
+    return "login" if c.api_version == "v3" else "connection"
+
+
+def _credentials(target: Target) -> Credentials:
+    assert isinstance(target.credentials, Credentials)
+    return target.credentials
+
+
+def _probe(target: Target, case: str, c: Credentials, method: str, path: str, tweak: dict[str, str]) -> dict[str, Any]:
+    s = session(c, target.base_url, verify=target.verify)
+    body = tweak.get("body")
+    request = s.prepare_request(
+        requests.Request(
+            method, s.url_for(path), data=body, json=None if body else {"data": {}} if method == "POST" else None
+        )
+    )
+    if "Expires-at" in tweak and c.private_key_pem is not None:  # re-sign with a shifted Expires-at
+        expires = str(int(time.time() + float(tweak["Expires-at"])))
+        request.headers["Expires-at"] = expires
+        raw = request.body if isinstance(request.body, (bytes, str)) else None
+        request.headers["Signature"] = sign(
+            c.private_key_pem, signature_string(expires, method, request.url or "", raw)
+        )
+    with s.step(case):
+        answer = s.send(request)
+    error = error_parser(answer, "saltedge")
+    return {
+        "case": case,
+        "status": answer.status_code,
+        "error class": error.code if error else "",
+        "message": error.detail if error else "",
+    }
+
+
+def failure_modes(target: Target) -> pd.DataFrame:
+    """Each bad input sent for real: HTTP status and Salt Edge error class. Status switches need the sandbox."""
+    c = _credentials(target)
+    key = c.private_key_pem or generate_key_pair()[0]
+    other_key, _ = generate_key_pair()
+    plain = c.replace(private_key_pem=None)
+    cases: list[tuple[str, Credentials, str, str, dict[str, str]]] = [
+        ("wrong app secret", plain.replace(app_secret="x" * 32), "GET", "countries", {}),
+        ("unknown client id", plain.replace(client_id="nobody"), "GET", "countries", {}),
+        ("wrong customer secret", plain.replace(customer_secret="x" * 32), "POST", _new_login_path(c), {}),
+        ("wrong login secret", plain.replace(login_secret="x" * 32), "GET", _login_path(c), {}),
+        ("signature by another key", c.replace(private_key_pem=other_key), "GET", "countries", {}),
+        ("Expires-at 2 hours ahead", c.replace(private_key_pem=key), "GET", "countries", {"Expires-at": "+7200"}),
+        (EXPIRED, c.replace(private_key_pem=key), "GET", "countries", {"Expires-at": "-60"}),
+        ("malformed JSON", plain, "POST", "customers", {"body": "{x"}),
+    ]
+    rows = [_probe(target, *case) for case in cases]
+    if target.sandbox is not None:
+        for status, case in (("live", "unsigned request, client live"), ("disabled", "client disabled")):
+            with target.control.using(status=status):
+                rows.append(_probe(target, case, plain, "GET", "countries", {}))
+    return numbered(rows)
+
+
+def expiry(target: Target) -> str:
+    """The answer to a request signed with an Expires-at a minute in the past."""
+    c = _credentials(target)
+    key = c.private_key_pem or generate_key_pair()[0]
+    row = _probe(target, EXPIRED, c.replace(private_key_pem=key), "GET", "countries", {"Expires-at": "-60"})
+    return f"{row['status']} {row['error class']}".strip()
+
+
+def observed(target: Target, session: Session) -> dict[str, str]:
+    """The signature facts, when the session signs."""
+    if _credentials(target).private_key_pem is None:
+        return {}
+    return {"signing algorithm": "RSA-SHA256 over each request", "lifetime": "each signature: Expires-at, +60 s"}

@@ -1,0 +1,74 @@
+"""Signicat probes: bad tokens sent to the Authentication REST API; what it answers.
+
+A token signed by an unknown key, or for another account, is made here and runs live too; an
+expired token or one for another audience needs a token the sandbox signs (``target.control``),
+so those rows are sandbox only.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from typing import Any
+
+import jwt
+import pandas as pd
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from kit.probes import numbered
+from kit.protocol.signicat import ACCOUNT_PARAMETER
+from kit.session import Session
+from kit.target import Target
+
+__all__ = ["expiry", "failure_modes", "observed"]
+
+PATH = "auth/rest/sessions"
+
+
+@functools.cache
+def _foreign_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _send(s: Session, case: str, token: str | None, params: dict[str, str], path: str) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    answer = s.probe("GET", path + "/x", step=case, headers=headers, params=params)
+    body = answer.json() if "json" in answer.headers.get("Content-Type", "") else {}
+    return {"case": case, "status": answer.status_code, "code": body.get("code", ""), "title": body.get("title", "")}
+
+
+def _expired(target: Target) -> str:
+    now = int(time.time())
+    return target.control.forge(iat=now - 700, nbf=now - 700, exp=now - 100)
+
+
+def failure_modes(target: Target, path: str = PATH) -> pd.DataFrame:
+    """What the API answers to each kind of bad token; sandbox-only rows need the sandbox to forge."""
+    s = target.session()
+    good = s.token().access_token.reveal()
+    payload = jwt.decode(good, options={"verify_signature": False})
+    kid = jwt.get_unverified_header(good)["kid"]
+    cases: list[tuple[str, str | None, dict[str, str]]] = [
+        ("no token", None, {}),
+        ("not a JWT", "not-a-jwt", {}),
+        ("signed by an unknown key", jwt.encode(payload, _foreign_key(), algorithm="RS256", headers={"kid": kid}), {}),
+        ("token for another account id", good, {ACCOUNT_PARAMETER: "a-someone-else"}),
+    ]
+    if target.sandbox is not None:
+        cases += [
+            ("expired", _expired(target), {}),
+            ("wrong audience", target.control.forge(aud="https://example.com"), {}),
+        ]
+    return numbered([_send(s, case, token, params, path) for case, token, params in cases])
+
+
+def expiry(target: Target) -> str:
+    """The answer to an expired token (sandbox only: a live provider will not sign one for kit)."""
+    if target.sandbox is None:
+        return ""
+    row = _send(target.session(), "expired", _expired(target), {}, PATH)
+    return f"{row['status']} {row['code']}".strip()
+
+
+def observed(target: Target, session: Session) -> dict[str, str]:
+    return {}

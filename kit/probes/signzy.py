@@ -1,0 +1,103 @@
+"""Signzy probes: each bad input sent for real; status, LoopBack code and message.
+
+Everything here runs against a live provider too: the expired token is one that was asked for with
+a 1 s ttl, the deleted child is created and deleted through the API. It takes about a second.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import requests
+
+from kit.probes import numbered
+from kit.protocol.signzy import login_path
+from kit.providers.signzy import Credentials as SignzyCredentials
+from kit.providers.signzy import SignzyAuth, create_child, logout, me
+from kit.secrets import Secret
+from kit.session import Session
+from kit.target import Target
+from kit.tokens import CachedToken
+
+__all__ = ["expiry", "failure_modes", "observed", "try_token"]
+
+
+def _row(case: str, answer: requests.Response) -> dict[str, Any]:
+    error = (answer.json().get("error") or {}) if "json" in answer.headers.get("Content-Type", "") else {}
+    return {
+        "case": case,
+        "status": answer.status_code,
+        "code": error.get("code", ""),
+        "message": error.get("message", ""),
+    }
+
+
+def _try(s: Session, case: str, token: str, path: str) -> dict[str, Any]:
+    return _row(case, s.probe("GET", path, step=case, headers={"Authorization": token}))
+
+
+def try_token(s: Session, token: CachedToken, path: str) -> pd.DataFrame:
+    """Send ``token`` (say, one that was logged out) raw to ``path`` without renewing it: status, code."""
+    return pd.DataFrame([_try(s, "old token", token.access_token.reveal(), path)])
+
+
+def _short_lived(target: Target) -> str:
+    """A token asked for with a 1 s ttl, already expired when this returns."""
+    token = target.session(ttl=1, logout_on_close=False).token().access_token.reveal()
+    time.sleep(1.1)
+    return str(token)
+
+
+def failure_modes(target: Target) -> pd.DataFrame:
+    """Each bad input, sent for real: status, LoopBack code, message. Takes a few seconds (an expiry)."""
+    creds = target.credentials
+    assert isinstance(creds, SignzyCredentials)
+    s = target.session(logout_on_close=False)
+    assert isinstance(s.auth, SignzyAuth)
+    login, mine = login_path(s.auth.model), f"api/channels/{me(s)}"
+    token = s.token().access_token.reveal()
+    child = Secret("kit-child-password-0123456789abcdef")
+    gone = create_child(s, "kit-deleted-child", child)
+    child_token = target.session(SignzyCredentials("kit-deleted-child", child)).token().access_token.reveal()
+    s.delete(f"{mine}/channels/{gone['id']}")
+    short_token = _short_lived(target)
+    wrong_old = {"oldPassword": "x" * 32, "newPassword": "y" * 32}
+    wrong = {"username": creds.username, "password": "x" * 32}
+    nobody = {"username": "nobody", "password": "x" * 32}
+    cases: list[tuple[str, Callable[[], requests.Response]]] = [
+        ("wrong password", lambda: s.probe("POST", login, json=wrong)),
+        ("unknown user", lambda: s.probe("POST", login, json=nobody)),
+        ("empty body", lambda: s.probe("POST", login, json={})),
+        ("non-JSON body", lambda: s.probe("POST", login, data="x=1", headers={"Content-Type": "application/json"})),
+        ("no token", lambda: s.probe("GET", mine)),
+        ("Bearer <token>", lambda: s.probe("GET", mine, headers={"Authorization": f"Bearer {token}"})),
+        ("expired token (ttl 1 s)", lambda: s.probe("GET", mine, headers={"Authorization": short_token})),
+        ("token of a deleted child", lambda: s.probe("GET", mine, headers={"Authorization": child_token})),
+        ("another channel's id", lambda: s.get("api/channels/ch-999")),
+        ("wrong old password", lambda: s.post("api/channels/change-password", json=wrong_old)),
+    ]
+    rows = []
+    for case, send in cases:
+        with s.step(case):
+            rows.append(_row(case, send()))
+    logout(s)
+    rows.append(_try(s, "logged-out token", token, mine))
+    return numbered(rows)
+
+
+def expiry(target: Target) -> str:
+    """The answer to a token whose ttl (1 s) has run out."""
+    s = target.session(logout_on_close=False)
+    row = _try(s, "expired token", _short_lived(target), f"api/channels/{me(s)}")
+    return f"{row['status']} {row['code']}".strip()
+
+
+def observed(target: Target, session: Session) -> dict[str, str]:
+    """Revocation, read from a logout and the old token sent again."""
+    old, mine = session.token(), f"api/channels/{me(session)}"
+    logout(session)
+    after = try_token(session, old, mine).iloc[0]
+    return {"revocation": f"logout (204); the token then gets {after['status']} {after['code']}"}

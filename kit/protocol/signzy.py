@@ -1,0 +1,11 @@
+"""Signzy on the wire (CONFIRMED, shared notes section 4): LoopBack 3 models with login and logout."""
+
+MODELS = ("channels", "customers")  # channel products and single-customer products
+
+
+def login_path(model: str) -> str:
+    return f"api/{model}/login"
+
+
+def logout_path(model: str) -> str:
+    return f"api/{model}/logout"

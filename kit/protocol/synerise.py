@@ -1,0 +1,13 @@
+"""Synerise on the wire (CONFIRMED, shared notes section 3, except where marked INFERRED)."""
+
+API_VERSION = "4.4"
+EXPIRED = "Token expired."  # the 401 error text on which the official plugin retries once
+#: consumer type -> (login path, refresh (method, path) or None); no user refresh path is documented (INFERRED)
+CONSUMERS: dict[str, tuple[str, tuple[str, str] | None]] = {
+    "workspace": ("uauth/v2/auth/login/profile", ("GET", "v4/auth/refresh/profile")),
+    "client": ("sauth/v3/auth/login/client", ("POST", "sauth/v3/auth/refresh/client")),
+    "user": ("uauth/auth/login/user", None),
+}
+LEGACY_WORKSPACE_LOGIN = "v4/auth/login/profile"
+#: INFERRED: where the public key is published is not documented; the sandbox serves it at a kit path
+PUBLIC_KEY_PATH = "kit-sandbox/synerise/public-key.pem"

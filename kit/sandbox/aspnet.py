@@ -1,0 +1,83 @@
+"""How an ASP.NET Core API with JwtBearer answers a bearer token: the framework a sandbox infers from.
+
+Where a provider documents only the token it expects, the answers to a bad one follow ASP.NET
+Core's JwtBearer handler (INFERRED, and said so by each sandbox that uses this): 401 with
+``WWW-Authenticate: Bearer`` when there is no bearer token, and 401 with ``Bearer
+error="invalid_token", error_description="…"`` when it is refused, checks in the order signature,
+lifetime (with clock skew), audience, issuer, required claims.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jwt
+from werkzeug.wrappers import Request
+
+from kit.claims import utc
+
+__all__ = ["Refusal", "bearer_token", "validate"]
+
+
+class Refusal(Exception):
+    """An answer other than success: status, message, and the challenge to send (if any)."""
+
+    def __init__(self, status: int, message: str, challenge: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.challenge = status, message, challenge
+
+
+def _invalid(description: str) -> Refusal:
+    return Refusal(401, description, f'Bearer error="invalid_token", error_description="{description}"')
+
+
+def bearer_token(request: Request) -> str:
+    """The token of ``Authorization: Bearer <token>``; a 401 with a bare ``Bearer`` challenge otherwise."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        raise Refusal(401, "Authorization header missing", "Bearer")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Refusal(401, "Authorization scheme must be Bearer", "Bearer")
+    return token.strip()
+
+
+def validate(
+    token: str, key: bytes, *, algorithms: list[str], audience: str, issuer: str, leeway: int, required: list[str]
+) -> dict[str, Any]:
+    """The token's claims, or a Refusal worded as JwtBearer words it."""
+    try:
+        unverified = jwt.decode(token, options={"verify_signature": False})
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key,
+            algorithms=algorithms,
+            audience=audience,
+            issuer=issuer,
+            leeway=leeway,
+            options={"require": required},
+        )
+    except jwt.InvalidAlgorithmError:
+        raise _invalid(f"The signature algorithm '{_alg(token)}' is not allowed") from None
+    except jwt.InvalidSignatureError:
+        raise _invalid("The signature is invalid") from None
+    except jwt.ExpiredSignatureError:
+        raise _invalid(f"The token expired at '{utc(unverified['exp'])}'") from None
+    except jwt.ImmatureSignatureError:
+        raise _invalid(f"The token is not valid before '{utc(unverified['nbf'])}'") from None
+    except jwt.InvalidAudienceError:
+        raise _invalid(f"The audience '{unverified.get('aud')}' is invalid") from None
+    except jwt.InvalidIssuerError:
+        raise _invalid(f"The issuer '{unverified.get('iss')}' is invalid") from None
+    except jwt.MissingRequiredClaimError as exc:
+        raise _invalid(f"The token has no '{exc.claim}' claim") from None
+    except jwt.PyJWTError:
+        raise _invalid("The token is malformed") from None
+    return claims
+
+
+def _alg(token: str) -> str:
+    try:
+        return str(jwt.get_unverified_header(token).get("alg"))
+    except jwt.PyJWTError:
+        return "?"

@@ -1,0 +1,63 @@
+"""Side by side: every registered provider's flow run against its sandbox, compared from what happened.
+
+For each provider, :func:`profile` opens a session with its spec's demo business call, calls it a
+few times, and fills the comparison columns from that run (:mod:`kit.compare`): what was sent, the
+token's kind, algorithm and lifetime, how the auth renews, how many exchanges came before the first
+call; how an expired credential is refused comes from the provider's probes (one expired credential
+really sent); statements the API allows no call for (revocation, tenant model) come from its spec.
+Nothing here names a provider.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from kit.compare import COLUMNS, Profile, held, observe, renewal, token_facts
+from kit.connect import connect
+from kit.probes import probes_of
+from kit.providers import providers
+from kit.session import Session
+from kit.target import Target
+
+__all__ = ["CALLS", "business_calls", "profile", "side_by_side"]
+
+CALLS = 3
+
+
+def business_calls(target: Target, session: Session, times: int = CALLS) -> None:
+    """The provider's demo business call (its spec's), ``times`` times, labelled ``business``."""
+    call = target.provider.business
+    for _ in range(times):
+        session.call(call.method, call.path, step="business", json=call.body)
+
+
+def profile(target: Target) -> Profile:
+    """One provider's run and the comparison facts read from it."""
+    spec, probes = target.provider, probes_of(target)
+    s = target.session(**spec.business.options)
+    business_calls(target, s)
+    entries = list(s.journal.entries)
+    token = s.token()
+    facts: dict[str, Any] = {
+        "credentials held": held(target.credentials),
+        **observe(s),
+        **token_facts(None if token is None else token.access_token.reveal(), lifetime=getattr(token, "lifetime", 0)),
+        "renewal": renewal(s),
+        "expiry signalled as": probes.expiry(target),
+        **spec.facts,
+        **probes.observed(target, s),
+    }
+    return Profile(spec.name, facts, entries)
+
+
+def side_by_side(names: list[str] | None = None) -> tuple[pd.DataFrame, list[Profile]]:
+    """Run every provider's flow against a fresh sandbox; return the comparison table and the runs."""
+    runs = []
+    for spec in providers():
+        if names is None or spec.name in names:
+            with connect(spec.name, environ={}) as target:
+                runs.append(profile(target))
+    table = pd.DataFrame([{"provider": p.provider, **{c: p.facts.get(c, "") for c in COLUMNS}} for p in runs])
+    return table.set_index("provider"), runs

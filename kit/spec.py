@@ -1,0 +1,63 @@
+"""What kit knows of a provider: one :class:`Provider` spec, the single registration point.
+
+A provider is its modules (client, protocol facts, emulator, probes) plus one registration line in
+:mod:`kit.providers`. Its spec names everything the rest of kit derives from it: the credentials
+dataclass and session factory, the sandbox emulator, the probes the notebooks tabulate, the demo
+business call (for the comparison, the load test and replay), and the comparison facts that are
+statements rather than measurements. The emulator and probes are named by module, so this low
+module imports neither: each is loaded when first asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from kit.credentials import Credentials
+from kit.session import Session
+
+if TYPE_CHECKING:
+    from kit.sandbox.base import Emulator
+
+__all__ = ["BaseUrl", "BusinessCall", "Provider", "SessionFactory"]
+
+SessionFactory = Callable[..., Session]  # (credentials, base_url, *, verify, **options) -> Session
+BaseUrl = Callable[[str, Any], str]  # (checked live URL, the provider's credentials) -> base URL
+
+
+@dataclass(frozen=True)
+class BusinessCall:
+    """One authenticated call that shows the scheme working, with the session options it needs."""
+
+    method: str
+    path: str
+    body: Any = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A provider's registration: everything the core needs, nothing special-cased elsewhere."""
+
+    name: str
+    credentials: type[Credentials]
+    session: SessionFactory
+    scheme: str  # one line: how it authenticates
+    live_url: str  # what <PROVIDER>_URL looks like for the real service
+    emulator_module: str  # its sandbox emulator (the module defines ``Emulator``)
+    probes_module: str  # its probes (``failure_modes``, ``expiry``, ``observed``)
+    business: BusinessCall
+    #: comparison facts that are statements, not measurements: revocation, tenant or permission model, …
+    facts: Mapping[str, str] = field(default_factory=dict)
+    #: turns a checked live base URL into the one the session factory expects, or raises ConfigError
+    base_url: BaseUrl | None = None
+
+    def emulator_class(self) -> type[Emulator]:
+        cls: type[Emulator] = importlib.import_module(self.emulator_module).Emulator
+        return cls
+
+    def probe_module(self) -> ModuleType:
+        return importlib.import_module(self.probes_module)

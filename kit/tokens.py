@@ -1,0 +1,89 @@
+"""What a token is to kit: a :class:`CachedToken`, its lifetime checked, and the key it is cached under.
+
+A token answer is checked where it is parsed: :func:`checked_lifetime` accepts a finite number of
+seconds within 1 s..366 days and raises :class:`~kit.errors.ApiError` naming the field otherwise, so
+``NaN``, ``Infinity``, ``-5`` or ``1e30`` never reaches a cache; :func:`check_storable` is the
+caches' own last check. :func:`cache_key` builds a key from named parts, with the secret only
+through a slow hash.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from kit.errors import ApiError, KitError
+from kit.secrets import Secret
+
+__all__ = ["MAX_LIFETIME", "MIN_LIFETIME", "CachedToken", "cache_key", "check_storable", "checked_lifetime"]
+
+MIN_LIFETIME = 1.0
+MAX_LIFETIME = 366 * 86400.0  # LoopBack clamps a requested ttl to one year; no token kit knows lives longer
+
+
+def cache_key(endpoint: str, identity: str, secret: Secret, **parts: str) -> str:
+    """A stable cache key for one client of one endpoint: the URL, who asks, a slow hash of the secret
+    (PBKDF2, so a key in Redis does not expose it), and named parts (``scope=``, ``consumer=``, …)."""
+    salt = f"{endpoint}|{identity}".encode()
+    secret_fp = hashlib.pbkdf2_hmac("sha256", secret.reveal().encode(), salt, 100_000).hex()
+    named = [f"{name}={value}" for name, value in sorted(parts.items())]
+    return hashlib.sha256("|".join([endpoint, identity, secret_fp, *named]).encode()).hexdigest()
+
+
+def checked_lifetime(value: Any, field_name: str, *, provider: str | None = None, url: str | None = None) -> float:
+    """``value`` as seconds, if it is a finite number within 1 s .. 366 days (a numeric string counts).
+
+    :raises ApiError: naming ``field_name`` otherwise; the token that came with it must not be used.
+    """
+    number: float | None = None
+    if not isinstance(value, bool):
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            number = None
+    if number is None or not math.isfinite(number) or not MIN_LIFETIME <= number <= MAX_LIFETIME:
+        shown = "missing" if value is None else repr(value)[:40]
+        raise ApiError(
+            None,
+            "invalid_lifetime",
+            f"the token answer's {field_name} is {shown}: kit takes a finite number of seconds within "
+            f"{MIN_LIFETIME:.0f} s..{MAX_LIFETIME / 86400:.0f} days, so the token is not used",
+            provider=provider,
+            url=url,
+        )
+    return number
+
+
+@dataclass(frozen=True)
+class CachedToken:
+    """An access token and when it expires (UNIX seconds)."""
+
+    access_token: Secret
+    expires_at: float
+    token_type: str = "Bearer"
+    scope: str = ""  # the OAuth2 scope the token endpoint granted ("" when it is not OAuth2)
+    lifetime: float = 0.0  # the lifetime the answer gave (expires_in, ttl, exp - iat)
+    issued_for: str = ""  # whom or what the token stands for, when not OAuth2 (a user model, a realm)
+
+    def expires_in(self, now: float | None = None) -> float:
+        return self.expires_at - (time.time() if now is None else now)
+
+    def to_json(self) -> str:
+        return json.dumps({**dataclasses.asdict(self), "access_token": self.access_token.reveal()})
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> CachedToken:
+        data = json.loads(text)
+        return cls(**{**data, "access_token": Secret(data["access_token"])})
+
+
+def check_storable(token: CachedToken, now: float | None = None) -> None:
+    """Refuse a token a cache must not keep: its expiry is not finite, already past or too far ahead."""
+    left = token.expires_in(now)
+    if not math.isfinite(left) or not 0 < left <= MAX_LIFETIME + 60:
+        raise KitError(f"a token whose expiry is {left!r} s away was not cached (kit keeps 0 s..366 days)")

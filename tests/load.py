@@ -1,0 +1,41 @@
+"""The load workload shared by the load test and ``make bench``: threads × calls of each provider's
+demo business call (from its registration), bounded in count and time, errors counted."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import kit
+
+
+def load(target: kit.Target, *, clients: int = 8, calls: int = 500) -> dict[str, float]:
+    """``clients`` threads, each with its own session, make ``calls`` authenticated business calls.
+
+    Returns errors (exceptions and non-2xx answers), seconds and requests per second. Every request
+    has a timeout and the loop a fixed count.
+    """
+    call = target.provider.business
+    errors = [0]
+    lock = threading.Lock()
+
+    def client() -> None:
+        s = target.session(**call.options)
+        for _ in range(calls):
+            try:
+                ok = s.request(call.method, call.path, json=call.body).status_code < 300
+            except kit.KitError:  # counted, not raised: the caller asserts on the count
+                ok = False
+            if not ok:
+                with lock:
+                    errors[0] += 1
+            s.journal.clear()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - began
+    return {"errors": errors[0], "seconds": seconds, "rps": clients * calls / seconds}

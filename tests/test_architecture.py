@@ -1,0 +1,187 @@
+"""The house rules, checked: one registration per provider, no provider in the core, no import cycle,
+nothing outside the sandbox package reaching into an emulator, one way to send without auth."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+import kit
+from kit.providers import REGISTERED, overview, providers
+from kit.sandbox import names as sandbox_names
+from kit.sandbox import start
+
+ROOT = Path(__file__).resolve().parent.parent
+KIT = ROOT / "kit"
+PROVIDER_WORDS = re.compile(r"pliance|signicat|synerise|signzy|salt\s?edge", re.IGNORECASE)
+PER_PROVIDER = ("providers", "sandbox", "probes", "protocol")  # packages with one module per provider
+
+
+def core_modules() -> list[Path]:
+    """Every module of kit except the per-provider ones and the registry (which names them)."""
+    found = []
+    for path in sorted(KIT.rglob("*.py")):
+        parts = path.relative_to(KIT).parts
+        if parts[0] in PER_PROVIDER and len(parts) == 2 and parts[1] != "__init__.py":
+            if parts[0] != "sandbox" or path.stem in REGISTERED:
+                continue  # a provider's own module
+        if parts == ("providers", "__init__.py"):
+            continue  # the registration line
+        found.append(path)
+    return found
+
+
+def test_no_core_module_names_a_provider() -> None:
+    modules = core_modules()
+    assert KIT / "session.py" in modules and KIT / "sandbox" / "runner.py" in modules
+    assert KIT / "providers" / "pliance.py" not in modules and KIT / "sandbox" / "base.py" in modules
+    named = {str(p.relative_to(ROOT)): PROVIDER_WORDS.findall(p.read_text()) for p in modules}
+    assert {path: words for path, words in named.items() if words} == {}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+
+
+def imports_of(path: Path, modules: set[str]) -> set[str]:
+    """The kit modules ``path`` imports (at any depth, function-level included, TYPE_CHECKING excluded)."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            return
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in modules)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module in modules:
+                found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in modules)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text()))
+    return found - {_module_name(path)}
+
+
+def test_no_module_imports_another_in_a_cycle() -> None:
+    paths = {_module_name(p): p for p in KIT.rglob("*.py")}
+    graph = {name: imports_of(path, set(paths)) for name, path in paths.items()}
+    assert "kit.session" in graph["kit.providers.signicat"]  # the graph is really read
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def connect(node: str) -> None:  # Tarjan's strongly connected components
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                connect(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            connect(node)
+    assert cycles == []
+
+
+def test_every_registry_derives_from_the_one_registration() -> None:
+    specs = providers()
+    assert [s.name for s in specs] == list(REGISTERED) == list(sandbox_names())
+    assert sorted(overview().index) == sorted(REGISTERED)
+    for spec in specs:
+        assert spec.emulator_class().NAME == spec.name
+        probes = spec.probe_module()
+        assert all(callable(getattr(probes, f)) for f in ("failure_modes", "expiry", "observed"))
+        assert spec.business.method in ("GET", "POST") and spec.live_url.startswith("https://")
+
+
+def test_nothing_outside_the_sandbox_package_reaches_into_an_emulator() -> None:
+    outside = [p for p in KIT.rglob("*.py") if p.parent.name != "sandbox"]
+    outside += [*ROOT.glob("tests/*.py"), *ROOT.glob("bench/*.py"), *ROOT.glob("notebooks/*.ipynb")]
+    reaching = re.compile(r"\._emulator\b|\.emulator\b(?!_class)")
+    offenders = {str(p.relative_to(ROOT)) for p in outside if p != Path(__file__) and reaching.search(p.read_text())}
+    assert offenders == set()
+
+
+def test_one_way_to_send_without_auth() -> None:
+    other_ways = re.compile(r"auth=lambda|def _bare|\.auth = None")
+    offenders = {str(p.relative_to(ROOT)) for p in KIT.rglob("*.py") if other_ways.search(p.read_text())}
+    assert offenders == set()
+
+
+# -- the control API of a running sandbox -----------------------------------------------------------
+
+
+def test_control_validates_settings_and_restores_them() -> None:
+    with start("saltedge") as box:
+        with pytest.raises(kit.ConfigError, match="has no setting colour"):
+            box.control.set(colour="blue")
+        with pytest.raises(kit.ConfigError, match="status must be one of"):
+            box.control.set(status="asleep")
+        with pytest.raises(kit.ConfigError, match="fault_delay.*within"):
+            box.control.set(fault_delay=10_000)
+        assert box.control.settings["status"] == "test"  # nothing changed by the refused calls
+        with box.control.using(status="live"):
+            assert box.control.settings["status"] == "live"
+        assert box.control.settings["status"] == "test"
+
+
+def test_control_says_what_a_sandbox_cannot_do() -> None:
+    with start("pliance") as box:
+        with pytest.raises(kit.ConfigError, match="the pliance sandbox cannot forge tokens"):
+            box.control.forge(exp=0)
+        with pytest.raises(kit.ConfigError, match="cannot rotate a signing key"):
+            box.control.rotate_key()
+        with pytest.raises(kit.ConfigError, match="takes a public key PEM"):
+            box.control.register_key("not a key")
+
+
+def test_a_live_target_cannot_be_controlled() -> None:
+    with start("pliance") as box:
+        env = {"PLIANCE_URL": box.url, **{f"PLIANCE_{k.upper()}": v for k, v in box.credentials.items()}}
+        with pytest.raises(kit.ConfigError, match="pliance is live: only a sandbox can be controlled"):
+            _ = kit.connect("pliance", environ=env).control
+
+
+def test_forged_and_expired_tokens_are_refused_as_the_provider_would() -> None:
+    import time
+
+    with kit.connect("signzy", environ={}) as target, start("signzy") as other:
+        s = target.session(logout_on_close=False)
+        s.call("GET", "api/channels/ch-1")
+        assert target.control.counts()["live_tokens"] == 1
+        with pytest.raises(kit.ConfigError, match="no such token"):
+            other.control.expire(s.token().access_token)  # a token that sandbox never issued
+        target.control.expire(s.token().access_token)
+        s.call("GET", "api/channels/ch-1")  # INVALID_TOKEN, then a new login and one retry
+        assert [(e.kind, e.status) for e in s.journal.entries][-3:] == [
+            ("business", 401),
+            ("auth", 200),
+            ("business", 200),
+        ]
+    with kit.connect("signicat", environ={}) as target:
+        now = int(time.time())
+        expired = target.control.forge(iat=now - 700, nbf=now - 700, exp=now - 100)
+        answer = target.session().probe("GET", "auth/rest/sessions/x", headers={"Authorization": f"Bearer {expired}"})
+        assert (answer.status_code, answer.json()["code"]) == (401, "invalid_token")
