@@ -72,6 +72,10 @@ class CachedBearerAuth(FlowAuth):
         """True when the answer says the token itself was refused, so a fresh one may help."""
         raise NotImplementedError
 
+    def stale_reason(self, response: requests.Response) -> str:
+        """How the journal names the stale-token answer that made the one retry necessary."""
+        return self.stale_answer
+
     def auth_request(
         self, request: requests.Request, action: str, reason: str, label: str = ""
     ) -> Flow[requests.Response]:
@@ -126,7 +130,7 @@ class CachedBearerAuth(FlowAuth):
         fresh = yield from self.token_flow()
         again = original.copy()
         self.apply(again, fresh)
-        yield Exchange(again, reason="401", attempt=2, retry_after=self.stale_answer)
+        yield Exchange(again, reason="401", attempt=2, retry_after=self.stale_reason(response))
 
     # -- used on its own, as a plain requests AuthBase ------------------------------------------
 

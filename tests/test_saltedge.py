@@ -277,3 +277,67 @@ def test_delete_needs_the_login_secret(box: Sandbox, version: str) -> None:
     assert owner.call("DELETE", path)["data"] == {"id": 2001, "removed": True}
     err = error_of(lambda: owner.call("GET", path))
     assert err.code == ("LoginNotFound" if version == "v3" else "ConnectionNotFound")
+
+
+# -- the signed URL is the URL as sent; Expires-at is decimal seconds ------------------------------
+
+
+@pytest.mark.parametrize("params", [{"e": "a@b.com"}, {"q": "été"}, {"x": "/?&"}, {"a": "1", "b": "x y+z"}])
+def test_kit_signs_percent_encoded_urls_as_sent(box: Sandbox, params: dict[str, str]) -> None:
+    with box.control.using(status="live"):  # every request must be signed and the signature must hold
+        s = saltedge.session(creds(box, signed=True), box.url)
+        assert s.call("GET", "countries", params=params)["data"]
+        assert "%" in s.journal.entries[-1].url
+
+
+def _signed_outside_kit(box: Sandbox, url: str, expires: str, *, openssl: bool) -> str:
+    """A signature made without kit: the cryptography package, or the openssl command line."""
+    import base64
+    import shutil
+    import subprocess
+    import tempfile
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    text = f"{expires}|GET|{url}|".encode()
+    pem = box.credentials["private_key_pem"]
+    if openssl:
+        if shutil.which("openssl") is None:
+            pytest.skip("the openssl command is not installed here")
+        with tempfile.NamedTemporaryFile("w", suffix=".pem") as key:
+            key.write(pem)
+            key.flush()
+            raw = subprocess.run(
+                ["openssl", "dgst", "-sha256", "-sign", key.name], input=text, capture_output=True, check=True
+            ).stdout
+    else:
+        private = serialization.load_pem_private_key(pem.encode(), None)
+        raw = private.sign(text, padding.PKCS1v15(), hashes.SHA256())  # type: ignore[union-attr]
+    return base64.b64encode(raw).decode()
+
+
+@pytest.mark.parametrize("openssl", [False, True])
+def test_a_request_signed_outside_kit_is_accepted_and_a_tampered_one_refused(box: Sandbox, openssl: bool) -> None:
+    c = box.credentials
+    url = box.url_for("api/v3/countries?e=a%40b.com&q=%C3%A9t%C3%A9&x=%2F%3F%26")
+    expires = str(int(time.time()) + 60)
+    headers = {"Client-id": c["client_id"], "App-secret": c["app_secret"], "Expires-at": expires}
+    headers["Signature"] = _signed_outside_kit(box, url, expires, openssl=openssl)
+    with box.control.using(status="live"):
+        assert requests.get(url, headers=headers, timeout=10).status_code == 200
+        tampered = url.replace("a%40b.com", "a%40c.com")
+        answer = requests.get(tampered, headers=headers, timeout=10)
+        assert (answer.status_code, answer.json()["error_class"]) == (401, "SignatureNotMatch")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0x10", "", "1e12", "1_000"])
+def test_expires_at_must_be_decimal_seconds(box: Sandbox, value: str) -> None:
+    c = box.credentials
+    url = box.url_for("api/v3/countries")
+    headers = {"Client-id": c["client_id"], "App-secret": c["app_secret"], "Expires-at": value}
+    headers["Signature"] = _signed_outside_kit(box, url, value, openssl=False)
+    for status in ("live", "test"):
+        with box.control.using(status=status):
+            answer = requests.get(url, headers=headers, timeout=10)
+            assert (answer.status_code, answer.json()["error_class"]) == (400, "ExpiresAtInvalid")

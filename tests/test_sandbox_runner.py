@@ -157,7 +157,7 @@ def test_cli_serves_signicat_with_its_credential_keys() -> None:
         r = requests.post(
             line["url"] + "auth/open/connect/token",
             auth=(c["client_id"], c["client_secret"]),
-            data={"grant_type": "client_credentials"},
+            data={"grant_type": "client_credentials", "scope": "signicat-api"},
             timeout=10,
         )
         assert r.json()["expires_in"] == 60

@@ -54,7 +54,12 @@ def test_client_secret_post_also_works(signicat_box: Sandbox) -> None:
     c = signicat_box.credentials
     r = post_token(
         signicat_box,
-        {"grant_type": "client_credentials", "client_id": c["client_id"], "client_secret": c["client_secret"]},
+        {
+            "grant_type": "client_credentials",
+            "scope": "signicat-api",
+            "client_id": c["client_id"],
+            "client_secret": c["client_secret"],
+        },
     )
     assert r.status_code == 200
 
@@ -210,3 +215,10 @@ def test_sessions_create_and_get(signicat_box: Sandbox) -> None:
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
     assert bad.status_code == 400 and bad.json()["code"] == "invalid_request"
+
+
+def test_scope_is_required(signicat_box: Sandbox) -> None:
+    for form in ({"grant_type": "client_credentials"}, {"grant_type": "client_credentials", "scope": " "}):
+        r = post_token(signicat_box, form, good_auth(signicat_box))
+        assert (r.status_code, r.json()["error"]) == (400, "invalid_request")
+        assert r.json()["error_description"] == "scope is required"

@@ -247,3 +247,23 @@ def test_business_endpoint_needs_the_channel_itself(box: Sandbox) -> None:
         box.url_for("api/channels/ch-7/onboardings"), json={"name": "Ada"}, timeout=10, headers={"Authorization": token}
     )
     assert_loopback(theirs, 403, "ACCESS_DENIED")
+
+
+def test_a_token_logged_out_elsewhere_is_replaced_once(box: Sandbox) -> None:
+    s = signzy.session(signzy.Credentials(**box.credentials), box.url, logout_on_close=False)
+    s.call("GET", "api/channels/ch-1")
+    token = s.token().access_token.reveal()
+    other_worker = requests.post(box.url_for("api/channels/logout"), headers={"Authorization": token}, timeout=10)
+    assert other_worker.status_code == 204  # the server no longer has the token; this session's cache still does
+    assert s.call("GET", "api/channels/ch-1", step="again")["id"] == "ch-1"
+    assert [(e.kind, e.reason, e.status, e.retry_after) for e in s.journal.entries][-3:] == [
+        ("business", "", 401, ""),
+        ("auth", "401", 200, ""),
+        ("business", "401", 200, "401 AUTHORIZATION_REQUIRED"),
+    ]
+
+
+def test_a_session_that_sent_no_token_is_not_retried(box: Sandbox) -> None:
+    s = signzy.session(signzy.Credentials(**box.credentials), box.url, logout_on_close=False)
+    answer = s.probe("GET", "api/channels/ch-1")  # no token sent: nothing to replace
+    assert answer.status_code == 401 and len(s.journal) == 1

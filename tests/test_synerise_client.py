@@ -42,12 +42,26 @@ def test_each_consumer_logs_in_and_sends_bearer_and_api_version(consumer: str, p
         assert steps(s)[0] == (f"login {consumer} (absent)", 200)  # the label people read
 
 
-def test_user_token_cannot_act_in_a_workspace() -> None:
+def test_user_token_cannot_act_in_a_workspace_until_one_is_selected() -> None:
     with start("synerise") as box:
-        s = synerise.session(creds_of(box), box.url, consumer="user")
+        s = synerise.session(creds_of(box, user_workspace=None), box.url, consumer="user")
         with pytest.raises(kit.AuthError) as info:
             s.call("GET", "v4/business-profile")
-        assert (info.value.status, info.value.code) == (403, "Forbidden")
+        assert (info.value.status, info.value.code) == (403, "Forbidden") and "Select a workspace" in str(info.value)
+
+
+def test_a_user_in_a_workspace_may_do_what_its_permissions_allow() -> None:
+    with start("synerise") as box:
+        s = synerise.session(creds_of(box), box.url, consumer="user")
+        assert s.call("GET", "v4/business-profile")["businessProfileId"] == 101  # BUSINESS_PROFILE_READ
+        assert [(e.action, e.status) for e in s.journal.entries][:2] == [("login", 200), ("select workspace", 200)]
+        claims = synerise.jwt.decode(s.token().access_token.reveal(), options={"verify_signature": False})
+        assert (claims["bpid"], claims["permissions"]) == (101, ["BUSINESS_PROFILE_READ"])
+        with pytest.raises(kit.AuthError, match="lacks the permission CLIENTS_READ"):
+            s.call("GET", "v4/clients")
+        box.control.set(user_permissions="BUSINESS_PROFILE_READ,CLIENTS_READ")
+        s.token("forced")
+        assert [c["clientId"] for c in s.call("GET", "v4/clients")] == ["client-0001", "client-0002"]
 
 
 def test_login_tables_mask_keys_and_passwords() -> None:
@@ -76,9 +90,19 @@ def test_renewal_before_expiry(consumer: str, how: str) -> None:
         time.sleep(1.2)  # now inside the 2 s margin of a 3 s token, which is still valid
         second = s.token()
         assert second != first and second.expires_at > first.expires_at
-        assert happened(s)[-1] == ("auth", how, "expiring", 200)
-        label = steps(s)[-1][0]
-        assert label == (f"refresh {consumer} token (expiring)" if how == "refresh" else f"login {consumer} (expiring)")
+        if consumer == "user":  # a user's login is followed by its workspace selection
+            assert happened(s)[-2:] == [
+                ("auth", "login", "expiring", 200),
+                ("auth", "select workspace", "expiring", 200),
+            ]
+        else:
+            assert happened(s)[-1] == ("auth", how, "expiring", 200)
+        labels = [step for step, _ in steps(s)]
+        assert labels[-1] == {
+            "workspace": "refresh workspace token (expiring)",
+            "client": "refresh client token (expiring)",
+            "user": "select workspace 101 (expiring)",
+        }[consumer]
         diff = kit.claims_diff(first.access_token, second.access_token)
         assert set(diff["name"]) >= {"iat", "exp", "ctd", "signature"}
 
@@ -155,6 +179,7 @@ def test_cli_line_carries_the_public_key() -> None:
             "client_password",
             "user_username",
             "user_password",
+            "user_workspace",
         }
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -166,3 +166,53 @@ def test_permissions_by_consumer_type(box: Sandbox, consumer: str, path: str, st
 
 def test_no_token_is_401(box: Sandbox) -> None:
     assert_spring(get(box, "v4/business-profile", None), 401, "Unauthorized", "Full authentication is required")
+
+
+# -- identity providers, one's own identity only, users in a workspace --------------------------
+
+
+def client_login(box: Sandbox, **fields: object) -> requests.Response:
+    c = box.credentials
+    return post(box, CLIENT_LOGIN, {"apiKey": c["client_api_key"], **fields})
+
+
+@pytest.mark.parametrize("provider", ["FACEBOOK", "OAUTH", "APPLE", "GOOGLE"])
+def test_every_identity_provider_logs_in_with_its_token_and_sets_origin(box: Sandbox, provider: str) -> None:
+    email = f"someone-{provider.lower()}@example.com"
+    assert client_login(box, identityProvider=provider, email=email).status_code == 400  # no provider token
+    wrong = client_login(box, identityProvider=provider, email=email, identityProviderToken="forged")
+    assert wrong.status_code == 401
+    good = client_login(
+        box, identityProvider=provider, email=email, identityProviderToken=f"kit-idp:{provider}:{email}"
+    )
+    claims = jwt.decode(good.json()["token"], options={"verify_signature": False})
+    assert (claims["origin"], claims["realm"], claims["email"]) == (provider, "client", email)
+    again = client_login(
+        box, identityProvider=provider, email=email, identityProviderToken=f"kit-idp:{provider}:{email}"
+    )
+    assert jwt.decode(again.json()["token"], options={"verify_signature": False})["sub"] == claims["sub"]  # one account
+
+
+def test_synerise_identity_sets_origin_synerise(box: Sandbox) -> None:
+    c = box.credentials
+    r = client_login(box, identityProvider="SYNERISE", email=c["client_email"], password=c["client_password"])
+    assert jwt.decode(r.json()["token"], options={"verify_signature": False})["origin"] == "SYNERISE"
+
+
+def test_a_customer_cannot_take_another_customers_uuid(box: Sandbox) -> None:
+    c = box.credentials
+    own = {"identityProvider": "SYNERISE", "email": c["client_email"], "password": c["client_password"]}
+    assert client_login(box, **own, uuid="client-0001").status_code == 200
+    stolen = client_login(box, **own, uuid="client-0002")
+    assert (stolen.status_code, stolen.json()["message"]) == (403, "The uuid does not belong to this customer")
+
+
+def test_the_seeds_clients_call_answers_a_workspace(box: Sandbox) -> None:
+    workspace = requests.get(
+        box.url_for("v4/clients"), headers={"Authorization": f"Bearer {login(box, 'workspace')}"}, timeout=10
+    )
+    assert workspace.status_code == 200 and {c["clientId"] for c in workspace.json()} >= {"client-0001"}
+    customer = requests.get(
+        box.url_for("v4/clients"), headers={"Authorization": f"Bearer {login(box, 'client')}"}, timeout=10
+    )
+    assert customer.status_code == 403

@@ -11,3 +11,9 @@ CONSUMERS: dict[str, tuple[str, tuple[str, str] | None]] = {
 LEGACY_WORKSPACE_LOGIN = "v4/auth/login/profile"
 #: INFERRED: where the public key is published is not documented; the sandbox serves it at a kit path
 PUBLIC_KEY_PATH = "kit-sandbox/synerise/public-key.pem"
+#: INFERRED: a user selects a workspace after logging in, and only then holds a token with the workspace and
+#: the user's permissions (the docs say the token carries both); the path is undocumented, so the sandbox
+#: serves it at a kit path, and kit calls it only when a ``user_workspace`` is configured
+SELECT_WORKSPACE_PATH = "kit-sandbox/synerise/user/select-workspace/{workspace}"
+#: identity providers a customer may log in with (CONFIRMED: SYNERISE, FACEBOOK, OAUTH, APPLE, "…")
+IDENTITY_PROVIDERS = ("SYNERISE", "FACEBOOK", "OAUTH", "APPLE", "GOOGLE")

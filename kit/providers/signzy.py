@@ -6,11 +6,12 @@ the ``id`` is sent raw in ``Authorization`` (no ``Bearer``), or as ``?access_tok
 docs advise against because query strings end up in logs; customers log out with ``POST
 .../logout`` (204); a channel creates child channels and sets their username and password.
 
-INFERRED (LoopBack 3 defaults, see :mod:`kit.sandbox.signzy`): expiry = ``created + ttl``; a
-401 ``INVALID_TOKEN`` means the token expired or its row is gone, so kit logs in again and
-resends the request once; ``/api/channels/logout`` and ``/api/channels/change-password``. The
-login answer is checked before its token is used: ``id`` a string, ``ttl`` a finite number of
-seconds within 1 s..366 days, ``created`` an ISO time.
+INFERRED (LoopBack 3 defaults, see :mod:`kit.sandbox.signzy`): expiry = ``created + ttl``; a 401
+``INVALID_TOKEN`` means the token expired or its row is gone, and a 401 ``AUTHORIZATION_REQUIRED``
+after sending a token means the server no longer has it (a logout elsewhere), so on either kit logs
+in again and resends the request once, never more; ``/api/channels/logout`` and
+``/api/channels/change-password``. The login answer is checked before its token is used: ``id`` a
+string, ``ttl`` a finite number of seconds within 1 s..366 days, ``created`` an ISO time.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ __all__ += ["logout", "me", "session", "token_table"]
 
 
 TRANSPORTS = ("header", "query")
+STALE = ("INVALID_TOKEN", "AUTHORIZATION_REQUIRED")
 
 
 class QueryTokenWarning(UserWarning):
@@ -108,7 +110,12 @@ class SignzyAuth(CachedBearerAuth):
         super().__init__(key=key, base_url=base_url, cache=cache)
 
     def is_stale(self, response: requests.Response) -> bool:
-        return response.status_code == 401 and _code(response) == "INVALID_TOKEN"
+        """A token that expired (INVALID_TOKEN) or that the server no longer has (AUTHORIZATION_REQUIRED:
+        a logout by another worker) is worth one new login; the flow only asks after sending a token."""
+        return response.status_code == 401 and _code(response) in STALE
+
+    def stale_reason(self, response: requests.Response) -> str:
+        return f"401 {_code(response)}"
 
     def fetch_flow(self, reason: str = "absent") -> Flow[CachedToken]:
         request = login_request(self.credentials, self.base_url, self.model, self.ttl)

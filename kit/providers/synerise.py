@@ -31,7 +31,7 @@ from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError
 from kit.flow import Flow
 from kit.oauth2 import request_table
-from kit.protocol.synerise import API_VERSION, CONSUMERS, EXPIRED, PUBLIC_KEY_PATH
+from kit.protocol.synerise import API_VERSION, CONSUMERS, EXPIRED, PUBLIC_KEY_PATH, SELECT_WORKSPACE_PATH
 from kit.secrets import Secret, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -66,19 +66,24 @@ class Credentials(_Credentials):
     workspace_api_key: Secret | None = None
     client_api_key: Secret | None = None
     client_identity_provider: str = "SYNERISE"
+    client_identity_provider_token: Secret | None = None  # for FACEBOOK, OAUTH, APPLE, … instead of a password
     client_email: str | None = None
     client_password: Secret | None = None
     client_uuid: str | None = None
     client_device_id: str | None = None
     user_username: str | None = None
     user_password: Secret | None = None
+    user_workspace: str | None = None  # the workspace a user selects after logging in (INFERRED step)
 
 
 def _needs(credentials: Credentials, consumer: str) -> tuple[str, tuple[str, str] | None]:
     if consumer not in CONSUMERS:
         raise ConfigError(f"unknown consumer type {consumer!r}; one of {', '.join(CONSUMERS)}")
     path, refresh = CONSUMERS[consumer]
-    missing = [f for f in NEEDS[consumer] if not reveal(getattr(credentials, f))]
+    needed = NEEDS[consumer]
+    if consumer == "client" and credentials.client_identity_provider != "SYNERISE":  # a provider token, no password
+        needed = ("client_api_key", "client_email", "client_identity_provider_token")
+    missing = [f for f in needed if not reveal(getattr(credentials, f))]
     if missing:
         raise ConfigError(f"a synerise {consumer} session needs {', '.join(missing)}")
     return path, refresh
@@ -95,9 +100,14 @@ def login_request(credentials: Credentials, base_url: str, consumer: str) -> req
             "apiKey": reveal(c.client_api_key),
             "identityProvider": c.client_identity_provider,
             "email": c.client_email,
-            "password": reveal(c.client_password),
         }
-        body.update({k: v for k, v in (("uuid", c.client_uuid), ("deviceId", c.client_device_id)) if v})
+        optional = (
+            ("password", reveal(c.client_password)),
+            ("identityProviderToken", reveal(c.client_identity_provider_token)),
+            ("uuid", c.client_uuid),
+            ("deviceId", c.client_device_id),
+        )
+        body.update({k: v for k, v in optional if v})
     else:
         body = {"username": c.user_username, "password": reveal(c.user_password)}
     headers = {"Content-Type": "application/json", "Api-Version": API_VERSION}
@@ -182,7 +192,18 @@ class SyneriseAuth(CachedBearerAuth):
             reason = "refresh refused"
         login = login_request(self.credentials, self.base_url, self.consumer)
         answer = yield from self.auth_request(login, "login", reason, f"login {self.consumer}")
-        return _token(answer, self.base_url + CONSUMERS[self.consumer][0])
+        token = _token(answer, self.base_url + CONSUMERS[self.consumer][0])
+        workspace = self.credentials.user_workspace if self.consumer == "user" else None
+        if workspace:  # INFERRED: a user's token acts in a workspace only once one is selected
+            url = self.base_url + SELECT_WORKSPACE_PATH.format(workspace=workspace)
+            bearer = {
+                "Authorization": f"Bearer {token.access_token.reveal()}",
+                "Api-Version": self.headers["Api-Version"],
+            }
+            select = requests.Request("POST", url, headers=bearer)
+            answer = yield from self.auth_request(select, "select workspace", reason, f"select workspace {workspace}")
+            token = _token(answer, url)
+        return token
 
     def __repr__(self) -> str:
         return f"SyneriseAuth(consumer={self.consumer!r}, base_url={self.base_url!r})"

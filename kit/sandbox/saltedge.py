@@ -16,7 +16,11 @@ and ``ApiKeyNotFound`` 404, ``WrongClientToken`` 401, status classes 403, signat
 400/401, ``RequestExpired`` 401, ``JsonParseError`` 400, ``RouteNotFound`` 404); v3 using the
 v5 signature class names and ``LoginNotFound`` for logins; v3 ``POST login`` and v5/v6 ``POST
 connections`` taking ``{data: {country_code, provider_code, credentials}}``; ``GET``/``DELETE``
-``login`` (v3) and ``connection`` (v5/v6) with the login secret; example countries.
+``login`` (v3) and ``connection`` (v5/v6) with the login secret; example countries. The URL in
+the signed string is the URL as sent (scheme, Host, the raw request target, percent-encoding kept):
+the docs say "full URL with query" and a client can only sign what it sends. ``Expires-at`` must be
+decimal UNIX seconds: ``nan``, ``inf``, hex or an empty value is ``ExpiresAtInvalid`` (what Salt
+Edge answers to those is undocumented).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import secrets
 import time
 from typing import Any
@@ -99,6 +104,21 @@ class _Refused(Exception):
     def __init__(self, error_class: str, message: str) -> None:
         super().__init__(message)
         self.error_class, self.message = error_class, message
+
+
+_SECONDS = re.compile(r"\d{1,11}(\.\d{1,9})?")  # decimal UNIX seconds, nothing else
+
+
+def sent_url(request: Request) -> str:
+    """The URL exactly as the client sent it: scheme, Host header and the raw request target.
+
+    Not werkzeug's ``request.url``, which decodes ``%40`` and re-encodes its own way: a client
+    signs the bytes it sends, so the check must use those.
+    """
+    target = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
+    if target.startswith(("http://", "https://")):  # absolute-form, as sent to a proxy
+        return str(target)
+    return f"{request.scheme}://{request.host}{target}"
 
 
 class Emulator(_Base):
@@ -209,21 +229,20 @@ class Emulator(_Base):
 
     def _check_signature(self, request: Request, *, required: bool) -> None:
         expires, signature = request.headers.get("Expires-at"), request.headers.get("Signature")
-        if not required and not expires and not signature:
+        if not required and expires is None and signature is None:
             return
-        if not expires:
+        if expires is None:
             raise _Refused("MissingExpiresAt", "Expires-at header is missing")
         if not signature:
             raise _Refused("MissingSignature", "Signature header is missing")
-        try:
-            when = float(expires)
-        except ValueError:
-            raise _Refused("ExpiresAtInvalid", "Expires-at must be UNIX seconds") from None
+        if not _SECONDS.fullmatch(expires):  # nan, inf, hex, empty: not a finite number of seconds
+            raise _Refused("ExpiresAtInvalid", "Expires-at must be UNIX seconds")
+        when = float(expires)
         if when > time.time() + MAX_AHEAD:
             raise _Refused("ExpiresAtInvalid", "Expires-at is more than 1 hour ahead")
         if when < time.time():
             raise _Refused("RequestExpired", "Expires-at is in the past")
-        signed = signature_string(expires, request.method, request.url, request.get_data())
+        signed = signature_string(expires, request.method, sent_url(request), request.get_data())
         try:
             self.public_key.verify(
                 base64.b64decode(signature, validate=True), signed.encode(), padding.PKCS1v15(), hashes.SHA256()

@@ -10,13 +10,15 @@ lifetime 1..3600 s (default 600); ``POST /auth/rest/sessions`` and ``GET
 ``invalid_token``; 401 without credentials, 403 without the product permission.
 
 INFERRED: token-endpoint errors are 400 with an RFC 6749 body (Duende IdentityServer), including
-``invalid_client`` for a wrong secret, an unknown client and a missing one, and
-``invalid_request`` for a non-form body or two client-auth methods at once; a password grant
-is ``unsupported_grant_type``; discovery at ``/auth/open/.well-known/openid-configuration`` and
-JWKS at ``.../jwks`` (IdentityServer convention); iss = ``<host>/auth/open`` and aud = the host,
-as on api.signicat.com; a ``signicat-accountId`` that differs from the token's ``account_id``
-is 403; the 403 ``code`` ``forbidden`` (UNKNOWN in the docs); session ``status`` starts as
-``CREATED``. A rotated key stays in the JWKS until the next rotation (``rotate_key()``).
+``invalid_client`` for a wrong secret, an unknown client and a missing one, and ``invalid_request``
+for a non-form body or two client-auth methods at once; a password grant is
+``unsupported_grant_type``; a request without ``scope`` (which the docs list as required) is
+``invalid_request``, RFC 6749 §5.2's error for a missing parameter; discovery at ``/auth/open/.well-
+known/openid-configuration`` and JWKS at ``.../jwks`` (IdentityServer convention); iss =
+``<host>/auth/open`` and aud = the host, as on api.signicat.com; a ``signicat-accountId`` that
+differs from the token's ``account_id`` is 403; the 403 ``code`` ``forbidden`` (UNKNOWN in the
+docs); session ``status`` starts as ``CREATED``. A rotated key stays in the JWKS until the next
+rotation (``rotate_key()``).
 """
 
 from __future__ import annotations
@@ -132,7 +134,9 @@ class Emulator(_Base):
             return _oauth_error("invalid_request", "grant_type is missing")
         if grant != "client_credentials":
             return _oauth_error("unsupported_grant_type", f"grant type {grant!r} is not allowed for this client")
-        scopes = (request.form.get("scope") or SCOPE).split()
+        if not request.form.get("scope", "").strip():  # the docs list scope as required
+            return _oauth_error("invalid_request", "scope is required")
+        scopes = request.form["scope"].split()
         if any(s != SCOPE for s in scopes):
             return _oauth_error("invalid_scope", f"scope {' '.join(scopes)!r} is not allowed")
         return json_response(

@@ -40,7 +40,13 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
-from kit.protocol.synerise import CONSUMERS, LEGACY_WORKSPACE_LOGIN, PUBLIC_KEY_PATH
+from kit.protocol.synerise import (
+    CONSUMERS,
+    IDENTITY_PROVIDERS,
+    LEGACY_WORKSPACE_LOGIN,
+    PUBLIC_KEY_PATH,
+    SELECT_WORKSPACE_PATH,
+)
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.base import Setting, json_response
 from kit.sandbox.spring import UNAUTHENTICATED, Refused, error_body, json_object
@@ -48,7 +54,6 @@ from kit.sandbox.spring import UNAUTHENTICATED, Refused, error_body, json_object
 __all__ = ["PUBLIC_KEY_PATH", "Emulator"]
 
 WORKSPACE_ID = 101
-IDENTITY_PROVIDERS = ("SYNERISE", "FACEBOOK", "OAUTH", "APPLE", "GOOGLE")
 DEMO = {
     "workspace_api_key": "5f0c7e1a-9b2d-4c6e-8f1a-3d5b7c9e0a24",
     "client_api_key": "8e2d4f6a-1c3b-4a5d-9e7f-0b2c4d6e8f13",
@@ -56,7 +61,10 @@ DEMO = {
     "client_password": "kit-demo-synerise-client-password-73",
     "user_username": "grace@example.com",
     "user_password": "kit-demo-synerise-user-password-0481",
+    "user_workspace": str(WORKSPACE_ID),
 }
+#: the sandbox has no Facebook or Apple to ask, so it accepts exactly this as their token (kit's own rule)
+IDP_TOKEN = "kit-idp:{provider}:{email}"
 OTHER_CLIENT = {"id": "client-0002", "email": "alan@example.com"}
 
 
@@ -73,12 +81,14 @@ class Emulator(_Base):
     SETTINGS = (
         Setting("lifetime", int, 3600, "token lifetime in seconds (docs: 1 h default, up to a week)", 1, 604800),
         Setting("clock_ahead", int, 0, "fault injection: seconds the server's clock runs ahead of clients'", 0, 86400),
+        Setting("user_permissions", list, ["BUSINESS_PROFILE_READ"], "what a user may do in its workspace (INFERRED)"),
     )
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(settings, credentials, **kwargs)
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.logins = 0
+        self.customers = {"client-0001": self.credentials["client_email"], OTHER_CLIENT["id"]: OTHER_CLIENT["email"]}
 
     def demo_credentials(self) -> dict[str, str]:
         return dict(DEMO)
@@ -113,7 +123,7 @@ class Emulator(_Base):
         claims = {
             "sub": sub,
             "realm": realm,
-            "origin": "SYNERISE",
+            "origin": "SYNERISE",  # the identity provider that vouched for the consumer
             "ctd": int(now * 1000),
             "bpid": None if realm == "user" else WORKSPACE_ID,
             "iat": int(now),
@@ -148,6 +158,7 @@ class Emulator(_Base):
             ("POST", "sauth/v3/auth/refresh/client"): self._refresh_client,
             ("POST", CONSUMERS["user"][0]): self._login_user,
             ("GET", "v4/business-profile"): self._business_profile,
+            ("GET", "v4/clients"): self._clients,
             ("GET", "sauth/my-account/personal-information"): self._my_account,
             ("GET", PUBLIC_KEY_PATH): lambda r: Response(self.public_key_pem(), content_type="application/x-pem-file"),
         }
@@ -155,6 +166,8 @@ class Emulator(_Base):
         handler = routes.get((request.method, path))
         if handler is None and request.method == "GET" and path.startswith("v4/clients/"):
             handler = self._client_by_id
+        if handler is None and request.method == "POST" and path.startswith(SELECT_WORKSPACE_PATH.split("{")[0]):
+            handler = self._select_workspace
         if handler is None:
             known = any(p == path for _, p in routes)
             return error_body(request, 405 if known else 404, f"No handler for {request.method} /{path}")
@@ -177,7 +190,7 @@ class Emulator(_Base):
 
     def _login_client(self, request: Request) -> Response:
         body = json_object(request)
-        provider = body.get("identityProvider")
+        provider = str(body.get("identityProvider"))
         if provider not in IDENTITY_PROVIDERS:
             field = {
                 "code": 400,
@@ -188,15 +201,28 @@ class Emulator(_Base):
             raise Refused(400, "Validation failed", errors=[field])
         if body.get("apiKey") != self.credentials["client_api_key"]:
             raise Refused(401, "Invalid API key")
-        if provider != "SYNERISE":
-            raise Refused(400, f"identityProviderToken is required for {provider}")
-        if (
-            body.get("email") != self.credentials["client_email"]
-            or body.get("password") != self.credentials["client_password"]
-        ):
-            raise Refused(401, "Bad credentials")
-        token = self.mint("client", body.get("uuid") or "client-0001", email=body["email"])
+        customer = self._identify(provider, body)
+        if body.get("uuid") not in (None, "", customer):  # a customer never gets another customer's identity
+            raise Refused(403, "The uuid does not belong to this customer")
+        token = self.mint("client", customer, email=self.customers[customer], origin=provider)
         return json_response({"token": token})
+
+    def _identify(self, provider: str, body: dict[str, Any]) -> str:
+        """The customer id behind a login: the password for SYNERISE, a provider token for the others."""
+        email = body.get("email")
+        if provider == "SYNERISE":
+            if email != self.credentials["client_email"] or body.get("password") != self.credentials["client_password"]:
+                raise Refused(401, "Bad credentials")
+            return "client-0001"
+        if not body.get("identityProviderToken"):
+            raise Refused(400, f"identityProviderToken is required for {provider}")
+        if not email or body["identityProviderToken"] != IDP_TOKEN.format(provider=provider, email=email):
+            raise Refused(401, f"The {provider} token was not accepted")
+        known = next((cid for cid, mail in self.customers.items() if mail == email), None)
+        if known is None:  # CONFIRMED: a login through another provider creates the account
+            known = f"client-{len(self.customers) + 1:04d}"
+            self.customers[known] = str(email)
+        return known
 
     def _refresh_client(self, request: Request) -> Response:
         claims = self._claims(request)
@@ -204,14 +230,15 @@ class Emulator(_Base):
             raise Refused(401, "Invalid API key")
         if claims["realm"] != "client":
             raise Refused(403, f"Refresh of a {claims['realm']} token is not allowed here")
-        token = self.mint("client", claims["sub"], email=claims.get("email"))
+        origin = claims.get("origin", "SYNERISE")
+        token = self.mint("client", claims["sub"], email=claims.get("email"), origin=origin)
         fresh = jwt.decode(token, options={"verify_signature": False})
         return json_response(
             {
                 "token": token,
                 "expiration": fresh["exp"],
                 "created": fresh["ctd"],
-                "origin": "SYNERISE",
+                "origin": claims.get("origin", "SYNERISE"),
                 "customId": None,
                 "realm": "client",
             }
@@ -235,27 +262,48 @@ class Emulator(_Base):
         }
         return json_response({"token": token, "consumer": consumer, "mfaMethods": []})
 
-    # -- the demo API ---------------------------------------------------------------------
-    def _scoped(self, request: Request, *realms: str) -> dict[str, Any]:
+    def _select_workspace(self, request: Request) -> Response:
+        """INFERRED (the path is kit's): a user's token for one workspace, with its permissions."""
         claims = self._claims(request)
-        if claims["realm"] == "user" and "user" not in realms:
-            raise Refused(403, "Select a workspace first: a user token has no workspace")
-        if claims["realm"] not in realms:
-            raise Refused(403, f"Access denied for consumer type {claims['realm']}")
+        if claims["realm"] != "user":
+            raise Refused(403, f"Only a user selects a workspace, not a {claims['realm']} token")
+        wanted = request.path.rstrip("/").rsplit("/", 1)[-1]
+        if wanted != str(WORKSPACE_ID):
+            raise Refused(403, f"The user has no access to workspace {wanted}")
+        permissions = list(self.settings["user_permissions"])
+        return json_response({"token": self.mint("user", claims["sub"], bpid=WORKSPACE_ID, permissions=permissions)})
+
+    # -- the demo API ---------------------------------------------------------------------
+    def _scoped(self, request: Request, *realms: str, permission: str) -> dict[str, Any]:
+        """A token of one of ``realms``, or a user whose selected workspace grants ``permission``."""
+        claims = self._claims(request)
+        realm = claims["realm"]
+        if realm == "user" and permission:
+            if claims.get("bpid") is None:
+                raise Refused(403, "Select a workspace first: a user token has no workspace")
+            if permission not in claims.get("permissions", []):
+                raise Refused(403, f"The user lacks the permission {permission}")
+        elif realm not in realms:
+            raise Refused(403, f"Access denied for consumer type {realm}")
         return claims
 
     def _business_profile(self, request: Request) -> Response:
-        self._scoped(request, "profile")
+        self._scoped(request, "profile", permission="BUSINESS_PROFILE_READ")
         return json_response({"businessProfileId": WORKSPACE_ID, "name": "kit demo workspace"})
 
+    def _clients(self, request: Request) -> Response:
+        self._scoped(request, "profile", permission="CLIENTS_READ")
+        return json_response([{"clientId": cid, "email": mail} for cid, mail in self.customers.items()])
+
     def _my_account(self, request: Request) -> Response:
-        claims = self._scoped(request, "client")
+        claims = self._scoped(request, "client", permission="")  # customers only: a user is no customer
         return json_response({"clientId": claims["sub"], "email": claims.get("email")})
 
     def _client_by_id(self, request: Request) -> Response:
-        claims = self._scoped(request, "profile", "client")
+        claims = self._scoped(request, "profile", "client", permission="CLIENTS_READ")
         wanted = request.path.rstrip("/").rsplit("/", 1)[-1]
         if claims["realm"] == "client" and wanted != claims["sub"]:
             raise Refused(403, "A customer can only read its own data")
-        email = self.credentials["client_email"] if wanted == "client-0001" else OTHER_CLIENT["email"]
-        return json_response({"clientId": wanted, "email": email})
+        if wanted not in self.customers:
+            raise Refused(404, f"No customer {wanted}")
+        return json_response({"clientId": wanted, "email": self.customers[wanted]})
