@@ -190,7 +190,7 @@ def _redact_text(text: str) -> str:
     if stripped[:1] in "{[":
         try:
             return json.dumps(redact(json.loads(stripped)), ensure_ascii=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses: masked as text
             pass
     if "=" in text and "://" not in text and "\n" not in text and " " not in stripped:
         pairs = parse_qsl(stripped, keep_blank_values=True)

@@ -19,22 +19,35 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from kit.secrets import redact
 
-__all__ = ["BackgroundServer", "RedactingHandler"]
+__all__ = ["READ_TIMEOUT", "BackgroundServer", "RedactingHandler"]
 
 log = logging.getLogger("kit.sandbox")
+READ_TIMEOUT = 5.0  # seconds a server waits for the next bytes of a request
 
 
 class RedactingHandler(WSGIRequestHandler):
-    """werkzeug request handler whose access and error logs go to `kit.sandbox` at DEBUG, redacted."""
+    """werkzeug request handler whose access and error logs go to `kit.sandbox` at DEBUG, redacted.
+
+    Every socket read has a timeout (:data:`READ_TIMEOUT`), so a client that sends its headers or
+    body slowly, or opens a connection and says nothing, cannot hold a handler thread.
+    """
+
+    timeout = READ_TIMEOUT  # StreamRequestHandler applies it to the connection
+    default_request_version = "HTTP/1.0"  # so a malformed request line still gets a status line: 400
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        log.debug("%s %s -> %s", self.command, redact(self.path), code)
+        # a malformed request line is answered 400 before command and path are known
+        log.debug("%s %s -> %s", getattr(self, "command", None) or "-", redact(getattr(self, "path", "")), code)
 
     def log_error(self, format: str, *args: Any) -> None:
         log.debug("error: %s", redact(format % args))
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s", redact(format % args))
+
+
+def _server_log(type: str, message: str, *args: Any) -> None:
+    log.debug("%s: %s", type, redact(message % args if args else message))
 
 
 def _probe(host: str, port: int) -> None:
@@ -64,6 +77,9 @@ class BackgroundServer:
             )
         except SystemExit as exc:  # werkzeug exits on some bind failures
             raise OSError(f"cannot listen on {host}:{port}") from exc
+        # werkzeug's own error log (a request it could not finish, say a body that timed out) goes where
+        # the access log goes, instead of a traceback on stderr
+        setattr(self._server, "log", _server_log)  # noqa: B010 - an instance attribute shadows the method
         self.host, self.port = host, self._server.port
         self.scheme = "https" if ssl_context is not None else "http"
         self._thread = threading.Thread(

@@ -69,6 +69,19 @@ HEADER_NAMES = [
     "Content-Type",
 ]
 CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data", ""]
+#: bodies that broke sandboxes before: deep nesting, huge and non-finite numbers, odd encodings
+ODD_BODIES = st.sampled_from(
+    [
+        "[" * 100_000,
+        '{"a":' * 5_000 + "1" + "}" * 5_000,
+        "[" * 33 + "]" * 33,
+        '{"x": NaN}',
+        '{"x": Infinity, "y": -Infinity}',
+        '{"exp": 1e400, "iat": -1e400}',
+        '{"n": ' + "9" * 5_000 + "}",
+        "x" * 70_000,
+    ]
+) | st.sampled_from([b"\xff\xfe{\x00}\x00", '{"é": 1}'.encode("latin-1"), b"\xc0\xaf", b'{"a": "\xed\xa0\x80"}'])
 
 
 def _pliance(body: Any) -> bool:
@@ -122,6 +135,7 @@ def requests_for(name: str) -> st.SearchStrategy[dict[str, Any]]:
     headers = st.dictionaries(st.sampled_from(HEADER_NAMES), header_value.map(lambda v: v.strip() or "x"), max_size=5)
     body = (
         st.none()
+        | ODD_BODIES
         | st.binary(max_size=200)
         | TEXT
         | st.builds(

@@ -96,7 +96,7 @@ def test_business_failure_raises_api_error_not_auth_error(pliance_box: Sandbox) 
 
 def test_failure_modes_table(pliance_target: kit.Target) -> None:
     table = kit.failure_modes(pliance_target)
-    assert list(table.columns) == ["case", "status", "www_authenticate", "message", "time (UTC)"]
+    assert list(table.columns) == ["case", "status", "www_authenticate", "message", "time (UTC)", "source"]
     assert table.set_index("case").loc["expired 10 min ago", "message"] == "The token expired at"
     assert table.set_index("case").loc["expired 10 min ago", "time (UTC)"].endswith("Z")
     assert len(table) == 13 and set(table["status"]) == {401}

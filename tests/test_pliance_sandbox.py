@@ -214,3 +214,11 @@ def test_unknown_setting_and_bad_value_are_config_errors() -> None:
         start("pliance", clock_skew=99999)
     with pytest.raises(ConfigError, match="no sandbox named"):
         start("nobody")
+
+
+@pytest.mark.parametrize("over", [{"exp": -(10**12)}, {"nbf": 10**12}, {"iat": 10**15}, {"exp": 10**15}])
+def test_time_claims_out_of_range_are_401_not_500(pliance_box: Sandbox, over: dict[str, int]) -> None:
+    r = get(pliance_box, "Bearer " + hs(pliance_box, claims_for(pliance_box, **over)))
+    claim = next(iter(over))
+    assert_envelope(r, 401, f"The '{claim}' claim is out of range")
+    assert r.headers["WWW-Authenticate"].startswith('Bearer error="invalid_token"')

@@ -98,11 +98,14 @@ def test_renewal_before_expiry(consumer: str, how: str) -> None:
         else:
             assert happened(s)[-1] == ("auth", how, "expiring", 200)
         labels = [step for step, _ in steps(s)]
-        assert labels[-1] == {
-            "workspace": "refresh workspace token (expiring)",
-            "client": "refresh client token (expiring)",
-            "user": "select workspace 101 (expiring)",
-        }[consumer]
+        assert (
+            labels[-1]
+            == {
+                "workspace": "refresh workspace token (expiring)",
+                "client": "refresh client token (expiring)",
+                "user": "select workspace 101 (expiring)",
+            }[consumer]
+        )
         diff = kit.claims_diff(first.access_token, second.access_token)
         assert set(diff["name"]) >= {"iat", "exp", "ctd", "signature"}
 

@@ -4,7 +4,7 @@ One module per provider (``kit.probes.<name>``, named in its :class:`~kit.spec.P
 apart from the client code people copy into their projects. Each offers:
 
 * ``failure_modes(target)``: one row per bad input (no token, a forged or expired one, another
-  tenant, …) with what came back;
+  tenant, …) with what came back, and a ``source`` column: ``documented`` or ``inferred: <from what>``;
 * ``expiry(target)``: how an expired credential is refused (``401 invalid_token``), from one
   expired credential really sent;
 * ``observed(target, session)``: comparison facts read from a run (not statements).
@@ -46,8 +46,15 @@ def failure_modes(target: Target) -> pd.DataFrame:
     return probes_of(target).failure_modes(target)
 
 
-def numbered(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """A probe table: one row per case, numbered from 1."""
-    table = pd.DataFrame(list(rows))
+def numbered(rows: Sequence[Mapping[str, Any]], sources: Mapping[str, str]) -> pd.DataFrame:
+    """A probe table: one row per case, numbered from 1, with where each answer comes from.
+
+    ``sources`` maps each case to ``documented`` (the provider's docs say it) or ``inferred: <from
+    what>``; a case without one is a bug, not a silent gap.
+    """
+    missing = [row["case"] for row in rows if row["case"] not in sources]
+    if missing:
+        raise KeyError(f"probe cases without a source: {', '.join(missing)}")
+    table = pd.DataFrame([{**row, "source": sources[row["case"]]} for row in rows])
     table.index = pd.RangeIndex(1, len(table) + 1)
     return table

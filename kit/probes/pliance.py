@@ -28,6 +28,23 @@ __all__ = ["expiry", "failure_modes", "observed"]
 
 _TIME = re.compile(r" '(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)'")  # moved to its own column: stable tables
 EXPIRED = "expired 10 min ago"
+CASES = (
+    "no Authorization header",
+    "Basic instead of Bearer",
+    "malformed JWT",
+    "signed with another secret",
+    "alg none",
+    "alg RS256",
+    "alg HS512",
+    EXPIRED,
+    "nbf 10 min ahead",
+    "wrong aud",
+    "unknown iss",
+    "no sub",
+    "no given_name",
+)
+#: every answer to a bad token is the framework's: Pliance documents the token, not its refusals
+SOURCES = {case: "inferred: ASP.NET Core JwtBearer (Pliance documents no auth failure)" for case in CASES}
 
 
 @functools.cache
@@ -96,7 +113,8 @@ def failure_modes(target: Target, path: str = "api/Ping") -> pd.DataFrame:
     """
     creds = _credentials(target)
     with target.session(creds) as probe:
-        return numbered([_send(probe, creds, c, h, path) for c, h in _bad_tokens(creds, int(time.time()))])
+        rows = [_send(probe, creds, c, h, path) for c, h in _bad_tokens(creds, int(time.time()))]
+    return numbered(rows, SOURCES)
 
 
 def expiry(target: Target) -> str:

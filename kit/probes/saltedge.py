@@ -23,6 +23,14 @@ __all__ = ["expiry", "failure_modes", "observed"]
 EXPIRED = "expired request"
 
 
+def _source(error_class: str) -> str:
+    if error_class == "ConnectionNotFound":
+        return "documented (ConnectionNotFound, 404)"
+    if error_class == "LoginNotFound":
+        return "inferred: the v3 name of ConnectionNotFound, same status"
+    return "documented class; inferred status (only ConnectionNotFound's 404 is documented)"
+
+
 def _new_login_path(c: Credentials) -> str:
     return "login" if c.api_version == "v3" else "connections"
 
@@ -83,7 +91,7 @@ def failure_modes(target: Target) -> pd.DataFrame:
         for status, case in (("live", "unsigned request, client live"), ("disabled", "client disabled")):
             with target.control.using(status=status):
                 rows.append(_probe(target, case, plain, "GET", "countries", {}))
-    return numbered(rows)
+    return numbered(rows, {row["case"]: _source(row["error class"]) for row in rows})
 
 
 def expiry(target: Target) -> str:

@@ -23,6 +23,14 @@ from kit.target import Target
 __all__ = ["expiry", "failure_modes", "observed"]
 
 PATH = "auth/rest/sessions"
+SOURCES = {
+    "no token": "documented (no credentials: 401)",
+    "not a JWT": "documented (code invalid_token)",
+    "signed by an unknown key": "documented (incorrect signature: invalid_token)",
+    "token for another account id": "inferred: the SDK sends the token's account_id; the 403 code is undocumented",
+    "expired": "documented (expiration: invalid_token)",
+    "wrong audience": "inferred: Duende IdentityServer checks aud",
+}
 
 
 @functools.cache
@@ -59,7 +67,7 @@ def failure_modes(target: Target, path: str = PATH) -> pd.DataFrame:
             ("expired", _expired(target), {}),
             ("wrong audience", target.control.forge(aud="https://example.com"), {}),
         ]
-    return numbered([_send(s, case, token, params, path) for case, token, params in cases])
+    return numbered([_send(s, case, token, params, path) for case, token, params in cases], SOURCES)
 
 
 def expiry(target: Target) -> str:

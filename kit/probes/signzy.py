@@ -24,6 +24,20 @@ from kit.tokens import CachedToken
 
 __all__ = ["expiry", "failure_modes", "observed", "try_token"]
 
+SOURCES = {
+    "wrong password": "inferred: LoopBack 3 default (LOGIN_FAILED)",
+    "unknown user": "inferred: LoopBack 3 default (LOGIN_FAILED)",
+    "empty body": "inferred: LoopBack 3 default (USERNAME_EMAIL_REQUIRED)",
+    "non-JSON body": "inferred: kit's own code (LoopBack has none)",
+    "no token": "inferred: LoopBack 3 default (AUTHORIZATION_REQUIRED)",
+    "Bearer <token>": "inferred: LoopBack 3 default (a Bearer value is base64-decoded first)",
+    "expired token (ttl 1 s)": "inferred: LoopBack 3 default (INVALID_TOKEN)",
+    "token of a deleted child": "inferred: LoopBack 3 default (INVALID_TOKEN)",
+    "another channel's id": "inferred: LoopBack 3 default (ACL: ACCESS_DENIED)",
+    "wrong old password": "inferred: LoopBack 3 default (INVALID_PASSWORD)",
+    "logged-out token": "inferred: LoopBack 3 default (AUTHORIZATION_REQUIRED)",
+}
+
 
 def _row(case: str, answer: requests.Response) -> dict[str, Any]:
     error = (answer.json().get("error") or {}) if "json" in answer.headers.get("Content-Type", "") else {}
@@ -85,7 +99,7 @@ def failure_modes(target: Target) -> pd.DataFrame:
             rows.append(_row(case, send()))
     logout(s)
     rows.append(_try(s, "logged-out token", token, mine))
-    return numbered(rows)
+    return numbered(rows, SOURCES)
 
 
 def expiry(target: Target) -> str:

@@ -38,6 +38,18 @@ def _row(case: str, answer: requests.Response) -> dict[str, Any]:
     }
 
 
+def _source(case: str) -> str:
+    if case == "expired":
+        return 'documented (401 "Token expired.")'
+    if case == "no token":
+        return "inferred: Spring Security's 401 without authentication"
+    if case in ("alg none", "HS512 signed with the public key"):
+        return "inferred: RS512 is documented, the answer to another algorithm is not"
+    if case.startswith("user token"):
+        return "inferred: a user acts only in a selected workspace (documented), permissions per call (inferred)"
+    return "inferred: kit's demo endpoints, 403 across consumer types"
+
+
 def _expired(target: Target) -> str:
     now = int(time.time())
     return target.control.forge(realm="profile", iat=now - 7200, exp=now - 3600)
@@ -66,7 +78,7 @@ def failure_modes(target: Target) -> pd.DataFrame:
     for case, token in bad:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         rows.append(_row(case, probe.probe("GET", BUSINESS, step=case, headers=headers)))
-    return numbered(rows)
+    return numbered(rows, {row["case"]: _source(row["case"]) for row in rows})
 
 
 def expiry(target: Target) -> str:

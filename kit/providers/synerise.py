@@ -54,6 +54,7 @@ register_meanings(
         "origin": "identity provider that vouched for the consumer (Synerise)",
         "ctd": "created, epoch milliseconds (Synerise, INFERRED)",
         "bpid": "workspace (business profile) id; null until a user selects one (INFERRED)",
+        "permissions": "what the user may do in the selected workspace (documented; kit's names INFERRED)",
     }
 )
 

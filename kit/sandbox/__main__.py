@@ -1,7 +1,8 @@
 """``python -m kit.sandbox serve NAME [NAME ...]``: serve sandboxes until SIGINT or SIGTERM.
 
-Prints one JSON object per provider per line, ``{"provider", "url", "credentials"}`` plus
-``"ca_bundle"`` with ``--tls`` and ``"client_cert"`` with ``--mtls``, then serves.
+Prints one JSON object per provider per line, ``{"provider", "url", "token or login", "endpoint
+map", "credentials"}`` plus ``"ca_bundle"`` with ``--tls`` and ``"client_cert"`` with ``--mtls``,
+then serves. ``GET`` a sandbox's URL for its endpoint map (JSON, or a page in a browser).
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             line: dict[str, Any] = {
                 "provider": name,
                 "url": box.url,
+                "token or login": [box.url_for(path) for path in box.describe()["token or login paths"]],
+                "endpoint map": box.url,  # GET it: every route and what it needs
                 "credentials": box.credentials,
                 **box.cli_extras(),
             }

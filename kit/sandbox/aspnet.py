@@ -4,7 +4,8 @@ Where a provider documents only the token it expects, the answers to a bad one f
 Core's JwtBearer handler (INFERRED, and said so by each sandbox that uses this): 401 with
 ``WWW-Authenticate: Bearer`` when there is no bearer token, and 401 with ``Bearer
 error="invalid_token", error_description="…"`` when it is refused, checks in the order signature,
-lifetime (with clock skew), audience, issuer, required claims.
+lifetime (with clock skew), audience, issuer, required claims. A time claim outside the years 1..9999
+(.NET's DateTime range) is refused as ``invalid_token`` too, never a server error.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from werkzeug.wrappers import Request
 from kit.claims import utc
 
 __all__ = ["Refusal", "bearer_token", "validate"]
+
+_EARLIEST, _LATEST = -62_135_596_800, 253_402_300_799  # 0001-01-01 and 9999-12-31, UTC
 
 
 class Refusal(Exception):
@@ -48,6 +51,10 @@ def validate(
     """The token's claims, or a Refusal worded as JwtBearer words it."""
     try:
         unverified = jwt.decode(token, options={"verify_signature": False})
+        for claim in ("exp", "nbf", "iat"):  # .NET dates run from year 1 to 9999; a time beyond is no time
+            value = unverified.get(claim)
+            if isinstance(value, (int, float)) and not _EARLIEST <= value <= _LATEST:
+                raise _invalid(f"The '{claim}' claim is out of range")
         claims: dict[str, Any] = jwt.decode(
             token,
             key,
@@ -62,9 +69,9 @@ def validate(
     except jwt.InvalidSignatureError:
         raise _invalid("The signature is invalid") from None
     except jwt.ExpiredSignatureError:
-        raise _invalid(f"The token expired at '{utc(unverified['exp'])}'") from None
+        raise _invalid(f"The token expired at '{_when(unverified['exp'])}'") from None
     except jwt.ImmatureSignatureError:
-        raise _invalid(f"The token is not valid before '{utc(unverified['nbf'])}'") from None
+        raise _invalid(f"The token is not valid before '{_when(unverified['nbf'])}'") from None
     except jwt.InvalidAudienceError:
         raise _invalid(f"The audience '{unverified.get('aud')}' is invalid") from None
     except jwt.InvalidIssuerError:
@@ -74,6 +81,13 @@ def validate(
     except jwt.PyJWTError:
         raise _invalid("The token is malformed") from None
     return claims
+
+
+def _when(value: Any) -> str:
+    try:
+        return utc(value)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return str(value)[:40]
 
 
 def _alg(token: str) -> str:

@@ -7,7 +7,9 @@ for a client mistake: it answers with the provider's own error envelope and a 4x
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -15,10 +17,35 @@ from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
 
-__all__ = ["COMMON_SETTINGS", "FAULTS", "Emulator", "Setting", "json_response", "parse_value"]
+__all__ = [
+    "COMMON_SETTINGS",
+    "FAULTS",
+    "BodyRejected",
+    "Emulator",
+    "Endpoint",
+    "Setting",
+    "json_response",
+    "parse_value",
+    "read_json",
+]
+
+MAX_BODY = 65_536  # bytes: no request any of these APIs takes is near that
+MAX_DEPTH = 32  # levels of JSON nesting
+_STRING = re.compile(r'"(?:\\.|[^"\\])*"')
+_BRACKET = re.compile(r"[\[\]{}]")
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One route of a sandbox, for its self-description at ``GET /``: what it needs, never a value."""
+
+    method: str
+    path: str
+    needs: str  # the credential layer: "none", "client id and secret (Basic or form)", "Bearer token", …
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +86,40 @@ def parse_value(setting: Setting, raw: Any) -> Any:
     return value
 
 
+class BodyRejected(ValueError):
+    """A request body a sandbox refuses to parse; ``message`` goes into the provider's 400 envelope."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def read_json(request: Request, empty: str = "null", *, invalid: str = "The request body is not valid JSON") -> Any:
+    """The request's JSON body (``empty`` when there is none), within a size and a nesting limit.
+
+    :raises BodyRejected: too large, nested too deeply, or not JSON (``invalid``) — never a 5xx.
+    """
+    if (request.content_length or 0) > MAX_BODY:
+        raise BodyRejected(f"The request body is larger than {MAX_BODY} bytes")
+    text = request.get_data(as_text=True) or empty
+    if len(text) > MAX_BODY:
+        raise BodyRejected(f"The request body is larger than {MAX_BODY} bytes")
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_STRING.sub('""', text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_DEPTH:
+        raise BodyRejected(f"The request body is nested deeper than {MAX_DEPTH} levels")
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        raise BodyRejected(invalid) from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: Python accepts them, JSON does not
+
+
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A JSON response with a compact, stable rendering."""
     return Response(
@@ -84,6 +145,7 @@ class Emulator:
     SETTINGS: ClassVar[tuple[Setting, ...]] = ()
     CREDENTIAL_KEYS: ClassVar[tuple[str, ...]] = ()
     TOKEN_PATHS: ClassVar[tuple[str, ...]] = ()  # where the fault settings apply
+    ENDPOINTS: ClassVar[tuple[Endpoint, ...]] = ()  # what GET / lists
 
     def __init__(
         self,
@@ -156,6 +218,16 @@ class Emulator:
 
     def dispatch(self, request: Request) -> Response:
         raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        """The endpoint map ``GET /`` answers: routes, the credential layer each needs, credential field names."""
+        return {
+            "provider": self.NAME,
+            "endpoints": [dataclasses.asdict(e) for e in self.ENDPOINTS],
+            "token or login paths": list(self.TOKEN_PATHS),
+            "demo credential fields": sorted(self.credentials),
+            "settings": {name: value for name, value in self.settings.items() if name not in ("fault_delay",)},
+        }
 
     def cli_extras(self) -> dict[str, Any]:
         """Top-level fields the CLI adds to this sandbox's JSON line (e.g. a public key)."""

@@ -43,8 +43,8 @@ from werkzeug.wrappers import Request, Response
 from kit.claims import utc
 from kit.protocol.pliance import AUDIENCE
 from kit.sandbox.aspnet import Refusal, bearer_token, validate
+from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
-from kit.sandbox.base import Setting, json_response
 
 __all__ = ["POKE_TYPES", "Emulator"]
 
@@ -65,6 +65,8 @@ DEMO = {
     "subject": "demo-1",
 }
 
+_MINTED = "Bearer <a JWT you mint: HS256 with the secret>, X-Tenant with multitenancy"
+
 
 class Emulator(_Base):
     """The Pliance API surface: auth checks, persons per tenant, webhooks."""
@@ -72,6 +74,14 @@ class Emulator(_Base):
     NAME = "pliance"
     CREDENTIAL_KEYS = ("secret", "issuer", "given_name", "subject", "tenant")
     TOKEN_PATHS = ()  # Pliance clients mint their own tokens: there is no token endpoint to break
+    ENDPOINTS = (
+        Endpoint("GET", "api/Ping", _MINTED),
+        Endpoint("PUT", "api/PersonCommand", _MINTED, "register a person"),
+        Endpoint("GET", "api/PersonQuery", _MINTED, "?personReferenceId="),
+        Endpoint("PUT", "api/WebhookCommand", _MINTED, "{url, secret, enabled}"),
+        Endpoint("GET", "api/WebhookQuery", _MINTED),
+        Endpoint("POST", "api/WebhookQuery/Poke", _MINTED, "deliver a test event"),
+    )
     SETTINGS = (
         Setting("multitenancy", bool, False, "require X-Tenant and keep data apart per tenant"),
         Setting("allowed_ips", list, [], "comma-separated client IPs or networks allowed (empty: all)"),
@@ -154,9 +164,9 @@ class Emulator(_Base):
 
     def _json(self, request: Request, *required: str) -> dict[str, Any] | Response:
         try:
-            body = json.loads(request.get_data(as_text=True) or "null")
-        except ValueError:
-            return self._error(400, "The request body is not valid JSON")
+            body = read_json(request)
+        except BodyRejected as rejected:
+            return self._error(400, rejected.message)
         if not isinstance(body, dict):
             return self._error(400, "The request body must be a JSON object")
         missing = [name for name in required if not body.get(name)]
@@ -203,8 +213,15 @@ class Emulator(_Base):
         body = self._json(request, "url")
         if isinstance(body, Response):
             return body
-        if urlsplit(str(body["url"])).scheme not in ("http", "https"):
+        try:
+            parts = urlsplit(str(body["url"]))
+            _ = parts.port  # raises for a port beyond 65535
+        except ValueError:  # that, or an unclosed [IPv6 bracket
+            return self._error(400, "The webhook url is not a valid URL")
+        if parts.scheme not in ("http", "https"):
             return self._error(400, "The webhook url must be http or https")
+        if not parts.hostname:
+            return self._error(400, "The webhook url is not a valid URL")
         self.writes += 1
         self.webhooks[tenant] = {
             "enabled": bool(body.get("enabled", True)),

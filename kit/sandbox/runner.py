@@ -10,6 +10,7 @@ logger at DEBUG, redacted.
 
 from __future__ import annotations
 
+import html
 import logging
 import ssl
 import tempfile
@@ -18,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import trustme
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError, SandboxError
-from kit.sandbox.base import Emulator
+from kit.sandbox.base import MAX_BODY, Emulator, json_response
 from kit.sandbox.control import Control
 from kit.secrets import redact
 from kit.serving import BackgroundServer
@@ -134,6 +136,13 @@ class Sandbox(BackgroundServer):
 
     def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
+        if (request.content_length or 0) <= MAX_BODY:  # larger bodies: the emulator refuses them unread
+            try:
+                request.get_data(cache=True)  # within the read timeout, or the client is too slow
+            except (OSError, ClientDisconnected):
+                return Response('{"error": "the request body did not arrive in time"}', 408)(environ, start_response)
+        if request.path == "/" and request.method == "GET":  # the sandbox describes itself
+            return self._describe(request)(environ, start_response)
         try:
             response = self._fault(request, environ) or self._emulator.dispatch(request)
         except Exception as exc:  # a bug in the emulator, never a client mistake
@@ -141,6 +150,16 @@ class Sandbox(BackgroundServer):
             log.debug("handler failed: %s", redact(repr(exc)))
             response = self._emulator.server_error()
         return response(environ, start_response)
+
+    def describe(self) -> dict[str, Any]:
+        """Its endpoint map: routes and the credential layer each needs, credential field names, settings."""
+        return {"url": self.url, **self._emulator.describe()}
+
+    def _describe(self, request: Request) -> Response:
+        description = self.describe()
+        if "text/html" in request.headers.get("Accept", ""):
+            return Response(_page(description), content_type="text/html; charset=utf-8")
+        return json_response(description)
 
     def cli_extras(self) -> dict[str, Any]:
         """Top-level fields the CLI prints for this sandbox besides URL and credentials (a public key)."""
@@ -163,6 +182,22 @@ class Sandbox(BackgroundServer):
     def __repr__(self) -> str:
         state = "running" if self.is_running() else "stopped"
         return f"<Sandbox {self.name} {self.url} {state}>"
+
+
+def _page(description: dict[str, Any]) -> str:
+    """The endpoint map as a small HTML page, for a person who opens the sandbox's URL in a browser."""
+    e = html.escape
+    rows = "".join(
+        f"<tr><td>{e(x['method'])}</td><td><code>/{e(x['path'])}</code></td><td>{e(x['needs'])}</td><td>{e(x['note'])}</td></tr>"
+        for x in description["endpoints"]
+    )
+    fields = ", ".join(e(f) for f in description["demo credential fields"])
+    return (
+        f"<!doctype html><title>kit sandbox: {e(description['provider'])}</title>"
+        f"<h1>kit sandbox: {e(description['provider'])}</h1><p>{e(description['url'])}</p>"
+        "<table border=1 cellpadding=4><tr><th>method</th><th>path</th><th>needs</th><th>note</th></tr>"
+        f"{rows}</table><p>Demo credential fields (values: the serve command's JSON line): {fields}</p>"
+    )
 
 
 def start(

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 import secrets
 import time
@@ -40,8 +39,8 @@ from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
 from kit.protocol.saltedge import HEADERS, MAX_AHEAD, signature_string
+from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
-from kit.sandbox.base import Setting, json_response
 
 __all__ = ["DEMO", "STATUSES", "Emulator", "private_pem", "public_pem"]
 
@@ -121,12 +120,21 @@ def sent_url(request: Request) -> str:
     return f"{request.scheme}://{request.host}{target}"
 
 
+_APP = "app id + app secret headers (+ Expires-at and Signature; required when live)"
+
+
 class Emulator(_Base):
     """Customers and logins behind three layers of secrets, plus signature checks."""
 
     NAME = "saltedge"
     CREDENTIAL_KEYS = ("client_id", "app_secret", "customer_secret", "login_secret", "private_key_pem")
     SETTINGS = (Setting("status", str, "test", "client status: " + ", ".join(STATUSES)),)
+    ENDPOINTS = (
+        Endpoint("GET", "api/{v3|v5|v6}/countries", _APP),
+        Endpoint("POST", "api/{v3|v5|v6}/customers", _APP),
+        Endpoint("POST", "api/v3/login, api/{v5|v6}/connections", _APP + " + Customer-secret"),
+        Endpoint("GET, DELETE", "api/v3/login, api/{v5|v6}/connection", _APP + " + Customer- and Login-secret"),
+    )
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -252,9 +260,9 @@ class Emulator(_Base):
 
     def _body(self, request: Request) -> dict[str, Any]:
         try:
-            body = json.loads(request.get_data(as_text=True) or "{}")
-        except ValueError:
-            raise _Refused("JsonParseError", "The request body is not valid JSON") from None
+            body = read_json(request, "{}")
+        except BodyRejected as rejected:
+            raise _Refused("JsonParseError", rejected.message) from None
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, dict):
             raise _Refused("WrongRequestFormat", 'The body must be {"data": {...}}')

@@ -36,8 +36,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.wrappers import Request, Response
 
 from kit.protocol.signicat import DISCOVERY_PATH, SCOPE, TOKEN_PATH
+from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
-from kit.sandbox.base import Setting, json_response
 
 __all__ = ["Emulator"]
 
@@ -73,6 +73,13 @@ class Emulator(_Base):
     NAME = "signicat"
     CREDENTIAL_KEYS = ("client_id", "client_secret", "account_id")
     TOKEN_PATHS = (TOKEN_PATH,)
+    ENDPOINTS = (
+        Endpoint("POST", TOKEN_PATH, "client id and secret: Basic, or form (client_secret_post)", "grant_type, scope"),
+        Endpoint("GET", DISCOVERY_PATH, "none"),
+        Endpoint("GET", DISCOVERY_PATH + "/jwks", "none"),
+        Endpoint("POST", "auth/rest/sessions", "Bearer <access token> (+ ?signicat-accountId=)", "{flow}"),
+        Endpoint("GET", "auth/rest/sessions/{id}", "Bearer <access token> (+ ?signicat-accountId=)"),
+    )
     SETTINGS = (
         Setting("lifetime", int, 600, "access token lifetime in seconds (Dashboard range)", 1, 3600),
         Setting("products", list, [PRODUCT], "API products the client may use (empty: 403 on /auth/rest)"),
@@ -239,7 +246,10 @@ class Emulator(_Base):
         return claims
 
     def _create_session(self, request: Request, claims: dict[str, Any]) -> Response:
-        body = request.get_json(silent=True)
+        try:
+            body = read_json(request)
+        except BodyRejected as rejected:
+            return _problem(400, "Bad request", rejected.message + ".", "invalid_request")
         if not isinstance(body, dict):
             return _problem(400, "Bad request", "The body must be a JSON object.", "invalid_request")
         if body.get("flow", "redirect") not in ("redirect", "headless", "embedded"):

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import secrets
 import time
 from collections.abc import Callable
@@ -37,8 +36,8 @@ from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
 from kit.protocol.signzy import MODELS
+from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
-from kit.sandbox.base import Setting, json_response
 
 __all__ = ["Emulator"]
 
@@ -55,12 +54,25 @@ def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+_TOKEN = "the token: raw Authorization, or ?access_token="
+
+
 class Emulator(_Base):
     """Channels with passwords, tokens with a ttl, and parent/child channels."""
 
     NAME = "signzy"
     CREDENTIAL_KEYS = ("username", "password")
     TOKEN_PATHS = ("api/channels/login", "api/customers/login")
+    ENDPOINTS = (
+        Endpoint("POST", "api/channels/login", "username + password (JSON)", "answers {id, ttl, created}"),
+        Endpoint("POST", "api/customers/login", "username + password (JSON)", "single-customer products"),
+        Endpoint("POST", "api/channels/change-password", _TOKEN, "{oldPassword, newPassword}"),
+        Endpoint("GET", "api/channels/{id}", _TOKEN),
+        Endpoint("GET", "api/channels/{id}/channels", _TOKEN, "children"),
+        Endpoint("POST", "api/channels/{id}/channels", _TOKEN, "create a child"),
+        Endpoint("DELETE", "api/channels/{id}/channels/{child}", _TOKEN),
+        Endpoint("POST", "api/channels/{id}/onboardings", _TOKEN),
+    )
     SETTINGS = (
         Setting("ttl", int, 1209600, "default token ttl in seconds (LoopBack: 14 days)", 1, 31556926),
         Setting("max_ttl", int, 31556926, "largest ttl a login may ask for (LoopBack: 1 year)", 1, 31556926),
@@ -89,9 +101,9 @@ class Emulator(_Base):
 
     def _body(self, request: Request) -> dict[str, Any]:
         try:
-            body = json.loads(request.get_data(as_text=True) or "{}")
-        except ValueError:
-            raise _Refused(400, "INVALID_JSON", "The request body is not valid JSON") from None
+            body = read_json(request, "{}")
+        except BodyRejected as rejected:
+            raise _Refused(400, "INVALID_JSON", rejected.message) from None
         if not isinstance(body, dict):
             raise _Refused(400, "INVALID_JSON", "The request body must be a JSON object")
         return body

@@ -7,13 +7,12 @@ message. A sandbox that uses this says so (INFERRED) in its own docstring.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from kit.sandbox.base import json_response
+from kit.sandbox.base import BodyRejected, json_response, read_json
 
 __all__ = ["UNAUTHENTICATED", "Refused", "error_body", "json_object"]
 
@@ -49,9 +48,9 @@ def error_body(
 def json_object(request: Request) -> dict[str, Any]:
     """The request's JSON object body; a 400 Refused for anything else."""
     try:
-        body = json.loads(request.get_data(as_text=True) or "null")
-    except ValueError:
-        raise Refused(400, "Malformed JSON request") from None
+        body = read_json(request, invalid="Malformed JSON request")
+    except BodyRejected as rejected:
+        raise Refused(400, rejected.message) from None
     if not isinstance(body, dict):
         raise Refused(400, "The body must be a JSON object")
     return body

@@ -16,11 +16,21 @@ INFERRED (say so when you rely on them):
   answer's ``realm: "client"``), ``origin``, ``ctd`` (created, epoch ms, from the docs' mangled
   sample), ``bpid`` (workspace id; null for a user), ``email`` for customers, ``iat``, ``exp``.
 * The client login body takes ``password`` (and optional ``uuid``, ``deviceId``) for SYNERISE
-  identities; other identity providers need ``identityProviderToken`` (400 without); an unknown
-  provider is 400 with a field error.
+  identities; other identity providers need ``identityProviderToken`` (400 without; CONFIRMED that it
+  is needed). The sandbox has no Facebook or Apple to ask, so it accepts exactly
+  ``kit-idp:<PROVIDER>:<email>`` as their token (kit's rule) and creates the account on first login
+  (CONFIRMED); ``origin`` is the provider. An unknown provider is 400 with a field error. A ``uuid``
+  other than the customer's own is 403: a login never yields another customer's identity.
+* A user selects a workspace after logging in (the docs: a user token carries the selected workspace
+  and permissions; how it is selected is undocumented): ``POST
+  /kit-sandbox/synerise/user/select-workspace/{id}`` with the user token answers a token with
+  ``bpid`` and ``permissions`` (the ``user_permissions`` setting; names such as ``CLIENTS_READ`` are
+  kit's). A user token without a workspace is 403 "select a workspace first" (CONFIRMED).
 * The public key's real location is undocumented: the sandbox serves it at
   ``GET /kit-sandbox/synerise/public-key.pem`` (a kit path, not Synerise's).
-* Demo API (kit's, for showing permissions): ``GET /v4/business-profile`` (workspace only),
+* Demo API (kit's, for showing permissions): ``GET /v4/business-profile`` (workspace, or a user with
+  ``BUSINESS_PROFILE_READ``), ``GET /v4/clients`` (the docs' own example; workspace, or a user with
+  ``CLIENTS_READ``),
   ``GET /v4/clients/{id}`` (a workspace reads any customer, a customer only itself), ``GET
   /sauth/my-account/personal-information`` (customers only). Wrong consumer type → 403; a user
   token → 403 "select a workspace first"; no token → 401 (Spring Security's message).
@@ -48,7 +58,7 @@ from kit.protocol.synerise import (
     SELECT_WORKSPACE_PATH,
 )
 from kit.sandbox.base import Emulator as _Base
-from kit.sandbox.base import Setting, json_response
+from kit.sandbox.base import Endpoint, Setting, json_response
 from kit.sandbox.spring import UNAUTHENTICATED, Refused, error_body, json_object
 
 __all__ = ["PUBLIC_KEY_PATH", "Emulator"]
@@ -77,6 +87,20 @@ class Emulator(_Base):
         *(login for login, _ in CONSUMERS.values()),
         LEGACY_WORKSPACE_LOGIN,
         *(refresh[1] for _, refresh in CONSUMERS.values() if refresh),
+    )
+    ENDPOINTS = (
+        Endpoint("POST", CONSUMERS["workspace"][0], "workspace API key in the body (apiKey)"),
+        Endpoint("POST", LEGACY_WORKSPACE_LOGIN, "workspace API key in the body (apiKey)"),
+        Endpoint("GET", "v4/auth/refresh/profile", "Bearer <workspace token>"),
+        Endpoint("POST", CONSUMERS["client"][0], "client API key + identity (password, or a provider token)"),
+        Endpoint("POST", "sauth/v3/auth/refresh/client", "Bearer <customer token> + apiKey"),
+        Endpoint("POST", CONSUMERS["user"][0], "username + password"),
+        Endpoint("POST", SELECT_WORKSPACE_PATH, "Bearer <user token>", "kit's path for an undocumented step"),
+        Endpoint("GET", "v4/business-profile", "Bearer <workspace token, or user with BUSINESS_PROFILE_READ>"),
+        Endpoint("GET", "v4/clients", "Bearer <workspace token, or user with CLIENTS_READ>"),
+        Endpoint("GET", "v4/clients/{id}", "Bearer <workspace token, or the customer itself>"),
+        Endpoint("GET", "sauth/my-account/personal-information", "Bearer <customer token>"),
+        Endpoint("GET", PUBLIC_KEY_PATH, "none", "kit's path: where Synerise publishes it is undocumented"),
     )
     SETTINGS = (
         Setting("lifetime", int, 3600, "token lifetime in seconds (docs: 1 h default, up to a week)", 1, 604800),
