@@ -14,6 +14,7 @@ from kit.journal import journal, sent
 from kit.logs import install as _install_log_redaction
 from kit.probes import failure_modes
 from kit.redis_cache import RedisTokenCache
+from kit.replay import replay, replay_change
 from kit.secrets import Secret, fingerprint, redact
 from kit.session import Session
 from kit.target import Target
@@ -49,6 +50,8 @@ __all__ = [
     "journal",
     "read_har",
     "redact",
+    "replay",
+    "replay_change",
     "sent",
     "to_curl",
     "to_har",

@@ -118,6 +118,9 @@ class CachedBearerAuth(FlowAuth):
         if self.decorate is not None:
             self.decorate(request, token)
 
+    def header_names(self) -> set[str]:
+        return {"authorization", *(name.lower() for name in self.headers)}
+
     def auth_flow(self, request: requests.PreparedRequest) -> Flow[None]:
         """Token, the request, and once more with a fresh token if the answer says it was stale."""
         original = request.copy()

@@ -25,7 +25,7 @@ from kit.errors import ConfigError
 from kit.journal import Entry, Journal, Journaled
 from kit.secrets import MASKED, redact
 
-__all__ = ["read_har", "to_curl", "to_har"]
+__all__ = ["entry_from_har", "read_har", "to_curl", "to_har"]
 
 _SKIP_CURL = {"content-length", "connection", "accept-encoding", "user-agent"}
 
@@ -111,7 +111,7 @@ def to_har(source: Journaled | Journal, path: str | Path) -> Path:
     return target
 
 
-def _entry_from_har(item: dict[str, Any]) -> Entry:
+def entry_from_har(item: dict[str, Any]) -> Entry:
     request, response = item.get("request", {}), item.get("response", {})
     headers = {h["name"]: redact(h["value"], key=h["name"]) for h in request.get("headers", [])}
     status = response.get("status") or None
@@ -147,7 +147,7 @@ def read_har(path: str | Path) -> pd.DataFrame:
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
         items = document["log"]["entries"]
-        entries = [_entry_from_har(item) for item in items]
+        entries = [entry_from_har(item) for item in items]
         dropped = int(document["log"].get("_dropped") or 0)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"{path} is not a readable HAR file: {type(exc).__name__}") from None

@@ -186,6 +186,10 @@ class FlowAuth(requests.auth.AuthBase):
         """Write the credential (and anything else this scheme adds) onto ``request``."""
         raise NotImplementedError
 
+    def header_names(self) -> set[str]:
+        """The headers this scheme writes (lower case); a replay drops recorded ones and lets it write its own."""
+        return {"authorization"}
+
     def token_flow(self, renew: str | None = None) -> Flow[Any]:
         """The current token, fetched first if absent, expiring, or if ``renew`` gives a reason.
 

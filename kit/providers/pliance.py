@@ -26,7 +26,7 @@ from kit.claims import register_meanings
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError
 from kit.flow import FlowAuth
-from kit.protocol.pliance import AUDIENCE, HEADER, LIFETIME
+from kit.protocol.pliance import AUDIENCE, HEADER, LIFETIME, TENANT_HEADER
 from kit.secrets import Secret
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -93,7 +93,10 @@ class PlianceAuth(FlowAuth):
         minted = mint_token(self.credentials, now=self.clock(), lifetime=self.lifetime)
         request.headers["Authorization"] = f"Bearer {minted}"
         if self.credentials.tenant:
-            request.headers["X-Tenant"] = self.credentials.tenant
+            request.headers[TENANT_HEADER] = self.credentials.tenant
+
+    def header_names(self) -> set[str]:
+        return {"authorization", TENANT_HEADER.lower()}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, PlianceAuth) and (self.credentials, self.lifetime) == (

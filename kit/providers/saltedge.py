@@ -120,6 +120,10 @@ class SaltEdgeAuth(FlowAuth):
             request.headers["Expires-at"] = expires
             request.headers["Signature"] = sign(c.private_key_pem, text)
 
+    def header_names(self) -> set[str]:
+        names = {*HEADERS[self.credentials.api_version], "expires-at", "signature", "accept", "content-type"}
+        return {name.lower() for name in names}
+
     def __repr__(self) -> str:
         return f"SaltEdgeAuth(client_id={self.credentials.client_id!r}, api_version={self.credentials.api_version!r})"
 

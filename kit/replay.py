@@ -1,0 +1,215 @@
+"""Replay: re-run a recorded investigation against a target and see, step by step, what changed.
+
+:func:`replay` takes a recording (a HAR file, kit's or a browser's devtools', a kit session, or a
+journal table) and a :class:`~kit.target.Target`, and re-sends each business exchange through
+``target.session()``, which authenticates afresh. Auth exchanges (token fetch, login, refresh, logout)
+are not replayed: the session redoes them when it needs to. A retry or a redirect hop the recording
+holds is part of the step before it. Nothing masked is ever sent: a header the target's auth writes
+itself is dropped (it writes its own), a masked query parameter that carries a credential is dropped,
+and any other masked value is filled from the target's credentials when a *non-secret* credentials
+field has that name (a username, a client id), else the step is skipped with the reason in the table:
+a secret goes only where its auth sends it, never into a replayed body.
+
+The table has one row per recorded step: step, method, path, the status then and now, whether they
+match, and which JSON paths changed (paths only). :func:`replay_change` shows one step's change in full,
+redacted. ``python -m kit replay FILE.har NAME`` does the same from a shell and exits 1 when a status
+differs, so CI can watch a provider.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pandas as pd
+
+from kit.changes import json_changes, summary
+from kit.errors import ConfigError, KitError
+from kit.export import entry_from_har
+from kit.flow import FlowAuth
+from kit.journal import Entry, Journal, Journaled
+from kit.secrets import MASKED, is_sensitive, redact
+from kit.session import Session
+from kit.target import Target
+
+__all__ = ["COLUMNS", "Recorded", "recorded", "replay", "replay_change"]
+
+COLUMNS = ["step", "method", "path", "status then", "status now", "same", "what changed"]
+SET_BY_THE_CLIENT = {"host", "content-length", "connection", "accept-encoding", "user-agent", "cookie"}
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One recorded exchange, as much of it as the recording kept (everything in it already masked)."""
+
+    step: str
+    kind: str
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: str
+    status: int | None
+    response: str
+    complete: bool = True  # False when only a summary of the response was kept (a journal table)
+    follows: str = ""  # "retry" or "redirect": part of the step before
+
+    @classmethod
+    def of(cls, entry: Entry) -> Recorded:
+        e = entry.masked()
+        follows = "redirect" if e.reason == "redirect" else "retry" if e.attempt > 1 else ""
+        return cls(e.step, e.kind, e.method, e.url, dict(e.request_headers), e.request_body, e.status,
+                   e.response_body, True, follows)  # fmt: skip
+
+
+def recorded(source: str | Path | pd.DataFrame | Journaled | Journal) -> list[Recorded]:
+    """The steps of a recording: a HAR file path, a journal table, a kit session or its journal.
+
+    :raises ConfigError: the file is not a HAR document, or the source is none of these.
+    """
+    if isinstance(source, (str, Path)):
+        try:
+            items = json.loads(Path(source).read_text(encoding="utf-8"))["log"]["entries"]
+            return [Recorded.of(entry_from_har(item)) for item in items]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ConfigError(f"{source} is not a readable HAR file: {type(exc).__name__}") from None
+    if isinstance(source, pd.DataFrame):
+        return [_from_row(row) for _, row in source.iterrows()]
+    log = source if isinstance(source, Journal) else getattr(source, "journal", None)
+    if not isinstance(log, Journal):
+        raise ConfigError("replay takes a HAR file, a journal table, or a kit session")
+    return [Recorded.of(entry) for entry in log.entries]
+
+
+def _from_row(row: Any) -> Recorded:
+    headers = dict(h.split(": ", 1) for h in str(row["request_headers"]).split("; ") if ": " in h)
+    response, status = str(row["response"]), row["status"]
+    return Recorded(
+        str(row["step"]), "business", str(row["method"]), str(row["url"]), headers, str(row["request_body"]),
+        None if status == "-" else int(status), response, complete=not response.endswith("…"),
+    )  # fmt: skip
+
+
+def _filled(name: str, target: Target) -> str | None:
+    """The target's value for a non-secret credentials field called ``name`` (a username, a client id).
+
+    A secret is never filled in: it goes only where its auth sends it (a masked ``secret`` in a webhook
+    registration must not become the API secret, delivered to a third party).
+    """
+    wanted = name.lower().replace("-", "_")
+    fields = {f.name: f for f in target.credentials.fields()}
+    if wanted not in fields or target.credentials.is_secret(fields[wanted]):
+        return None
+    value = getattr(target.credentials, wanted)
+    return None if value is None else str(value)
+
+
+def _fill_json(value: Any, target: Target, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _fill_json(v, target, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill_json(v, target, key) for v in value]
+    if isinstance(value, str) and MASKED.search(value):
+        filled = _filled(key, target)
+        if filled is None:
+            raise LookupError(f"the body holds a masked {key or 'value'}; kit fills in only non-secret fields")
+        return filled
+    return value
+
+
+def _plan(step: Recorded, target: Target, auth_headers: set[str]) -> tuple[str, dict[str, str], str | None]:
+    """Path with query, headers and body to send now; LookupError with the reason when it cannot be."""
+    parts = urlsplit(step.url)
+    query = []
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if MASKED.search(value):
+            if is_sensitive(key):
+                continue  # a credential in the query: the session sends its own
+            filled = _filled(key, target)
+            if filled is None:
+                raise LookupError(f"the query holds a masked {key}; kit fills in only non-secret fields")
+            value = filled
+        query.append((key, value))
+    headers = {}
+    for key, value in step.headers.items():
+        if key.lower() in auth_headers | SET_BY_THE_CLIENT or is_sensitive(key):
+            continue  # the session and its auth write these themselves
+        if MASKED.search(value):
+            raise LookupError(f"the header {key} holds a masked value")
+        headers[key] = value
+    body: str | None = step.body or None
+    if body and MASKED.search(body):
+        try:
+            body = json.dumps(_fill_json(json.loads(body), target))
+        except ValueError:
+            raise LookupError("the body holds a masked value and is not JSON") from None
+    return (parts.path or "/") + (f"?{urlencode(query)}" if query else ""), headers, body
+
+
+def _replay_one(step: Recorded, target: Target, session: Session) -> tuple[dict[str, Any], list[Any]]:
+    if step.kind == "auth":
+        return {"what changed": "not replayed: the session redoes auth as it needs"}, []
+    if step.follows:
+        return {"what changed": f"not replayed: a {step.follows} of the step before"}, []
+    auth = session.auth
+    auth_headers = auth.header_names() if isinstance(auth, FlowAuth) else {"authorization"}
+    try:
+        path, headers, body = _plan(step, target, auth_headers if step.kind == "business" else set())
+    except LookupError as reason:
+        return {"what changed": f"skipped: {reason}"}, []
+    try:
+        if step.kind == "business":
+            answer = session.request(step.method, path, headers=headers, data=body)
+        else:  # a probe or a public call goes without the session's credential, as it did
+            answer = session.probe(step.method, path, public=step.kind == "public", headers=headers, data=body)
+    except KitError as exc:
+        return {"status now": "-", "same": step.status is None, "what changed": f"failed: {exc.message}"}, []
+    now = str(redact(answer.text))
+    changes = json_changes(step.response, now) if step.complete else []
+    what = summary(changes) if step.complete else "only a summary of the answer was recorded"
+    return {"status now": answer.status_code, "same": answer.status_code == step.status, "what changed": what}, changes
+
+
+def replay(
+    source: str | Path | pd.DataFrame | Journaled | Journal, target: Target, **session_options: Any
+) -> pd.DataFrame:
+    """Re-send every business step of ``source`` through a fresh ``target.session(**session_options)``.
+
+    :raises ConfigError: an unreadable source. Transport failures are rows, not exceptions.
+    """
+    steps = recorded(source)
+    session = target.session(**session_options)
+    rows, details = [], {}
+    try:
+        for number, step in enumerate(steps, 1):
+            row = {
+                "step": step.step,
+                "method": step.method,
+                "path": urlsplit(step.url).path,
+                "status then": step.status,
+            }
+            result, changes = _replay_one(step, target, session)
+            rows.append({"status now": "", "same": "", **row, **result})
+            details[number] = changes
+    finally:
+        session.close()
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    table.index = pd.RangeIndex(1, len(table) + 1)
+    table["status then"] = table["status then"].map(lambda s: "-" if s is None or s != s else int(s))
+    table.attrs["changes"] = details
+    return table
+
+
+def replay_change(table: pd.DataFrame, step: int) -> pd.DataFrame:
+    """Every difference of one replayed step (its row number): JSON path, then, now — values redacted."""
+    changes = table.attrs.get("changes", {}).get(step)
+    if changes is None:
+        raise ConfigError(f"row {step} is not a step of this replay (rows 1..{len(table)})")
+    rows = [{"change": k, "path": p, "then": redact(_shown(a)), "now": redact(_shown(b))} for k, p, a, b in changes]
+    return pd.DataFrame(rows, columns=["change", "path", "then", "now"])
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else json.dumps(value)
