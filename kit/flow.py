@@ -43,13 +43,6 @@ __all__ = [
 ]
 
 Kind = Literal["auth", "business", "probe", "public"]
-#: what each kind means in a journal
-KINDS: dict[str, str] = {
-    "auth": "obtains or gives up a credential: token fetch, login, refresh, logout",
-    "business": "an API call carrying the session's credential",
-    "probe": "sent without the session's credential on purpose: a failure-mode case",
-    "public": "needs no credential: discovery, key sets, public keys",
-}
 T = TypeVar("T")
 Flow = Generator["Exchange", requests.Response, T]
 Origin = tuple[str, str, int]
@@ -100,10 +93,6 @@ class Exchange:
     retry_after: str = ""
     label: str = ""
     timeout: float | tuple[float, float] | None = None
-
-    @property
-    def url(self) -> str:
-        return str(self.request.url or "")
 
     def again(self, request: requests.Request | requests.PreparedRequest, retry_after: str) -> Exchange:
         """The same exchange as a further attempt (``attempt + 1``), caused by ``retry_after``."""

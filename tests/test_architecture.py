@@ -25,9 +25,9 @@ def core_modules() -> list[Path]:
     found = []
     for path in sorted(KIT.rglob("*.py")):
         parts = path.relative_to(KIT).parts
-        if parts[0] in PER_PROVIDER and len(parts) == 2 and parts[1] != "__init__.py":
-            if parts[0] != "sandbox" or path.stem in REGISTERED:
-                continue  # a provider's own module
+        if parts[0] in PER_PROVIDER and len(parts) >= 2 and parts[1] != "__init__.py":
+            if parts[0] != "sandbox" or parts[1].removesuffix(".py") in REGISTERED:
+                continue  # a provider's own module, or a module in its own package
         if parts == ("providers", "__init__.py"):
             continue  # the registration line
         found.append(path)

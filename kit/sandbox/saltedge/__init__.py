@@ -25,22 +25,18 @@ Edge answers to those is undocumented).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 import secrets
-import time
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
-from kit.protocol.saltedge import HEADERS, MAX_AHEAD, signature_string
+from kit.protocol.saltedge import HEADERS
 from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
+from kit.sandbox.saltedge.signatures import Refused, check_signature
 
 __all__ = ["DEMO", "STATUSES", "Emulator", "private_pem", "public_pem"]
 
@@ -97,27 +93,6 @@ def public_pem(key: rsa.RSAPrivateKey) -> str:
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
-
-
-class _Refused(Exception):
-    def __init__(self, error_class: str, message: str) -> None:
-        super().__init__(message)
-        self.error_class, self.message = error_class, message
-
-
-_SECONDS = re.compile(r"\d{1,11}(\.\d{1,9})?")  # decimal UNIX seconds, nothing else
-
-
-def sent_url(request: Request) -> str:
-    """The URL exactly as the client sent it: scheme, Host header and the raw request target.
-
-    Not werkzeug's ``request.url``, which decodes ``%40`` and re-encodes its own way: a client
-    signs the bytes it sends, so the check must use those.
-    """
-    target = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
-    if target.startswith(("http://", "https://")):  # absolute-form, as sent to a proxy
-        return str(target)
-    return f"{request.scheme}://{request.host}{target}"
 
 
 _APP = "app id + app secret headers (+ Expires-at and Signature; required when live)"
@@ -213,7 +188,7 @@ class Emulator(_Base):
         try:
             self._check_client(request, version)
             return self._route(request, version, "/".join(parts[2:]))
-        except _Refused as refused:
+        except Refused as refused:
             return self._error(version, refused.error_class, refused.message, request)
 
     # -- checks ---------------------------------------------------------------------------
@@ -221,51 +196,28 @@ class Emulator(_Base):
         id_header, secret_header = HEADERS[version].app_id, HEADERS[version].app_secret
         client_id, app_secret = request.headers.get(id_header), request.headers.get(secret_header)
         if not client_id:
-            raise _Refused("AppIdNotProvided", f"{id_header} header is missing")
+            raise Refused("AppIdNotProvided", f"{id_header} header is missing")
         if not app_secret:
-            raise _Refused("SecretNotProvided", f"{secret_header} header is missing")
+            raise Refused("SecretNotProvided", f"{secret_header} header is missing")
         if client_id != self.credentials["client_id"]:
-            raise _Refused("ClientNotFound", f"Client with {id_header} {client_id!r} was not found")
+            raise Refused("ClientNotFound", f"Client with {id_header} {client_id!r} was not found")
         if not secrets.compare_digest(app_secret.encode(), self.credentials["app_secret"].encode()):
-            raise _Refused("WrongClientToken" if version == "v3" else "ApiKeyNotFound", "The app secret is wrong")
+            raise Refused("WrongClientToken" if version == "v3" else "ApiKeyNotFound", "The app secret is wrong")
         status = self.settings["status"]
         if status == "disabled":
-            raise _Refused("ClientDisabled", "The client is disabled")
-        self._check_signature(request, required=status == "live")
+            raise Refused("ClientDisabled", "The client is disabled")
+        check_signature(request, self.public_key, required=status == "live")
         if status == "restricted" and request.method not in ("GET", "HEAD"):
-            raise _Refused("ClientRestricted", "The client is restricted: read-only")
-
-    def _check_signature(self, request: Request, *, required: bool) -> None:
-        expires, signature = request.headers.get("Expires-at"), request.headers.get("Signature")
-        if not required and expires is None and signature is None:
-            return
-        if expires is None:
-            raise _Refused("MissingExpiresAt", "Expires-at header is missing")
-        if not signature:
-            raise _Refused("MissingSignature", "Signature header is missing")
-        if not _SECONDS.fullmatch(expires):  # nan, inf, hex, empty: not a finite number of seconds
-            raise _Refused("ExpiresAtInvalid", "Expires-at must be UNIX seconds")
-        when = float(expires)
-        if when > time.time() + MAX_AHEAD:
-            raise _Refused("ExpiresAtInvalid", "Expires-at is more than 1 hour ahead")
-        if when < time.time():
-            raise _Refused("RequestExpired", "Expires-at is in the past")
-        signed = signature_string(expires, request.method, sent_url(request), request.get_data())
-        try:
-            self.public_key.verify(
-                base64.b64decode(signature, validate=True), signed.encode(), padding.PKCS1v15(), hashes.SHA256()
-            )
-        except (InvalidSignature, binascii.Error, ValueError):
-            raise _Refused("SignatureNotMatch", "The signature does not match the request") from None
+            raise Refused("ClientRestricted", "The client is restricted: read-only")
 
     def _body(self, request: Request) -> dict[str, Any]:
         try:
             body = read_json(request, "{}")
         except BodyRejected as rejected:
-            raise _Refused("JsonParseError", rejected.message) from None
+            raise Refused("JsonParseError", rejected.message) from None
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, dict):
-            raise _Refused("WrongRequestFormat", 'The body must be {"data": {...}}')
+            raise Refused("WrongRequestFormat", 'The body must be {"data": {...}}')
         return data
 
     def _customer(self, request: Request) -> dict[str, Any]:
@@ -274,7 +226,7 @@ class Emulator(_Base):
             (c for c in self.customers.values() if secrets.compare_digest(c["secret"].encode(), secret.encode())), None
         )
         if found is None:
-            raise _Refused("CustomerNotFound", "No customer with that Customer-secret")
+            raise Refused("CustomerNotFound", "No customer with that Customer-secret")
         return found
 
     # -- resources ------------------------------------------------------------------------
@@ -297,7 +249,7 @@ class Emulator(_Base):
             data = self._body(request)
             provider = str(data.get("provider_code", ""))
             if self.settings["status"] == "pending" and not provider.startswith("fake"):
-                raise _Refused("ClientPending", "A pending client can only use fake providers")
+                raise Refused("ClientPending", "A pending client can only use fake providers")
             made = self._login(2000 + len(self.logins) + 1, owner["id"], secrets.token_urlsafe(32), provider)
             self.logins[made["id"]] = made
             return json_response({"data": {k: v for k, v in made.items() if k != "customer_id"}})
@@ -308,9 +260,9 @@ class Emulator(_Base):
             )
             holder = self._customer(request) if request.headers.get(CUSTOMER_HEADER) else None
             if login is None or (holder is not None and login["customer_id"] != holder["id"]):
-                raise _Refused(missing, f"No {login_path} with that {login_header} for this customer")
+                raise Refused(missing, f"No {login_path} with that {login_header} for this customer")
             if request.method == "DELETE":
                 del self.logins[login["id"]]
                 return json_response({"data": {"id": login["id"], "removed": True}})
             return json_response({"data": {k: v for k, v in login.items() if k != "customer_id"}})
-        raise _Refused("RouteNotFound", f"No route for {request.method} {request.path}")
+        raise Refused("RouteNotFound", f"No route for {request.method} {request.path}")

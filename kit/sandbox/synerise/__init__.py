@@ -40,13 +40,10 @@ INFERRED (say so when you rely on them):
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
@@ -59,7 +56,8 @@ from kit.protocol.synerise import (
 )
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.base import Endpoint, Setting, json_response
-from kit.sandbox.spring import UNAUTHENTICATED, Refused, error_body, json_object
+from kit.sandbox.spring import Refused, error_body, json_object
+from kit.sandbox.synerise.tokens import Tokens
 
 __all__ = ["PUBLIC_KEY_PATH", "Emulator"]
 
@@ -110,19 +108,14 @@ class Emulator(_Base):
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(settings, credentials, **kwargs)
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.logins = 0
+        self.tokens = Tokens(self.settings, workspace=WORKSPACE_ID)
         self.customers = {"client-0001": self.credentials["client_email"], OTHER_CLIENT["id"]: OTHER_CLIENT["email"]}
 
     def demo_credentials(self) -> dict[str, str]:
         return dict(DEMO)
 
     def public_key_pem(self) -> str:
-        return (
-            self.key.public_key()
-            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-            .decode()
-        )
+        return self.tokens.public_key_pem()
 
     def cli_extras(self) -> dict[str, Any]:
         return {"public_key_pem": self.public_key_pem()}
@@ -130,8 +123,7 @@ class Emulator(_Base):
     def rotate_key(self, *, keep_previous: bool = True) -> str:
         if keep_previous:
             raise ConfigError("the synerise sandbox verifies with one key: rotate_key(keep_previous=False)")
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        return "synerise-key"
+        return self.tokens.rotate()
 
     def forge(self, url: str, claims: dict[str, Any]) -> str:
         """A token of ``realm`` (default profile) for ``sub`` (default the demo workspace) with claims changed."""
@@ -139,39 +131,13 @@ class Emulator(_Base):
         return self.mint(str(rest.pop("realm", "profile")), str(rest.pop("sub", f"workspace-{WORKSPACE_ID}")), **rest)
 
     def counts(self) -> dict[str, int]:
-        return {"logins": self.logins}
+        return {"logins": self.tokens.minted}
 
-    # -- tokens ---------------------------------------------------------------------------
     def mint(self, realm: str, sub: str, **extra: Any) -> str:
-        now = time.time()
-        claims = {
-            "sub": sub,
-            "realm": realm,
-            "origin": "SYNERISE",  # the identity provider that vouched for the consumer
-            "ctd": int(now * 1000),
-            "bpid": None if realm == "user" else WORKSPACE_ID,
-            "iat": int(now),
-            "exp": int(now) + self.settings["lifetime"],
-            **extra,
-        }
-        self.logins += 1
-        return jwt.encode(claims, self.key, algorithm="RS512")
+        return self.tokens.mint(realm, sub, **extra)
 
     def _claims(self, request: Request) -> dict[str, Any]:
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise Refused(401, UNAUTHENTICATED)
-        try:
-            claims: dict[str, Any] = jwt.decode(
-                token, self.key.public_key(), algorithms=["RS512"], options={"require": ["exp"]}
-            )
-            if claims["exp"] <= time.time() + self.settings["clock_ahead"]:  # PyJWT cannot shift its clock
-                raise jwt.ExpiredSignatureError("expired for the server's clock")
-        except jwt.ExpiredSignatureError:
-            raise Refused(401, "Token expired.", "Token expired.") from None
-        except jwt.PyJWTError:
-            raise Refused(401, "Invalid token") from None
-        return claims
+        return self.tokens.verify(request)
 
     def dispatch(self, request: Request) -> Response:
         routes: dict[tuple[str, str], Callable[[Request], Response]] = {
