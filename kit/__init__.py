@@ -14,9 +14,11 @@ from kit.journal import journal, sent
 from kit.logs import install as _install_log_redaction
 from kit.probes import failure_modes
 from kit.redis_cache import RedisTokenCache
+from kit.refusals import refused
 from kit.replay import replay, replay_change
 from kit.secrets import Secret, fingerprint, redact
 from kit.session import Session
+from kit.tables import Table
 from kit.target import Target
 from kit.tokencache import MemoryTokenCache
 from kit.tokens import CachedToken
@@ -38,6 +40,7 @@ __all__ = [
     "SandboxError",
     "Secret",
     "Session",
+    "Table",
     "Target",
     "TransportError",
     "WebhookReceiver",
@@ -50,6 +53,7 @@ __all__ = [
     "journal",
     "read_har",
     "redact",
+    "refused",
     "replay",
     "replay_change",
     "sent",

@@ -1,38 +1,42 @@
-"""``python -m kit replay FILE.har NAME``: replay a recorded investigation, print what changed.
+"""``python -m kit``: kit from a shell.
 
-The target is the live provider when ``<NAME>_URL`` is set (credentials from its env vars), else a
-fresh sandbox. Exit status: 0 when every replayed step answered with the status it had, 1 when one
-differs, 2 when the recording or the target cannot be used (the reason on stderr).
+* ``python -m kit replay FILE.har NAME``: replay a recorded investigation, print what changed.
+  The target is the live provider when ``<NAME>_URL`` is set (credentials from its env vars), else a
+  fresh sandbox. Exit status: 0 when every replayed step answered with the status it had, 1 when one
+  differs, 2 when the recording or the target cannot be used (the reason on stderr).
+* ``python -m kit token NAME``: print a fresh token for curl, the value ``kit.to_curl``'s
+  ``${<NAME>_TOKEN}`` stands for, from the live provider or a running ``make sandbox``, named by
+  ``<NAME>_URL`` and the credential env vars (the same ones :func:`kit.connect` reads). Exit status 2
+  with the reason on stderr when ``<NAME>_URL`` is unset, a credential is missing, or the scheme has
+  no token (the provider spec's ``without_token`` text: how its headers are filled instead).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from typing import Any
 
 import pandas as pd
 
 from kit.connect import connect
+from kit.credentials import env_name
 from kit.errors import KitError
+from kit.providers import provider
 from kit.replay import replay
 
 __all__ = ["main"]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kit", description="kit from a shell.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    command = commands.add_parser("replay", help="replay a HAR file against a provider and show what changed")
-    command.add_argument("har", metavar="FILE.har", help="a HAR file written by kit.to_har or a browser")
-    command.add_argument("name", metavar="NAME", help="the provider (live when <NAME>_URL is set)")
-    command.add_argument(
-        "--option", action="append", default=[], metavar="KEY=VALUE", help="a session option, e.g. consumer=client"
-    )
-    args = parser.parse_args(argv)
-    options = dict(pair.split("=", 1) for pair in args.option if "=" in pair)
+def _options(pairs: list[str]) -> dict[str, Any]:
+    return dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+
+
+def _replay(args: argparse.Namespace) -> int:
     try:
         with connect(args.name) as target:
-            table = replay(args.har, target, **options)
+            table = replay(args.har, target, **_options(args.option))
     except KitError as exc:
         print(f"kit replay: {exc}", file=sys.stderr)
         return 2
@@ -42,6 +46,44 @@ def main(argv: list[str] | None = None) -> int:
     differs = int((~replayed["same"].astype(bool)).sum())
     print(f"{len(replayed)} steps replayed, {differs} with another status", file=sys.stderr)
     return 1 if differs else 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    try:
+        spec = provider(args.name)
+        var = env_name(spec.name, "url")
+        if not os.environ.get(var, "").strip():
+            needed = ", ".join(env_name(spec.name, f.name) for f in spec.credentials.fields())
+            raise KitError(
+                f"set {var} to the live API ({spec.live_url}) or to the URL `make sandbox` printed, "
+                f'and the credential env vars ({needed}); `make sandbox` prints them in each line\'s "env"'
+            )
+        session = connect(spec.name).session(**_options(args.option))
+        value = session.token_value()  # not closed: a close may log the token out (a logout hook)
+    except KitError as exc:
+        print(f"kit token: {exc}", file=sys.stderr)
+        return 2
+    if value is None:
+        print(f"kit token: {spec.without_token or spec.name + ' sends no token'}", file=sys.stderr)
+        return 2
+    print(value)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kit", description="kit from a shell.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    command = commands.add_parser("replay", help="replay a HAR file against a provider and show what changed")
+    command.add_argument("har", metavar="FILE.har", help="a HAR file written by kit.to_har or a browser")
+    command.add_argument("name", metavar="NAME", help="the provider (live when <NAME>_URL is set)")
+    token = commands.add_parser("token", help="print a fresh token for curl (${<NAME>_TOKEN} in kit.to_curl)")
+    token.add_argument("name", metavar="NAME", help="the provider, reached at <NAME>_URL with its credential env vars")
+    for sub in (command, token):
+        sub.add_argument(
+            "--option", action="append", default=[], metavar="KEY=VALUE", help="a session option, e.g. consumer=client"
+        )
+    args = parser.parse_args(argv)
+    return _replay(args) if args.command == "replay" else _token(args)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from kit.errors import ConfigError
 from kit.secrets import Secret, fingerprint, redact
+from kit.tables import Table
 
 __all__ = ["claims", "claims_diff", "register_meanings", "relative", "utc"]
 
@@ -220,7 +221,7 @@ def claims(
             "check": _signature_check(raw, key, allowed, alg),
         }
     )
-    table = pd.DataFrame(rows, columns=COLUMNS)
+    table = Table(rows, columns=COLUMNS)
     verdicts = [c for c in table["check"] if c]
     table.attrs["verified"] = key is not None and all(c == "ok" for c in verdicts)
     table.attrs["token"] = f"fp={fingerprint(raw)}"
@@ -265,4 +266,4 @@ def claims_diff(a: str | Secret, b: str | Secret) -> pd.DataFrame:
                 "change": "changed",
             }
         )
-    return pd.DataFrame(rows, columns=["part", "name", "before", "after", "change"])
+    return Table(rows, columns=["part", "name", "before", "after", "change"])

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from kit.credentials import env_name
+from kit.credentials import Credentials, env_name
 from kit.errors import ConfigError
 from kit.providers import provider
 from kit.sandbox.base import COMMON_SETTINGS
@@ -117,7 +117,10 @@ def connect(
             except ConfigError as exc:
                 raise ConfigError(f"{var}: {exc.message}") from None
         verify = env.get(env_name(spec.name, "ca_bundle")) or None
-        return Target(spec, "live", url, creds, verify=verify, ignored=sorted(settings))
+        named = {f.name: env_name(spec.name, f.name) for f in creds.fields()}
+        given = {name: f"env {var}" for name, var in named.items() if env.get(var)}
+        sources = _sources(creds, given, cred_overrides)
+        return Target(spec, "live", url, creds, verify=verify, ignored=sorted(settings), sources=sources)
     sandbox = Sandbox(spec.emulator_class(), tls=tls, mtls=mtls, settings=settings)
     data: dict[str, Any] = dict(sandbox.credentials)
     if sandbox.client_cert and "cert" in fields:
@@ -128,4 +131,18 @@ def connect(
     except ConfigError:
         sandbox.stop()
         raise
-    return Target(spec, "sandbox", sandbox.url, creds, sandbox=sandbox, verify=sandbox.ca_bundle)
+    sources = _sources(creds, {name: "sandbox" for name in data}, cred_overrides)
+    return Target(spec, "sandbox", sandbox.url, creds, sandbox=sandbox, verify=sandbox.ca_bundle, sources=sources)
+
+
+def _sources(creds: Credentials, given: Mapping[str, str], overrides: Mapping[str, Any]) -> dict[str, str]:
+    """Where each credentials field came from: what gave it, a ``connect()`` argument, or its default."""
+    sources = {}
+    for f in creds.fields():
+        if f.name in overrides:
+            sources[f.name] = "connect() argument"
+        elif f.name in given:
+            sources[f.name] = given[f.name]
+        else:
+            sources[f.name] = "not set" if getattr(creds, f.name) is None else "default"
+    return sources

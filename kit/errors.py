@@ -46,8 +46,9 @@ class SandboxError(KitError):
 class TransportError(KitError):
     """Nothing came back from the provider: refused or reset connection, TLS failure, timeout.
 
-    The message names the method, the redacted URL and, for a live target, the env var that set
-    the base URL; ``cause`` is the name of the underlying requests exception (``ConnectTimeout``).
+    The message names the method, the redacted URL and a note on the base URL: for a live target
+    the env var that set it, for a stopped sandbox what to run again; ``cause`` is the name of the
+    underlying requests exception (``ConnectTimeout``).
     """
 
     def __init__(self, message: str, *, cause: str = "", attempts: int = 1) -> None:
@@ -63,7 +64,7 @@ class TransportError(KitError):
         url: str,
         *,
         provider: str = "",
-        source: str | None = None,
+        note: str = "",
         attempts: int = 1,
     ) -> TransportError:
         """Describe ``exc`` (raised while sending ``method url``) without anything secret in it."""
@@ -72,7 +73,7 @@ class TransportError(KitError):
         name = type(exc).__name__
         detail = _detail(str(exc))
         tries = f" after {attempts} attempts" if attempts > 1 else ""
-        where = f" (the base URL comes from {source})" if source else ""
+        where = f" ({note})" if note else ""
         label = f"{provider}: " if provider else ""
         message = f"{label}{method} {show_url(url)} failed{tries}: {name}{': ' + detail if detail else ''}{where}"
         return cls(message, cause=name, attempts=attempts)

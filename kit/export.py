@@ -170,7 +170,12 @@ def _quote(text: str) -> str:
 
 
 def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
-    """A curl command for one entry (or the ``index``-th entry of a session), secrets as ``${ENV}``."""
+    """A curl command for one entry (or the ``index``-th entry of a session), secrets as ``${ENV}``.
+
+    Comment lines before it say how to fill each placeholder: a ``<PROVIDER>_TOKEN`` with ``python
+    -m kit token <provider>``, a credential from its env var (as :func:`kit.connect` reads it), and
+    anything made per request (a signature) by pointing at ``python -m kit token``, which explains.
+    """
     if not isinstance(entry, Entry):
         entry = _entries(entry)[index]
     entry = entry.masked()
@@ -180,4 +185,30 @@ def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
             parts += ["-H", _quote(f"{name}: {_unmask(value, entry)}")]
     if entry.request_body:
         parts += ["--data-raw", _quote(_unmask(entry.request_body, entry))]
-    return " ".join(parts)
+    command = " ".join(parts)
+    names = list(dict.fromkeys(re.findall(r"\$\{([A-Z0-9_]+)\}", command)))
+    return "\n".join([*_how_to_fill(names), command])
+
+
+def _how_to_fill(names: list[str]) -> list[str]:
+    """Comment lines saying where each ``${NAME}`` of a curl line comes from."""
+    if not names:
+        return []
+    from kit.credentials import env_name
+    from kit.providers import names as registered
+    from kit.providers import provider
+
+    lines = ["# fill the placeholders first (a token is short-lived: fetch it right before the call)"]
+    for name in names:
+        owner = name.split("_", 1)[0].lower()
+        known = owner in registered()
+        fields = {env_name(owner, f.name) for f in provider(owner).credentials.fields()} if known else set()
+        if name.endswith("_TOKEN") and known:
+            lines.append(f'#   export {name}="$(python -m kit token {owner})"')
+        elif name in fields:
+            lines.append(f"#   export {name}=...   your credential, the env var kit.connect reads")
+        elif known:
+            lines.append(f"#   {name}: made for each request; python -m kit token {owner} says how")
+        else:
+            lines.append(f"#   export {name}=...")
+    return lines

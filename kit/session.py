@@ -28,7 +28,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import requests
 
@@ -57,11 +57,11 @@ class Session(Wire):
         cert: str | tuple[str, str] | None = None,
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         error_parser: ErrorParser = default_error_parser,
-        url_source: str | None = None,
+        explain: Callable[[], str] | None = None,
         journal_limit: int = DEFAULT_LIMIT,
     ) -> None:
         super().__init__(
-            base_url, provider=provider, error_parser=error_parser, url_source=url_source, journal_limit=journal_limit
+            base_url, provider=provider, error_parser=error_parser, explain=explain, journal_limit=journal_limit
         )
         self.auth = auth
         if verify is not None:
@@ -194,6 +194,23 @@ class Session(Wire):
         :param renew: a reason to get a new one now (``forced``, ``expiring``: as if it were about to expire).
         """
         return self.run(self.auth.token_flow(renew)) if isinstance(self.auth, FlowAuth) else None
+
+    def token_value(self) -> str | None:
+        """The credential a request would carry as its token, for command-line use; None without one.
+
+        Exactly what a journal's ``${<PROVIDER>_TOKEN}`` placeholder stands for: the auth writes a
+        request to the base URL (fetching or minting a token as it would), and this reads back the
+        ``Authorization`` value after its scheme (``Bearer``), or the ``access_token`` query parameter.
+        """
+        if not isinstance(self.auth, FlowAuth):
+            return None
+        request = requests.Request("GET", self.base_url).prepare()
+        self.auth.apply(request, self.token())
+        header = str(request.headers.get("Authorization") or "")
+        if header:
+            return header.split(" ", 1)[1] if " " in header else header
+        query = dict(parse_qsl(urlsplit(request.url or "").query))
+        return query.get("access_token")
 
     def call(self, method: str, path: str, *, step: str | None = None, **kwargs: Any) -> Any:
         """Send a request and return its JSON body (or text); raise the provider's typed error.

@@ -19,6 +19,7 @@ from kit.connect import connect
 from kit.probes import probes_of
 from kit.providers import providers
 from kit.session import Session
+from kit.tables import Table
 from kit.target import Target
 
 __all__ = ["CALLS", "business_calls", "profile", "side_by_side"]
@@ -59,5 +60,5 @@ def side_by_side(names: list[str] | None = None) -> tuple[pd.DataFrame, list[Pro
         if names is None or spec.name in names:
             with connect(spec.name, environ={}) as target:
                 runs.append(profile(target))
-    table = pd.DataFrame([{"provider": p.provider, **{c: p.facts.get(c, "") for c in COLUMNS}} for p in runs])
+    table = Table([{"provider": p.provider, **{c: p.facts.get(c, "") for c in COLUMNS}} for p in runs])
     return table.set_index("provider"), runs

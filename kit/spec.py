@@ -48,12 +48,15 @@ class Provider:
     scheme: str  # one line: how it authenticates
     live_url: str  # what <PROVIDER>_URL looks like for the real service
     emulator_module: str  # its sandbox emulator (the module defines ``Emulator``)
-    probes_module: str  # its probes (``failure_modes``, ``expiry``, ``observed``)
+    probes_module: str  # its probes (``failure_modes``, ``expiry``, ``observed``, ``refusal``)
     business: BusinessCall
     #: comparison facts that are statements, not measurements: revocation, tenant or permission model, …
     facts: Mapping[str, str] = field(default_factory=dict)
     #: turns a checked live base URL into the one the session factory expects, or raises ConfigError
     base_url: BaseUrl | None = None
+    #: for a scheme that sends no token: how a command-line client fills its credential headers
+    #: (``python -m kit token NAME`` prints it instead of a token)
+    without_token: str = ""
 
     def emulator_class(self) -> type[Emulator]:
         cls: type[Emulator] = importlib.import_module(self.emulator_module).Emulator

@@ -1,10 +1,15 @@
 """Where a notebook talks to: a :class:`Target` (mode, base URL, credentials, sandbox, control).
 
 Made by :func:`kit.connect`; typed here, on a low floor, so provider and probe modules can name it.
+A target remembers the credentials it was made with and where each field came from (``initial``,
+``sources``), so a form can show which values were typed and bring the others back. Its sandbox
+stops when the kernel exits; a notebook needs no closing cell. After :meth:`Target.close`, new
+sessions are refused and a session made earlier fails with a message saying what to run again.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -18,6 +23,7 @@ from kit.sandbox.runner import Sandbox
 from kit.secrets import Secret, redact
 from kit.session import Session
 from kit.spec import Provider
+from kit.tables import Table
 
 __all__ = ["Target"]
 
@@ -33,13 +39,48 @@ class Target:
     sandbox: Sandbox | None = None
     verify: bool | str | None = None
     ignored: list[str] = field(default_factory=list)
+    #: where each credentials field came from: ``sandbox``, ``env <VAR>``, ``connect() argument``, ``default``
+    sources: dict[str, str] = field(default_factory=dict)
+    #: the credentials as :func:`kit.connect` made them (a form's reset brings these back)
+    initial: Credentials | None = None
+
+    def __post_init__(self) -> None:
+        if self.initial is None:
+            self.initial = self.credentials
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """True after :meth:`close`: the sandbox no longer answers."""
+        return self._closed
+
+    def _again(self) -> str:
+        return f"run kit.connect({self.provider.name!r}, ...) again, or the notebook from its first cell"
+
+    def _explain(self) -> str:
+        """The note a transport error carries: where a live URL came from, or that the sandbox was stopped."""
+        if self.mode == "live":
+            return f"the base URL comes from {env_name(self.provider.name, 'url')}"
+        if self._closed:
+            return f"this {self.provider.name} sandbox was stopped by target.close(); {self._again()}"
+        return ""
 
     def session(self, credentials: Credentials | None = None, **options: Any) -> Session:
-        """A new journaling session with these (or the given) credentials; options go to the provider."""
+        """A new journaling session with these (or the given) credentials; options go to the provider.
+
+        :raises ConfigError: the target's sandbox was stopped.
+        """
+        if self._closed:
+            raise ConfigError(f"this {self.provider.name} sandbox was stopped by target.close(); {self._again()}")
         s = self.provider.session(credentials or self.credentials, self.base_url, verify=self.verify, **options)
-        if self.mode == "live":
-            s.url_source = env_name(self.provider.name, "url")  # transport errors name it
+        s.explain = self._explain  # transport errors say where the URL came from, or that the sandbox stopped
         return s
+
+    def source_of(self, name: str) -> str:
+        """Where credentials field ``name`` holds its value from: ``changed`` once it differs from ``initial``."""
+        if self.initial is not None and getattr(self.credentials, name) != getattr(self.initial, name):
+            return "changed"
+        return self.sources.get(name, "sandbox" if self.mode == "sandbox" else "not set")
 
     @property
     def control(self) -> Control:
@@ -50,6 +91,14 @@ class Target:
         if self.sandbox is None:
             raise ConfigError(f"{self.provider.name} is live: only a sandbox can be controlled from here")
         return self.sandbox.control
+
+    def new_secret(self, purpose: str) -> Secret:
+        """A fresh secret for ``purpose`` (a webhook secret, a new password): made by the sandbox, or
+        here with :mod:`secrets` for a live target, as you would make one yourself. Never typed."""
+        if self.sandbox is not None:
+            return self.control.new_secret(purpose)
+        name = "_".join(purpose.upper().split())
+        return Secret(secrets.token_urlsafe(32), name=f"{self.provider.name.upper()}_{name}")
 
     @property
     def ca(self) -> Any:
@@ -63,20 +112,30 @@ class Target:
         ]
 
     def table(self) -> pd.DataFrame:
-        """Mode, URL and every credentials field (secrets as fingerprints), with its env var."""
+        """Mode, URL and every credentials field (secrets as fingerprints), where it came from, its env var."""
+        url_from = "sandbox" if self.mode == "sandbox" else f"env {env_name(self.provider.name, 'url')}"
         rows = [
-            {"field": "mode", "value": self.mode, "env var": ""},
-            {"field": "base_url", "value": redact(self.base_url), "env var": env_name(self.provider.name, "url")},
+            {"field": "mode", "value": self.mode, "from": "", "env var": ""},
+            {
+                "field": "base_url",
+                "value": redact(self.base_url),
+                "from": url_from,
+                "env var": env_name(self.provider.name, "url"),
+            },
         ]
         for f in self.credentials.fields():
             value = getattr(self.credentials, f.name)
             shown = (
                 repr(value) if isinstance(value, Secret) else ("" if value is None else redact(str(value), key=f.name))
             )
-            rows.append({"field": f.name, "value": shown, "env var": env_name(self.provider.name, f.name)})
-        return pd.DataFrame(rows).set_index("field")
+            var = env_name(self.provider.name, f.name)
+            rows.append({"field": f.name, "value": shown, "from": self.source_of(f.name), "env var": var})
+        return Table(rows).set_index("field")
 
     def close(self) -> None:
+        """Stop the sandbox (nothing for a live target). Not needed at the end of a notebook: the
+        sandbox stops when the kernel exits, and a closing cell would break re-running any section."""
+        self._closed = self.sandbox is not None
         if self.sandbox is not None:
             self.sandbox.stop()
 
@@ -89,7 +148,9 @@ class Target:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<Target {self.provider.name} {self.mode} {redact(self.base_url)}>"
+        state = " stopped" if self._closed else ""
+        return f"<Target {self.provider.name} {self.mode}{state} {redact(self.base_url)}>"
 
     def _repr_html_(self) -> str:
-        return f"<p><b>{self.provider.name}</b> · {self.mode}</p>" + str(self.table().to_html())
+        state = " · stopped" if self._closed else ""
+        return f"<p><b>{self.provider.name}</b> · {self.mode}{state}</p>" + str(self.table()._repr_html_())

@@ -28,6 +28,7 @@ from types import TracebackType
 import pandas as pd
 
 from kit.errors import ConfigError, KitError
+from kit.tables import Table
 from kit.tokens import MAX_LIFETIME, CachedToken, check_storable
 
 __all__ = ["Lease", "MemoryTokenCache", "TokenCache"]
@@ -144,7 +145,7 @@ class TokenCache:
         """One row: cache kind, hits, misses, fetches, waits, errors, last renew reason."""
         s = self._stats
         counts = {name: getattr(s, name) for name in ("hits", "misses", "fetches", "waits", "errors")}
-        return pd.DataFrame([{"cache": self.kind, **counts, "last renew reason": s.last_reason}])
+        return Table([{"cache": self.kind, **counts, "last renew reason": s.last_reason}])
 
 
 class _Flight:

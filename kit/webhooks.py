@@ -21,6 +21,7 @@ from werkzeug.wrappers import Request, Response
 from kit.journal import now_utc
 from kit.secrets import Secret, redact, reveal
 from kit.serving import BackgroundServer
+from kit.tables import Table
 
 __all__ = ["WebhookReceiver"]
 
@@ -89,7 +90,7 @@ class WebhookReceiver(BackgroundServer):
         """One row per delivery, redacted; the body as compact JSON."""
         with self._lock:
             rows = [{**d, "body": json.dumps(d["body"], ensure_ascii=False)} for d in self.deliveries]
-        return pd.DataFrame(rows, columns=COLUMNS).set_index("n")
+        return Table(rows, columns=COLUMNS).set_index("n")
 
     def __repr__(self) -> str:
         return f"<WebhookReceiver {self.url} deliveries={len(self.deliveries)}>"

@@ -54,7 +54,7 @@ class Wire(requests.Session):
         *,
         provider: str,
         error_parser: ErrorParser = default_error_parser,
-        url_source: str | None = None,
+        explain: Callable[[], str] | None = None,
         journal_limit: int = DEFAULT_LIMIT,
     ) -> None:
         super().__init__()
@@ -62,7 +62,9 @@ class Wire(requests.Session):
         self.origin: Origin = origin(base_url)
         self.provider = provider
         self.error_parser = error_parser
-        self.url_source = url_source  # the env var the base URL came from, for messages (live targets)
+        #: why the base URL may not answer, for transport errors: the env var it came from (live), or a
+        #: stopped sandbox and what to run (set by :class:`kit.Target`)
+        self.explain = explain
         self.journal = Journal(prefix=provider, limit=journal_limit)
         self._step: str | None = None
 
@@ -133,9 +135,9 @@ class Wire(requests.Session):
             try:
                 raw = super().send(request, allow_redirects=False, **kwargs)
             except requests.RequestException as exc:
-                failure = TransportError.of(
-                    exc, request.method or "", request.url or "", provider=self.provider, source=self.url_source
-                )
+                note = self.explain() if self.explain else ""
+                method, url = request.method or "", request.url or ""
+                failure = TransportError.of(exc, method, url, provider=self.provider, note=note)
                 record(None, (time.perf_counter() - clock) * 1000, error=failure.message)
                 raise failure from None
             except (ValueError, UnicodeError) as exc:

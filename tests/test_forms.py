@@ -67,3 +67,69 @@ def test_repr_is_deterministic_and_secret_free(pliance_target: kit.Target) -> No
     bundle = form._repr_mimebundle_()
     assert bundle["text/plain"] == expected
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_every_field_shows_where_its_value_comes_from(pliance_target: kit.Target) -> None:
+    form = kit.credentials_form(pliance_target)
+    marks = {name: widget.value for name, widget in form.marks.items()}
+    assert all("the sandbox" in marks[n] for n in ("secret", "issuer", "given_name", "subject"))
+    assert "not set (PLIANCE_TENANT)" in marks["tenant"]
+    assert not any("✎" in m for m in marks.values())
+
+
+def test_live_fields_name_their_env_var() -> None:
+    environ = {
+        "PLIANCE_URL": "http://127.0.0.1:9/",
+        "PLIANCE_SECRET": "s" * 40,
+        "PLIANCE_ISSUER": "acme",
+        "PLIANCE_GIVEN_NAME": "Ada",
+        "PLIANCE_SUBJECT": "ada-1",
+    }
+    target = kit.connect("pliance", environ=environ, tenant="t-1")
+    form = kit.credentials_form(target)
+    assert "env PLIANCE_SECRET" in form.marks["secret"].value
+    assert "connect() argument" in form.marks["tenant"].value
+    assert form.fields["secret"].placeholder == "•••• from env PLIANCE_SECRET"
+
+
+def test_a_typed_value_is_marked_and_stays_marked_in_a_new_form(pliance_target: kit.Target) -> None:
+    form = kit.credentials_form(pliance_target)
+    form.fields["given_name"].value = "Grace"
+    assert form.marks["given_name"].value.count("✎ changed from the sandbox") == 1
+    form.fields["given_name"].value = pliance_target.credentials.given_name  # typed back: no mark
+    assert "✎" not in form.marks["given_name"].value
+    form.fields["secret"].value = "typed-secret-0123456789abcdef-0123456789"
+    assert "✎ changed" in form.marks["secret"].value
+    form.submit()
+    assert "(✎ changed: secret)" in form.status.value
+    again = kit.credentials_form(pliance_target)  # re-running the form cell no longer claims "from the sandbox"
+    assert "✎ changed from the sandbox" in again.marks["secret"].value
+    assert again.fields["secret"].placeholder.startswith("•••• set (")
+    assert repr(again).endswith("; ✎ changed: secret)")
+    assert pliance_target.table().loc["secret", "from"] == "changed"
+
+
+def test_reset_brings_the_source_values_back(pliance_target: kit.Target) -> None:
+    original = pliance_target.credentials
+    form = kit.credentials_form(pliance_target)
+    form.fields["secret"].value = "typed-secret-0123456789abcdef-0123456789"
+    form.fields["issuer"].value = "someone-else"
+    form.submit()
+    assert pliance_target.credentials != original
+    restored = form.reset()
+    assert restored == original and pliance_target.credentials == original
+    assert form.fields["issuer"].value == original.issuer and form.fields["secret"].value == ""
+    assert not any("✎" in m.value for m in form.marks.values())
+    assert form.status.value == "↺ pliance credentials back to the values from the sandbox"
+    form.reset_button.click()  # the button does the same
+    assert pliance_target.credentials == original
+
+
+def test_labels_are_whole_field_names_in_a_grid(pliance_target: kit.Target) -> None:
+    form = kit.credentials_form(pliance_target)
+    grid = form.widget.children[0]
+    assert isinstance(grid, widgets.GridBox)
+    labels = [c.value for c in grid.children if isinstance(c, widgets.Label)]
+    assert labels == ["secret *", "issuer *", "given_name *", "subject *", "tenant", "cert"]
+    assert grid.layout.grid_template_columns.startswith("max-content")  # a label column as wide as its text
+    assert all(not box.description for box in form.fields.values())  # no description cut at a fixed width

@@ -65,7 +65,7 @@ def test_every_request_has_a_timeout(pliance_target: kit.Target) -> None:
 
 
 def test_journal_rejects_plain_sessions() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(kit.ConfigError, match="takes a kit session"):
         kit.journal(requests.Session())
 
 
@@ -182,3 +182,19 @@ def test_a_secret_learned_after_recording_is_masked_when_read(pliance_target: ki
     sinks.append(kit.to_har(s, tmp_path / "x.har").read_text())
     assert all(value not in text for text in sinks)
     assert s.journal.entries[-1] is entry and value in entry.request_body  # written once, masked when read
+
+
+@pytest.mark.parametrize("shift", range(0, 14))
+def test_a_summary_never_cuts_a_masked_value_in_half(shift: int) -> None:
+    """Cut mid-fingerprint, the 8 hex digits the sanitize file masks would show as 3: nbval would differ."""
+    from datetime import UTC, datetime
+
+    from kit.journal import SUMMARY_CHARS, Entry
+    from kit.secrets import MASK, MASKED
+
+    body = "·" * (SUMMARY_CHARS - 1 - shift) + MASK + "0123abcd" + "·" * 40  # nothing another test registered
+    entry = Entry("s", "GET", "http://h/", 200, "OK", 1.0, datetime.now(UTC), {}, "", {}, body, "json")
+    summary = entry.summary()
+    assert summary.endswith("…") and len(summary) <= SUMMARY_CHARS
+    kept = summary[:-1]
+    assert MASK not in kept or MASKED.search(kept), summary[-20:]  # the mask comes whole, or not at all

@@ -7,7 +7,9 @@ apart from the client code people copy into their projects. Each offers:
   tenant, …) with what came back, and a ``source`` column: ``documented`` or ``inferred: <from what>``;
 * ``expiry(target)``: how an expired credential is refused (``401 invalid_token``), from one
   expired credential really sent;
-* ``observed(target, session)``: comparison facts read from a run (not statements).
+* ``observed(target, session)``: comparison facts read from a run (not statements);
+* ``refusal(error)``: which credential or layer refused an answer, and where that comes from
+  (``None`` when the provider's knowledge says nothing; :func:`kit.refused` then reads the status).
 
 Probes drive a sandbox only through its public control API (``target.control``). Cases that need
 the sandbox (a token it forged) are left out against a live provider.
@@ -20,7 +22,9 @@ from typing import Any, Protocol, cast
 
 import pandas as pd
 
+from kit.errors import ApiError
 from kit.session import Session
+from kit.tables import Table
 from kit.target import Target
 
 __all__ = ["Probes", "failure_modes", "numbered", "probes_of"]
@@ -34,6 +38,8 @@ class Probes(Protocol):
     def expiry(self, target: Target) -> str: ...
 
     def observed(self, target: Target, session: Session) -> dict[str, str]: ...
+
+    def refusal(self, error: ApiError) -> tuple[str, str] | None: ...
 
 
 def probes_of(target: Target) -> Probes:
@@ -55,6 +61,6 @@ def numbered(rows: Sequence[Mapping[str, Any]], sources: Mapping[str, str]) -> p
     missing = [row["case"] for row in rows if row["case"] not in sources]
     if missing:
         raise KeyError(f"probe cases without a source: {', '.join(missing)}")
-    table = pd.DataFrame([{**row, "source": sources[row["case"]]} for row in rows])
+    table = Table([{**row, "source": sources[row["case"]]} for row in rows])
     table.index = pd.RangeIndex(1, len(table) + 1)
     return table

@@ -17,6 +17,7 @@ import pandas as pd
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from kit.compare import token_facts
+from kit.errors import ApiError
 from kit.probes import numbered
 from kit.protocol.pliance import AUDIENCE, LIFETIME, TENANT_HEADER
 from kit.providers.pliance import Credentials, mint_token
@@ -24,7 +25,7 @@ from kit.secrets import redact
 from kit.session import Session
 from kit.target import Target
 
-__all__ = ["expiry", "failure_modes", "observed"]
+__all__ = ["expiry", "failure_modes", "observed", "refusal"]
 
 _TIME = re.compile(r" '(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)'")  # moved to its own column: stable tables
 EXPIRED = "expired 10 min ago"
@@ -136,3 +137,18 @@ def observed(target: Target, session: Session) -> dict[str, str]:
 def _credentials(target: Target) -> Credentials:
     assert isinstance(target.credentials, Credentials)
     return target.credentials
+
+
+def refusal(error: ApiError) -> tuple[str, str] | None:
+    """Which layer refused (for :func:`kit.refused`): the tenant header, or tenant isolation."""
+    if TENANT_HEADER in error.detail:
+        return (
+            f"the {TENANT_HEADER} header: with multitenancy on, every request names its tenant",
+            "documented: X-Tenant and multitenancy (.NET SDK, Pliance support); inferred: the 400 (ASP.NET Core)",
+        )
+    if error.status == 200 and "not found" in error.detail:
+        return (
+            f"tenant isolation: {TENANT_HEADER} scopes the data, and this tenant has no such record",
+            "inferred: tenants keep data apart (multitenancy, documented); a 200 Error envelope as in the poke example",
+        )
+    return None

@@ -12,13 +12,14 @@ from typing import Any
 import pandas as pd
 import requests
 
+from kit.errors import ApiError
 from kit.probes import numbered
 from kit.protocol.saltedge import signature_string
 from kit.providers.saltedge import Credentials, error_parser, generate_key_pair, session, sign
 from kit.session import Session
 from kit.target import Target
 
-__all__ = ["expiry", "failure_modes", "observed"]
+__all__ = ["expiry", "failure_modes", "observed", "refusal"]
 
 EXPIRED = "expired request"
 
@@ -107,3 +108,14 @@ def observed(target: Target, session: Session) -> dict[str, str]:
     if _credentials(target).private_key_pem is None:
         return {}
     return {"signing algorithm": "RSA-SHA256 over each request", "lifetime": "each signature: Expires-at, +60 s"}
+
+
+def refusal(error: ApiError) -> tuple[str, str] | None:
+    """Which layer refused (for :func:`kit.refused`): the request signature a live client must send."""
+    signing = ("MissingExpiresAt", "MissingSignature", "InvalidSignature", "ExpiresAtInvalid")
+    if error.code in signing:
+        return (
+            "the request signature: a live client signs every request (Expires-at, Signature)",
+            _source(error.code or ""),
+        )
+    return None

@@ -15,12 +15,13 @@ import jwt
 import pandas as pd
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from kit.errors import ApiError
 from kit.probes import numbered
 from kit.protocol.signicat import ACCOUNT_PARAMETER
 from kit.session import Session
 from kit.target import Target
 
-__all__ = ["expiry", "failure_modes", "observed"]
+__all__ = ["expiry", "failure_modes", "observed", "refusal"]
 
 PATH = "auth/rest/sessions"
 SOURCES = {
@@ -80,3 +81,13 @@ def expiry(target: Target) -> str:
 
 def observed(target: Target, session: Session) -> dict[str, str]:
     return {}
+
+
+def refusal(error: ApiError) -> tuple[str, str] | None:
+    """Which layer refused (for :func:`kit.refused`): the API client's product permission."""
+    if error.status == 403 and "permission" in error.detail:
+        return (
+            "the API client's products: the token is valid, the client may not use this API",
+            "documented: 403 without the product permission; inferred: the code forbidden",
+        )
+    return None

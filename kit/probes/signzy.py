@@ -13,16 +13,18 @@ from typing import Any
 import pandas as pd
 import requests
 
+from kit.errors import ApiError
 from kit.probes import numbered
 from kit.protocol.signzy import login_path
 from kit.providers.signzy import Credentials as SignzyCredentials
 from kit.providers.signzy import SignzyAuth, create_child, logout, me
 from kit.secrets import Secret
 from kit.session import Session
+from kit.tables import Table
 from kit.target import Target
 from kit.tokens import CachedToken
 
-__all__ = ["expiry", "failure_modes", "observed", "try_token"]
+__all__ = ["expiry", "failure_modes", "observed", "refusal", "try_token"]
 
 SOURCES = {
     "wrong password": "inferred: LoopBack 3 default (LOGIN_FAILED)",
@@ -55,7 +57,7 @@ def _try(s: Session, case: str, token: str, path: str) -> dict[str, Any]:
 
 def try_token(s: Session, token: CachedToken, path: str) -> pd.DataFrame:
     """Send ``token`` (say, one that was logged out) raw to ``path`` without renewing it: status, code."""
-    return pd.DataFrame([_try(s, "old token", token.access_token.reveal(), path)])
+    return Table([_try(s, "old token", token.access_token.reveal(), path)])
 
 
 def _short_lived(target: Target) -> str:
@@ -115,3 +117,17 @@ def observed(target: Target, session: Session) -> dict[str, str]:
     logout(session)
     after = try_token(session, old, mine).iloc[0]
     return {"revocation": f"logout (204); the token then gets {after['status']} {after['code']}"}
+
+
+_LAYERS = {
+    "AUTHORIZATION_REQUIRED": "the access token: none sent, or not found (a logout deletes it)",
+    "INVALID_TOKEN": "the access token: expired, or its channel was deleted",
+    "LOGIN_FAILED": "the username and password",
+    "ACCESS_DENIED": "the ACL: a channel reaches only itself and its children",
+}
+
+
+def refusal(error: ApiError) -> tuple[str, str] | None:
+    """Which layer refused (for :func:`kit.refused`), by LoopBack 3's error code."""
+    layer = _LAYERS.get(error.code or "")
+    return (layer, f"inferred: LoopBack 3 default ({error.code})") if layer else None

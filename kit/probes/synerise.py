@@ -17,13 +17,14 @@ import jwt
 import pandas as pd
 import requests
 
+from kit.errors import ApiError
 from kit.probes import numbered
 from kit.protocol.synerise import CONSUMERS
 from kit.providers.synerise import public_key
 from kit.session import Session
 from kit.target import Target
 
-__all__ = ["expiry", "failure_modes", "hs512_forgery", "observed"]
+__all__ = ["expiry", "failure_modes", "hs512_forgery", "observed", "refusal"]
 
 BUSINESS = "v4/business-profile"
 
@@ -104,3 +105,22 @@ def hs512_forgery(payload: dict[str, Any], pem: str) -> str:
     encode = jwt.utils.base64url_encode
     signing_input = encode(b'{"alg":"HS512","typ":"JWT"}') + b"." + encode(json.dumps(payload).encode())
     return (signing_input + b"." + encode(hmac.new(pem.encode(), signing_input, hashlib.sha512).digest())).decode()
+
+
+def refusal(error: ApiError) -> tuple[str, str] | None:
+    """Which layer refused (for :func:`kit.refused`): the consumer type, or a user's permissions."""
+    if error.status != 403:
+        return None
+    if "own data" in error.detail:
+        return (
+            "the consumer type: a customer (client) token reads only its own customer",
+            "inferred: kit's demo endpoints, 403 across consumer types",
+        )
+    if "lacks the permission" in error.detail:
+        return (
+            "the user's permissions in the selected workspace",
+            "documented: a user token carries its workspace's permissions; inferred: checked per call, the names",
+        )
+    if "workspace" in error.detail:
+        return ("the user token: no workspace selected yet", "documented: a user acts only in a selected workspace")
+    return None

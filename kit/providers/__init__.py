@@ -12,6 +12,7 @@ import pandas as pd
 
 from kit.errors import ConfigError
 from kit.spec import Provider
+from kit.tables import Table
 
 __all__ = ["REGISTERED", "Provider", "names", "overview", "provider", "providers"]
 
@@ -48,4 +49,4 @@ def overview() -> pd.DataFrame:
         }
         for spec in sorted(providers(), key=lambda s: s.name)
     ]
-    return pd.DataFrame(rows).set_index("provider")
+    return Table(rows).set_index("provider")

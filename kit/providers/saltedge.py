@@ -36,6 +36,7 @@ from kit.protocol.saltedge import HEADERS, MAX_AHEAD, signature_string
 from kit.secrets import Secret, fingerprint, redact, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
+from kit.tables import Table
 
 __all__ = ["HEADERS", "PROVIDER", "Credentials", "SaltEdgeAuth", "error_parser", "generate_key_pair", "session"]
 __all__ += ["host_url", "sign", "signature_string", "signature_table"]
@@ -194,7 +195,7 @@ def signature_table(
         ("signed string", redact(text), ""),
         ("Signature", f"fp={fingerprint(signature)}" if signature else "", verdict),
     ]
-    return pd.DataFrame(rows, columns=["part", "value", "check"])
+    return Table(rows, columns=["part", "value", "check"])
 
 
 def _body(request: requests.PreparedRequest) -> bytes | str | None:
@@ -219,4 +220,12 @@ PROVIDER = Provider(
         "tenant or permission model": "Customer-secret per customer, then Login-secret per bank login",
     },
     base_url=host_url,
+    without_token=(
+        "Salt Edge issues no token: every request carries the app's credentials in headers. In a curl line from "
+        "kit.to_curl, ${SALTEDGE_APP_SECRET}, ${SALTEDGE_CUSTOMER_SECRET} and ${SALTEDGE_LOGIN_SECRET} are the env "
+        "vars kit.connect reads (Client-id is written as is). ${SALTEDGE_SIGNATURE} is made for each request: "
+        "base64 of an RSA-SHA256 signature, with the key in SALTEDGE_PRIVATE_KEY_PEM, over "
+        '"Expires-at|METHOD|full URL|body"; Expires-at must be in the future, so the signed line cannot be reused. '
+        "In Python, kit's saltedge session signs each request for you."
+    ),
 )

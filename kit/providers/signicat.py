@@ -28,6 +28,7 @@ from kit.protocol.signicat import DISCOVERY_PATH, SCOPE, TOKEN_PATH
 from kit.secrets import Secret, fingerprint
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
+from kit.tables import Table
 from kit.tokencache import TokenCache
 from kit.tokens import CachedToken
 
@@ -118,7 +119,7 @@ def token_request_table(
 
 def token_table(token: CachedToken) -> pd.DataFrame:
     """The token response as kit keeps it: the token as a fingerprint, type, scope, expiry."""
-    return pd.DataFrame(
+    return Table(
         [
             {
                 "access_token": f"fp={fingerprint(token.access_token.reveal())}",

@@ -35,11 +35,12 @@ from kit.protocol.signzy import MODELS, login_path, logout_path
 from kit.secrets import Secret, fingerprint
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
+from kit.tables import Table
 from kit.tokencache import TokenCache
 from kit.tokens import CachedToken, cache_key, checked_lifetime
 
 __all__ = ["PROVIDER", "Credentials", "QueryTokenWarning", "SignzyAuth", "change_password", "create_child"]
-__all__ += ["error_parser", "list_children", "login_request", "login_table"]
+__all__ += ["delete_child", "error_parser", "list_children", "login_request", "login_table"]
 __all__ += ["logout", "me", "session", "token_table"]
 
 
@@ -236,9 +237,14 @@ def create_child(s: Session, username: str, password: Secret | str) -> dict[str,
     return result
 
 
+def delete_child(s: Session, child_id: str) -> None:
+    """Remove a child channel this channel created (LoopBack's relation delete); its tokens stop working."""
+    s.call("DELETE", f"api/channels/{me(s)}/channels/{child_id}", step=f"delete child {child_id}")
+
+
 def list_children(s: Session) -> pd.DataFrame:
     """The channels this channel created."""
-    return pd.DataFrame(
+    return Table(
         s.call("GET", f"api/channels/{me(s)}/channels", step="list children"), columns=["id", "username", "parentId"]
     )
 
@@ -246,7 +252,7 @@ def list_children(s: Session) -> pd.DataFrame:
 def token_table(token: CachedToken) -> pd.DataFrame:
     """The token as kit keeps it: a fingerprint, the model, ttl and computed expiry (created + ttl)."""
     row = {"id": f"fp={fingerprint(token.access_token.reveal())}", "model": token.issued_for}
-    return pd.DataFrame([{**row, "ttl": f"{token.lifetime:.0f} s", "expires (created + ttl)": utc(token.expires_at)}])
+    return Table([{**row, "ttl": f"{token.lifetime:.0f} s", "expires (created + ttl)": utc(token.expires_at)}])
 
 
 PROVIDER = Provider(

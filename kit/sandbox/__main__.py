@@ -1,8 +1,10 @@
 """``python -m kit.sandbox serve NAME [NAME ...]``: serve sandboxes until SIGINT or SIGTERM.
 
 Prints one JSON object per provider per line, ``{"provider", "url", "token or login", "endpoint
-map", "credentials"}`` plus ``"ca_bundle"`` with ``--tls`` and ``"client_cert"`` with ``--mtls``,
-then serves. ``GET`` a sandbox's URL for its endpoint map (JSON, or a page in a browser).
+map", "credentials", "env"}`` plus ``"ca_bundle"`` with ``--tls`` and ``"client_cert"`` with
+``--mtls``, then serves. ``env`` holds the env vars that point :func:`kit.connect` and ``python -m
+kit token NAME`` at this sandbox (``<NAME>_URL``, one per credential, ``<NAME>_CA_BUNDLE`` with TLS).
+``GET`` a sandbox's URL for its endpoint map (JSON, or a page in a browser).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 import threading
 from typing import Any
 
+from kit.credentials import env_name
 from kit.errors import KitError
 from kit.sandbox.base import COMMON_SETTINGS
 from kit.sandbox.runner import Sandbox, emulator_class, names
@@ -93,8 +96,13 @@ def main(argv: list[str] | None = None) -> int:
                 "credentials": box.credentials,
                 **box.cli_extras(),
             }
+            line["env"] = {
+                env_name(name, "url"): box.url,
+                **{env_name(name, key): value for key, value in box.credentials.items()},
+            }
             if box.ca_bundle:
                 line["ca_bundle"] = box.ca_bundle
+                line["env"][env_name(name, "ca_bundle")] = box.ca_bundle
             if box.client_cert:
                 line["client_cert"] = box.client_cert
             print(json.dumps(line), flush=True)

@@ -13,10 +13,13 @@ the sandbox package reaches into an emulator.
 * ``rotate_key(keep_previous=...)``, ``register_key(pem)``, ``public_key_pem()``: keys.
 * ``expire(token)``: a token the server now considers expired, while the client does not.
 * ``counts()``, ``fixtures()``: what it did (tokens issued, logins) and demo values it made up.
+* ``new_secret(purpose)``: a fresh demo secret (a webhook secret, a new password) of 43 random
+  URL-safe characters (32 bytes), so no notebook ever types one.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -89,6 +92,11 @@ class Control:
 
     def fixtures(self) -> dict[str, str]:
         return dict(self._emulator.fixtures())
+
+    def new_secret(self, purpose: str) -> Secret:
+        """A fresh random demo secret (32 bytes, URL-safe), named for ``purpose`` in redactions."""
+        name = "_".join(purpose.upper().split()) or "DEMO_SECRET"
+        return Secret(secrets.token_urlsafe(32), name=f"{self._emulator.NAME.upper()}_{name}")
 
     def __repr__(self) -> str:
         return f"<Control of the {self._emulator.NAME} sandbox at {self._url}>"

@@ -1,0 +1,65 @@
+"""What outlives a notebook cell: sandboxes and servers stop with the kernel; a stopped target says so."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import kit
+
+
+def test_a_stopped_target_says_so_and_what_to_run() -> None:
+    target = kit.connect("pliance", environ={})
+    session = target.session()
+    assert session.call("GET", "api/Ping")["success"] is True
+    target.close()
+    assert target.closed and "stopped" in repr(target)
+    with pytest.raises(kit.TransportError) as caught:
+        session.call("GET", "api/Ping")
+    message = str(caught.value)
+    assert "this pliance sandbox was stopped by target.close()" in message
+    assert "run kit.connect('pliance', ...) again" in message
+    with pytest.raises(kit.ConfigError, match="stopped by target.close"):
+        target.session()
+
+
+def test_a_live_transport_error_still_names_the_url_env_var() -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environ = {
+        "PLIANCE_URL": f"http://127.0.0.1:{port}/",
+        "PLIANCE_SECRET": "s" * 40,
+        "PLIANCE_ISSUER": "acme",
+        "PLIANCE_GIVEN_NAME": "Ada",
+        "PLIANCE_SUBJECT": "ada-1",
+    }
+    with pytest.raises(kit.TransportError, match=r"\(the base URL comes from PLIANCE_URL\)"):
+        kit.connect("pliance", environ=environ).session().call("GET", "api/Ping")
+
+
+def test_a_redis_server_stops_when_its_python_process_exits() -> None:
+    """No closing cell in notebook 02: the kernel's exit must not leave a redis-server behind."""
+    script = textwrap.dedent(
+        """
+        from kit.redis_server import RedisServer
+        server = RedisServer()
+        print(server._process.pid, server.port, flush=True)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    port = int(out.stdout.split()[1])
+    with pytest.raises(OSError):  # nothing listens any more: the server went with the process
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_demo_secrets_come_from_the_sandbox_and_are_32_bytes(pliance_target: kit.Target) -> None:
+    first, second = pliance_target.new_secret("webhook secret"), pliance_target.new_secret("webhook secret")
+    assert isinstance(first, kit.Secret) and first != second
+    assert len(first.reveal()) >= 43  # token_urlsafe(32): 32 random bytes
+    assert first.reveal() not in repr(first)
+    assert first.name == "PLIANCE_WEBHOOK_SECRET"
