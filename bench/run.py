@@ -7,10 +7,14 @@ Run as ``python bench/run.py`` (``make bench``). Signicat's rows come from ``sig
    PyJWT ``AuthBase`` that mints per request as the official Pliance.Py.SDK does, kit's
    ``PlianceAuth`` on a plain ``requests.Session``, and a full kit session (auth + journal +
    redaction). Median over all requests; ratio to the static header.
-2. Sandbox throughput: 8 clients × 500 authenticated calls per provider (errors counted).
+2. Sandbox throughput: 8 clients × 500 authenticated calls per provider (errors counted), as a
+   ratio to a trivial WSGI app behind the same server class (the floor row). werkzeug's server
+   closes every connection (``Connection: close``), sandboxes and floor alike: no keep-alive.
 3. The journal over a long run (``journal_bench.py``): memory kept after 110,000 exchanges, and
    a token fetch's cost with a full journal.
-4. Wall time of ``pytest --nbval`` over the notebooks vs the same number of one-cell notebooks
+4. ``Secret`` creation and ``redact()`` with 10 and with 10,000 registered secrets
+   (``secrets_bench.py``).
+5. Wall time of ``pytest --nbval`` over the notebooks vs the same number of one-cell notebooks
    (the floor of kernel starts and nbval itself). Median of several runs.
 
 Not part of ``make test``; run with ``make bench``. Timings, not assertions.
@@ -30,6 +34,7 @@ import journal_bench
 import jwt
 import nbformat
 import requests
+import secrets_bench
 import signicat_bench
 
 from kit.providers import pliance
@@ -128,20 +133,53 @@ def auth_only() -> list[tuple[str, float, float]]:
     return [(name, statistics.median(v) * 1e6, statistics.median(v) / floor) for name, v in samples.items()]
 
 
+def _floor_rps(clients: int = 8, calls: int = 500) -> float:
+    """The same load against a trivial WSGI app behind the sandboxes' server class, through kit sessions
+    without auth: what the server and the client cost before any provider's work."""
+    import threading
+
+    from kit.serving import BackgroundServer
+    from kit.session import Session
+
+    def app(environ: dict[str, object], start_response: Callable[..., object]) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "2")])
+        return [b"{}"]
+
+    with BackgroundServer(app, name="floor") as server:
+        base = f"http://127.0.0.1:{server.port}/"
+
+        def client() -> None:
+            s = Session(base, provider="floor")
+            for _ in range(calls):
+                assert s.request("GET", "ping").status_code == 200
+                s.journal.clear()
+
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        began = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return clients * calls / (time.perf_counter() - began)
+
+
 def sandbox_throughput() -> list[str]:
-    """8 clients x 500 authenticated calls against each sandbox (the load test's workload), req/s."""
+    """8 clients x 500 authenticated calls against each sandbox (the load test's workload), req/s,
+    as a ratio to a trivial WSGI app behind the same server class (the floor), in the same run."""
     from load import load  # the load test's workload, from tests/
 
     import kit
     from kit.providers import REGISTERED
 
-    lines = []
+    floor = _floor_rps()
+    what = "sandbox throughput, 8 clients × 500 calls"
+    lines = [f"| {what} | trivial WSGI app, same server class (floor) | {floor:.0f} req/s | 1.00x |"]
     for name in REGISTERED:
         with kit.connect(name, environ={}) as target:
             result = load(target, clients=8, calls=500)
         lines.append(
-            f"| sandbox throughput, 8 clients × 500 authenticated calls | {name} | "
-            f"{result['rps']:.0f} req/s | {result['errors']} errors |"
+            f"| {what} | {name} (authenticated, {result['errors']:.0f} errors) | "
+            f"{result['rps']:.0f} req/s | {result['rps'] / floor:.2f}x |"
         )
         print(f"  throughput: {name} done", file=sys.stderr, flush=True)
     return lines
@@ -198,6 +236,7 @@ def main() -> int:
         lines.append(f"| GET api/Ping on the Pliance sandbox | {name} | {micros:.0f} µs | {ratio:.2f}x |")
     lines += signicat_bench.run()
     lines += journal_bench.run()
+    lines += secrets_bench.run()
     lines += sandbox_throughput()
     for name, seconds, ratio in nbval_cost():
         lines.append(f"| pytest --nbval wall time | {name} | {seconds:.2f} s | {ratio:.2f}x |")
