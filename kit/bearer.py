@@ -123,7 +123,7 @@ class CachedBearerAuth(FlowAuth):
 
     def auth_flow(self, request: requests.PreparedRequest) -> Flow[None]:
         """Token, the request, and once more with a fresh token if the answer says it was stale."""
-        original = request.copy()
+        original = _Original(request)
         token = yield from self.token_flow()
         self.apply(request, token)
         response = yield Exchange(request)
@@ -131,7 +131,7 @@ class CachedBearerAuth(FlowAuth):
             return
         self.cache.invalidate(self.key, token, "401")
         fresh = yield from self.token_flow()
-        again = original.copy()
+        again = original.again(request)
         self.apply(again, fresh)
         yield Exchange(again, reason="401", attempt=2, retry_after=self.stale_reason(response))
 
@@ -146,7 +146,7 @@ class CachedBearerAuth(FlowAuth):
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         check_origin(self.bound, request.url or "")
-        original = request.copy()
+        original = _Original(request)
         token = self.token()
         self.apply(request, token)
         request.register_hook("response", self._refuse_redirect)
@@ -154,7 +154,7 @@ class CachedBearerAuth(FlowAuth):
         return request
 
     def _retry_plain(
-        self, response: requests.Response, *, original: requests.PreparedRequest, used: CachedToken, **kwargs: Any
+        self, response: requests.Response, *, original: _Original, used: CachedToken, **kwargs: Any
     ) -> requests.Response:
         """A response hook: on a stale-token answer, re-send the original request once with a fresh token."""
         if not self.is_stale(response):
@@ -162,9 +162,28 @@ class CachedBearerAuth(FlowAuth):
         _ = response.content  # read the refused answer so its connection can be reused
         response.close()
         self.cache.invalidate(self.key, used, "401")
-        again = original.copy()
+        again = original.again(response.request)
         self.apply(again, self.token())
         retried: requests.Response = response.connection.send(again, **kwargs)
         retried.history.append(response)
         retried.request = again
         return self._refuse_redirect(retried)
+
+
+class _Original:
+    """What a request was before the auth wrote on it: its URL and headers (the rest it does not touch).
+
+    A full ``PreparedRequest.copy()`` per request also copies the cookie jar; this snapshot is taken
+    instead, and a copy is made only for the one retry after a stale-token answer.
+    """
+
+    __slots__ = ("url", "headers")
+
+    def __init__(self, request: requests.PreparedRequest) -> None:
+        self.url, self.headers = request.url, request.headers.copy()
+
+    def again(self, sent: requests.PreparedRequest) -> requests.PreparedRequest:
+        """A copy of ``sent`` with the URL and headers it had before the auth wrote on it."""
+        again = sent.copy()
+        again.url, again.headers = self.url, self.headers.copy()
+        return again

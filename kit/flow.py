@@ -18,6 +18,7 @@ port): :func:`origin` computes it, and nothing in kit sends a credential to anot
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeVar
@@ -54,6 +55,17 @@ def origin(url: str) -> Origin:
 
     :raises ConfigError: the URL has no http(s) scheme, no host, or a port out of range.
     """
+    scheme_end = url.find("://")
+    if scheme_end > 0:  # the origin lies in the text before the first "/", "?" or "#" after "://"
+        rest = url[scheme_end + 3 :]
+        cut = min((i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
+        return _origin_of(url[: scheme_end + 3 + cut])
+    return _origin_of(url)
+
+
+@functools.lru_cache(maxsize=256)
+def _origin_of(url: str) -> Origin:
+    """:func:`origin` of a URL, cached by its scheme and authority (a session's URLs share them)."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     try:
@@ -224,8 +236,7 @@ class FlowAuth(requests.auth.AuthBase):
 
     def _refuse_redirect(self, response: requests.Response, **kwargs: Any) -> requests.Response:
         """A response hook: a redirect to another origin is an AuthError before requests follows it."""
-        target = urljoin(response.url, response.headers.get("Location", ""))
-        if response.is_redirect and not same_origin(target, self.bound):
+        if response.is_redirect and not same_origin(urljoin(response.url, response.headers["Location"]), self.bound):
             raise redirect_refused("business", response, response.url)
         return response
 

@@ -1,12 +1,14 @@
 """The exchange journal: every request a kit session sends, with what kind of step it was.
 
-An :class:`Entry` is written once, as the exchange happened: headers, URL and bodies go through
-:func:`kit.redact` when it is recorded, and the raw request is dropped. A secret learned later
-(a token read from a login answer) is masked when an entry is *read* (tables, HAR, curl, repr),
-never by rewriting earlier entries. Each entry carries structured fields, so nothing needs to
-parse its human ``step`` label: ``kind`` (auth, business, probe, public), ``action`` (token,
-login, refresh, logout, call), ``reason`` (absent, expiring, forced, 401, …), ``attempt`` and
-``retry_after``. Each masked value remembers the env-style placeholder it stands for
+Recording an exchange keeps what was sent and received, as it was, in an opaque record that is
+never shown (its repr says nothing, it refuses to be pickled); the journal turns it into an
+:class:`Entry` the first time anyone reads the journal (``entries``, tables, HAR, curl), and that
+is when headers, URL and bodies go through :func:`kit.redact`, with every secret known by then
+(a token read from a later login answer included). Redaction therefore costs nothing on the
+request path, and an entry is masked again whenever it is read. Each entry carries structured
+fields, so nothing needs to parse its human ``step`` label: ``kind`` (auth, business, probe,
+public), ``action`` (token, login, refresh, logout, call), ``reason`` (absent, expiring, forced,
+401, …), ``attempt`` and ``retry_after``. Each masked value remembers the env-style placeholder it stands for
 (``$ACME_SECRET``, ``$ACME_TOKEN``), so :func:`kit.to_curl` prints a runnable command.
 
 A journal keeps at most ``limit`` entries (10,000 by default, about 20 MB); the oldest are
@@ -20,6 +22,7 @@ import json
 import re
 import threading
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -161,29 +164,42 @@ class Journal:
         self.prefix = prefix.upper()
         self.limit = limit
         self.dropped = 0
-        self._entries: deque[Entry] = deque(maxlen=limit)
+        self._entries: deque[Entry | _Pending] = deque(maxlen=limit)
+        self._pending = 0  # records not yet turned into entries (redacted when first read)
         self._lock = threading.Lock()
 
     @property
     def entries(self) -> list[Entry]:
-        """The kept entries, oldest first (a copy)."""
+        """The kept entries, oldest first (a copy), redacted now."""
         with self._lock:
-            return list(self._entries)
+            self._settle()
+            return [item for item in self._entries if isinstance(item, Entry)]
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def add(self, entry: Entry) -> Entry:
+    def _settle(self) -> None:
+        """Turn every pending record into its redacted Entry (under the lock)."""
+        if self._pending:
+            self._entries = deque(
+                (item.entry() if isinstance(item, _Pending) else item for item in self._entries), maxlen=self.limit
+            )
+            self._pending = 0
+
+    def add(self, entry: Entry | _Pending) -> None:
         with self._lock:
             if len(self._entries) == self.limit:
+                dropped = self._entries[0]
                 self.dropped += 1
+                self._pending -= isinstance(dropped, _Pending)
             self._entries.append(entry)
-        return entry
+            self._pending += isinstance(entry, _Pending)
 
     def clear(self) -> None:
         """Forget every entry (and the count of dropped ones)."""
         with self._lock:
             self._entries.clear()
+            self._pending = 0
             self.dropped = 0
 
     def record(
@@ -196,31 +212,25 @@ class Journal:
         started: datetime,
         error: BaseException | str | None = None,
         **fields: Any,
-    ) -> Entry:
-        """Record one exchange, redacted now; ``fields`` are kind, action, reason, attempt, retry_after."""
-        headers = {k: v.decode("latin-1") if isinstance(v, bytes) else v for k, v in request.headers.items()}
-        body = _text(request.body)
+    ) -> None:
+        """Record one exchange, to be redacted when the journal is first read; ``fields`` are kind,
+        action, reason, attempt, retry_after."""
         failure = error if isinstance(error, str) or error is None else f"{type(error).__name__}: {error}"
-        entry = Entry(
-            step=step,
-            method=request.method or "",
-            url=redact(request.url or ""),
-            status=response.status_code if response is not None else None,
-            status_text=response.reason if response is not None else "",
-            elapsed_ms=elapsed_ms,
-            started=started,
-            request_headers={k: redact(v, key=k) for k, v in headers.items()},
-            request_body=redact(body) if body else "",
-            response_headers={
-                k: redact(v, key=k) for k, v in (response.headers if response is not None else {}).items()
-            },
-            response_body=redact(_response_text(response)) if response is not None else "",
-            response_type=response.headers.get("Content-Type", "") if response is not None else "",
-            error=redact(failure) if failure else "",
-            placeholders=_placeholders(headers, body, request.url or "", self.prefix),
-            **fields,
+        answer = None
+        if response is not None:
+            streamed = getattr(response, "_content", None) is False  # stream=True and the body not read yet
+            content = None if streamed else response.content
+            answer = (response.status_code, response.reason, response.headers, content, response.encoding)
+        pending = _Pending(  # references only: the sent request and the answer's headers are not changed later
+            (step, request.method or "", request.url or "", request.headers, request.body),
+            answer,
+            failure or "",
+            elapsed_ms,
+            started,
+            fields,
+            self.prefix,
         )
-        return self.add(entry)
+        self.add(pending)
 
     def table(self) -> pd.DataFrame:
         """One row per kept entry, masked; numbered from the first entry ever recorded."""
@@ -231,16 +241,75 @@ class Journal:
         return frame
 
 
-def _response_text(response: requests.Response) -> str:
-    if getattr(response, "_content", None) is False:  # stream=True and the body not read yet
+class _Pending:
+    """An exchange as it was sent and received, not yet redacted: never shown, never pickled."""
+
+    __slots__ = ("_sent", "_answer", "_failure", "_elapsed", "_started", "_fields", "_prefix")
+
+    def __init__(
+        self,
+        sent: tuple[str, str, str, Mapping[str, Any], Any],
+        answer: tuple[int, str, Mapping[str, str], bytes | None, str | None] | None,
+        failure: str,
+        elapsed_ms: float,
+        started: datetime,
+        fields: dict[str, Any],
+        prefix: str,
+    ) -> None:
+        self._sent, self._answer, self._failure = sent, answer, failure
+        self._elapsed, self._started, self._fields, self._prefix = elapsed_ms, started, fields, prefix
+
+    def entry(self) -> Entry:
+        """The redacted Entry, with every secret known now masked."""
+        step, method, url, raw_headers, raw_body = self._sent
+        headers = {k: v.decode("latin-1") if isinstance(v, bytes) else v for k, v in raw_headers.items()}
+        body = _text(raw_body)
+        status, reason, answer_headers, content, encoding = self._answer or (None, "", {}, None, None)
+        response_headers = dict(answer_headers)
+        return Entry(
+            step=step,
+            method=method,
+            url=redact(url),
+            status=status,
+            status_text=reason or "",
+            elapsed_ms=self._elapsed,
+            started=self._started,
+            request_headers={k: redact(v, key=k) for k, v in headers.items()},
+            request_body=redact(body) if body else "",
+            response_headers={k: redact(v, key=k) for k, v in response_headers.items()},
+            response_body=redact(_response_text(response_headers, content, encoding)) if self._answer else "",
+            response_type=_header(response_headers, "Content-Type"),
+            error=redact(self._failure) if self._failure else "",
+            placeholders=_placeholders(headers, body, url, self._prefix),
+            **self._fields,
+        )
+
+    def __repr__(self) -> str:
+        return "<an exchange, redacted when the journal is read>"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a pending journal record is not pickled: it holds values not yet redacted")
+
+
+def _response_text(headers: dict[str, str], content: bytes | None, encoding: str | None) -> str:
+    if content is None:
         return "<streamed body not read>"
-    text = response.text
-    if "json" in response.headers.get("Content-Type", ""):
+    try:
+        text = content.decode(encoding or "utf-8", "replace")
+    except LookupError:  # a charset Python does not know
+        text = content.decode("utf-8", "replace")
+    if "json" in _header(headers, "Content-Type"):
         try:
             return json.dumps(json.loads(text), ensure_ascii=False)
         except ValueError:
             return text
     return text
+
+
+def _header(headers: dict[str, str], name: str) -> str:
+    """A header's value by its name in any case (``""`` when absent)."""
+    wanted = name.lower()
+    return next((v for k, v in headers.items() if k.lower() == wanted), "")
 
 
 class Journaled(Protocol):

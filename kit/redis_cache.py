@@ -11,6 +11,11 @@ leaves a note stamped with the server's clock, so processes that queued behind i
 failure instead of piling on. Invalidation is compare-and-delete (a Lua script), so N clients that
 see the same stale token cause one refetch, not N. Every Redis error surfaces as a
 :class:`~kit.errors.KitError`.
+
+Each process also keeps the token it last read or stored (a near copy) and uses it while it is
+good by its own expiry and margin, so a request that finds a usable token costs no round trip to
+Redis. A stale-token answer invalidates the near copy with the shared one; the next request then
+reads Redis again, where another process may already have put a fresh token.
 """
 
 from __future__ import annotations
@@ -81,6 +86,7 @@ class _RedisLease(Lease):
                 ttl = max(1, int(token.expires_at - time.time()))
                 self.cache.redis.set(ns, token.to_json(), ex=ttl)
                 self.cache.redis.delete(ns + ":reason")
+            self.cache._near[self.key] = token
         finally:
             self._release()
         self.cache._fetched(self.reason)
@@ -119,6 +125,7 @@ class RedisTokenCache(TokenCache):
         self.lock_timeout, self.max_fetch = lock_timeout, max_fetch
         self.namespace = namespace
         self._delete = self.redis.register_script(_COMPARE_AND_DELETE)
+        self._near: dict[str, CachedToken] = {}  # key -> the token this process last read or stored
 
     def _read(self, key: str) -> CachedToken | None:
         raw = self.redis.get(self.namespace + key)
@@ -136,11 +143,16 @@ class RedisTokenCache(TokenCache):
         return float(seconds) + micros / 1e6
 
     def acquire(self, key: str, *, renew: str | None = None) -> CachedToken | Lease:
+        near = self._near.get(key)
+        if near is not None and self._reason(near, time.time(), renew) is None:
+            self._stats.add(hits=1)  # good by its own expiry: no round trip
+            return near
         with _redis_errors("reading the token"):
             started = self._now()
             token = self._read(key)
             if self._reason(token, time.time(), renew) is None and token is not None:
                 self._stats.add(hits=1)
+                self._near[key] = token
                 return token
             self._stats.add(misses=1)
             lock = self.redis.lock(
@@ -162,6 +174,7 @@ class RedisTokenCache(TokenCache):
             if reason is None and token is not None:
                 self._stats.add(waits=1)  # another process fetched while we waited for the lock
                 lock.release()
+                self._near[key] = token
                 return token
             if failed is not None and json.loads(failed)["at"] >= started:  # failed while we waited: don't pile on
                 self._stats.add(waits=1, errors=1)
@@ -174,6 +187,9 @@ class RedisTokenCache(TokenCache):
         return _RedisLease(self, key, lock, reason or "absent")
 
     def invalidate(self, key: str, token: CachedToken, reason: str = "401") -> None:
+        near = self._near.get(key)
+        if near is not None and near.access_token == token.access_token:
+            self._near.pop(key, None)
         with _redis_errors("invalidating the token"):
             self._delete(
                 keys=[self.namespace + key, self.namespace + key + ":reason"],

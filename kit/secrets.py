@@ -3,7 +3,8 @@
 A :class:`Secret` wraps a credential. Its ``repr`` and ``str`` show only a short fingerprint,
 ``Secret('••••', fp=1a2b3c4d)``; :meth:`Secret.reveal` is the one explicit way to read it.
 Creating a Secret registers its value, so :func:`redact` removes it wherever it appears later:
-in a URL, a body, a log line or an exception message.
+in a URL, a body, a log line or an exception message. Registering and finding cost the same with
+ten secrets as with ten thousand (:mod:`kit.secret_index`).
 
 Fingerprints are HMAC-SHA256 under a key drawn at random once per process (set
 ``KIT_FINGERPRINT_KEY`` to pin it), truncated to 8 hex digits. They are stable within a
@@ -24,10 +25,11 @@ import json
 import os
 import re
 import secrets as _random
-import threading
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
+
+from kit.secret_index import SecretIndex
 
 __all__ = [
     "JWT",
@@ -45,15 +47,12 @@ __all__ = [
 
 MASK = "••••"
 _KEY = os.environ.get("KIT_FINGERPRINT_KEY", "").encode() or _random.token_bytes(32)
-_MIN_REGISTERED = 4
 _SENSITIVE = re.compile(r"authorization|cookie|secret|token|passw|apikey|signature|privatekey|credential|sessionid")
 _SCHEMES = ("bearer", "basic", "digest", "token", "jwt")
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")  # a JWT anywhere in text
 MASKED = re.compile(re.escape(MASK) + r"([0-9a-f]{8})")  # a masked value; group 1 is its fingerprint
 
-_lock = threading.Lock()
-_registered: dict[str, str] = {}  # value -> env-style name ("" when unnamed)
-_pattern: re.Pattern[str] | None = None
+_index = SecretIndex()  # every registered value, found in a text at a cost flat in their number
 
 
 def fingerprint(value: str | bytes) -> str:
@@ -62,27 +61,14 @@ def fingerprint(value: str | bytes) -> str:
     return hmac.new(_KEY, data, hashlib.sha256).hexdigest()[:8]
 
 
-def _register(value: str, name: str | None) -> None:
-    global _pattern
-    if len(value) < _MIN_REGISTERED:
-        return
-    with _lock:
-        if value not in _registered or (name and not _registered[value]):
-            _registered[value] = name or ""
-            ordered = sorted(_registered, key=len, reverse=True)
-            _pattern = re.compile("|".join(re.escape(v) for v in ordered))
-
-
 def placeholder_name(value: str) -> str | None:
     """The env-style name a registered secret was given (``ACME_SECRET``), if any."""
-    return _registered.get(value) or None
+    return _index.name(value)
 
 
 def registered_in(text: str) -> list[tuple[str, str]]:
     """The registered secrets found in ``text``, as (value, env-style name or "")."""
-    if _pattern is None:
-        return []
-    return [(m.group(0), _registered.get(m.group(0), "")) for m in _pattern.finditer(text)]
+    return [(value, _index.name(value) or "") for _, _, value in _index.find(text)]
 
 
 class Secret:
@@ -98,7 +84,7 @@ class Secret:
             raise TypeError(f"Secret takes a str, not {type(raw).__name__}")
         self._value = raw
         self.name = name or (value.name if isinstance(value, Secret) else None)
-        _register(raw, self.name)
+        _index.add(raw, self.name)
 
     def reveal(self) -> str:
         """Return the plain value. The only way to read it."""
@@ -159,9 +145,7 @@ def _mask_credential(value: str) -> str:
 
 
 def _scrub(text: str) -> str:
-    if _pattern is not None:
-        text = _pattern.sub(lambda m: _mask(m.group(0)), text)
-    return JWT.sub(lambda m: _mask(m.group(0)), text)
+    return JWT.sub(lambda m: _mask(m.group(0)), _index.sub(text, _mask))
 
 
 def _redact_pairs(pairs: list[tuple[str, str]]) -> str:

@@ -90,7 +90,12 @@ class Session(Wire):
 
     def url_for(self, path: str) -> str:
         """Resolve ``path`` against the base URL (absolute URLs pass through, then meet the origin check)."""
-        return path if "://" in path else urljoin(self.base_url, path)
+        if "://" in path:
+            return path
+        plain = not path.startswith(("/", ".")) and "/." not in path and ":" not in path.partition("/")[0]
+        if plain and self.base_url.endswith("/"):
+            return self.base_url + path  # what urljoin gives for a plain relative path, without parsing
+        return urljoin(self.base_url, path)
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:

@@ -4,7 +4,7 @@ pandas cuts text cells at ``display.max_colwidth`` (50 characters), which is whe
 kit's tables is: comparison facts, claim meanings, URLs, error messages. A :class:`Table` renders
 with no cut, in HTML as in text, and its HTML wraps long values (at word breaks, and inside a
 token or URL when it must) so the table fits the width of a notebook instead of running off it;
-row and column labels break only between words.
+no column is squeezed below eight characters, and row and column labels break only between words.
 Bodies are summarised before they reach a table (see :mod:`kit.journal`), so wrapping never
 shows a page of JSON. Everything else is pandas: slicing, ``.T``, ``.head()`` or ``pd.concat``
 of Tables give a Table again, and any DataFrame becomes one with ``Table(frame)``.
@@ -22,7 +22,7 @@ STYLE = (
     "<style>"
     "div.kit-table table.dataframe{table-layout:auto;max-width:100%}"
     "div.kit-table table.dataframe td,div.kit-table table.dataframe th"
-    "{white-space:pre-wrap;overflow-wrap:anywhere;text-align:left;vertical-align:top}"
+    "{white-space:pre-wrap;overflow-wrap:anywhere;text-align:left;vertical-align:top;min-width:8ch}"
     "div.kit-table table.dataframe th{overflow-wrap:break-word}"  # labels break between words only
     "</style>"
 )

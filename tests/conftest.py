@@ -1,14 +1,27 @@
-"""Shared fixtures: real sandboxes on real sockets, stopped after each test."""
+"""Shared fixtures: real sandboxes on real sockets, stopped after each test; test strength by place.
+
+``make test`` on a workstation runs every test with every assertion, the property-based ones with
+fewer generated examples (the ``dev`` hypothesis profile) and the load test with fewer calls per
+client; CI (``CI`` set, as ``.ci/run`` runs) runs them at full strength: 1,000 examples per fuzzed
+sandbox and 8 clients × 500 calls per provider. ``KIT_FULL=1`` asks for full strength anywhere.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
+from load import FULL
 
 import kit
 from kit.redis_server import RedisServer
 from kit.sandbox import Sandbox, start
+
+_SLOW_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=1000, deadline=None, suppress_health_check=_SLOW_OK)
+settings.register_profile("dev", max_examples=100, deadline=None, suppress_health_check=_SLOW_OK)
+settings.load_profile("ci" if FULL else "dev")
 
 
 @pytest.fixture

@@ -3,10 +3,16 @@ demo business call (from its registration), bounded in count and time, errors co
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
 import kit
+
+#: full strength (CI, or KIT_FULL=1): 1,000 hypothesis examples per fuzzed sandbox, 500 load calls per client
+FULL = bool(os.environ.get("CI") or os.environ.get("KIT_FULL"))
+#: calls per client in the load test
+LOAD_CALLS = 500 if FULL else 100
 
 
 def load(target: kit.Target, *, clients: int = 8, calls: int = 500) -> dict[str, float]:

@@ -162,15 +162,19 @@ def _run(page: Any, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
 
 
-def _wait_until_idle(page: Any) -> None:
-    """Every queued cell has run: no prompt shows [*] and the kernel is idle."""
-    try:
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.jp-InputPrompt')].some(e => e.textContent.includes('*'))",
-            timeout=5_000,
-        )
-    except Exception:  # noqa: BLE001 - the queue may already have drained
-        pass
+def _wait_until_idle(page: Any, *, just_queued: bool = True) -> None:
+    """Every queued cell has run: no prompt shows [*] and the kernel is idle.
+
+    ``just_queued``: cells were queued a moment ago, so first wait (briefly) for them to show [*].
+    """
+    if just_queued:
+        try:
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jp-InputPrompt')].some(e => e.textContent.includes('*'))",
+                timeout=5_000,
+            )
+        except Exception:  # noqa: BLE001 - the queue may already have drained
+            pass
     page.wait_for_function(
         "() => ![...document.querySelectorAll('.jp-InputPrompt')].some(e => e.textContent.includes('*'))",
         timeout=180_000,
@@ -212,7 +216,7 @@ def test_run_all_then_the_form_then_the_cells_below(case: Case, lab: tuple[str, 
             except Exception:
                 page.screenshot(path=str(shots / "run-all-stuck.png"), full_page=True)
                 raise AssertionError(f"Run All did not finish: {_errors(page)}") from None
-            _wait_until_idle(page)
+            _wait_until_idle(page, just_queued=False)  # the last output is there: the queue is draining
             assert not _errors(page)
 
             grid = page.locator(".widget-gridbox").first

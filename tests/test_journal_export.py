@@ -133,8 +133,8 @@ def test_curl_names_registered_secrets_by_their_env_var() -> None:
         json={"secret": creds.secret.reveal()},
         headers={"X-Api-Key": creds.secret.reveal()},
     ).prepare()
-    entry = journal.record(prepared, None, step="s", elapsed_ms=1.0, started=now_utc())
-    line = kit.to_curl(entry)
+    journal.record(prepared, None, step="s", elapsed_ms=1.0, started=now_utc())
+    line = kit.to_curl(journal)
     assert line.count("${PLIANCE_SECRET}") == 2 and creds.secret.reveal() not in line
 
 

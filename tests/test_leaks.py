@@ -2,42 +2,27 @@
 
 The canaries are random, at least 32 bytes, and planted where a user's secrets go: the Pliance
 secret (in the sandbox and in the client) and the webhook secret. Every sink is then read back
-as text and searched for each canary and for any JWT (``eyJ...``).
+as text and searched for each canary and for any JWT (``eyJ...``). The notebooks themselves run
+with canaries in ``test_rerun.py``, twice over (Run All, then again from the form).
 """
 
 import io
 import json
 import logging
-import re
-import secrets
-import shutil
 import warnings
 from pathlib import Path
 
 import nbformat
 import pytest
+from canaries import LOGGERS, assert_clean, canary, demo_secrets
 
 import kit
-from kit.notebooks import execute
-from kit.providers import pliance, providers, signicat
+from kit.providers import pliance, signicat
 from kit.providers import provider as spec_of
 from kit.sandbox import start
 from kit.secrets import is_sensitive
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOK_WEBHOOK_SECRET = "kit-demo-webhook-secret-5d1e9a3c7f2b4e6a8c0d"
-JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.")
-LOGGERS = ("kit", "requests", "urllib3", "werkzeug")
-
-
-def canary(label: str) -> str:
-    return f"CANARY-{label}-{secrets.token_hex(16)}"
-
-
-def assert_clean(text: str, *planted: str) -> None:
-    for value in planted:
-        assert value not in text
-    assert not JWT.search(text), JWT.search(text)
 
 
 @pytest.fixture
@@ -151,52 +136,15 @@ def test_signicat_sinks_show_no_planted_secret(tmp_path: Path, debug_log: io.Str
         assert_clean(text, secret)
 
 
-def _demo_secrets() -> dict[str, list[str]]:
-    """For each sandbox module, the names of its demo credentials that are secrets."""
-    import importlib
-
-    return {
-        spec.emulator_module: [k for k in importlib.import_module(spec.emulator_module).DEMO if is_sensitive(k)]
-        for spec in providers()
-    }
-
-
-def _planted_copy(tmp_path: Path, name: str, hook_secret: str) -> Path:
-    copy = tmp_path / name
-    shutil.copy(NOTEBOOKS / name, copy)
-    text = copy.read_text()
-    if NOTEBOOK_WEBHOOK_SECRET in text:
-        copy.write_text(text.replace(NOTEBOOK_WEBHOOK_SECRET, hook_secret))
-    return copy
-
-
-@pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS.glob("[0-9]*.ipynb")))
-def test_notebooks_run_with_canaries_show_none(tmp_path: Path, name: str) -> None:
-    hook_secret = canary("webhook")
-    planted = {(module, key): canary(key) for module, keys in _demo_secrets().items() for key in keys}
-    handler = "_h = logging.StreamHandler(sys.stderr); _h.setLevel(logging.DEBUG)"
-    fmt = "_h.setFormatter(logging.Formatter('%(levelname)s %(name)s %(message)s'))"
-    loggers = [
-        f"logging.getLogger({n!r}).setLevel(logging.DEBUG); logging.getLogger({n!r}).addHandler(_h)" for n in LOGGERS
-    ]
-    plant = [f"importlib.import_module({m!r}).DEMO[{k!r}] = {v!r}" for (m, k), v in planted.items()]
-    setup = "\n".join(["import importlib, logging, sys", handler, fmt, *loggers, *plant])
-    notebook = execute(_planted_copy(tmp_path, name, hook_secret), setup=setup, save=False)
-    outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells], ensure_ascii=False)
-    assert "DEBUG urllib3.connectionpool" in outputs  # the DEBUG logs really went into the outputs
-    assert_clean(outputs, hook_secret, *planted.values())
-    assert "widgets" not in notebook.metadata
-
-
 @pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS.glob("[0-9]*.ipynb")))
 def test_stored_notebooks_hold_no_secret_token_or_widget_state(name: str) -> None:
     import importlib
 
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
     outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells], ensure_ascii=False)
-    demo = [importlib.import_module(m).DEMO[k] for m, keys in _demo_secrets().items() for k in keys]
+    demo = [importlib.import_module(m).DEMO[k] for m, keys in demo_secrets().items() for k in keys]
     assert len(demo) >= 2
-    assert_clean(outputs, NOTEBOOK_WEBHOOK_SECRET, *demo)
+    assert_clean(outputs, *demo)
     assert "widgets" not in notebook.metadata
     assert notebook.metadata["kernelspec"]["name"] == "python3"
 

@@ -102,3 +102,19 @@ def test_failure_modes_table(pliance_target: kit.Target) -> None:
     assert len(table) == 13 and set(table["status"]) == {401}
     assert table.set_index("case").loc["alg none", "message"] == "The signature algorithm 'none' is not allowed"
     assert "eyJ" not in table.to_string()
+
+
+def test_a_token_is_minted_once_per_second_and_is_what_minting_again_gives() -> None:
+    """iat has one-second resolution and HS256 is deterministic: within a second, reuse is exact."""
+    secret = "mint-test-secret-0123456789abcdef-01234"
+    creds = pliance.Credentials(secret=secret, issuer="i", given_name="g", subject="s")
+    now = [1_800_000_000.2]
+    auth = pliance.PlianceAuth(creds, clock=lambda: now[0])
+    first = auth.mint()
+    assert first == pliance.mint_token(creds, now=now[0])
+    now[0] += 0.7  # the same second
+    assert auth.mint() == first == pliance.mint_token(creds, now=now[0])
+    now[0] += 0.2  # the next second: a new token
+    assert auth.mint() != first and auth.mint() == pliance.mint_token(creds, now=now[0])
+    auth.credentials = creds.replace(given_name="h")  # other credentials: minted afresh at once
+    assert auth.mint() == pliance.mint_token(auth.credentials, now=now[0])

@@ -2,10 +2,11 @@
 
 Each notebook runs top to bottom in one kernel, then again from its form cell to the end in the same
 kernel (a notebook without a form: from its second code cell), in a copy of the notebooks folder so
-the files the notebooks write stay out of the repository. Any error fails: expected failures are
-answers (``kit.refused``), never raised. The stored notebooks themselves are checked for what a
-reader must never see: a ``raises-exception`` cell, an absolute path of the machine that ran them,
-a secret typed into a code cell.
+the files the notebooks write stay out of the repository, with DEBUG logs on and the sandboxes'
+secrets replaced by canaries. Any error fails: expected failures are answers (``kit.refused``),
+never raised; no output of either run shows a canary, a registered secret or a JWT. The stored
+notebooks themselves are checked for what a reader must never see: a ``raises-exception`` cell, an
+absolute path of the machine that ran them, a secret typed into a code cell.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 import nbformat
 import pytest
+from canaries import assert_clean, canary, demo_secrets, notebook_setup
 from nbclient import NotebookClient
 
 from kit.credentials import Credentials
@@ -42,10 +44,13 @@ def rerun_start(notebook: Any) -> int:
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
-def test_run_all_then_again_from_the_form(path: Path, tmp_path: Path) -> None:
+def test_run_all_then_again_from_the_form_showing_no_secret(path: Path, tmp_path: Path) -> None:
+    """Run All, then the form and every cell below it again, in one kernel: no error, and no output of
+    either run shows a planted canary, a secret the kernel registered, or a JWT, with DEBUG logs on."""
     folder = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOKS, folder, ignore=shutil.ignore_patterns("*.har", ".ipynb_checkpoints"))
     notebook = nbformat.read(folder / path.name, as_version=4)
+    planted = {(module, key): canary(key) for module, keys in demo_secrets().items() for key in keys}
     client = NotebookClient(
         notebook,
         timeout=300,
@@ -53,18 +58,32 @@ def test_run_all_then_again_from_the_form(path: Path, tmp_path: Path) -> None:
         store_widget_state=False,
         resources={"metadata": {"path": str(folder)}},
     )
-    again = rerun_start(notebook)
+    again, registered = rerun_start(notebook), tmp_path / "registered.json"
     with client.setup_kernel():
-        for index in _code(notebook):  # Run All
+        client.execute_cell(nbformat.v4.new_code_cell(notebook_setup(planted)), 0)
+        for index in _code(notebook):  # Run All (a cell that raises fails the test here)
             client.execute_cell(notebook.cells[index], index)
+        shown = [json.dumps([cell.get("outputs", []) for cell in notebook.cells], ensure_ascii=False)]
         for index in [i for i in _code(notebook) if i >= again]:  # then the form, and every cell below it
             client.execute_cell(notebook.cells[index], index)
             errors = [o for o in notebook.cells[index].outputs if o.output_type == "error"]
             assert not errors, f"cell {index} failed on the second run: {errors[0].ename}: {errors[0].evalue}"
+        shown.append(json.dumps([cell.get("outputs", []) for cell in notebook.cells], ensure_ascii=False))
+        # every secret the kernel knows (sandbox demo values, tokens, typed or generated ones), read
+        # from kit's registry into a file, never into an output
+        names = "json.dumps(list(kit.secrets._index._names))"
+        read = f"import json, kit.secrets; open({str(registered)!r}, 'w').write({names})"
+        client.execute_cell(nbformat.v4.new_code_cell(read), 0)
+    known = json.loads(registered.read_text())
+    assert set(known) & set(planted.values())  # the registry was really read: it holds a planted secret
+    text = "\n".join(shown)
+    assert "DEBUG urllib3.connectionpool" in text  # the DEBUG logs really went into the outputs
+    assert_clean(text, *planted.values(), *known)
+    assert "widgets" not in notebook.metadata
 
 
 @pytest.fixture(scope="module")
-def demo_secrets() -> list[str]:
+def handed_out() -> list[str]:
     """Every secret-field value the sandboxes hand out (started for real, then stopped)."""
     values = []
     for name in names():
@@ -78,7 +97,7 @@ def demo_secrets() -> list[str]:
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
-def test_stored_notebooks_show_no_exception_no_path_no_typed_secret(path: Path, demo_secrets: list[str]) -> None:
+def test_stored_notebooks_show_no_exception_no_path_no_typed_secret(path: Path, handed_out: list[str]) -> None:
     notebook = json.loads(path.read_text(encoding="utf-8"))
     for index, cell in enumerate(notebook["cells"]):
         if cell["cell_type"] != "code":
@@ -92,7 +111,7 @@ def test_stored_notebooks_show_no_exception_no_path_no_typed_secret(path: Path, 
             assert found is None, f"cell {index} shows a path of the machine that ran it: {found.group(0)}"
         source = "".join(cell["source"])
         assert not re.search(r"Secret\(\s*['\"]", source), f"cell {index} types a secret literally"
-        typed = [value for value in demo_secrets if value in source]
+        typed = [value for value in handed_out if value in source]
         assert not typed, f"cell {index} types a sandbox's demo secret instead of taking it from the sandbox"
 
 

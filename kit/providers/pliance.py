@@ -76,7 +76,8 @@ def mint_token(credentials: Credentials, *, now: float | None = None, lifetime: 
 
 
 class PlianceAuth(FlowAuth):
-    """Mint a fresh token for every request and add ``X-Tenant`` when a tenant is set.
+    """Mint a fresh token for every request and add ``X-Tenant`` when a tenant is set (requests in
+    the same second share it: minting it again would give the same bytes).
 
     No token to fetch, so its flow is one exchange; on its own it is a requests AuthBase bound to
     the origin of the first request it signs (a redirect elsewhere is refused).
@@ -88,10 +89,22 @@ class PlianceAuth(FlowAuth):
         self.credentials = credentials
         self.lifetime = lifetime
         self.clock = clock
+        self._last: tuple[int, Credentials, int, str] | None = None  # second, credentials, lifetime: its token
+
+    def mint(self) -> str:
+        """The token for this second. ``iat`` has a resolution of one second and HS256 is
+        deterministic, so every request within one second gets the very token minting again would
+        give: it is minted once per second and reused within it, byte for byte the same."""
+        issued = int(self.clock())
+        last = self._last
+        if last is not None and last[:3] == (issued, self.credentials, self.lifetime):
+            return last[3]
+        minted = mint_token(self.credentials, now=issued, lifetime=self.lifetime)
+        self._last = (issued, self.credentials, self.lifetime, minted)
+        return minted
 
     def apply(self, request: requests.PreparedRequest, token: Any = None) -> None:
-        minted = mint_token(self.credentials, now=self.clock(), lifetime=self.lifetime)
-        request.headers["Authorization"] = f"Bearer {minted}"
+        request.headers["Authorization"] = f"Bearer {self.mint()}"
         if self.credentials.tenant:
             request.headers[TENANT_HEADER] = self.credentials.tenant
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import jwt
 import pandas as pd
@@ -24,7 +24,7 @@ from kit.claims import claims, register_meanings
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError
 from kit.oauth2 import ClientCredentialsAuth, request_table
-from kit.protocol.signicat import DISCOVERY_PATH, SCOPE, TOKEN_PATH
+from kit.protocol.signicat import ACCOUNT_PARAMETER, DISCOVERY_PATH, SCOPE, TOKEN_PATH
 from kit.secrets import Secret, fingerprint
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -65,9 +65,19 @@ def _account_of(token: str) -> str | None:
 def add_account_id(request: requests.PreparedRequest, token: CachedToken) -> None:
     """Add ``signicat-accountId`` from the token's ``account_id`` claim, as the official SDK does."""
     account = _account_of(token.access_token.reveal())
-    query = dict(parse_qsl(urlsplit(request.url or "").query))
-    if account and "signicat-accountId" not in query and TOKEN_PATH not in (request.url or ""):
-        request.prepare_url(request.url or "", {"signicat-accountId": account})
+    url = request.url or ""
+    if not account or TOKEN_PATH in url:
+        return
+    parts = urlsplit(url)
+    if ACCOUNT_PARAMETER in parts.query and any(k == ACCOUNT_PARAMETER for k, _ in parse_qsl(parts.query)):
+        return  # the caller named an account: theirs stands
+    extra = _parameter(account)
+    request.url = urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
+
+
+@functools.lru_cache(maxsize=64)
+def _parameter(account: str) -> str:
+    return urlencode({ACCOUNT_PARAMETER: account})
 
 
 def error_parser(response: requests.Response, provider: str) -> ApiError | None:

@@ -1,0 +1,44 @@
+"""Leak canaries shared by the leak tests and the notebook runs: random values planted where a
+user's secrets go, and the check that a text shows none of them and no JWT."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import secrets
+
+from kit.providers import providers
+from kit.secrets import is_sensitive
+
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.")
+LOGGERS = ("kit", "requests", "urllib3", "werkzeug")
+
+
+def canary(label: str) -> str:
+    return f"CANARY-{label}-{secrets.token_hex(16)}"
+
+
+def assert_clean(text: str, *planted: str) -> None:
+    for value in planted:
+        assert value not in text
+    assert not JWT.search(text), JWT.search(text)
+
+
+def demo_secrets() -> dict[str, list[str]]:
+    """For each sandbox module, the names of its demo credentials that are secrets."""
+    return {
+        spec.emulator_module: [k for k in importlib.import_module(spec.emulator_module).DEMO if is_sensitive(k)]
+        for spec in providers()
+    }
+
+
+def notebook_setup(planted: dict[tuple[str, str], str]) -> str:
+    """Kernel code run before a notebook: DEBUG logs of kit, requests, urllib3 and werkzeug into the
+    cell outputs, and each sandbox's secret demo credentials replaced by its canary."""
+    handler = "_h = logging.StreamHandler(sys.stderr); _h.setLevel(logging.DEBUG)"
+    fmt = "_h.setFormatter(logging.Formatter('%(levelname)s %(name)s %(message)s'))"
+    loggers = [
+        f"logging.getLogger({n!r}).setLevel(logging.DEBUG); logging.getLogger({n!r}).addHandler(_h)" for n in LOGGERS
+    ]
+    plant = [f"importlib.import_module({m!r}).DEMO[{k!r}] = {v!r}" for (m, k), v in planted.items()]
+    return "\n".join(["import importlib, logging, sys", handler, fmt, *loggers, *plant])
