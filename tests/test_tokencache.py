@@ -223,3 +223,34 @@ def test_a_token_a_cache_must_not_keep_is_refused_by_both(redis_url: str) -> Non
             with pytest.raises(KitError, match="was not cached"):
                 cache.get("k", lambda reason, at=expires_at: CachedToken(Secret("t" * 24), at))
             assert cache.peek("k") is None
+
+
+def test_redis_near_copy_serves_a_usable_token_without_a_round_trip(redis_url: str) -> None:
+    """A process keeps the token it read or stored: while it is good, Redis is not asked again."""
+    import redis
+
+    server = redis.Redis.from_url(redis_url)
+    cache, other = RedisTokenCache(redis_url, margin=30), RedisTokenCache(redis_url, margin=30)
+    fetch = Counter()
+    first = cache.get("k", fetch)
+    assert other.get("k", fetch) == first and fetch.calls == 1  # the other process reads it from Redis
+    commands = server.info("commandstats")
+    assert cache.get("k", fetch) == first and other.get("k", fetch) == first
+    after = server.info("commandstats")
+    assert after.get("cmdstat_get") == commands.get("cmdstat_get")  # no GET: both answered from their copy
+    server.delete("kit:token:k")  # even gone from Redis, the near copy is good by its own expiry
+    assert cache.get("k", fetch) == first and fetch.calls == 1
+    cache.invalidate("k", first)  # a stale-token answer: the near copy goes, Redis is asked again
+    second = cache.get("k", fetch)
+    assert second != first and fetch.calls == 2
+    assert other.get("k", fetch) == first  # the other still holds its copy: until its own 401 ...
+    other.invalidate("k", first)  # ... which drops it (and, compare-and-delete, not the new token)
+    assert other.get("k", fetch) == second and fetch.calls == 2
+
+
+def test_redis_near_copy_is_not_used_within_the_margin(redis_url: str) -> None:
+    cache = RedisTokenCache(redis_url, margin=30)
+    fetch = Counter(lifetime=20)  # expiring as soon as it is fetched: never served from the near copy
+    cache.get("k", fetch)
+    cache.get("k", fetch)
+    assert fetch.calls == 2 and fetch.reasons == ["absent", "expiring"]
