@@ -26,7 +26,7 @@ import requests
 from kit.errors import TransportError
 from kit.flow import Exchange, Flow, FlowAuth, check_origin, drive, origin
 from kit.tokencache import MemoryTokenCache, TokenCache
-from kit.tokens import CachedToken
+from kit.tokens import CachedToken, KeyParts
 
 __all__ = ["CachedBearerAuth", "Decorate"]
 
@@ -48,7 +48,7 @@ class CachedBearerAuth(FlowAuth):
     def __init__(
         self,
         *,
-        key: str,
+        key: KeyParts,
         base_url: str,
         cache: TokenCache | None = None,
         decorate: Decorate | None = None,
@@ -56,9 +56,9 @@ class CachedBearerAuth(FlowAuth):
         timeout: float | tuple[float, float] = (5.0, 30.0),
         http: requests.Session | None = None,
     ) -> None:
-        self.key = key
         self.bound = origin(base_url)
         self.cache = cache or MemoryTokenCache()
+        self.key = self.cache.key(key)
         self.decorate = decorate
         self.headers = dict(headers or {})
         self.timeout = timeout
@@ -114,7 +114,8 @@ class CachedBearerAuth(FlowAuth):
             request.url = urlunsplit(parts._replace(query=urlencode([*kept, ("access_token", value)])))
         else:
             request.headers["Authorization"] = f"{self.scheme} {value}" if self.scheme else value
-        request.headers.update(self.headers)
+        if self.headers:
+            request.headers.update(self.headers)
         if self.decorate is not None:
             self.decorate(request, token)
 
@@ -149,16 +150,16 @@ class CachedBearerAuth(FlowAuth):
         original = _Original(request)
         token = self.token()
         self.apply(request, token)
-        request.register_hook("response", self._refuse_redirect)
         request.register_hook("response", partial(self._retry_plain, original=original, used=token))
         return request
 
     def _retry_plain(
         self, response: requests.Response, *, original: _Original, used: CachedToken, **kwargs: Any
     ) -> requests.Response:
-        """A response hook: on a stale-token answer, re-send the original request once with a fresh token."""
+        """The response hook: a redirect to another origin is refused; on a stale-token answer, the
+        original request is sent once more with a fresh token."""
         if not self.is_stale(response):
-            return response
+            return self._refuse_redirect(response)
         _ = response.content  # read the refused answer so its connection can be reused
         response.close()
         self.cache.invalidate(self.key, used, "401")

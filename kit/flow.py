@@ -50,6 +50,7 @@ Origin = tuple[str, str, int]
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@functools.lru_cache(maxsize=1024)
 def origin(url: str) -> Origin:
     """``(scheme, host, port)`` of ``url``, lower-cased, with the scheme's default port filled in.
 

@@ -33,7 +33,7 @@ from kit.flow import Flow
 from kit.secrets import Secret, redact
 from kit.tables import Table
 from kit.tokencache import TokenCache
-from kit.tokens import CachedToken, cache_key, checked_lifetime
+from kit.tokens import CachedToken, KeyParts, checked_lifetime
 
 __all__ = [
     "CLIENT_AUTH",
@@ -139,7 +139,7 @@ class ClientCredentialsAuth(CachedBearerAuth):
         _method(auth_method)
         self.token_url, self.client_id, self.client_secret = token_url, client_id, client_secret
         self.scope, self.auth_method = scope, auth_method
-        key = cache_key(token_url, client_id, client_secret, scope=scope or "", auth_method=auth_method)
+        key = KeyParts(token_url, client_id, client_secret, {"scope": scope or "", "auth_method": auth_method})
         super().__init__(key=key, base_url=token_url, cache=cache, decorate=decorate, timeout=timeout, http=http)
 
     def is_stale(self, response: requests.Response) -> bool:

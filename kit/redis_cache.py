@@ -145,13 +145,13 @@ class RedisTokenCache(TokenCache):
     def acquire(self, key: str, *, renew: str | None = None) -> CachedToken | Lease:
         near = self._near.get(key)
         if near is not None and self._reason(near, time.time(), renew) is None:
-            self._stats.add(hits=1)  # good by its own expiry: no round trip
+            self._stats.hit()  # good by its own expiry: no round trip
             return near
         with _redis_errors("reading the token"):
             started = self._now()
             token = self._read(key)
             if self._reason(token, time.time(), renew) is None and token is not None:
-                self._stats.add(hits=1)
+                self._stats.hit()
                 self._near[key] = token
                 return token
             self._stats.add(misses=1)

@@ -36,6 +36,7 @@ __all__ = [
     "MASK",
     "MASKED",
     "Secret",
+    "digest",
     "fingerprint",
     "is_sensitive",
     "placeholder_name",
@@ -57,8 +58,14 @@ _index = SecretIndex()  # every registered value, found in a text at a cost flat
 
 def fingerprint(value: str | bytes) -> str:
     """Return 8 hex digits identifying ``value`` within this process (keyed HMAC-SHA256)."""
+    return digest(value)[:8]
+
+
+def digest(value: str | bytes) -> str:
+    """The whole keyed HMAC-SHA256 of ``value`` (64 hex digits): an in-process name for a secret that
+    neither shows it nor lets it be guessed offline; :func:`fingerprint` shows its first 8."""
     data = value.encode() if isinstance(value, str) else value
-    return hmac.new(_KEY, data, hashlib.sha256).hexdigest()[:8]
+    return hmac.new(_KEY, data, hashlib.sha256).hexdigest()
 
 
 def placeholder_name(value: str) -> str | None:

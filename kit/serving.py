@@ -23,6 +23,7 @@ __all__ = ["READ_TIMEOUT", "BackgroundServer", "RedactingHandler"]
 
 log = logging.getLogger("kit.sandbox")
 READ_TIMEOUT = 5.0  # seconds a server waits for the next bytes of a request
+POLL_INTERVAL = 0.01  # how often an idle server checks for stop(): how long a stop waits at most
 
 
 class RedactingHandler(WSGIRequestHandler):
@@ -83,7 +84,7 @@ class BackgroundServer:
         self.host, self.port = host, self._server.port
         self.scheme = "https" if ssl_context is not None else "http"
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=name, daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, name=name, daemon=True
         )
         self._thread.start()
 

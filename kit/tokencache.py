@@ -29,7 +29,7 @@ import pandas as pd
 
 from kit.errors import ConfigError, KitError
 from kit.tables import Table
-from kit.tokens import MAX_LIFETIME, CachedToken, check_storable
+from kit.tokens import MAX_LIFETIME, CachedToken, KeyParts, cache_key, check_storable
 
 __all__ = ["Lease", "MemoryTokenCache", "TokenCache"]
 
@@ -50,6 +50,11 @@ class Stats:
         with self.lock:
             for name, n in counts.items():
                 setattr(self, name, getattr(self, name) + n)
+
+    def hit(self) -> None:
+        """One more hit (the common case, counted without the generality of :meth:`add`)."""
+        with self.lock:
+            self.hits += 1
 
 
 class Lease:
@@ -101,12 +106,18 @@ class TokenCache:
     """Base class: ``acquire``, ``get``, ``invalidate``, ``peek``, ``stats``; subclasses store tokens."""
 
     kind = "base"
+    #: whether other processes read the same tokens (their keys must then be the same everywhere)
+    shared = True
 
     def __init__(self, *, margin: float = 30.0) -> None:
         if not 0 <= margin < MAX_LIFETIME:
             raise ConfigError(f"margin must be >= 0 seconds, not {margin}")
         self.margin = margin
         self._stats = Stats()
+
+    def key(self, parts: KeyParts) -> str:
+        """The key a token made of ``parts`` is kept under in this cache (see :func:`kit.tokens.cache_key`)."""
+        return cache_key(parts.endpoint, parts.identity, parts.secret, shared=self.shared, **parts.parts)
 
     def _reason(self, token: CachedToken | None, now: float, renew: str | None = None) -> str | None:
         """Why ``token`` must be renewed now (None: it can be used)."""
@@ -180,6 +191,7 @@ class MemoryTokenCache(TokenCache):
     """Tokens in this process; single-flight across its threads."""
 
     kind = "memory"
+    shared = False  # one process: its keys need no slow hash
 
     def __init__(self, *, margin: float = 30.0) -> None:
         super().__init__(margin=margin)
@@ -193,7 +205,7 @@ class MemoryTokenCache(TokenCache):
             token = self._tokens.get(key)
             reason = self._reason(token, time.time(), renew)
             if reason is None and token is not None:
-                self._stats.add(hits=1)
+                self._stats.hit()
                 return token
             self._stats.add(misses=1)
             flight = self._flights.get(key)

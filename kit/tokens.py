@@ -13,24 +13,60 @@ import dataclasses
 import hashlib
 import json
 import math
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kit.errors import ApiError, KitError
-from kit.secrets import Secret
+from kit.secrets import Secret, digest
 
-__all__ = ["MAX_LIFETIME", "MIN_LIFETIME", "CachedToken", "cache_key", "check_storable", "checked_lifetime"]
+__all__ = ["MAX_LIFETIME", "MIN_LIFETIME", "CachedToken", "KeyParts", "cache_key", "check_storable", "checked_lifetime"]
 
 MIN_LIFETIME = 1.0
 MAX_LIFETIME = 366 * 86400.0  # LoopBack clamps a requested ttl to one year; no token kit knows lives longer
 
 
-def cache_key(endpoint: str, identity: str, secret: Secret, **parts: str) -> str:
-    """A stable cache key for one client of one endpoint: the URL, who asks, a slow hash of the secret
-    (PBKDF2, so a key in Redis does not expose it), and named parts (``scope=``, ``consumer=``, …)."""
+_DERIVED: OrderedDict[tuple[bytes, str], str] = OrderedDict()  # (salt, keyed digest of the secret) -> PBKDF2
+_DERIVED_LOCK = threading.Lock()
+
+
+def _slow_hash(secret: Secret, salt: bytes) -> str:
+    """PBKDF2 of the secret, computed once per secret and salt in this process (about 25 ms each).
+
+    Remembered under a keyed digest of the secret (:func:`kit.secrets.digest`), never the secret itself.
+    """
+    tag = (salt, digest(secret.reveal()))
+    with _DERIVED_LOCK:
+        known = _DERIVED.get(tag)
+        if known is not None:
+            _DERIVED.move_to_end(tag)
+            return known
+    derived = hashlib.pbkdf2_hmac("sha256", secret.reveal().encode(), salt, 100_000).hex()
+    with _DERIVED_LOCK:
+        _DERIVED[tag] = derived
+        while len(_DERIVED) > 256:
+            _DERIVED.popitem(last=False)
+    return derived
+
+
+class KeyParts(NamedTuple):
+    """What a token's cache key is made of; the cache makes the key (:meth:`TokenCache.key`)."""
+
+    endpoint: str
+    identity: str
+    secret: Secret
+    parts: dict[str, str]
+
+
+def cache_key(endpoint: str, identity: str, secret: Secret, *, shared: bool = True, **parts: str) -> str:
+    """A stable cache key for one client of one endpoint: the URL, who asks, a hash of the secret, and
+    named parts (``scope=``, ``consumer=``, …). For a cache shared between processes (``shared``) the
+    hash is slow and the same everywhere (PBKDF2, so a key in Redis does not expose the secret); for
+    one process it is the process's keyed HMAC, which never leaves it."""
     salt = f"{endpoint}|{identity}".encode()
-    secret_fp = hashlib.pbkdf2_hmac("sha256", secret.reveal().encode(), salt, 100_000).hex()
+    secret_fp = _slow_hash(secret, salt) if shared else digest(salt + b"|" + secret.reveal().encode())
     named = [f"{name}={value}" for name, value in sorted(parts.items())]
     return hashlib.sha256("|".join([endpoint, identity, secret_fp, *named]).encode()).hexdigest()
 

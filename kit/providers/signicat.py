@@ -68,11 +68,16 @@ def add_account_id(request: requests.PreparedRequest, token: CachedToken) -> Non
     url = request.url or ""
     if not account or TOKEN_PATH in url:
         return
-    parts = urlsplit(url)
-    if ACCOUNT_PARAMETER in parts.query and any(k == ACCOUNT_PARAMETER for k, _ in parse_qsl(parts.query)):
-        return  # the caller named an account: theirs stands
+    if ACCOUNT_PARAMETER in url:
+        query = urlsplit(url).query
+        if any(k == ACCOUNT_PARAMETER for k, _ in parse_qsl(query)):
+            return  # the caller named an account: theirs stands
     extra = _parameter(account)
-    request.url = urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
+    if "#" in url:
+        parts = urlsplit(url)
+        request.url = urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
+    else:  # no fragment: append to the query as it stands
+        request.url = f"{url}{extra}" if url.endswith("?") else f"{url}&{extra}" if "?" in url else f"{url}?{extra}"
 
 
 @functools.lru_cache(maxsize=64)

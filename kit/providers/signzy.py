@@ -37,7 +37,7 @@ from kit.session import Session
 from kit.spec import BusinessCall, Provider
 from kit.tables import Table
 from kit.tokencache import TokenCache
-from kit.tokens import CachedToken, cache_key, checked_lifetime
+from kit.tokens import CachedToken, KeyParts, checked_lifetime
 
 __all__ = ["PROVIDER", "Credentials", "QueryTokenWarning", "SignzyAuth", "change_password", "create_child"]
 __all__ += ["delete_child", "error_parser", "list_children", "login_request", "login_table"]
@@ -107,7 +107,7 @@ class SignzyAuth(CachedBearerAuth):
         self.credentials, self.base_url, self.model, self.ttl = credentials, base_url, model, ttl
         self.transport = transport
         self.user_id: str | None = None
-        key = cache_key(base_url + login_path(model), credentials.username, credentials.password, model=model)
+        key = KeyParts(base_url + login_path(model), credentials.username, credentials.password, {"model": model})
         super().__init__(key=key, base_url=base_url, cache=cache)
 
     def is_stale(self, response: requests.Response) -> bool:

@@ -36,7 +36,7 @@ from kit.secrets import Secret, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
 from kit.tokencache import TokenCache
-from kit.tokens import CachedToken, cache_key, checked_lifetime
+from kit.tokens import CachedToken, KeyParts, checked_lifetime
 
 __all__ = ["CONSUMERS", "PROVIDER", "Credentials", "SyneriseAuth", "error_parser"]
 __all__ += ["login_request", "login_table", "public_key", "session", "verify_token"]
@@ -161,7 +161,7 @@ class SyneriseAuth(CachedBearerAuth):
             str(reveal(getattr(credentials, f))) for f in fields if "password" not in f and "api_key" not in f
         )
         secret = Secret("|".join(str(reveal(getattr(credentials, f))) for f in fields))
-        key = cache_key(base_url + CONSUMERS[consumer][0], identity, secret, consumer=consumer)
+        key = KeyParts(base_url + CONSUMERS[consumer][0], identity, secret, {"consumer": consumer})
         super().__init__(key=key, base_url=base_url, cache=cache, headers={"Api-Version": api_version})
 
     def is_stale(self, response: requests.Response) -> bool:

@@ -38,6 +38,7 @@ from werkzeug.wrappers import Request, Response
 from kit.protocol.signicat import DISCOVERY_PATH, SCOPE, TOKEN_PATH
 from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
+from kit.sandbox.keys import new_key
 
 __all__ = ["Emulator"]
 
@@ -53,7 +54,7 @@ PROBLEM_TYPE = "https://developer.signicat.com/docs/error-codes/"
 def _new_key(n: int) -> tuple[str, rsa.RSAPrivateKey]:
     """The n-th signing key; its kid is derived from n, so notebook outputs stay stable."""
     kid = "sandbox-signing-key-" + hashlib.sha256(f"kit-signing-key-{n}".encode()).hexdigest()[:32]
-    return kid, rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return kid, new_key()
 
 
 def _oauth_error(error: str, description: str) -> Response:

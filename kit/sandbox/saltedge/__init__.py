@@ -36,6 +36,7 @@ from kit.errors import ConfigError
 from kit.protocol.saltedge import HEADERS
 from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
+from kit.sandbox.keys import new_key
 from kit.sandbox.saltedge.signatures import Refused, check_signature
 
 __all__ = ["DEMO", "STATUSES", "Emulator", "private_pem", "public_pem"]
@@ -112,10 +113,15 @@ class Emulator(_Base):
     )
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
-        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self._key = new_key()
         super().__init__(settings, credentials, **kwargs)
-        key = serialization.load_pem_private_key(self.credentials["private_key_pem"].encode(), None)
-        assert isinstance(key, rsa.RSAPrivateKey)
+        pem = self.credentials["private_key_pem"]
+        if pem == self.demo_credentials()["private_key_pem"]:
+            key = self._key  # its own demo key: no need to parse it back (~30 ms)
+        else:
+            loaded = serialization.load_pem_private_key(pem.encode(), None)
+            assert isinstance(loaded, rsa.RSAPrivateKey)
+            key = loaded
         self.public_key = key.public_key()  # what the client pasted into the dashboard
         c = self.credentials
         self.customers: dict[int, dict[str, Any]] = {

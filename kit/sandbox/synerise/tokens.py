@@ -12,9 +12,9 @@ from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.wrappers import Request
 
+from kit.sandbox.keys import new_key
 from kit.sandbox.spring import UNAUTHENTICATED, Refused
 
 __all__ = ["Tokens"]
@@ -25,7 +25,7 @@ class Tokens:
 
     def __init__(self, settings: dict[str, Any], *, workspace: int) -> None:
         self.settings, self.workspace = settings, workspace
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.key = new_key()
         self.minted = 0
 
     def public_key_pem(self) -> str:
@@ -34,7 +34,7 @@ class Tokens:
 
     def rotate(self) -> str:
         """Sign with a new key from now on; tokens of the old one are refused."""
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.key = new_key()
         return "synerise-key"
 
     def mint(self, realm: str, sub: str, **extra: Any) -> str:
