@@ -136,7 +136,7 @@ def auth_only() -> list[tuple[str, float, float]]:
 def _floor_rps(clients: int = 8, calls: int = 500) -> float:
     """The same load against a trivial WSGI app behind the sandboxes' server class, through kit sessions
     without auth: what the server and the client cost before any provider's work."""
-    import threading
+    from load import run_clients  # the load test's thread runner, from tests/
 
     from kit.serving import BackgroundServer
     from kit.session import Session
@@ -154,13 +154,7 @@ def _floor_rps(clients: int = 8, calls: int = 500) -> float:
                 assert s.request("GET", "ping").status_code == 200
                 s.journal.clear()
 
-        threads = [threading.Thread(target=client) for _ in range(clients)]
-        began = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        return clients * calls / (time.perf_counter() - began)
+        return clients * calls / run_clients(client, clients)
 
 
 def sandbox_throughput() -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 
 import kit
 
@@ -37,11 +38,16 @@ def load(target: kit.Target, *, clients: int = 8, calls: int = 500) -> dict[str,
                     errors[0] += 1
             s.journal.clear()
 
+    seconds = run_clients(client, clients)
+    return {"errors": errors[0], "seconds": seconds, "rps": clients * calls / seconds}
+
+
+def run_clients(client: Callable[[], None], clients: int) -> float:
+    """Run ``client`` in ``clients`` threads at once; the seconds until the last one is done."""
     threads = [threading.Thread(target=client) for _ in range(clients)]
     began = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    seconds = time.perf_counter() - began
-    return {"errors": errors[0], "seconds": seconds, "rps": clients * calls / seconds}
+    return time.perf_counter() - began
