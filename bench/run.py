@@ -16,6 +16,7 @@ Run as ``python bench/run.py`` (``make bench``). Signicat's rows come from ``sig
    (``secrets_bench.py``).
 5. Wall time of ``pytest --nbval`` over the notebooks vs the same number of one-cell notebooks
    (the floor of kernel starts and nbval itself). Median of several runs.
+6. ``make test``'s pytest at full (CI) strength and at a workstation's (``suite_bench.py``).
 
 Not part of ``make test``; run with ``make bench``. Timings, not assertions.
 """
@@ -36,6 +37,7 @@ import nbformat
 import requests
 import secrets_bench
 import signicat_bench
+import suite_bench
 
 from kit.providers import pliance
 from kit.sandbox import start
@@ -234,6 +236,7 @@ def main() -> int:
     lines += sandbox_throughput()
     for name, seconds, ratio in nbval_cost():
         lines.append(f"| pytest --nbval wall time | {name} | {seconds:.2f} s | {ratio:.2f}x |")
+    lines += suite_bench.run()
     print("\n".join(lines))
     return 0
 
