@@ -22,7 +22,7 @@ import pandas as pd
 
 from kit.connect import connect
 from kit.credentials import env_name
-from kit.errors import KitError
+from kit.errors import ConfigError, KitError
 from kit.providers import provider
 from kit.replay import replay
 
@@ -54,7 +54,7 @@ def _token(args: argparse.Namespace) -> int:
         var = env_name(spec.name, "url")
         if not os.environ.get(var, "").strip():
             needed = ", ".join(env_name(spec.name, f.name) for f in spec.credentials.fields())
-            raise KitError(
+            raise ConfigError(
                 f"set {var} to the live API ({spec.live_url}) or to the URL `make sandbox` printed, "
                 f'and the credential env vars ({needed}); `make sandbox` prints them in each line\'s "env"'
             )

@@ -12,7 +12,7 @@ from typing import Any
 import jwt
 
 from kit.credentials import Credentials
-from kit.journal import HIDDEN_HEADERS, Entry
+from kit.entry import HIDDEN_HEADERS, Entry
 from kit.secrets import MASK, is_sensitive
 from kit.session import Session
 

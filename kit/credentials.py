@@ -15,6 +15,7 @@ metadata (PEM keys) may hold newlines.
 from __future__ import annotations
 
 import dataclasses
+import secrets as _random
 import unicodedata
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
@@ -31,6 +32,12 @@ MULTILINE = {"multiline": True}
 def env_name(provider: str, field: str) -> str:
     """``env_name("acme", "secret") == "ACME_SECRET"``."""
     return f"{provider}_{field}".upper()
+
+
+def random_secret(provider: str, purpose: str) -> Secret:
+    """A fresh secret of 32 random bytes (URL-safe text) for ``purpose`` (a webhook secret, a new
+    password), named ``<PROVIDER>_<PURPOSE>`` in redactions and curl placeholders."""
+    return Secret(_random.token_urlsafe(32), name=env_name(provider, "_".join(purpose.split()) or "secret"))
 
 
 @dataclasses.dataclass(frozen=True)

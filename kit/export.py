@@ -21,8 +21,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 
+from kit.entry import Entry
 from kit.errors import ConfigError
-from kit.journal import Entry, Journal, Journaled
+from kit.journal import Journal, Journaled
 from kit.secrets import MASKED, redact
 
 __all__ = ["entry_from_har", "read_har", "to_curl", "to_har"]

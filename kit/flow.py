@@ -50,7 +50,6 @@ Origin = tuple[str, str, int]
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-@functools.lru_cache(maxsize=1024)
 def origin(url: str) -> Origin:
     """``(scheme, host, port)`` of ``url``, lower-cased, with the scheme's default port filled in.
 
@@ -66,7 +65,8 @@ def origin(url: str) -> Origin:
 
 @functools.lru_cache(maxsize=256)
 def _origin_of(url: str) -> Origin:
-    """:func:`origin` of a URL, cached by its scheme and authority (a session's URLs share them)."""
+    """:func:`origin` of a URL, cached by its scheme and authority only (a session's URLs share them,
+    and no path or query, which may hold a token, is kept in the cache)."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     try:

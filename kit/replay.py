@@ -27,10 +27,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pandas as pd
 
 from kit.changes import json_changes, summary
+from kit.entry import Entry
 from kit.errors import ConfigError, KitError
 from kit.export import entry_from_har
 from kit.flow import FlowAuth
-from kit.journal import Entry, Journal, Journaled
+from kit.journal import Journal, Journaled
 from kit.secrets import MASKED, is_sensitive, redact
 from kit.session import Session
 from kit.tables import Table

@@ -81,7 +81,7 @@ class SecretIndex:
             windows = _CHUNKS.findall(text)  # the windows at 0, STRIDE, 2·STRIDE, …: one C-speed pass
             for window in tails.keys() & windows:  # almost always empty, else the few real occurrences
                 number = -1
-                while (number := _index(windows, window, number + 1)) >= 0:
+                while (number := _position(windows, window, number + 1)) >= 0:
                     for value, gap in tails[window]:
                         end = number * STRIDE + WINDOW + gap
                         start = end - len(value)
@@ -112,7 +112,7 @@ class SecretIndex:
         return "".join(parts)
 
 
-def _index(windows: list[str], window: str, start: int) -> int:
+def _position(windows: list[str], window: str, start: int) -> int:
     try:
         return windows.index(window, start)
     except ValueError:

@@ -9,14 +9,13 @@ sessions are refused and a session made earlier fails with a message saying what
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
 import pandas as pd
 
-from kit.credentials import Credentials, env_name
+from kit.credentials import Credentials, env_name, random_secret
 from kit.errors import ConfigError
 from kit.sandbox.control import Control
 from kit.sandbox.runner import Sandbox
@@ -97,8 +96,7 @@ class Target:
         here with :mod:`secrets` for a live target, as you would make one yourself. Never typed."""
         if self.sandbox is not None:
             return self.control.new_secret(purpose)
-        name = "_".join(purpose.upper().split())
-        return Secret(secrets.token_urlsafe(32), name=f"{self.provider.name.upper()}_{name}")
+        return random_secret(self.provider.name, purpose)
 
     @property
     def ca(self) -> Any:

@@ -189,7 +189,7 @@ def test_a_summary_never_cuts_a_masked_value_in_half(shift: int) -> None:
     """Cut mid-fingerprint, the 8 hex digits the sanitize file masks would show as 3: nbval would differ."""
     from datetime import UTC, datetime
 
-    from kit.journal import SUMMARY_CHARS, Entry
+    from kit.entry import SUMMARY_CHARS, Entry
     from kit.secrets import MASK, MASKED
 
     body = "·" * (SUMMARY_CHARS - 1 - shift) + MASK + "0123abcd" + "·" * 40  # nothing another test registered

@@ -63,3 +63,15 @@ def test_demo_secrets_come_from_the_sandbox_and_are_32_bytes(pliance_target: kit
     assert len(first.reveal()) >= 43  # token_urlsafe(32): 32 random bytes
     assert first.reveal() not in repr(first)
     assert first.name == "PLIANCE_WEBHOOK_SECRET"
+
+
+def test_a_live_target_makes_its_demo_secret_itself() -> None:
+    environ = {
+        "PLIANCE_URL": "https://pliance.example/",
+        "PLIANCE_SECRET": "s" * 40,
+        "PLIANCE_ISSUER": "acme",
+        "PLIANCE_GIVEN_NAME": "Ada",
+        "PLIANCE_SUBJECT": "ada-1",
+    }
+    secret = kit.connect("pliance", environ=environ).new_secret("webhook secret")
+    assert secret.name == "PLIANCE_WEBHOOK_SECRET" and len(secret.reveal()) >= 43

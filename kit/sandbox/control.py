@@ -19,11 +19,11 @@ the sandbox package reaches into an emulator.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from kit.credentials import random_secret
 from kit.errors import ConfigError
 from kit.sandbox.base import COMMON_SETTINGS, Emulator, parse_value
 from kit.secrets import Secret, reveal
@@ -95,8 +95,7 @@ class Control:
 
     def new_secret(self, purpose: str) -> Secret:
         """A fresh random demo secret (32 bytes, URL-safe), named for ``purpose`` in redactions."""
-        name = "_".join(purpose.upper().split()) or "DEMO_SECRET"
-        return Secret(secrets.token_urlsafe(32), name=f"{self._emulator.NAME.upper()}_{name}")
+        return random_secret(self._emulator.NAME, purpose)
 
     def __repr__(self) -> str:
         return f"<Control of the {self._emulator.NAME} sandbox at {self._url}>"
