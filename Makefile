@@ -7,7 +7,11 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # extra JupyterLab options: make lab LAB_ARGS="--port 8899 --no-browser"
 LAB_ARGS ?=
 
-.PHONY: lab test notebooks bench sandbox install clean
+# the real implementations the conformance tests run (LoopBack 3, oidc-provider, jose), pinned by a lock file
+CONFORMANCE := tests/conformance
+NODE_STAMP  := $(CONFORMANCE)/node_modules/.installed-stamp
+
+.PHONY: lab test notebooks bench sandbox install clean conformance-servers
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,10 +21,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Node 20+ with npm: install them (npm ci, from the lock file); without Node the conformance tests say why they skip
+$(NODE_STAMP): $(CONFORMANCE)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  echo "installing the conformance servers (npm ci in $(CONFORMANCE)) ..."; \
+	  npm ci --prefix $(CONFORMANCE) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the conformance tests against LoopBack 3 and oidc-provider will be skipped"; fi
+
+conformance-servers: $(NODE_STAMP)
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
-test: $(STAMP)
+test: $(STAMP) conformance-servers
 	$(BIN)/ruff check kit tests bench
 	$(BIN)/mypy kit
 	$(BIN)/python -m pytest
@@ -36,4 +49,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info $(CONFORMANCE)/node_modules

@@ -5,6 +5,7 @@ session sends is in :func:`journal`, exportable with :func:`to_har` and :func:`t
 """
 
 from kit.claims import claims, claims_diff
+from kit.conformance import conformance, known_differences
 from kit.connect import connect
 from kit.credentials import Credentials
 from kit.errors import ApiError, AuthError, ConfigError, KitError, SandboxError, TransportError
@@ -46,11 +47,13 @@ __all__ = [
     "WebhookReceiver",
     "claims",
     "claims_diff",
+    "conformance",
     "connect",
     "credentials_form",
     "failure_modes",
     "fingerprint",
     "journal",
+    "known_differences",
     "read_har",
     "redact",
     "refused",

@@ -9,6 +9,10 @@
   ``<NAME>_URL`` and the credential env vars (the same ones :func:`kit.connect` reads). Exit status 2
   with the reason on stderr when ``<NAME>_URL`` is unset, a credential is missing, or the scheme has
   no token (the provider spec's ``without_token`` text: how its headers are filled instead).
+* ``python -m kit conformance NAME``: send the provider's probes to the live provider (named by
+  ``<NAME>_URL`` and its credential env vars) and to a fresh sandbox, print both answers side by side
+  (:func:`kit.conformance`). Exit status: 0 when every probe sent to both got the same answer, 1 when
+  one differs, 2 when the configuration cannot be used (the reason on stderr).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.conformance import conformance, differences
 from kit.connect import connect
 from kit.credentials import env_name
 from kit.errors import ConfigError, KitError
@@ -48,16 +53,36 @@ def _replay(args: argparse.Namespace) -> int:
     return 1 if differs else 0
 
 
+def _live(name: str) -> str:
+    """The provider's name when ``<NAME>_URL`` is set; a ConfigError saying what to set otherwise."""
+    spec = provider(name)
+    var = env_name(spec.name, "url")
+    if not os.environ.get(var, "").strip():
+        needed = ", ".join(env_name(spec.name, f.name) for f in spec.credentials.fields())
+        raise ConfigError(
+            f"set {var} to the live API ({spec.live_url}) or to the URL `make sandbox` printed, "
+            f'and the credential env vars ({needed}); `make sandbox` prints them in each line\'s "env"'
+        )
+    return spec.name
+
+
+def _conformance(args: argparse.Namespace) -> int:
+    try:
+        with connect(_live(args.name)) as target:
+            table = conformance(target)
+    except KitError as exc:
+        print(f"kit conformance: {exc}", file=sys.stderr)
+        return 2
+    with pd.option_context("display.width", 250, "display.max_colwidth", 90):
+        print(table.to_string())
+    differs, sent = differences(table), int(table["same"].notna().sum())
+    print(f"{sent} probes sent to both, {differs} answered otherwise by the target", file=sys.stderr)
+    return 1 if differs else 0
+
+
 def _token(args: argparse.Namespace) -> int:
     try:
-        spec = provider(args.name)
-        var = env_name(spec.name, "url")
-        if not os.environ.get(var, "").strip():
-            needed = ", ".join(env_name(spec.name, f.name) for f in spec.credentials.fields())
-            raise ConfigError(
-                f"set {var} to the live API ({spec.live_url}) or to the URL `make sandbox` printed, "
-                f'and the credential env vars ({needed}); `make sandbox` prints them in each line\'s "env"'
-            )
+        spec = provider(_live(args.name))
         session = connect(spec.name).session(**_options(args.option))
         value = session.token_value()  # not closed: a close may log the token out (a logout hook)
     except KitError as exc:
@@ -78,12 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     command.add_argument("name", metavar="NAME", help="the provider (live when <NAME>_URL is set)")
     token = commands.add_parser("token", help="print a fresh token for curl (${<NAME>_TOKEN} in kit.to_curl)")
     token.add_argument("name", metavar="NAME", help="the provider, reached at <NAME>_URL with its credential env vars")
+    check = commands.add_parser("conformance", help="the provider's probes against the live provider and a sandbox")
+    check.add_argument("name", metavar="NAME", help="the provider, reached at <NAME>_URL with its credential env vars")
     for sub in (command, token):
         sub.add_argument(
             "--option", action="append", default=[], metavar="KEY=VALUE", help="a session option, e.g. consumer=client"
         )
     args = parser.parse_args(argv)
-    return _replay(args) if args.command == "replay" else _token(args)
+    run = {"replay": _replay, "token": _token, "conformance": _conformance}[args.command]
+    return run(args)
 
 
 if __name__ == "__main__":

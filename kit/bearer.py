@@ -72,6 +72,16 @@ class CachedBearerAuth(FlowAuth):
         """True when the answer says the token itself was refused, so a fresh one may help."""
         raise NotImplementedError
 
+    def stale_flow(self, response: requests.Response, token: CachedToken) -> Flow[bool]:
+        """Whether ``response`` means ``token`` is no longer good, sending what it takes to tell.
+
+        By default the answer alone says (:meth:`is_stale`). A scheme whose framework answers a
+        stale token and a refused permission alike overrides this to ask the server about the token
+        (one exchange), so that a denial never costs a new login.
+        """
+        return self.is_stale(response)
+        yield  # pragma: no cover - makes this a generator
+
     def stale_reason(self, response: requests.Response) -> str:
         """How the journal names the stale-token answer that made the one retry necessary."""
         return self.stale_answer
@@ -128,7 +138,7 @@ class CachedBearerAuth(FlowAuth):
         token = yield from self.token_flow()
         self.apply(request, token)
         response = yield Exchange(request)
-        if not self.is_stale(response):
+        if not (yield from self.stale_flow(response, token)):
             return
         self.cache.invalidate(self.key, token, "401")
         fresh = yield from self.token_flow()
@@ -158,7 +168,7 @@ class CachedBearerAuth(FlowAuth):
     ) -> requests.Response:
         """The response hook: a redirect to another origin is refused; on a stale-token answer, the
         original request is sent once more with a fresh token."""
-        if not self.is_stale(response):
+        if not drive(self.stale_flow(response, used), self.plain_sender()):
             return self._refuse_redirect(response)
         _ = response.content  # read the refused answer so its connection can be reused
         response.close()

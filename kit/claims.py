@@ -24,7 +24,7 @@ from kit.errors import ConfigError
 from kit.secrets import Secret, fingerprint, redact
 from kit.tables import Table
 
-__all__ = ["claims", "claims_diff", "register_meanings", "relative", "utc"]
+__all__ = ["claims", "claims_diff", "opaque", "register_meanings", "relative", "utc"]
 
 COLUMNS = ["part", "name", "value", "meaning", "utc", "relative", "check"]
 TIME_CLAIMS = ("exp", "nbf", "iat", "auth_time")
@@ -178,8 +178,15 @@ def claims(
         RSA → RS256, EC → ES256, Ed25519 → EdDSA). ``none`` is never allowed.
     :param now: the instant to check against (UNIX seconds); ``"iat"`` checks as of the token's
         issue, which makes the table the same on every run; default: the current time.
-    :raises ConfigError: when the token is not a JWT.
+
+    An opaque token (no dots: RFC 6749's general model, what many OAuth2 servers issue) has nothing
+    to read: its table is one row saying so, never a failure.
+
+    :raises ConfigError: when the token looks like a JWT (it has dots) and is not one.
     """
+    plain = token.reveal() if isinstance(token, Secret) else token
+    if isinstance(plain, str) and plain and "." not in plain:
+        return opaque(plain)
     raw, header, payload = _decode(token)
     if now == "iat":
         if not isinstance(payload.get("iat"), (int, float)):
@@ -225,6 +232,17 @@ def claims(
     verdicts = [c for c in table["check"] if c]
     table.attrs["verified"] = key is not None and all(c == "ok" for c in verdicts)
     table.attrs["token"] = f"fp={fingerprint(raw)}"
+    return table
+
+
+def opaque(token: str) -> pd.DataFrame:
+    """The claims table of an opaque token: one row, nothing to read."""
+    row = {name: "" for name in COLUMNS}
+    meaning = "nothing to read: only its issuer knows what it grants (RFC 7662 introspection, if offered)"
+    row.update(part="token", name="format", value=f"opaque (fp={fingerprint(token)})", meaning=meaning)
+    table = Table([row], columns=COLUMNS)
+    table.attrs["verified"] = False
+    table.attrs["token"] = f"fp={fingerprint(token)}"
     return table
 
 

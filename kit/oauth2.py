@@ -13,12 +13,16 @@
 * A token answer is checked before it is used: an ``access_token`` string and an ``expires_in``
   that is a finite number within 1 s..366 days (:func:`kit.tokencache.checked_lifetime`); when
   ``expires_in`` is absent (RFC 6749 allows it), a JWT's own ``exp`` is used, else it is an error.
+* A grant narrower than asked (RFC 6749 §3.3: the server may issue fewer scopes, and then names the
+  ones it granted) is kept with both scopes on the token and warned about once (:class:`NarrowedGrant`).
 """
 
 from __future__ import annotations
 
 import base64
+import threading
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus
@@ -38,6 +42,7 @@ from kit.tokens import CachedToken, KeyParts, checked_lifetime
 __all__ = [
     "CLIENT_AUTH",
     "ClientCredentialsAuth",
+    "NarrowedGrant",
     "client_secret_basic",
     "client_secret_post",
     "register_client_auth",
@@ -118,6 +123,32 @@ def _is_invalid_token(response: requests.Response) -> bool:
     return isinstance(body, dict) and "invalid_token" in (body.get("code"), body.get("error"))
 
 
+class NarrowedGrant(UserWarning):
+    """The token endpoint granted fewer scopes than were asked for (RFC 6749 §3.3)."""
+
+
+_warned: set[tuple[str, str, str, str]] = set()
+_warned_lock = threading.Lock()
+
+
+def _narrowed(token_url: str, client_id: str, asked: str, granted: str) -> None:
+    """Warn, once per token endpoint, client and pair of scopes, that the grant is narrower than asked."""
+    missing = sorted(set(asked.split()) - set(granted.split()))
+    if not missing:
+        return
+    with _warned_lock:
+        key = (token_url, client_id, asked, granted)
+        if key in _warned:
+            return
+        _warned.add(key)
+    warnings.warn(
+        f"the token endpoint granted scope {granted!r} for {asked!r}: not granted {' '.join(missing)} "
+        "(RFC 6749 §3.3 lets it narrow a grant); calls that need them will be refused",
+        NarrowedGrant,
+        stacklevel=2,
+    )
+
+
 class ClientCredentialsAuth(CachedBearerAuth):
     """Bearer tokens from the client-credentials grant, cached, renewed early, retried once on 401."""
 
@@ -169,12 +200,23 @@ class ClientCredentialsAuth(CachedBearerAuth):
             )
         token = Secret(body["access_token"])  # a Secret first: from here on every sink masks it
         lifetime = _lifetime(body, token, self.token_url)
-        return CachedToken(
-            token, time.time() + lifetime, str(body.get("token_type", "Bearer")), str(body.get("scope", "")), lifetime
-        )
+        asked = self.scope or ""
+        granted = _scope(body.get("scope"), asked)
+        if asked and granted != asked:
+            _narrowed(self.token_url, self.client_id, asked, granted)
+        kind = str(body.get("token_type", "Bearer"))
+        return CachedToken(token, time.time() + lifetime, kind, granted, lifetime, requested_scope=asked)
 
     def __repr__(self) -> str:
         return f"ClientCredentialsAuth(client_id={self.client_id!r}, client_secret={self.client_secret!r})"
+
+
+def _scope(value: Any, asked: str) -> str:
+    """The granted scope: the answer's (a space-separated string, or a list as some servers send it);
+    when absent, RFC 6749 §5.1 says it is the scope that was asked for."""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return asked if value is None else str(value)
 
 
 def _lifetime(body: dict[str, Any], token: Secret, url: str) -> float:

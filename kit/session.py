@@ -228,6 +228,8 @@ class Session(Wire):
         error = self.error_parser(response, self.provider)
         if error is not None:
             raise error
+        if response.status_code == 204 or not response.content:
+            return None  # nothing to parse, whatever the Content-Type says (LoopBack's 204s say JSON)
         if "json" in response.headers.get("Content-Type", ""):
             return response.json()
         return response.text

@@ -31,7 +31,7 @@ def business_calls(target: Target, session: Session, times: int = CALLS) -> None
     """The provider's demo business call (its spec's), ``times`` times, labelled ``business``."""
     call = target.provider.business
     for _ in range(times):
-        session.call(call.method, call.path, step="business", json=call.body)
+        session.call(call.method, call.path_for(session), step="business", json=call.body)
 
 
 def profile(target: Target) -> Profile:

@@ -33,9 +33,14 @@ class BusinessCall:
     """One authenticated call that shows the scheme working, with the session options it needs."""
 
     method: str
-    path: str
+    #: the path, or how to build it from a session (a path naming the logged-in user's id)
+    path: str | Callable[[Session], str]
     body: Any = None
     options: Mapping[str, Any] = field(default_factory=dict)
+
+    def path_for(self, session: Session) -> str:
+        """The path this call goes to in ``session``."""
+        return self.path if isinstance(self.path, str) else self.path(session)
 
 
 @dataclass(frozen=True)

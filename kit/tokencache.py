@@ -125,9 +125,14 @@ class TokenCache:
             return renew
         if token is None:
             return "absent"
-        if token.expires_at - now <= self.margin:
+        if token.expires_at - now <= self.margin_for(token):
             return "expiring"
         return None
+
+    def margin_for(self, token: CachedToken) -> float:
+        """How early ``token`` is renewed: the margin, or half its lifetime when that is shorter, so a
+        token asked for with a short lifetime is used before it is renewed, never fetched twice in a row."""
+        return min(self.margin, token.lifetime / 2) if token.lifetime > 0 else self.margin
 
     def acquire(self, key: str, *, renew: str | None = None) -> CachedToken | Lease:
         """The usable token for ``key``, or a lease to fetch one (``renew``: fetch anyway, with this reason)."""

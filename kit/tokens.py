@@ -105,6 +105,8 @@ class CachedToken:
     scope: str = ""  # the OAuth2 scope the token endpoint granted ("" when it is not OAuth2)
     lifetime: float = 0.0  # the lifetime the answer gave (expires_in, ttl, exp - iat)
     issued_for: str = ""  # whom or what the token stands for, when not OAuth2 (a user model, a realm)
+    subject: str = ""  # the id of the user or channel the login answer named (a userId), when it names one
+    requested_scope: str = ""  # the scope that was asked for ("" when none was named)
 
     def expires_in(self, now: float | None = None) -> float:
         return self.expires_at - (time.time() if now is None else now)

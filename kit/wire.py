@@ -84,7 +84,11 @@ class Wire(requests.Session):
         yield Exchange(request, kind=kind)
 
     def _drive(self, flow: Flow[T], options: dict[str, Any]) -> tuple[T, requests.Response | None]:
-        """Run ``flow``; each exchange is journaled once the flow has read its answer (and so knows its secrets)."""
+        """Run ``flow``; each exchange is journaled once the flow has read its answer (and so knows its secrets).
+
+        The response returned is the last non-auth exchange's (an auth exchange's only when there was
+        no other): a token check sent after a refused call does not replace the call's answer.
+        """
         pending: list[Callable[[], Any]] = []
         last: list[requests.Response] = []
 
@@ -92,7 +96,8 @@ class Wire(requests.Session):
             self._settle(pending)
             response, record = self._transmit(exchange, options)
             pending.append(record)
-            last[:] = [response]
+            if exchange.kind != "auth" or not last:  # the caller's answer: the last call, not a check after it
+                last[:] = [response]
             return response
 
         try:

@@ -28,6 +28,7 @@ from typing import Any
 import nbformat
 import pytest
 import requests
+from realservers import stop
 
 from kit.sandbox import pliance, signicat
 
@@ -149,11 +150,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
         # one fresh workspace per notebook, so the tab in front is the one under test
         yield f"http://127.0.0.1:{port}/lab/workspaces/{{}}/tree/{{}}?reset&token={token}", tmp_path
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         log.close()
 
 

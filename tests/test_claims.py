@@ -109,10 +109,16 @@ def test_secret_objects_are_accepted_as_keys() -> None:
     assert checks(t)["signature"] == "ok"
 
 
-def test_not_a_jwt_is_a_config_error() -> None:
-    for bad in ("abc", "a.b", "a.b.c"):
+def test_a_malformed_jwt_is_a_config_error() -> None:
+    for bad in ("a.b", "a.b.c", "eyJ.eyJ.x"):
         with pytest.raises(kit.ConfigError):
             kit.claims(bad)
+
+
+def test_an_opaque_token_has_nothing_to_read_and_is_not_a_failure() -> None:
+    t = kit.claims(Secret("HpsHXBkY-xm_ffURHRfL-VlxuuQv0-q80REZlXGVjag"))
+    assert len(t) == 1 and t.iloc[0]["value"].startswith("opaque (fp=") and "nothing to read" in t.iloc[0]["meaning"]
+    assert "HpsHXBkY" not in t.to_string() and t.attrs["verified"] is False
 
 
 def test_claims_diff_shows_only_what_changed() -> None:

@@ -98,7 +98,8 @@ def _synerise(body: Any) -> bool:
 
 
 def _signzy(body: Any) -> bool:
-    return set(body) == {"error"} and {"statusCode", "name", "message", "code"} <= set(body["error"])
+    # LoopBack's envelope; "code" only where the framework names one (not on a 404, a syntax error, a logout)
+    return set(body) == {"error"} and {"statusCode", "name", "message"} <= set(body["error"])
 
 
 def _saltedge(body: Any) -> bool:

@@ -21,8 +21,8 @@ def record(name: str, tmp_path: Path, **settings: Any) -> Path:
     with kit.connect(name, environ={}, **settings) as target:
         s = target.session(**call.options)
         for _ in range(2):
-            s.request(call.method, call.path, json=call.body)
-        s.probe("GET", call.path, step="without credentials")
+            s.request(call.method, call.path_for(s), json=call.body)
+        s.probe("GET", call.path_for(s), step="without credentials")
         path = kit.to_har(s, tmp_path / f"{name}.har")
         s.close()
     return path
@@ -56,7 +56,7 @@ def test_a_changed_sandbox_shows_which_steps_differ(
     call = provider(name).business
     with kit.connect(name, environ={}) as first:
         s = first.session(first.credentials.replace(**creds), **options)
-        s.call(call.method, call.path, json=call.body, step="business")
+        s.call(call.method, call.path_for(s), json=call.body, step="business")
         har = kit.to_har(s, tmp_path / "x.har")
     with kit.connect(name, environ={}, **changed) as target:
         target.credentials = target.credentials.replace(**creds)
@@ -170,7 +170,7 @@ def test_no_secret_or_token_in_any_replay_output(name: str, tmp_path: Path) -> N
         env = {f"{name.upper()}_URL": box.url, **{f"{name.upper()}_{k.upper()}": v for k, v in box.credentials.items()}}
         with kit.connect(name, environ=env) as target:
             s = target.session(**call.options)
-            s.request(call.method, call.path, json=call.body)
+            s.request(call.method, call.path_for(s), json=call.body)
             token = s.token()
             har = kit.to_har(s, tmp_path / "x.har")
             table = kit.replay(har, target, **call.options)

@@ -27,11 +27,11 @@ def login(box: Sandbox, **body: object) -> requests.Response:
     return requests.post(box.url_for("api/channels/login"), json={**box.credentials, **body}, timeout=10)
 
 
-def assert_loopback(r: requests.Response, status: int, code: str) -> None:
+def assert_loopback(r: requests.Response, status: int, code: str | None, name: str = "Error") -> None:
+    """LoopBack's envelope; ``code`` None: the framework sends none (a syntax error, a logout without a token)."""
     assert r.status_code == status
-    assert r.json() == {
-        "error": {"statusCode": status, "name": "Error", "message": r.json()["error"]["message"], "code": code}
-    }
+    inner = {"statusCode": status, "name": name, "message": r.json()["error"]["message"]}
+    assert r.json() == {"error": {**inner, **({} if code is None else {"code": code})}}
 
 
 def test_login_answers_id_ttl_created_user_id(box: Sandbox) -> None:
@@ -61,11 +61,11 @@ def test_token_accepted_where_loopback_looks(box: Sandbox, where: str) -> None:
         ("wrong password", 401, "LOGIN_FAILED"),
         ("unknown user", 401, "LOGIN_FAILED"),
         ("empty body", 400, "USERNAME_EMAIL_REQUIRED"),
-        ("no password", 400, "PASSWORD_REQUIRED"),
-        ("non-JSON body", 400, "INVALID_JSON"),
+        ("no password", 401, "LOGIN_FAILED"),
+        ("non-JSON body", 400, None),
     ],
 )
-def test_bad_logins(box: Sandbox, case: str, status: int, code: str) -> None:
+def test_bad_logins(box: Sandbox, case: str, status: int, code: str | None) -> None:
     url = box.url_for("api/channels/login")
     calls = {
         "wrong password": lambda: login(box, password="x" * 32),
@@ -76,7 +76,7 @@ def test_bad_logins(box: Sandbox, case: str, status: int, code: str) -> None:
             url, data="{x", headers={"Content-Type": "application/json"}, timeout=10
         ),
     }
-    assert_loopback(calls[case](), status, code)
+    assert_loopback(calls[case](), status, code, "SyntaxError" if case == "non-JSON body" else "Error")
 
 
 def test_token_failures(box: Sandbox) -> None:
@@ -87,9 +87,9 @@ def test_token_failures(box: Sandbox) -> None:
     )  # LoopBack base64-decodes what follows "Bearer "
     assert_loopback(
         requests.get(box.url_for("api/channels/ch-9"), headers={"Authorization": token}, timeout=10),
-        403,
-        "ACCESS_DENIED",
-    )
+        401,
+        "AUTHORIZATION_REQUIRED",
+    )  # an ACL refusal: LoopBack's default aclErrorStatus
     short = login(box, ttl=1).json()["id"]
     time.sleep(1.1)
     assert_loopback(requests.get(me, headers={"Authorization": short}, timeout=10), 401, "INVALID_TOKEN")
@@ -99,7 +99,7 @@ def test_token_failures(box: Sandbox) -> None:
         == 204
     )
     assert_loopback(requests.get(me, headers={"Authorization": token}, timeout=10), 401, "AUTHORIZATION_REQUIRED")
-    assert_loopback(requests.post(box.url_for("api/channels/logout"), timeout=10), 401, "AUTHORIZATION_REQUIRED")
+    assert_loopback(requests.post(box.url_for("api/channels/logout"), timeout=10), 401, None)
 
 
 def test_children_and_deleted_child_tokens(box: Sandbox) -> None:
@@ -109,7 +109,7 @@ def test_children_and_deleted_child_tokens(box: Sandbox) -> None:
         box.url_for("api/channels/ch-1/channels"),
         headers=auth,
         timeout=10,
-        json={"username": "kid", "password": "kid-password-0123456789abcdef-01"},
+        json={"username": "kid", "password": "kid-password-0123456789abcdef-01", "email": "kid@example.invalid"},
     ).json()
     assert child["parentId"] == "ch-1" and "password" not in child
     listed = requests.get(box.url_for("api/channels/ch-1/channels"), headers=auth, timeout=10).json()
@@ -126,8 +126,8 @@ def test_children_and_deleted_child_tokens(box: Sandbox) -> None:
     assert_loopback(
         requests.get(box.url_for(f"api/channels/{child['id']}"), headers={"Authorization": kid}, timeout=10),
         401,
-        "INVALID_TOKEN",
-    )
+        "AUTHORIZATION_REQUIRED",
+    )  # a deleted user's tokens are deleted with it
 
 
 def test_change_password_needs_the_old_one(box: Sandbox) -> None:
@@ -190,7 +190,7 @@ def test_close_logs_out(box: Sandbox) -> None:
 
 def test_children_password_change_and_logout_helpers(box: Sandbox) -> None:
     s = signzy.session(signzy.Credentials(**box.credentials), box.url)
-    signzy.create_child(s, "kid", "kid-password-0123456789abcdef-01")
+    signzy.create_child(s, "kid", "kid-password-0123456789abcdef-01", email="kid@example.invalid")
     assert list(signzy.list_children(s)["username"]) == ["kid"]
     kid = signzy.session(signzy.Credentials("kid", "kid-password-0123456789abcdef-01"), box.url)
     assert signzy.me(kid) == "ch-2"
@@ -204,10 +204,10 @@ def test_failure_modes_table(box: Sandbox) -> None:
     with kit.connect("signzy", environ={}) as t:
         table = kit.failure_modes(t).set_index("case")
     assert table.loc["expired token (ttl 1 s)", "code"] == "INVALID_TOKEN"
-    assert table.loc["token of a deleted child", "code"] == "INVALID_TOKEN"
+    assert table.loc["token of a deleted child", "code"] == "AUTHORIZATION_REQUIRED"
     assert table.loc["Bearer <token>", "code"] == "AUTHORIZATION_REQUIRED"
     assert table.loc["logged-out token", "code"] == "AUTHORIZATION_REQUIRED"
-    assert table.loc["another channel's id", "status"] == 403
+    assert table.loc["another channel's id", "status"] == 401
 
 
 def test_unknown_model_and_transport_are_config_errors(box: Sandbox) -> None:
@@ -246,7 +246,7 @@ def test_business_endpoint_needs_the_channel_itself(box: Sandbox) -> None:
     theirs = requests.post(
         box.url_for("api/channels/ch-7/onboardings"), json={"name": "Ada"}, timeout=10, headers={"Authorization": token}
     )
-    assert_loopback(theirs, 403, "ACCESS_DENIED")
+    assert_loopback(theirs, 401, "AUTHORIZATION_REQUIRED")  # LoopBack's ACL refusal
 
 
 def test_a_token_logged_out_elsewhere_is_replaced_once(box: Sandbox) -> None:
@@ -256,8 +256,9 @@ def test_a_token_logged_out_elsewhere_is_replaced_once(box: Sandbox) -> None:
     other_worker = requests.post(box.url_for("api/channels/logout"), headers={"Authorization": token}, timeout=10)
     assert other_worker.status_code == 204  # the server no longer has the token; this session's cache still does
     assert s.call("GET", "api/channels/ch-1", step="again")["id"] == "ch-1"
-    assert [(e.kind, e.reason, e.status, e.retry_after) for e in s.journal.entries][-3:] == [
+    assert [(e.kind, e.reason, e.status, e.retry_after) for e in s.journal.entries][-4:] == [
         ("business", "", 401, ""),
+        ("auth", "401 AUTHORIZATION_REQUIRED", 401, ""),  # the token cannot read its own channel: stale
         ("auth", "401", 200, ""),
         ("business", "401", 200, "401 AUTHORIZATION_REQUIRED"),
     ]
@@ -267,3 +268,50 @@ def test_a_session_that_sent_no_token_is_not_retried(box: Sandbox) -> None:
     s = signzy.session(signzy.Credentials(**box.credentials), box.url, logout_on_close=False)
     answer = s.probe("GET", "api/channels/ch-1")  # no token sent: nothing to replace
     assert answer.status_code == 401 and len(s.journal) == 1
+
+
+# -- the client against LoopBack's answers (checked against the real framework in test_conformance_signzy) --
+
+
+def _steps(s: kit.Session) -> list[tuple[str, int]]:
+    return [(e.step, e.status) for e in s.journal.entries]
+
+
+def test_a_204_is_never_parsed(box: Sandbox) -> None:
+    s = signzy.session(signzy.Credentials(**box.credentials), box.url)
+    kid = signzy.create_child(s, "kid", "kid-password-0123456789abcdef-01", email="kid@example.invalid")
+    assert s.call("DELETE", f"api/channels/ch-1/channels/{kid['id']}") is None  # 204, Content-Type JSON, no body
+    new = signzy.change_password(s, box.credentials["password"], "new-password-0123456789abcdef-0123")
+    assert s.auth.credentials == new  # kept: the server changed it, so must kit
+
+
+def test_a_denial_costs_a_token_check_not_a_login(box: Sandbox) -> None:
+    s = signzy.session(signzy.Credentials(**box.credentials), box.url)
+    signzy.me(s)
+    kit.refused(s, "GET", "api/channels/ch-99")
+    assert _steps(s)[-2:] == [("GET api/channels/ch-99", 401), ("check (401 AUTHORIZATION_REQUIRED)", 200)]
+    assert box.control.counts()["live_tokens"] == 1  # no second login, no token dropped
+
+
+def test_a_short_ttl_logs_in_once_per_lifetime(box: Sandbox) -> None:
+    s = signzy.session(signzy.Credentials(**box.credentials), box.url, ttl=20)  # shorter than the 30 s margin
+    for _ in range(3):
+        s.call("GET", "api/channels/ch-1")
+    assert [step for step, _ in _steps(s)].count("login (absent)") == 1
+    assert sum(step.startswith("login") for step, _ in _steps(s)) == 1
+
+
+def test_a_replaced_token_is_logged_out(box: Sandbox) -> None:
+    s = signzy.session(signzy.Credentials(**box.credentials), box.url)
+    old = s.token()
+    new = s.token("forced")
+    assert new.access_token != old.access_token
+    assert _steps(s)[-2:] == [("login (forced)", 200), ("logout (replaced (forced))", 204)]
+    assert box.control.counts()["live_tokens"] == 1
+
+
+def test_the_business_call_uses_the_logged_in_channel(box: Sandbox) -> None:
+    s = signzy.session(signzy.Credentials("kid", "kid-password-0123456789abcdef-01"), box.url)
+    parent = signzy.session(signzy.Credentials(**box.credentials), box.url)
+    signzy.create_child(parent, "kid", "kid-password-0123456789abcdef-01", email="kid@example.invalid")
+    assert signzy.PROVIDER.business.path_for(s) == "api/channels/ch-2"

@@ -50,7 +50,7 @@ def _curl_line(name: str, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) 
     assert target.mode == "live"  # reached like a live provider, through <NAME>_URL
     call = target.provider.business
     session = target.session(**call.options)
-    session.call(call.method, call.path, json=call.body)
+    session.call(call.method, call.path_for(session), json=call.body)
     return kit.to_curl(session)
 
 

@@ -18,8 +18,12 @@ from kit.tokens import CachedToken
 class Counter:
     """A fetch function that counts calls and can be slowed so that callers overlap."""
 
-    def __init__(self, lifetime: float = 600, delay: float = 0.0, fail: bool = False) -> None:
+    def __init__(
+        self, lifetime: float = 600, delay: float = 0.0, fail: bool = False, reported: float | None = None
+    ) -> None:
+        """``reported``: the lifetime the token answer gave (default ``lifetime``; 0: the answer named none)."""
         self.calls, self.lifetime, self.delay, self.fail = 0, lifetime, delay, fail
+        self.reported = lifetime if reported is None else reported
         self.lock = threading.Lock()
         self.reasons: list[str] = []
 
@@ -31,7 +35,7 @@ class Counter:
         time.sleep(self.delay)
         if self.fail:
             raise RuntimeError("token endpoint down")
-        return CachedToken(Secret(f"token-{n}-0123456789abcdef"), time.time() + self.lifetime, lifetime=self.lifetime)
+        return CachedToken(Secret(f"token-{n}-0123456789abcdef"), time.time() + self.lifetime, lifetime=self.reported)
 
 
 def caches(redis_url: str) -> list[Callable[[], TokenCache]]:
@@ -72,7 +76,7 @@ def test_hits_until_the_margin_then_renews_as_expiring(kind: str, redis_url: str
     first = cache.get("k", fetch)
     assert cache.get("k", fetch) is first or cache.get("k", fetch) == first
     assert fetch.calls == 1
-    short = Counter(lifetime=20)  # already inside the 30 s margin: every get renews
+    short = Counter(lifetime=20, reported=0)  # no lifetime known, inside the 30 s margin: every get renews
     cache = (
         MemoryTokenCache(margin=30) if kind == "memory" else RedisTokenCache(redis_url, margin=30, namespace="other:")
     )
@@ -80,6 +84,18 @@ def test_hits_until_the_margin_then_renews_as_expiring(kind: str, redis_url: str
     cache.get("k", short)
     assert short.calls == 2 and short.reasons == ["absent", "expiring"]
     assert cache.stats().iloc[0]["last renew reason"] == "expiring"
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+def test_a_token_shorter_than_twice_the_margin_is_renewed_at_half_its_life(kind: str, redis_url: str) -> None:
+    cache = MemoryTokenCache(margin=30) if kind == "memory" else RedisTokenCache(redis_url, margin=30)
+    fetch = Counter(lifetime=4)  # asked for with a short lifetime: used, not fetched again at once
+    cache.get("k", fetch)
+    cache.get("k", fetch)
+    assert fetch.calls == 1
+    time.sleep(2.1)  # past half of its 4 s life (Redis keeps the key for its whole 3 s and more)
+    cache.get("k", fetch)
+    assert fetch.calls == 2 and fetch.reasons == ["absent", "expiring"]
 
 
 @pytest.mark.parametrize("kind", ["memory", "redis"])
@@ -250,7 +266,7 @@ def test_redis_near_copy_serves_a_usable_token_without_a_round_trip(redis_url: s
 
 def test_redis_near_copy_is_not_used_within_the_margin(redis_url: str) -> None:
     cache = RedisTokenCache(redis_url, margin=30)
-    fetch = Counter(lifetime=20)  # expiring as soon as it is fetched: never served from the near copy
+    fetch = Counter(lifetime=20, reported=0)  # expiring as soon as it is fetched: never served from the near copy
     cache.get("k", fetch)
     cache.get("k", fetch)
     assert fetch.calls == 2 and fetch.reasons == ["absent", "expiring"]

@@ -21,7 +21,32 @@ from kit.protocol.signicat import ACCOUNT_PARAMETER
 from kit.session import Session
 from kit.target import Target
 
-__all__ = ["expiry", "failure_modes", "observed", "refusal"]
+__all__ = ["CHECKED_AGAINST", "DIFFERENCES", "expiry", "failure_modes", "observed", "refusal"]
+
+#: the real implementation the sandbox and the client were checked against (tests/test_conformance_signicat.py,
+#: tests/test_live_signicat.py)
+CHECKED_AGAINST = (
+    "node oidc-provider 9.13.3 (OpenID Certified) mounted at Signicat's paths: its token endpoint and the "
+    "sandbox's got the same token requests; kit's client ran its whole flow against it (basic and post, "
+    "JWT and opaque access tokens, RS256, PS256 and ES256 keys, a resource-indicator audience, revocation)"
+)
+#: where the sandbox knowingly answers otherwise than oidc-provider, and why
+DIFFERENCES = {
+    "invalid_client status": "the sandbox answers 400, as Duende IdentityServer does (inferred: Signicat's paths "
+    "and discovery layout are IdentityServer's); oidc-provider answers 401, as RFC 6749 §5.2 asks of a "
+    "client that authenticated in the Authorization header",
+    "unknown scope": "the sandbox refuses it (400 invalid_scope, as IdentityServer does); oidc-provider grants "
+    "without it, silently narrowed (kit's client warns when that happens)",
+    "no scope": "the sandbox requires scope (400 invalid_request; inferred: the SDK always sends signicat-api); "
+    "oidc-provider grants its default resource's scope",
+    "no client authentication": "the sandbox says invalid_client, as IdentityServer does; oidc-provider "
+    "says invalid_request",
+    "GET on the token endpoint": "the sandbox answers 400 invalid_request, as IdentityServer does; "
+    "oidc-provider has no GET route (404)",
+    "access-token format": "the sandbox issues RS256 at+jwt tokens whose aud is the API origin, as Signicat's "
+    "SDK test token shows (documented); oidc-provider issues opaque tokens by default, or JWTs whose aud "
+    "is a resource indicator",
+}
 
 PATH = "auth/rest/sessions"
 SOURCES = {

@@ -24,20 +24,40 @@ from kit.tables import Table
 from kit.target import Target
 from kit.tokens import CachedToken
 
-__all__ = ["expiry", "failure_modes", "observed", "refusal", "try_token"]
+__all__ = ["CHECKED_AGAINST", "DIFFERENCES", "expiry", "failure_modes", "observed", "refusal", "try_token"]
 
+#: the real implementation the sandbox was checked against (tests/test_conformance_signzy.py)
+CHECKED_AGAINST = (
+    "a LoopBack 3 app (loopback 3.28.0, juggler 3.36.1, strong-remoting 3.17.0, strong-error-handler 3.5.0) "
+    "modelling channels on the built-in User model: 91 requests sent to both, answers compared"
+)
+#: where the sandbox knowingly answers otherwise than that app, and why
+DIFFERENCES = {
+    "customers model": "the sandbox also serves /api/customers/login and logout (documented for "
+    "single-customer products); the checked app models channels only",
+    "ids": "the sandbox names children ch-2, ch-3, … (readable in notebooks); LoopBack makes uuids",
+    "JSON syntax message": "the wording of a JSON syntax error is V8's in LoopBack and kit's in the "
+    "sandbox; status 400, name SyntaxError and no code are the same",
+    "channel edits itself": "LoopBack's User ACL lets a channel replace, patch or delete itself; the "
+    "sandbox answers 401 AUTHORIZATION_REQUIRED, since nothing says Signzy allows it",
+    "ttl null": "a login with ttl null crashes the checked LoopBack process (a framework bug); the "
+    "sandbox uses the default ttl",
+}
+
+
+_SEEN = "observed against LoopBack 3.28.0"
 SOURCES = {
-    "wrong password": "inferred: LoopBack 3 default (LOGIN_FAILED)",
-    "unknown user": "inferred: LoopBack 3 default (LOGIN_FAILED)",
-    "empty body": "inferred: LoopBack 3 default (USERNAME_EMAIL_REQUIRED)",
-    "non-JSON body": "inferred: kit's own code (LoopBack has none)",
-    "no token": "inferred: LoopBack 3 default (AUTHORIZATION_REQUIRED)",
-    "Bearer <token>": "inferred: LoopBack 3 default (a Bearer value is base64-decoded first)",
-    "expired token (ttl 1 s)": "inferred: LoopBack 3 default (INVALID_TOKEN)",
-    "token of a deleted child": "inferred: LoopBack 3 default (INVALID_TOKEN)",
-    "another channel's id": "inferred: LoopBack 3 default (ACL: ACCESS_DENIED)",
-    "wrong old password": "inferred: LoopBack 3 default (INVALID_PASSWORD)",
-    "logged-out token": "inferred: LoopBack 3 default (AUTHORIZATION_REQUIRED)",
+    "wrong password": f"inferred: LoopBack 3 default (LOGIN_FAILED); {_SEEN}",
+    "unknown user": f"inferred: LoopBack 3 default (LOGIN_FAILED); {_SEEN}",
+    "empty body": f"inferred: LoopBack 3 default (USERNAME_EMAIL_REQUIRED); {_SEEN}",
+    "non-JSON body": f"inferred: LoopBack 3 default (400 SyntaxError, no code); {_SEEN}",
+    "no token": f"inferred: LoopBack 3 default (AUTHORIZATION_REQUIRED); {_SEEN}",
+    "Bearer <token>": f"inferred: LoopBack 3 default (a Bearer value is base64-decoded first); {_SEEN}",
+    "expired token (ttl 1 s)": f"inferred: LoopBack 3 default (INVALID_TOKEN); {_SEEN}",
+    "token of a deleted child": f"inferred: LoopBack 3 default (its tokens go with it); {_SEEN}",
+    "another channel's id": f"inferred: LoopBack 3 default (ACL refusal: 401 AUTHORIZATION_REQUIRED); {_SEEN}",
+    "wrong old password": f"inferred: LoopBack 3 default (INVALID_PASSWORD); {_SEEN}",
+    "logged-out token": f"inferred: LoopBack 3 default (AUTHORIZATION_REQUIRED); {_SEEN}",
 }
 
 
@@ -83,7 +103,7 @@ def failure_modes(target: Target) -> pd.DataFrame:
     login, mine = login_path(s.auth.model), f"api/channels/{me(s)}"
     token = s.token().access_token.reveal()
     child = Secret("kit-child-password-0123456789abcdef")
-    gone = create_child(s, "kit-deleted-child", child)
+    gone = create_child(s, "kit-deleted-child", child, email="kit-deleted-child@example.invalid")
     child_token = target.session(SignzyCredentials("kit-deleted-child", child)).token().access_token.reveal()
     s.delete(f"{mine}/channels/{gone['id']}")
     short_token = _short_lived(target)
@@ -99,7 +119,7 @@ def failure_modes(target: Target) -> pd.DataFrame:
         ("Bearer <token>", lambda: s.probe("GET", mine, headers={"Authorization": f"Bearer {token}"})),
         ("expired token (ttl 1 s)", lambda: s.probe("GET", mine, headers={"Authorization": short_token})),
         ("token of a deleted child", lambda: s.probe("GET", mine, headers={"Authorization": child_token})),
-        ("another channel's id", lambda: s.get("api/channels/ch-999")),
+        ("another channel's id", lambda: s.get("api/channels/kit-no-such-channel")),
         ("wrong old password", lambda: s.post("api/channels/change-password", json=wrong_old)),
     ]
     rows = []
@@ -127,14 +147,14 @@ def observed(target: Target, session: Session) -> dict[str, str]:
 
 
 _LAYERS = {
-    "AUTHORIZATION_REQUIRED": "the access token: none sent, or not found (a logout deletes it)",
-    "INVALID_TOKEN": "the access token: expired, or its channel was deleted",
+    "AUTHORIZATION_REQUIRED": "the access token or the ACL: no token, one the server no longer has "
+    "(logged out, password changed, channel deleted), or a call this channel may not make",
+    "INVALID_TOKEN": "the access token: expired (the server deletes it)",
     "LOGIN_FAILED": "the username and password",
-    "ACCESS_DENIED": "the ACL: a channel reaches only itself and its children",
 }
 
 
 def refusal(error: ApiError) -> tuple[str, str] | None:
     """Which layer refused (for :func:`kit.refused`), by LoopBack 3's error code."""
     layer = _LAYERS.get(error.code or "")
-    return (layer, f"inferred: LoopBack 3 default ({error.code})") if layer else None
+    return (layer, f"inferred: LoopBack 3 default ({error.code}); {_SEEN}") if layer else None

@@ -7,12 +7,20 @@ problem-details errors with ``code`` ``invalid_token`` on 401 and a distinct 403
 JWKS under ``/auth/open/.well-known/openid-configuration`` (CONFIRMED for tenant hosts,
 INFERRED for api.signicat.com). The SDK uses client_secret_post and no early renewal; kit
 defaults to client_secret_basic (RFC 6749's recommended method) with a 30 s margin.
+
+OBSERVED against node ``oidc-provider`` 9 (an OpenID Certified server, mounted at Signicat's paths):
+the client works with opaque access tokens too (RFC 6749's general model; the account id then
+comes from the credentials' ``account_id``, if given), with a JWT access token whose ``aud`` is a
+resource indicator (RFC 8707, RFC 9068: pass ``audience=`` to :func:`verify_token`), with any
+signing algorithm its JWKS key allows from an allow-list, and with a grant narrowed to fewer scopes
+than asked (shown in :func:`token_table`, warned about once).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import jwt
@@ -22,7 +30,7 @@ import requests
 from kit.answers import api_error, json_body
 from kit.claims import claims, register_meanings
 from kit.credentials import Credentials as _Credentials
-from kit.errors import ApiError
+from kit.errors import ApiError, ConfigError
 from kit.oauth2 import ClientCredentialsAuth, request_table
 from kit.protocol.signicat import ACCOUNT_PARAMETER, DISCOVERY_PATH, SCOPE, TOKEN_PATH
 from kit.secrets import Secret, fingerprint
@@ -58,13 +66,20 @@ class Credentials(_Credentials):
 
 @functools.lru_cache(maxsize=64)
 def _account_of(token: str) -> str | None:
-    value = jwt.decode(token, options={"verify_signature": False}).get("account_id")
+    """The token's ``account_id`` claim; None for a token without one, or an opaque token."""
+    if token.count(".") != 2:
+        return None
+    try:
+        value = jwt.decode(token, options={"verify_signature": False}).get("account_id")
+    except jwt.PyJWTError:
+        return None
     return None if value is None else str(value)
 
 
-def add_account_id(request: requests.PreparedRequest, token: CachedToken) -> None:
-    """Add ``signicat-accountId`` from the token's ``account_id`` claim, as the official SDK does."""
-    account = _account_of(token.access_token.reveal())
+def add_account_id(request: requests.PreparedRequest, token: CachedToken, default: str | None = None) -> None:
+    """Add ``signicat-accountId`` from the token's ``account_id`` claim, as the official SDK does
+    (for an opaque token: ``default``, the credentials' account id, when there is one)."""
+    account = _account_of(token.access_token.reveal()) or default
     url = request.url or ""
     if not account or TOKEN_PATH in url:
         return
@@ -108,7 +123,7 @@ def auth_for(credentials: Credentials, base_url: str, *, cache: TokenCache | Non
         scope=credentials.scope,
         auth_method=credentials.auth_method,
         cache=cache,
-        decorate=add_account_id,
+        decorate=functools.partial(add_account_id, default=credentials.account_id),
     )
 
 
@@ -133,28 +148,76 @@ def token_request_table(
 
 
 def token_table(token: CachedToken) -> pd.DataFrame:
-    """The token response as kit keeps it: the token as a fingerprint, type, scope, expiry."""
-    return Table(
-        [
-            {
-                "access_token": f"fp={fingerprint(token.access_token.reveal())}",
-                "token_type": token.token_type,
-                "scope": token.scope,
-                "expires_in": f"{token.lifetime:.0f} s",
-            }
-        ]
-    )
+    """The token response as kit keeps it: the token as a fingerprint, its format, type, scope, expiry.
+
+    A grant narrower than asked shows the scope asked for and what was not granted.
+    """
+    raw = token.access_token.reveal()
+    row: dict[str, Any] = {
+        "access_token": f"fp={fingerprint(raw)}",
+        "format": "JWT" if raw.count(".") == 2 else "opaque",
+        "token_type": token.token_type,
+        "scope": token.scope,
+    }
+    missing = sorted(set(token.requested_scope.split()) - set(token.scope.split()))
+    if missing:
+        row.update({"scope asked": token.requested_scope, "not granted": " ".join(missing)})
+    return Table([{**row, "expires_in": f"{token.lifetime:.0f} s"}])
 
 
-def verify_token(s: Session, token: CachedToken | str, *, now: float | str | None = None) -> pd.DataFrame:
-    """Claims table of ``token`` verified with the key that discovery + JWKS publish for its ``kid``."""
+#: what verify_token accepts, by key type: asymmetric algorithms only (never none, never HMAC with a public key)
+ALGORITHMS = {
+    "RSA": ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512"),
+    "EC": ("ES256", "ES384", "ES512"),
+    "OKP": ("EdDSA",),
+}
+
+
+def verify_token(
+    s: Session, token: CachedToken | str, *, audience: str | None = None, now: float | str | None = None
+) -> pd.DataFrame:
+    """Claims table of ``token`` verified with the key that discovery + JWKS publish for its ``kid``.
+
+    :param audience: the ``aud`` to expect; default: the issuer without ``/auth/open`` (what Signicat's
+        tokens carry). A server that names the resource (RFC 8707 resource indicators) puts that there.
+    The algorithms allowed are those of the key's type in :data:`ALGORITHMS`, narrowed to the key's own
+    ``alg`` when the JWKS names one.
+    :raises ConfigError: the token is not a JWT (an opaque token cannot be verified here; its table is
+        :func:`kit.claims`'s one row), or discovery or the key set is not usable.
+    """
     raw = token.access_token.reveal() if isinstance(token, CachedToken) else token
-    meta = s.probe("GET", DISCOVERY_PATH, step="discovery", public=True).json()
-    keys = jwt.PyJWKSet.from_dict(s.probe("GET", meta["jwks_uri"], step="jwks", public=True).json())
-    kid = jwt.get_unverified_header(raw).get("kid")
-    key = next((k.key for k in keys.keys if k.key_id == kid), None)
-    audience = meta["issuer"].removesuffix("/auth/open")
-    return claims(raw, key, algorithms=["RS256"], audience=audience, issuer=meta["issuer"], now=now)
+    try:
+        header = jwt.get_unverified_header(raw)
+    except jwt.PyJWTError:
+        what = "an opaque token" if "." not in raw else "not a JWT"
+        raise ConfigError(f"{what}: nothing to verify with a key; only its issuer can say what it grants") from None
+    meta = _json(s, DISCOVERY_PATH, "discovery")
+    if not isinstance(meta.get("jwks_uri"), str) or not isinstance(meta.get("issuer"), str):
+        raise ConfigError("discovery names no jwks_uri or issuer")
+    published = _json(s, meta["jwks_uri"], "jwks").get("keys")
+    entry = next((k for k in published or [] if isinstance(k, dict) and k.get("kid") == header.get("kid")), None)
+    key, allowed = None, list(ALGORITHMS["RSA"])
+    if entry is not None:
+        try:
+            jwk = jwt.PyJWK.from_dict(entry)
+        except jwt.PyJWTError as exc:
+            raise ConfigError(f"the JWKS key {header.get('kid')!r} is not usable: {exc}") from None
+        key, allowed = jwk.key, list(ALGORITHMS.get(str(entry.get("kty")), ()))
+        if entry.get("alg") in allowed:
+            allowed = [str(entry["alg"])]  # the key names its one algorithm
+    wanted = meta["issuer"].removesuffix("/auth/open") if audience is None else audience
+    return claims(raw, key, algorithms=allowed, audience=wanted, issuer=meta["issuer"], now=now)
+
+
+def _json(s: Session, path: str, step: str) -> dict[str, Any]:
+    answer = s.probe("GET", path, step=step, public=True)
+    try:
+        body = answer.json()
+    except ValueError:
+        body = None
+    if answer.status_code != 200 or not isinstance(body, dict):
+        raise ConfigError(f"{step} answered {answer.status_code} without a JSON object")
+    return body
 
 
 PROVIDER = Provider(

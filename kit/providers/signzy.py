@@ -6,11 +6,16 @@ the ``id`` is sent raw in ``Authorization`` (no ``Bearer``), or as ``?access_tok
 docs advise against because query strings end up in logs; customers log out with ``POST
 .../logout`` (204); a channel creates child channels and sets their username and password.
 
-INFERRED (LoopBack 3 defaults, see :mod:`kit.sandbox.signzy`): expiry = ``created + ttl``; a 401
-``INVALID_TOKEN`` means the token expired or its row is gone, and a 401 ``AUTHORIZATION_REQUIRED``
-after sending a token means the server no longer has it (a logout elsewhere), so on either kit logs
-in again and resends the request once, never more; ``/api/channels/logout`` and
-``/api/channels/change-password``. The login answer is checked before its token is used: ``id`` a
+INFERRED from LoopBack 3 and OBSERVED against a real LoopBack 3 app (see :mod:`kit.sandbox.signzy`):
+expiry = ``created + ttl``; a 401 ``INVALID_TOKEN`` means the token expired (the server deletes it),
+so kit logs in again and resends the request once. A 401 ``AUTHORIZATION_REQUIRED`` after sending a
+token means either that the server no longer has it (a logout or a password change elsewhere) or
+that the ACL refused this channel (LoopBack answers both alike): kit asks which by reading the
+channel itself with the same token (``GET /api/{model}/{userId}``, which the User model's ACL lets
+an owner do); only when that fails too does it log in again, once. A still-valid token that kit
+replaces (renewed early, or forced) is logged out. ``/api/channels/logout`` and
+``/api/channels/change-password`` (204 with an empty body); a child channel needs an email, as
+the User model validates it. The login answer is checked before its token is used: ``id`` a
 string, ``ttl`` a finite number of seconds within 1 s..366 days, ``created`` an ISO time.
 """
 
@@ -20,6 +25,7 @@ import dataclasses
 import warnings
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 import requests
@@ -45,7 +51,7 @@ __all__ += ["logout", "me", "session", "token_table"]
 
 
 TRANSPORTS = ("header", "query")
-STALE = ("INVALID_TOKEN", "AUTHORIZATION_REQUIRED")
+EXPIRED, UNKNOWN = "INVALID_TOKEN", "AUTHORIZATION_REQUIRED"
 
 
 class QueryTokenWarning(UserWarning):
@@ -106,19 +112,40 @@ class SignzyAuth(CachedBearerAuth):
         login_request(credentials, base_url, model)  # validates the model
         self.credentials, self.base_url, self.model, self.ttl = credentials, base_url, model, ttl
         self.transport = transport
-        self.user_id: str | None = None
         key = KeyParts(base_url + login_path(model), credentials.username, credentials.password, {"model": model})
         super().__init__(key=key, base_url=base_url, cache=cache)
 
     def is_stale(self, response: requests.Response) -> bool:
-        """A token that expired (INVALID_TOKEN) or that the server no longer has (AUTHORIZATION_REQUIRED:
-        a logout by another worker) is worth one new login; the flow only asks after sending a token."""
-        return response.status_code == 401 and _code(response) in STALE
+        """A token that expired (INVALID_TOKEN) is worth one new login; the flow asks only after sending one."""
+        return response.status_code == 401 and _code(response) == EXPIRED
+
+    def stale_flow(self, response: requests.Response, token: CachedToken) -> Flow[bool]:
+        """INVALID_TOKEN: stale. AUTHORIZATION_REQUIRED: stale only if the token cannot read its own
+        channel either (a logout elsewhere); if it can, the ACL refused the call and no login helps."""
+        if self.is_stale(response):
+            return True
+        if response.status_code != 401 or _code(response) != UNKNOWN:
+            return False
+        if not token.subject:
+            return True
+        check = requests.Request("GET", f"{self.base_url}api/{self.model}/{quote(token.subject, safe='')}").prepare()
+        self.apply(check, token)
+        answer = yield Exchange(check, kind="auth", action="check", reason=f"401 {UNKNOWN}", timeout=self.timeout)
+        return answer.status_code == 401
 
     def stale_reason(self, response: requests.Response) -> str:
         return f"401 {_code(response)}"
 
     def fetch_flow(self, reason: str = "absent") -> Flow[CachedToken]:
+        """Log in; then log out the token this one replaces if it is still good (renewed early, forced)."""
+        previous = self.cache.peek(self.key) if reason in ("expiring", "forced") else None
+        token = yield from self.login_flow(reason)
+        if previous is not None and previous.expires_in() > 0 and previous.access_token != token.access_token:
+            yield from self.logout_token(previous, f"replaced ({reason})")
+        return token
+
+    def login_flow(self, reason: str) -> Flow[CachedToken]:
+        """``POST /api/{model}/login``; the answer checked and kept as a CachedToken."""
         request = login_request(self.credentials, self.base_url, self.model, self.ttl)
         answer = yield from self.auth_request(request, "login", reason)
         try:
@@ -136,8 +163,14 @@ class SignzyAuth(CachedBearerAuth):
         except ValueError:
             why = "the login answer's created is not an ISO time"
             raise ApiError(None, "invalid_login_answer", why, provider="signzy", url=url) from None
-        self.user_id = str(body.get("userId"))
-        return CachedToken(token, created + ttl, "raw", lifetime=ttl, issued_for=self.model)
+        subject = "" if body.get("userId") is None else str(body["userId"])
+        return CachedToken(token, created + ttl, "raw", lifetime=ttl, issued_for=self.model, subject=subject)
+
+    def logout_token(self, token: CachedToken, reason: str) -> Flow[None]:
+        """``POST /api/{model}/logout`` with ``token``; its answer is journaled, not raised (it may be gone)."""
+        request = requests.Request("POST", self.base_url + logout_path(self.model)).prepare()
+        self.apply(request, token)
+        yield Exchange(request, kind="auth", action="logout", reason=reason, timeout=self.timeout)
 
     def logout_flow(self) -> Flow[None]:
         """``POST /api/{model}/logout`` with the current token (204), then forget it; nothing without one."""
@@ -199,11 +232,12 @@ def _auth(s: Session) -> SignzyAuth:
 
 
 def me(s: Session) -> str:
-    """The logged-in channel's id (logs in first if needed)."""
-    auth = _auth(s)
-    if s.token() and auth.user_id is None:  # a token from a shared cache: log in to learn the id
-        s.token("forced")
-    return str(auth.user_id)
+    """The logged-in channel's id, as its login answer named it (logs in first if needed)."""
+    _auth(s)
+    token = s.token()
+    if not token.subject:  # a token cached by an older kit, without the id: log in to learn it
+        token = s.token("forced")
+    return str(token.subject)
 
 
 def logout(s: Session) -> None:
@@ -215,7 +249,7 @@ def change_password(s: Session, old: Secret | str, new: Secret | str) -> Credent
     """Change the password (the old one is required) and return credentials with the new one."""
     auth = _auth(s)
     old_s, new_s = Secret(old) if isinstance(old, str) else old, Secret(new) if isinstance(new, str) else new
-    s.call(
+    s.call(  # LoopBack answers 204 with no body, and ends the channel's other tokens
         "POST",
         f"api/{auth.model}/change-password",
         step="change password",
@@ -225,14 +259,17 @@ def change_password(s: Session, old: Secret | str, new: Secret | str) -> Credent
     return auth.credentials
 
 
-def create_child(s: Session, username: str, password: Secret | str) -> dict[str, Any]:
-    """Create a child channel with the username and password this channel sets for it."""
+def create_child(s: Session, username: str, password: Secret | str, *, email: str) -> dict[str, Any]:
+    """Create a child channel with the username, password and email this channel sets for it.
+
+    The email is required: a channel is LoopBack's User model, which validates it (422 without one).
+    """
     secret = Secret(password) if isinstance(password, str) else password
     result: dict[str, Any] = s.call(
         "POST",
         f"api/channels/{me(s)}/channels",
         step=f"create child {username}",
-        json={"username": username, "password": secret.reveal()},
+        json={"username": username, "password": secret.reveal(), "email": email},
     )
     return result
 
@@ -245,7 +282,8 @@ def delete_child(s: Session, child_id: str) -> None:
 def list_children(s: Session) -> pd.DataFrame:
     """The channels this channel created."""
     return Table(
-        s.call("GET", f"api/channels/{me(s)}/channels", step="list children"), columns=["id", "username", "parentId"]
+        s.call("GET", f"api/channels/{me(s)}/channels", step="list children"),
+        columns=["id", "username", "email", "parentId"],
     )
 
 
@@ -263,6 +301,9 @@ PROVIDER = Provider(
     live_url="https://multi-channel.signzy.tech/",
     emulator_module="kit.sandbox.signzy",
     probes_module="kit.probes.signzy",
-    business=BusinessCall("GET", "api/channels/ch-1", options={"logout_on_close": False}),
-    facts={"tenant or permission model": "channel (userId); a channel creates children; others' data 403"},
+    business=BusinessCall("GET", lambda s: f"api/channels/{me(s)}", options={"logout_on_close": False}),
+    facts={
+        "tenant or permission model": "channel (userId); a channel creates children; others' data 401 "
+        "AUTHORIZATION_REQUIRED (inferred: LoopBack 3's aclErrorStatus; observed against LoopBack 3.28)"
+    },
 )

@@ -1,4 +1,4 @@
-"""Signzy sandbox: LoopBack 3 style channel logins, opaque tokens, logout, child channels.
+"""Signzy sandbox: LoopBack 3 channel logins, opaque tokens, logout, change password, child channels.
 
 CONFIRMED (shared notes, section 4): ``POST /api/channels/login`` and ``/api/customers/login``
 with ``{username, password}`` answer ``{id, ttl, created, userId}``; the token travels raw in
@@ -6,29 +6,32 @@ with ``{username, password}`` answer ``{id, ttl, created, userId}``; the token t
 channel is created by another channel only, which sets its username and password; channel
 paths ``/api/channels/{id}``, ``/api/channels/{id}/channels``, ``/api/channels/{id}/onboardings``.
 
-INFERRED from LoopBack 3's defaults (Signzy runs LoopBack 3, by every sign, and is silent here):
+INFERRED from LoopBack 3 (Signzy runs it, by every sign, and is silent here), and OBSERVED against a
+real LoopBack 3 app modelling Signzy's channels on the built-in User model
+(``tests/conformance/loopback``; the differential test sends both the same requests). How the
+framework answers is in :mod:`kit.sandbox.loopback`; what this app adds:
 
-* token lookup order: ``access_token`` query, ``X-Access-Token``, ``Authorization``; a ``Bearer ``
-  prefix is stripped and the rest base64-decoded (``bearerTokenBase64Encoded``), so ``Bearer
-  <raw id>`` resolves to no token: 401 ``AUTHORIZATION_REQUIRED``;
-* ttl 1209600 s (14 days) by default, a login's ``ttl`` clamped to ``max_ttl`` (1 year);
-* the envelope ``{error: {statusCode, name, message, code}}``; 401 ``LOGIN_FAILED``; 400
-  ``USERNAME_EMAIL_REQUIRED`` / ``PASSWORD_REQUIRED`` (the latter code is kit's); 400 on a
-  non-JSON body (code ``INVALID_JSON``, kit's); 401 ``INVALID_TOKEN`` for an expired token
-  (whose row is then deleted) or one whose channel was deleted; 401 ``AUTHORIZATION_REQUIRED``
-  for a missing or unknown token (a logged-out one included); 403 ``ACCESS_DENIED`` for another
-  channel's data; 400 ``INVALID_PASSWORD`` on a wrong old password; logout 204, and 401 without
-  a token; ``POST /api/channels/change-password`` and ``/api/channels/logout`` by analogy.
-* ``DELETE /api/channels/{id}/channels/{child}`` (LoopBack's relation delete) removes a child.
+* channels are User models: login by ``username`` or ``email`` (400 ``USERNAME_EMAIL_REQUIRED``
+  without either), a wrong or missing password 401 ``LOGIN_FAILED``; ttl 1209600 s (14 days) by
+  default, at most ``max_ttl`` (1 year); ``ttl: -1`` gives a token refused on first use;
+* the ACL: a channel reads itself, lists, creates and deletes its children and creates onboardings
+  (``$owner``); anything else, another channel's data included, is 401 ``AUTHORIZATION_REQUIRED``;
+* logout needs the token that logs out (401 ``accessToken is required to logout``, no code);
+  ``POST /api/channels/change-password`` ``{oldPassword, newPassword}`` (400 ``INVALID_PASSWORD``
+  on a wrong old one) answers 204 and ends the channel's **other** tokens;
+* a child needs ``username``, ``password`` and ``email`` (422 ``ValidationError``, as the User model
+  validates them), unique username and email; deleting it ends its tokens.
+
+Where the sandbox knowingly answers otherwise than that app, and why: :data:`kit.probes.signzy.DIFFERENCES`
+(shown by :func:`kit.known_differences`).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
+import json
+import re
 import secrets
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,25 +39,26 @@ from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
 from kit.protocol.signzy import MODELS
-from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
+from kit.sandbox import loopback as lb
 from kit.sandbox.base import Emulator as _Base
+from kit.sandbox.base import Endpoint, Setting, json_response
 
-__all__ = ["Emulator"]
+__all__ = ["Emulator", "SEED_EMAIL", "SEED_ID"]
 
 DEMO = {"username": "kit-demo-channel", "password": "kit-demo-signzy-password-6d2f9a41c7"}
+SEED_ID = "ch-1"
+SEED_EMAIL = "kit-demo-channel@example.invalid"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-
-class _Refused(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+_TOKEN = "the token: raw Authorization, ?access_token=, X-Access-Token, or Bearer base64(token)"
 
 
 def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-_TOKEN = "the token: raw Authorization, or ?access_token="
+def _shown(value: Any) -> str:
+    return "undefined" if value is None else json.dumps(value)
 
 
 class Emulator(_Base):
@@ -64,167 +68,207 @@ class Emulator(_Base):
     CREDENTIAL_KEYS = ("username", "password")
     TOKEN_PATHS = ("api/channels/login", "api/customers/login")
     ENDPOINTS = (
-        Endpoint("POST", "api/channels/login", "username + password (JSON)", "answers {id, ttl, created}"),
-        Endpoint("POST", "api/customers/login", "username + password (JSON)", "single-customer products"),
-        Endpoint("POST", "api/channels/change-password", _TOKEN, "{oldPassword, newPassword}"),
+        Endpoint("POST", "api/channels/login", "username (or email) + password, JSON or form", "{id, ttl, created}"),
+        Endpoint("POST", "api/customers/login", "username (or email) + password, JSON or form", "single customer"),
+        Endpoint("POST", "api/channels/logout", _TOKEN, "204; inferred path (LoopBack's, like customers')"),
+        Endpoint("POST", "api/channels/change-password", _TOKEN, "{oldPassword, newPassword}; inferred path"),
         Endpoint("GET", "api/channels/{id}", _TOKEN),
         Endpoint("GET", "api/channels/{id}/channels", _TOKEN, "children"),
-        Endpoint("POST", "api/channels/{id}/channels", _TOKEN, "create a child"),
-        Endpoint("DELETE", "api/channels/{id}/channels/{child}", _TOKEN),
+        Endpoint("POST", "api/channels/{id}/channels", _TOKEN, "create a child {username, password, email}"),
+        Endpoint("DELETE", "api/channels/{id}/channels/{child}", _TOKEN, "inferred (LoopBack's relation delete)"),
         Endpoint("POST", "api/channels/{id}/onboardings", _TOKEN),
     )
     SETTINGS = (
         Setting("ttl", int, 1209600, "default token ttl in seconds (LoopBack: 14 days)", 1, 31556926),
         Setting("max_ttl", int, 31556926, "largest ttl a login may ask for (LoopBack: 1 year)", 1, 31556926),
     )
+    RELATIONS = {"channels": ("channels", "onboardings", "accessTokens"), "customers": ("accessTokens",)}
+    OWNER_ALLOWS = {"findById", "__get__channels", "__create__channels", "__destroyById__channels"}
+    OWNER_ALLOWS |= {"__create__onboardings"}
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(settings, credentials, **kwargs)
-        self.channels: dict[str, dict[str, Any]] = {
-            "ch-1": {
-                "id": "ch-1",
-                "username": self.credentials["username"],
-                "parentId": None,
-                "password": self.credentials["password"],
-            }
+        seed = {"id": SEED_ID, "username": self.credentials["username"], "email": SEED_EMAIL, "parentId": None}
+        self.users: dict[str, dict[str, dict[str, Any]]] = {
+            "channels": {SEED_ID: {**seed, "password": self.credentials["password"]}},
+            "customers": {"cu-1": {**seed, "id": "cu-1", "password": self.credentials["password"]}},
         }
         self.tokens: dict[str, dict[str, Any]] = {}
         self.onboardings = 0
+        self.children = 1
+
+    @property
+    def channels(self) -> dict[str, dict[str, Any]]:
+        return self.users["channels"]
 
     def demo_credentials(self) -> dict[str, str]:
         return dict(DEMO)
-
-    def _error(self, status: int, code: str, message: str) -> Response:
-        return json_response(
-            {"error": {"statusCode": status, "name": "Error", "message": message, "code": code}}, status
-        )
-
-    def _body(self, request: Request) -> dict[str, Any]:
-        try:
-            body = read_json(request, "{}")
-        except BodyRejected as rejected:
-            raise _Refused(400, "INVALID_JSON", rejected.message) from None
-        if not isinstance(body, dict):
-            raise _Refused(400, "INVALID_JSON", "The request body must be a JSON object")
-        return body
-
-    def _token_id(self, request: Request) -> str | None:
-        found = request.args.get("access_token") or request.headers.get("X-Access-Token")
-        if found:
-            return found
-        header = request.headers.get("Authorization", "")
-        if header.lower().startswith("bearer "):
-            try:
-                return base64.b64decode(header[7:].strip(), validate=True).decode("utf-8", "replace")
-            except (binascii.Error, ValueError):
-                return "\x00undecodable"
-        return header or None
 
     def expire(self, token: str) -> None:
         row = self.tokens.get(token)
         if row is None:
             raise ConfigError("the signzy sandbox has no such token (logged out, or never issued)")
-        row["created"] -= row["ttl"] + 1
+        row["created"] -= (row["ttl"] or 0) + 1
+        row["ttl"] = row["ttl"] or 1
 
     def counts(self) -> dict[str, int]:
         return {"live_tokens": len(self.tokens)}
 
-    def _channel(self, request: Request) -> tuple[dict[str, Any], str]:
-        token_id = self._token_id(request)
-        row = self.tokens.get(token_id or "")
-        if row is None:
-            raise _Refused(401, "AUTHORIZATION_REQUIRED", "Authorization Required")
-        if time.time() >= row["created"] + row["ttl"] or row["userId"] not in self.channels:
-            del self.tokens[token_id or ""]
-            raise _Refused(401, "INVALID_TOKEN", "Invalid Access Token")
-        return self.channels[row["userId"]], token_id or ""
+    # -- the pipeline: token middleware, routing, ACL, the method ---------------------------------
 
     def dispatch(self, request: Request) -> Response:
-        parts = request.path.strip("/").split("/")
         try:
-            if len(parts) < 3 or parts[0] != "api" or parts[1] not in MODELS:
-                raise _Refused(404, "NOT_FOUND", f"There is no method to handle {request.method} {request.path}")
-            model = parts[1]
-            if len(parts) == 3 and parts[2] in ("login", "logout", "change-password") and request.method == "POST":
-                handle: Callable[[Request], Response] = getattr(self, "_" + parts[2].replace("-", "_"))
-                return handle(request)
-            if model == "channels" and len(parts) >= 3 and request.method in ("GET", "POST", "DELETE"):
-                return self._channels(request, parts[2:])
-            raise _Refused(404, "NOT_FOUND", f"Shared class has no method handling {request.method} {request.path}")
-        except _Refused as refused:
-            return self._error(refused.status, refused.code, refused.message)
+            return self._dispatch(request)
+        except lb.Refused as refused:
+            return refused.response()
 
-    def _login(self, request: Request) -> Response:
-        body = self._body(request)
-        if not body.get("username") and not body.get("email"):
-            raise _Refused(400, "USERNAME_EMAIL_REQUIRED", "username or email is required")
-        if not body.get("password"):
-            raise _Refused(400, "PASSWORD_REQUIRED", "password is required")
-        channel = next((c for c in self.channels.values() if c["username"] == body.get("username")), None)
-        if channel is None or not secrets.compare_digest(str(body["password"]).encode(), channel["password"].encode()):
-            raise _Refused(401, "LOGIN_FAILED", "login failed")
-        asked = body.get("ttl")
-        ttl = self.settings["ttl"]
-        if isinstance(asked, int) and asked > 0:
-            ttl = min(asked, self.settings["max_ttl"])
+    def _dispatch(self, request: Request) -> Response:
+        path = request.path.strip("/")
+        if path != "api" and not path.startswith("api/"):
+            raise lb.Refused(404, f"Cannot {request.method} {request.path}")
+        token = self._resolve(request)
+        parts = path.split("/")[1:]
+        if not parts or parts[0] not in MODELS:
+            raise lb.Refused(404, f"There is no method to handle {request.method} /{'/'.join(parts)}")
+        model, rest = parts[0], parts[1:]
+        name, instance, related = lb.remote_method(request.method, rest, self.RELATIONS[model])
+        if not name:
+            shown = "/" + "/".join(rest)
+            raise lb.Refused(404, f'Shared class "{model[:-1]}" has no method handling {request.method} {shown}')
+        self._check_acl(name, instance, token)
+        if name == "login":
+            return self._login(model, request)
+        if name == "logout":
+            return self._logout(token)
+        if name == "changePassword":
+            return self._change_password(model, request, token)
+        user = self.users[model][str(instance)]
+        return self._owned(name, user, related, request)
+
+    def _resolve(self, request: Request) -> dict[str, Any] | None:
+        """The token the request carries: refused when expired, anonymous (None) when unknown."""
+        token_id = lb.token_id(request)
+        row = self.tokens.get(token_id or "")
+        if row is None:
+            return None
+        ttl = row["ttl"]
+        if ttl == -1 or (ttl is not None and time.time() >= row["created"] + ttl):
+            del self.tokens[str(token_id)]
+            raise lb.Refused(401, "Invalid Access Token", "INVALID_TOKEN")
+        return {**row, "id": token_id}
+
+    def _check_acl(self, name: str, instance: str | None, token: dict[str, Any] | None) -> None:
+        if name in ("login", "logout"):
+            return
+        if token is not None and name == "changePassword":
+            return
+        if token is not None and name in self.OWNER_ALLOWS and instance == token["userId"]:
+            return
+        raise lb.Refused(401, "Authorization Required", "AUTHORIZATION_REQUIRED")
+
+    # -- the User model's methods -----------------------------------------------------------------
+
+    def _login(self, model: str, request: Request) -> Response:
+        body = lb.as_object(lb.read_body(request, {}), "credentials")
+        username, email = body.get("username"), body.get("email")
+        if not username and not email:
+            raise lb.Refused(400, "username or email is required", "USERNAME_EMAIL_REQUIRED")
+        field, wanted = ("email", email) if email else ("username", username)
+        user = next((u for u in self.users[model].values() if u[field] == wanted), None)
+        password = body.get("password")
+        if (
+            user is None
+            or not isinstance(password, str)
+            or not secrets.compare_digest(password.encode(), user["password"].encode())
+        ):
+            raise lb.Refused(401, "login failed", "LOGIN_FAILED")
+        ttl = lb.js_ttl(body.get("ttl"), self.settings["ttl"], self.settings["max_ttl"])
+        ttl_value: float | int | None = int(ttl) if ttl is not None and ttl == int(ttl) else ttl
         token_id = secrets.token_urlsafe(48)
         now = time.time()
-        self.tokens[token_id] = {"ttl": ttl, "created": now, "userId": channel["id"]}
-        return json_response({"id": token_id, "ttl": ttl, "created": _iso(now), "userId": channel["id"]})
+        self.tokens[token_id] = {"ttl": ttl_value, "created": now, "userId": user["id"], "model": model}
+        return json_response({"id": token_id, "ttl": ttl_value, "created": _iso(now), "userId": user["id"]})
 
-    def _logout(self, request: Request) -> Response:
-        token_id = self._token_id(request)
-        if not token_id:
-            raise _Refused(401, "AUTHORIZATION_REQUIRED", "accessToken is required to logout")
-        if self.tokens.pop(token_id, None) is None:
-            raise _Refused(401, "AUTHORIZATION_REQUIRED", "Could not find accessToken")
-        return Response(status=204)
+    def _logout(self, token: dict[str, Any] | None) -> Response:
+        if token is None:
+            raise lb.Refused(401, "accessToken is required to logout")
+        self.tokens.pop(token["id"], None)
+        return lb.no_content()
 
-    def _change_password(self, request: Request) -> Response:
-        channel, _ = self._channel(request)
-        body = self._body(request)
-        if not body.get("oldPassword") or not body.get("newPassword"):
-            raise _Refused(400, "INVALID_PASSWORD", "oldPassword and newPassword are required")
-        if not secrets.compare_digest(str(body["oldPassword"]).encode(), channel["password"].encode()):
-            raise _Refused(400, "INVALID_PASSWORD", "Invalid current password")
-        channel["password"] = str(body["newPassword"])
-        return Response(status=204)
+    def _change_password(self, model: str, request: Request, token: dict[str, Any] | None) -> Response:
+        assert token is not None  # the ACL let only an authenticated caller through
+        body = lb.read_body(request, {})
+        body = body if isinstance(body, dict) else {}
+        old = lb.required(body, "oldPassword")
+        new = lb.required(body, "newPassword")
+        user = self.users[model][token["userId"]]
+        if not isinstance(old, str) or not secrets.compare_digest(old.encode(), user["password"].encode()):
+            raise lb.Refused(400, "Invalid current password", "INVALID_PASSWORD")
+        user["password"] = str(new)
+        for other in [t for t, row in self.tokens.items() if row["userId"] == user["id"] and t != token["id"]]:
+            del self.tokens[other]  # LoopBack ends every other session of the user
+        return lb.no_content()
 
-    def _public(self, channel: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in channel.items() if k != "password"}
+    def _owned(self, name: str, user: dict[str, Any], related: str | None, request: Request) -> Response:
+        if name == "findById":
+            return json_response(self._public(user))
+        if name == "__get__channels":
+            return json_response([self._public(c) for c in self.channels.values() if c["parentId"] == user["id"]])
+        if name == "__create__channels":
+            return self._create_child(user, request)
+        if name == "__destroyById__channels":
+            gone = self.channels.get(str(related))
+            if gone is None or gone["parentId"] != user["id"]:
+                raise lb.Refused(404, f"No instance with id {related} found for channel")
+            del self.channels[str(related)]
+            for token_id in [t for t, row in self.tokens.items() if row["userId"] == gone["id"]]:
+                del self.tokens[token_id]  # a deleted user's tokens go with it
+            return lb.no_content()
+        body = lb.as_object(lb.read_body(request, {}), "data")  # __create__onboardings
+        self.onboardings += 1
+        made = {"id": f"onb-{self.onboardings}", "name": body.get("name"), "channelId": user["id"]}
+        return json_response({k: v for k, v in made.items() if v is not None})
 
-    def _channels(self, request: Request, rest: list[str]) -> Response:
-        me, _ = self._channel(request)
-        target = rest[0]
-        if target != me["id"]:
-            raise _Refused(403, "ACCESS_DENIED", "Access denied")
-        if len(rest) == 1 and request.method == "GET":
-            return json_response(self._public(me))
-        if rest[1:] == ["channels"] and request.method == "GET":
-            return json_response([self._public(c) for c in self.channels.values() if c["parentId"] == me["id"]])
-        if rest[1:] == ["channels"] and request.method == "POST":
-            body = self._body(request)
-            if not body.get("username") or not body.get("password"):
-                raise _Refused(400, "USERNAME_EMAIL_REQUIRED", "a child channel needs username and password")
-            if any(c["username"] == body["username"] for c in self.channels.values()):
-                raise _Refused(422, "USERNAME_TAKEN", "the username is already taken")
-            child = {
-                "id": f"ch-{len(self.channels) + 1}",
-                "username": str(body["username"]),
-                "parentId": me["id"],
-                "password": str(body["password"]),
-            }
-            self.channels[child["id"]] = child
-            return json_response(self._public(child))
-        if len(rest) == 3 and rest[1] == "channels" and request.method == "DELETE":
-            gone = self.channels.get(rest[2])
-            if gone is None or gone["parentId"] != me["id"]:
-                raise _Refused(404, "NOT_FOUND", f"Unknown child channel {rest[2]!r}")
-            del self.channels[rest[2]]
-            return Response(status=204)
-        if rest[1:] == ["onboardings"] and request.method == "POST":
-            self.onboardings += 1
-            return json_response(
-                {"id": f"onb-{self.onboardings}", "channelId": me["id"], "name": self._body(request).get("name")}
-            )
-        raise _Refused(404, "NOT_FOUND", f"Shared class has no method handling {request.method} {request.path}")
+    def _create_child(self, parent: dict[str, Any], request: Request) -> Response:
+        body = lb.as_object(lb.read_body(request, {}), "data")
+        problems: list[tuple[str, str, str]] = []  # (property, code, message)
+        if not body.get("password"):
+            problems.append(("password", "presence", "can't be blank"))
+        email = body.get("email")
+        if not email:
+            problems.append(("email", "presence", "can't be blank"))
+        elif not isinstance(email, str) or not _EMAIL.match(email):
+            problems.append(("email", "custom.email", "is invalid"))
+        elif any(c["email"] == email for c in self.channels.values()):
+            problems.append(("email", "uniqueness", "Email already exists"))
+        username = body.get("username")
+        if username and any(c["username"] == username for c in self.channels.values()):
+            problems.append(("username", "uniqueness", "User already exists"))
+        if problems:
+            raise self._invalid(problems, body)
+        self.children += 1
+        child = {
+            "id": f"ch-{self.children}",
+            "parentId": parent["id"],
+            "username": None if username is None else str(username),
+            "email": str(email),
+            "password": str(body["password"]),
+        }
+        self.channels[child["id"]] = child
+        return json_response(self._public(child))
+
+    @staticmethod
+    def _invalid(problems: list[tuple[str, str, str]], body: dict[str, Any]) -> lb.Refused:
+        shown = "; ".join(f"`{p}` {m} (value: {_shown(body.get(p))})" for p, _, m in problems)
+        codes: dict[str, list[str]] = {}
+        messages: dict[str, list[str]] = {}
+        for prop, code, message in problems:
+            codes.setdefault(prop, []).append(code)
+            messages.setdefault(prop, []).append(message)
+        details = {"context": "channel", "codes": codes, "messages": messages}
+        message = f"The `channel` instance is not valid. Details: {shown}."
+        return lb.Refused(422, message, name="ValidationError", details=details)
+
+    @staticmethod
+    def _public(user: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in user.items() if k != "password" and v is not None}
