@@ -90,7 +90,8 @@ class Exchange:
 
     :param request: a ``requests.Request`` (the driver prepares it) or a ``PreparedRequest``.
     :param kind: ``auth`` (token, login, refresh, logout), ``business``, ``probe`` or ``public``.
-    :param action: ``token``, ``login``, ``refresh``, ``logout`` for auth exchanges; ``call`` else.
+    :param action: ``token``, ``login``, ``refresh``, ``logout``, ``check`` (is the token still good?)
+        for auth exchanges; ``call`` else.
     :param reason: why it is sent: ``absent``, ``expiring``, ``forced``, ``401``, ``refresh refused``…
     :param attempt: 1, or 2 for the bounded retry after a transport error or a 502/503/504.
     :param retry_after: what made this attempt necessary (``503``, ``ReadTimeout``, ``401 invalid_token``).

@@ -218,7 +218,8 @@ class Session(Wire):
         return query.get("access_token")
 
     def call(self, method: str, path: str, *, step: str | None = None, **kwargs: Any) -> Any:
-        """Send a request and return its JSON body (or text); raise the provider's typed error.
+        """Send a request and return its JSON body (or text; None for a 204 or an empty body, whatever
+        its Content-Type says); raise the provider's typed error.
 
         :raises AuthError: for 401/403 answers; :raises ApiError: for other provider errors;
         :raises TransportError: when the provider cannot be reached; :raises ConfigError: another origin.
