@@ -315,3 +315,14 @@ def test_the_business_call_uses_the_logged_in_channel(box: Sandbox) -> None:
     parent = signzy.session(signzy.Credentials(**box.credentials), box.url)
     signzy.create_child(parent, "kid", "kid-password-0123456789abcdef-01", email="kid@example.invalid")
     assert signzy.PROVIDER.business.path_for(s) == "api/channels/ch-2"
+
+
+def test_used_on_its_own_a_denial_is_checked_not_retried(box: Sandbox) -> None:
+    auth = signzy.SignzyAuth(signzy.Credentials(**box.credentials), box.url)
+    denied = requests.get(box.url_for("api/channels/ch-99"), auth=auth, timeout=10)
+    assert denied.status_code == 401 and denied.history == []  # the token still reads ch-1: no new login
+    token = auth.token().access_token.reveal()
+    requests.post(box.url_for("api/channels/logout"), headers={"Authorization": token}, timeout=10)
+    again = requests.get(box.url_for("api/channels/ch-1"), auth=auth, timeout=10)
+    assert again.status_code == 200 and [r.status_code for r in again.history] == [401]
+    assert auth.token().access_token.reveal() != token and box.control.counts()["live_tokens"] == 1

@@ -1,4 +1,4 @@
-"""Signzy, the client side: a channel (or customer) login answering an opaque LoopBack token.
+"""Signzy's auth: a channel (or customer) login answering an opaque LoopBack token, kept, renewed, logged out.
 
 CONFIRMED (shared notes, section 4): ``POST /api/channels/login`` (``/api/customers/login`` for
 single-customer products) with ``{username, password}`` answers ``{id, ttl, created, userId}``;
@@ -27,27 +27,20 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-import pandas as pd
 import requests
 
 from kit.answers import api_error, json_body
 from kit.bearer import CachedBearerAuth
-from kit.claims import utc
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError
 from kit.flow import Exchange, Flow
-from kit.oauth2 import request_table
 from kit.protocol.signzy import MODELS, login_path, logout_path
-from kit.secrets import Secret, fingerprint
-from kit.session import Session
-from kit.spec import BusinessCall, Provider
-from kit.tables import Table
+from kit.secrets import Secret
 from kit.tokencache import TokenCache
 from kit.tokens import CachedToken, KeyParts, checked_lifetime
 
-__all__ = ["PROVIDER", "Credentials", "QueryTokenWarning", "SignzyAuth", "change_password", "create_child"]
-__all__ += ["delete_child", "error_parser", "list_children", "login_request", "login_table"]
-__all__ += ["logout", "me", "session", "token_table"]
+__all__ = ["EXPIRED", "TRANSPORTS", "UNKNOWN", "Credentials", "QueryTokenWarning", "SignzyAuth", "error_parser"]
+__all__ += ["login_request"]
 
 
 TRANSPORTS = ("header", "query")
@@ -77,11 +70,6 @@ def login_request(
     if ttl is not None:
         body["ttl"] = ttl
     return requests.Request("POST", base_url + login_path(model), json=body)
-
-
-def login_table(credentials: Credentials, base_url: str, model: str = "channels") -> pd.DataFrame:
-    """The login request as rows, the password masked."""
-    return request_table(login_request(credentials, base_url, model))
 
 
 class SignzyAuth(CachedBearerAuth):
@@ -204,106 +192,3 @@ def error_parser(response: requests.Response, provider: str) -> ApiError | None:
     body, data = json_body(response)
     error = data["error"] if isinstance(data.get("error"), dict) else {}
     return api_error(response, provider, error.get("code"), error.get("message"), body)
-
-
-def session(
-    credentials: Credentials,
-    base_url: str,
-    *,
-    verify: bool | str | None = None,
-    model: str = "channels",
-    transport: str = "header",
-    ttl: int | None = None,
-    cache: TokenCache | None = None,
-    logout_on_close: bool = True,
-) -> Session:
-    """A journaling session that logs in on first use and logs out when it closes."""
-    auth = SignzyAuth(credentials, base_url, model=model, transport=transport, ttl=ttl, cache=cache)
-    s = Session(base_url, provider="signzy", auth=auth, verify=verify, error_parser=error_parser)
-    if logout_on_close:
-        s.on_close(lambda: logout(s))
-    return s
-
-
-def _auth(s: Session) -> SignzyAuth:
-    if not isinstance(s.auth, SignzyAuth):
-        raise ConfigError("expected a Signzy session (kit.providers.signzy.session)")
-    return s.auth
-
-
-def me(s: Session) -> str:
-    """The logged-in channel's id, as its login answer named it (logs in first if needed)."""
-    _auth(s)
-    token = s.token()
-    if not token.subject:  # a token cached by an older kit, without the id: log in to learn it
-        token = s.token("forced")
-    return str(token.subject)
-
-
-def logout(s: Session) -> None:
-    """``POST /api/{model}/logout`` with the current token (204), and forget it; nothing if not logged in."""
-    s.run(_auth(s).logout_flow())
-
-
-def change_password(s: Session, old: Secret | str, new: Secret | str) -> Credentials:
-    """Change the password (the old one is required) and return credentials with the new one."""
-    auth = _auth(s)
-    old_s, new_s = Secret(old) if isinstance(old, str) else old, Secret(new) if isinstance(new, str) else new
-    s.call(  # LoopBack answers 204 with no body, and ends the channel's other tokens
-        "POST",
-        f"api/{auth.model}/change-password",
-        step="change password",
-        json={"oldPassword": old_s.reveal(), "newPassword": new_s.reveal()},
-    )
-    auth.credentials = auth.credentials.replace(password=new_s)
-    return auth.credentials
-
-
-def create_child(s: Session, username: str, password: Secret | str, *, email: str) -> dict[str, Any]:
-    """Create a child channel with the username, password and email this channel sets for it.
-
-    The email is required: a channel is LoopBack's User model, which validates it (422 without one).
-    """
-    secret = Secret(password) if isinstance(password, str) else password
-    result: dict[str, Any] = s.call(
-        "POST",
-        f"api/channels/{me(s)}/channels",
-        step=f"create child {username}",
-        json={"username": username, "password": secret.reveal(), "email": email},
-    )
-    return result
-
-
-def delete_child(s: Session, child_id: str) -> None:
-    """Remove a child channel this channel created (LoopBack's relation delete); its tokens stop working."""
-    s.call("DELETE", f"api/channels/{me(s)}/channels/{child_id}", step=f"delete child {child_id}")
-
-
-def list_children(s: Session) -> pd.DataFrame:
-    """The channels this channel created."""
-    return Table(
-        s.call("GET", f"api/channels/{me(s)}/channels", step="list children"),
-        columns=["id", "username", "email", "parentId"],
-    )
-
-
-def token_table(token: CachedToken) -> pd.DataFrame:
-    """The token as kit keeps it: a fingerprint, the model, ttl and computed expiry (created + ttl)."""
-    row = {"id": f"fp={fingerprint(token.access_token.reveal())}", "model": token.issued_for}
-    return Table([{**row, "ttl": f"{token.lifetime:.0f} s", "expires (created + ttl)": utc(token.expires_at)}])
-
-
-PROVIDER = Provider(
-    name="signzy",
-    credentials=Credentials,
-    session=session,
-    scheme="channel login → opaque LoopBack token, raw in Authorization (or ?access_token=)",
-    live_url="https://multi-channel.signzy.tech/",
-    emulator_module="kit.sandbox.signzy",
-    probes_module="kit.probes.signzy",
-    business=BusinessCall("GET", lambda s: f"api/channels/{me(s)}", options={"logout_on_close": False}),
-    facts={
-        "tenant or permission model": "channel (userId); a channel creates children; others' data 401 "
-        "AUTHORIZATION_REQUIRED (inferred: LoopBack 3's aclErrorStatus; observed against LoopBack 3.28)"
-    },
-)
