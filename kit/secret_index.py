@@ -88,16 +88,25 @@ class SecretIndex:
                         if start >= 0 and text.startswith(value, start):
                             hits.add((start, end, value))
         pattern = self._short_pattern
-        if pattern is not None:
-            hits.update((m.start(), m.end(), m.group(0)) for m in pattern.finditer(text))
-        if not hits:
+        if not hits and pattern is None:
             return []
-        chosen, reach = [], 0
-        for start, end, value in sorted(hits, key=lambda h: (h[0], -h[1])):
-            if start >= reach:
-                chosen.append((start, end, value))
-                reach = end
-        return chosen
+        # Leftmost, longest, not overlapping: after each match, the next is looked for from its end, as
+        # one regex would. Short secrets are searched again from there (a match that a scan from the
+        # start skipped, because it overlapped a long secret's, may begin exactly at that end).
+        longs = sorted(hits, key=lambda h: (h[0], -h[1]))
+        chosen: list[tuple[int, int, str]] = []
+        reach, i = 0, 0
+        while True:
+            while i < len(longs) and longs[i][0] < reach:
+                i += 1
+            short = pattern.search(text, reach) if pattern is not None else None
+            if short is not None and (i == len(longs) or short.start() < longs[i][0]):
+                chosen.append((short.start(), short.end(), short.group(0)))
+            elif i < len(longs):
+                chosen.append(longs[i])  # at the same start, the long secret is the longer match
+            else:
+                return chosen
+            reach = chosen[-1][1]
 
     def sub(self, text: str, replace: Callable[[str], str]) -> str:
         """``text`` with every registered secret in it replaced by ``replace(value)``."""

@@ -70,3 +70,13 @@ def test_jwts_sharing_their_start_are_told_apart_by_their_end() -> None:
         index.add(value)
     text = "Bearer " + values[123] + " and " + values[7]
     assert [v for _, _, v in index.find(text)] == [values[123], values[7]]
+
+
+def test_a_short_secret_right_after_a_long_one_is_found() -> None:
+    """Found by the property test: a short match that a scan from the start skips (it overlapped the
+    long one's) may begin exactly where the long one ends; one regex finds it, so must the index."""
+    index = SecretIndex()
+    for value in ("====", "=" * 15, "===-"):
+        index.add(value)
+    assert index.find("=" * 19) == [(0, 15, "=" * 15), (15, 19, "====")]
+    assert index.sub("=" * 19, lambda v: f"<{len(v)}>") == "<15><4>"
