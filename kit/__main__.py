@@ -30,6 +30,7 @@ from kit.credentials import env_name
 from kit.errors import ConfigError, KitError
 from kit.providers import provider
 from kit.replay import replay
+from kit.spec import Provider
 
 __all__ = ["main"]
 
@@ -53,8 +54,8 @@ def _replay(args: argparse.Namespace) -> int:
     return 1 if differs else 0
 
 
-def _live(name: str) -> str:
-    """The provider's name when ``<NAME>_URL`` is set; a ConfigError saying what to set otherwise."""
+def _live(name: str) -> Provider:
+    """The provider's spec when ``<NAME>_URL`` is set; a ConfigError saying what to set otherwise."""
     spec = provider(name)
     var = env_name(spec.name, "url")
     if not os.environ.get(var, "").strip():
@@ -63,12 +64,12 @@ def _live(name: str) -> str:
             f"set {var} to the live API ({spec.live_url}) or to the URL `make sandbox` printed, "
             f'and the credential env vars ({needed}); `make sandbox` prints them in each line\'s "env"'
         )
-    return spec.name
+    return spec
 
 
 def _conformance(args: argparse.Namespace) -> int:
     try:
-        with connect(_live(args.name)) as target:
+        with connect(_live(args.name).name) as target:
             table = conformance(target)
     except KitError as exc:
         print(f"kit conformance: {exc}", file=sys.stderr)
@@ -82,7 +83,7 @@ def _conformance(args: argparse.Namespace) -> int:
 
 def _token(args: argparse.Namespace) -> int:
     try:
-        spec = provider(_live(args.name))
+        spec = _live(args.name)
         session = connect(spec.name).session(**_options(args.option))
         value = session.token_value()  # not closed: a close may log the token out (a logout hook)
     except KitError as exc:

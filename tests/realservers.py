@@ -9,6 +9,7 @@ with the reason on a workstation and fail in CI.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -28,6 +29,18 @@ READY_WITHIN = 30.0  # seconds a server may take to print its ready line
 
 def node() -> str:
     """The ``node`` binary (20 or newer) with the pinned packages installed; skip or fail otherwise."""
+    found, why = _node()
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the conformance suite: {why}")
+        pytest.skip(why)
+    assert found is not None
+    return found
+
+
+@functools.cache
+def _node() -> tuple[str | None, str]:
+    """Where node is and, when it cannot run the servers, why (asked once per test run)."""
     found = shutil.which("node")
     why = ""
     if found is None:
@@ -39,12 +52,7 @@ def node() -> str:
             why = f"node {version or '?'} is older than 20, which oidc-provider 9 needs"
         elif not (HERE / "node_modules" / "loopback").is_dir():
             why = "tests/conformance/node_modules is missing: run `npm ci --prefix tests/conformance`"
-    if why:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the conformance suite: {why}")
-        pytest.skip(why)
-    assert found is not None
-    return found
+    return found, why
 
 
 @contextmanager

@@ -8,8 +8,10 @@ Status and RFC 6749 ``error`` are compared; every difference is one listed in
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote_plus
 
 import pytest
 import requests
@@ -65,9 +67,11 @@ def both() -> Iterator[tuple[str, Sandbox]]:
         box.check()
 
 
-def _send(base: str, box: Sandbox, how: dict[str, Any], post_client: str) -> tuple[int, str | None]:
-    from urllib.parse import quote_plus
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
+
+def _send(base: str, box: Sandbox, how: dict[str, Any], post_client: str) -> tuple[int, str | None]:
     client, secret = (
         how.get("client", box.credentials["client_id"]),
         how.get("secret", box.credentials["client_secret"]),
@@ -75,9 +79,9 @@ def _send(base: str, box: Sandbox, how: dict[str, Any], post_client: str) -> tup
     headers: dict[str, str] = {}
     data = dict(how.get("data") or {})
     if how.get("basic"):
-        headers["Authorization"] = requests.auth._basic_auth_str(quote_plus(client), quote_plus(secret))
+        headers["Authorization"] = _basic(quote_plus(client), quote_plus(secret))  # RFC 6749 §2.3.1
     if how.get("raw_basic"):
-        headers["Authorization"] = requests.auth._basic_auth_str(client, secret)
+        headers["Authorization"] = _basic(client, secret)
     if how.get("post"):
         data.update(client_id=post_client, client_secret=secret)
     answer = requests.request(

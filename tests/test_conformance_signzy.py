@@ -15,7 +15,7 @@ import base64
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -65,7 +65,6 @@ class Step:
     fields: tuple[str, ...] = ()  # body fields whose values (not only types) must agree
     allow: tuple[str, ...] = ()  # DIFFERENCES this step may show
     sleep: float = 0.0  # wait after the step (a 1 s ttl running out)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def login(

@@ -83,8 +83,9 @@ class Emulator(_Base):
         Setting("max_ttl", int, 31556926, "largest ttl a login may ask for (LoopBack: 1 year)", 1, 31556926),
     )
     RELATIONS = {"channels": ("channels", "onboardings", "accessTokens"), "customers": ("accessTokens",)}
-    OWNER_ALLOWS = {"findById", "__get__channels", "__create__channels", "__destroyById__channels"}
-    OWNER_ALLOWS |= {"__create__onboardings"}
+    OWNER_ALLOWS = frozenset(
+        ("findById", "__get__channels", "__create__channels", "__destroyById__channels", "__create__onboardings")
+    )
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(settings, credentials, **kwargs)
@@ -108,8 +109,9 @@ class Emulator(_Base):
         row = self.tokens.get(token)
         if row is None:
             raise ConfigError("the signzy sandbox has no such token (logged out, or never issued)")
-        row["created"] -= (row["ttl"] or 0) + 1
-        row["ttl"] = row["ttl"] or 1
+        ttl = row["ttl"] if isinstance(row["ttl"], (int, float)) and row["ttl"] > 0 else 1
+        row["ttl"] = ttl  # a token without a usable ttl (null, -1) gets one, already run out
+        row["created"] = time.time() - ttl - 1
 
     def counts(self) -> dict[str, int]:
         return {"live_tokens": len(self.tokens)}
