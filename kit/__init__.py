@@ -14,6 +14,7 @@ from kit.forms import CredentialsForm, credentials_form
 from kit.journal import journal, sent
 from kit.logs import install as _install_log_redaction
 from kit.probes import failure_modes
+from kit.provenance import facts
 from kit.redis_cache import RedisTokenCache
 from kit.refusals import refused
 from kit.replay import replay, replay_change
@@ -50,6 +51,7 @@ __all__ = [
     "conformance",
     "connect",
     "credentials_form",
+    "facts",
     "failure_modes",
     "fingerprint",
     "journal",

@@ -17,7 +17,18 @@ import requests
 
 from kit.errors import ApiError, AuthError
 
-__all__ = ["ErrorParser", "Response", "api_error", "default_error_parser", "json_body"]
+__all__ = [
+    "PROBLEM_JSON",
+    "ErrorParser",
+    "Response",
+    "api_error",
+    "default_error_parser",
+    "json_body",
+    "problem_details",
+]
+
+#: RFC 9457's media type for problem details
+PROBLEM_JSON = "application/problem+json"
 
 ErrorParser = Callable[[requests.Response, str], "ApiError | None"]
 
@@ -29,6 +40,19 @@ def json_body(response: requests.Response) -> tuple[Any, dict[str, Any]]:
     except ValueError:
         body = None
     return body, body if isinstance(body, dict) else {}
+
+
+def problem_details(response: requests.Response) -> dict[str, Any] | None:
+    """The problem details an answer served as ``application/problem+json`` (RFC 9457), else None.
+
+    Members are RFC 9457's (``type``, ``title``, ``status``, ``detail``, ``instance``) plus any
+    extension members the provider adds (``code``, ``invalidParams``, …).
+    """
+    media = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    if media != PROBLEM_JSON:
+        return None
+    _, data = json_body(response)
+    return data
 
 
 def api_error(
@@ -52,6 +76,10 @@ def default_error_parser(response: requests.Response, provider: str) -> ApiError
     if response.status_code < 400:
         return None
     body, data = json_body(response)
+    problem = problem_details(response)
+    if problem is not None:
+        message = " ".join(str(p) for p in (problem.get("title"), problem.get("detail")) if p) or None
+        return api_error(response, provider, problem.get("code") or problem.get("type"), message, body)
     inner = data["error"] if isinstance(data.get("error"), dict) else data
     code = inner.get("code") or inner.get("error") or inner.get("class")
     message = inner.get("message") or inner.get("error_description") or inner.get("detail")

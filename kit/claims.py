@@ -21,39 +21,16 @@ import pandas as pd
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from kit.errors import ConfigError
+from kit.meanings import meaning
 from kit.secrets import Secret, fingerprint, redact
 from kit.tables import Table
 
-__all__ = ["claims", "claims_diff", "opaque", "register_meanings", "relative", "utc"]
+__all__ = ["claims", "claims_diff", "opaque", "relative", "utc"]
 
-COLUMNS = ["part", "name", "value", "meaning", "utc", "relative", "check"]
+COLUMNS = ["part", "name", "value", "meaning", "source", "utc", "relative", "check"]
 TIME_CLAIMS = ("exp", "nbf", "iat", "auth_time")
 UNVERIFIED = "UNVERIFIED"
 _MIN_HMAC = {"HS256": 32, "HS384": 48, "HS512": 64}
-_MEANINGS: dict[tuple[str, str], str] = {
-    ("header", "alg"): "signing algorithm (RFC 7515)",
-    ("header", "typ"): "media type of the token (RFC 7519)",
-    ("header", "kid"): "id of the key that signed it (RFC 7515)",
-    ("header", "cty"): "content type (RFC 7519)",
-    ("payload", "iss"): "issuer: who made the token (RFC 7519)",
-    ("payload", "sub"): "subject: whom it is about (RFC 7519)",
-    ("payload", "aud"): "audience: who must accept it (RFC 7519)",
-    ("payload", "exp"): "expiration time (RFC 7519)",
-    ("payload", "nbf"): "not valid before (RFC 7519)",
-    ("payload", "iat"): "issued at (RFC 7519)",
-    ("payload", "jti"): "unique token id (RFC 7519)",
-    ("payload", "scope"): "granted scopes (RFC 8693, RFC 9068)",
-    ("payload", "client_id"): "OAuth client the token was issued to (RFC 9068)",
-    ("payload", "given_name"): "given name (OpenID Connect)",
-    ("payload", "auth_time"): "time of authentication (OpenID Connect)",
-    ("signature", "signature"): "signature over header and payload (RFC 7515)",
-}
-
-
-def register_meanings(meanings: dict[str, str], part: str = "payload") -> None:
-    """Add or refine what claim names mean; providers call this for their own claims."""
-    for name, meaning in meanings.items():
-        _MEANINGS[(part, name)] = meaning
 
 
 def utc(epoch: float) -> str:
@@ -170,6 +147,7 @@ def claims(
     issuer: str | list[str] | None = None,
     leeway: float = 0,
     now: float | str | None = None,
+    provider: str | None = None,
 ) -> pd.DataFrame:
     """One row per header field and claim, with its meaning, time and check verdict.
 
@@ -178,6 +156,7 @@ def claims(
         RSA → RS256, EC → ES256, Ed25519 → EdDSA). ``none`` is never allowed.
     :param now: the instant to check against (UNIX seconds); ``"iat"`` checks as of the token's
         issue, which makes the table the same on every run; default: the current time.
+    :param provider: whose token it is: its own claims' meanings and their sources (``source``) show.
 
     An opaque token (no dots: RFC 6749's general model, what many OAuth2 servers issue) has nothing
     to read: its table is one row saying so, never a failure.
@@ -210,7 +189,8 @@ def claims(
                     "part": part,
                     "name": name,
                     "value": _render(redact(value, key=name)),
-                    "meaning": _MEANINGS.get((part, name), ""),
+                    "meaning": meaning(provider, part, name)[0],
+                    "source": meaning(provider, part, name)[1],
                     "utc": utc(value) if is_time else "",
                     "relative": relative(value, now) if is_time else "",
                     "check": check,
@@ -222,7 +202,8 @@ def claims(
             "part": "signature",
             "name": "signature",
             "value": f"fp={fingerprint(signature)}" if signature else "(empty)",
-            "meaning": _MEANINGS[("signature", "signature")],
+            "meaning": meaning(None, "signature", "signature")[0],
+            "source": "",
             "utc": "",
             "relative": "",
             "check": _signature_check(raw, key, allowed, alg),

@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from kit.challenge import challenge
 from kit.secrets import JWT, MASK, MASKED, fingerprint, is_sensitive, placeholder_name, redact, registered_in
 
 __all__ = ["HIDDEN_HEADERS", "SUMMARY_CHARS", "Entry", "Pending"]
@@ -83,6 +84,7 @@ class Entry:
             "method": entry.method,
             "url": entry.url,
             "status": entry.status if entry.status is not None else "-",
+            "challenge": _challenge(entry.response_headers),
             "ms": f"{min(entry.elapsed_ms, 99999):5.0f} ms",  # fixed width: stable table layout
             "request_headers": "; ".join(f"{k}: {v}" for k, v in shown.items()),
             "request_body": entry.request_body,
@@ -97,6 +99,11 @@ class Entry:
             f"request_headers={e.request_headers!r}, request_body={e.request_body!r}, "
             f"response_body={e.summary()!r}, error={e.error!r})"
         )
+
+
+def _challenge(headers: dict[str, str]) -> str:
+    said = challenge(headers)
+    return said.short() if said else ""
 
 
 def _text(body: Any) -> str:

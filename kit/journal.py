@@ -29,7 +29,7 @@ from kit.tables import Table
 __all__ = ["DEFAULT_LIMIT", "Journal", "Journaled", "journal", "now_utc", "sent"]
 
 DEFAULT_LIMIT = 10_000
-COLUMNS = ["step", "method", "url", "status", "ms", "request_headers", "request_body", "response"]
+COLUMNS = ["step", "method", "url", "status", "challenge", "ms", "request_headers", "request_body", "response"]
 
 
 class Journal:

@@ -8,9 +8,11 @@ call that is *not* refused says so in the same row (``refused by``: ``nothing``)
 no longer holds shows it plainly; no answer at all (a stopped sandbox, a refused connection) is
 still raised as :class:`~kit.errors.TransportError`, because it is not the provider's answer.
 
-Which layer refused is the provider's knowledge: its probe module's ``refusal(error)`` says, or
-returns ``None``. Then the HTTP status decides, from RFC 9110's
-meaning of 401, 403, 404 and 400.
+Which layer refused is the provider's knowledge: its probe module's ``refusal(error)`` says, citing
+the provider's fact registry (:mod:`kit.provenance`), or returns ``None``. Then the HTTP status
+decides, labelled for what it is: ``inferred: RFC 9110 meaning of 403`` (an RFC gives the meaning of
+a status, not what the provider answers). The ``challenge`` column shows the server's
+``WWW-Authenticate`` challenge (:mod:`kit.challenge`): scheme, ``error`` and ``scope``.
 """
 
 from __future__ import annotations
@@ -18,21 +20,23 @@ from __future__ import annotations
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+from kit.challenge import challenge
 from kit.errors import ApiError
 from kit.probes import Probes
+from kit.provenance import HTTP
 from kit.providers import provider
 from kit.session import Session
 from kit.tables import Table
 
 __all__ = ["COLUMNS", "refused", "refused_by"]
 
-COLUMNS = ["request", "status", "code", "message", "refused by", "source"]
+COLUMNS = ["request", "status", "code", "message", "challenge", "refused by", "source"]
 
 _BY_STATUS = {
-    401: "authentication: the credential or token was not accepted",
-    403: "authorisation: the caller is known but may not do this",
-    404: "the resource, as this caller sees it",
-    400: "the request itself (a missing or malformed part)",
+    401: ("authentication: the credential or token was not accepted", "http-401"),
+    403: ("authorisation: the caller is known but may not do this", "http-403"),
+    404: ("the resource, as this caller sees it", "http-404"),
+    400: ("the request itself (a missing or malformed part)", "http-400"),
 }
 
 
@@ -45,8 +49,9 @@ def refused_by(error: ApiError) -> tuple[str, str]:
             return known
     status = error.status or 0
     if status in _BY_STATUS:
-        return _BY_STATUS[status], f"documented: HTTP {status} (RFC 9110)"
-    return f"the provider (HTTP {status})", "observed: no meaning known for this status"
+        layer, fact = _BY_STATUS[status]
+        return layer, HTTP.cite(fact)
+    return f"the provider (HTTP {status})", HTTP.cite("http-other")
 
 
 def refused(session: Session, method: str, path: str, *, step: str | None = None, **kwargs: Any) -> Table:
@@ -58,11 +63,14 @@ def refused(session: Session, method: str, path: str, *, step: str | None = None
     with session.step(step or shown):
         response = session.request(method, path, **kwargs)
     error = session.error_parser(response, session.provider)
+    said = challenge(response.headers)
+    shown_challenge = said.short() if said else ""
     if error is None:
-        row = [shown, response.status_code, "", f"not refused: answered {response.status_code}", "nothing", "observed"]
+        answered = f"not refused: answered {response.status_code}"
+        row = [shown, response.status_code, "", answered, shown_challenge, "nothing", HTTP.cite("http-not-refused")]
     else:
         layer, source = refused_by(error)
-        row = [shown, error.status, error.code or "", error.detail, layer, source]
+        row = [shown, error.status, error.code or "", error.detail, shown_challenge, layer, source]
     table = Table([row], columns=COLUMNS)
     table.index = [1]
     return table

@@ -49,6 +49,8 @@ __all__ = [
 MASK = "••••"
 _KEY = os.environ.get("KIT_FINGERPRINT_KEY", "").encode() or _random.token_bytes(32)
 _SENSITIVE = re.compile(r"authorization|cookie|secret|token|passw|apikey|signature|privatekey|credential|sessionid")
+#: a name ending so describes a credential (its type, where to get one, what is supported), never holds one
+_DESCRIBES = re.compile(r"(type|endpoint|supported|uri|url|path)$")
 _SCHEMES = ("bearer", "basic", "digest", "token", "jwt")
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")  # a JWT anywhere in text
 MASKED = re.compile(re.escape(MASK) + r"([0-9a-f]{8})")  # a masked value; group 1 is its fingerprint
@@ -136,8 +138,13 @@ def reveal(value: Secret | str | None) -> str | None:
 
 
 def is_sensitive(key: str) -> bool:
-    """True when a header, parameter or field name looks like it carries a credential."""
-    return bool(_SENSITIVE.search(re.sub(r"[-_\s.]", "", key.lower())))
+    """True when a header, parameter or field name looks like it carries a credential.
+
+    Names that describe a credential rather than carry one are not: ``token_type`` ("Bearer"),
+    discovery's ``authorization_endpoint``, ``token_endpoint_auth_methods_supported``, ``jwks_uri``.
+    """
+    name = re.sub(r"[-_\s.]", "", key.lower())
+    return bool(_SENSITIVE.search(name)) and not _DESCRIBES.search(name)
 
 
 def _mask(value: str) -> str:

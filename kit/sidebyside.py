@@ -4,7 +4,8 @@ For each provider, :func:`profile` opens a session with its spec's demo business
 few times, and fills the comparison columns from that run (:mod:`kit.compare`): what was sent, the
 token's kind, algorithm and lifetime, how the auth renews, how many exchanges came before the first
 call; how an expired credential is refused comes from the provider's probes (one expired credential
-really sent); statements the API allows no call for (revocation, tenant model) come from its spec.
+really sent); statements the API allows no call for (revocation, tenant model) are the facts its spec
+names, and the ``source`` column cites, per column, the fact each value rests on (:mod:`kit.provenance`).
 Nothing here names a provider.
 """
 
@@ -17,6 +18,7 @@ import pandas as pd
 from kit.compare import COLUMNS, Profile, held, observe, renewal, token_facts
 from kit.connect import connect
 from kit.probes import probes_of
+from kit.provenance import ARROW
 from kit.providers import providers
 from kit.session import Session
 from kit.tables import Table
@@ -37,6 +39,7 @@ def business_calls(target: Target, session: Session, times: int = CALLS) -> None
 def profile(target: Target) -> Profile:
     """One provider's run and the comparison facts read from it."""
     spec, probes = target.provider, probes_of(target)
+    registry = spec.registry()
     s = target.session(**spec.business.options)
     business_calls(target, s)
     entries = list(s.journal.entries)
@@ -47,9 +50,13 @@ def profile(target: Target) -> Profile:
         **token_facts(None if token is None else token.access_token.reveal(), lifetime=getattr(token, "lifetime", 0)),
         "renewal": renewal(s),
         "expiry signalled as": probes.expiry(target),
-        **spec.facts,
+        **{column: registry.statement(fact) for column, fact in spec.facts.items()},
         **probes.observed(target, s),
     }
+    cited = {**spec.sources, **spec.facts}
+    facts["source"] = "\n".join(  # one line per column: a table cell shows each on its own line
+        f"{column}{ARROW}{registry.cite(cited[column])}" for column in COLUMNS if column in cited
+    )
     return Profile(spec.name, facts, entries)
 
 
@@ -60,5 +67,6 @@ def side_by_side(names: list[str] | None = None) -> tuple[pd.DataFrame, list[Pro
         if names is None or spec.name in names:
             with connect(spec.name, environ={}) as target:
                 runs.append(profile(target))
-    table = Table([{"provider": p.provider, **{c: p.facts.get(c, "") for c in COLUMNS}} for p in runs])
+    columns = [*COLUMNS, "source"]
+    table = Table([{"provider": p.provider, **{c: p.facts.get(c, "") for c in columns}} for p in runs])
     return table.set_index("provider"), runs

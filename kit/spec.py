@@ -20,6 +20,7 @@ from kit.credentials import Credentials
 from kit.session import Session
 
 if TYPE_CHECKING:
+    from kit.provenance import Registry
     from kit.sandbox.base import Emulator
 
 __all__ = ["BaseUrl", "BusinessCall", "Provider", "SessionFactory"]
@@ -54,9 +55,12 @@ class Provider:
     live_url: str  # what <PROVIDER>_URL looks like for the real service
     emulator_module: str  # its sandbox emulator (the module defines ``Emulator``)
     probes_module: str  # its probes (``failure_modes``, ``expiry``, ``observed``, ``refusal``)
+    facts_module: str  # its fact registry (the module defines ``FACTS``, a :class:`kit.provenance.Registry`)
     business: BusinessCall
-    #: comparison facts that are statements, not measurements: revocation, tenant or permission model, …
+    #: comparison column -> the id of the registered fact whose statement fills it (revocation, tenant model, …)
     facts: Mapping[str, str] = field(default_factory=dict)
+    #: comparison column -> the fact a measured value rests on (lifetime, expiry signalled as, …)
+    sources: Mapping[str, str] = field(default_factory=dict)
     #: turns a checked live base URL into the one the session factory expects, or raises ConfigError
     base_url: BaseUrl | None = None
     #: for a scheme that sends no token: how a command-line client fills its credential headers
@@ -69,3 +73,8 @@ class Provider:
 
     def probe_module(self) -> ModuleType:
         return importlib.import_module(self.probes_module)
+
+    def registry(self) -> Registry:
+        """Its fact registry."""
+        found: Registry = importlib.import_module(self.facts_module).FACTS
+        return found

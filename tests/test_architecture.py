@@ -17,7 +17,7 @@ from kit.sandbox import start
 ROOT = Path(__file__).resolve().parent.parent
 KIT = ROOT / "kit"
 PROVIDER_WORDS = re.compile(r"pliance|signicat|synerise|signzy|salt\s?edge", re.IGNORECASE)
-PER_PROVIDER = ("providers", "sandbox", "probes", "protocol")  # packages with one module per provider
+PER_PROVIDER = ("providers", "sandbox", "probes", "protocol", "provenance")  # packages with one module per provider
 
 
 def core_modules() -> list[Path]:

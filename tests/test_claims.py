@@ -26,7 +26,7 @@ def checks(table) -> dict:
 
 def test_one_row_per_header_field_and_claim_plus_signature() -> None:
     t = kit.claims(token(good()), KEY, audience="pliance.io", issuer="me", now=NOW)
-    assert list(t.columns) == ["part", "name", "value", "meaning", "utc", "relative", "check"]
+    assert list(t.columns) == ["part", "name", "value", "meaning", "source", "utc", "relative", "check"]
     assert list(t["name"]) == ["alg", "typ", "iss", "sub", "aud", "iat", "nbf", "exp", "signature"]
     assert set(checks(t).values()) <= {"ok", ""}
     assert t.attrs["verified"] is True

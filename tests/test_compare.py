@@ -3,6 +3,7 @@
 import pytest
 
 from kit.compare import COLUMNS, timeline
+from kit.providers import provider
 from kit.sidebyside import side_by_side
 
 
@@ -14,8 +15,20 @@ def compared():
 def test_every_provider_has_every_column(compared) -> None:
     table, runs = compared
     assert list(table.index) == ["pliance", "signicat", "synerise", "signzy", "saltedge"]
-    assert list(table.columns) == COLUMNS
+    assert list(table.columns) == [*COLUMNS, "source"]
     assert all(len(run.entries) >= 3 for run in runs)
+
+
+def test_the_source_column_cites_a_registered_fact_per_stated_column(compared) -> None:
+    table, _ = compared
+    for name in table.index:
+        spec = provider(name)
+        source = table.loc[name, "source"]
+        assert spec.registry().resolve(source)  # ConfigError for anything not a registered fact's label
+        columns = {line.split(" ← ", 1)[0] for line in source.splitlines()}
+        assert columns == {*spec.facts, *spec.sources} and columns <= set(COLUMNS)
+    assert "lifetime ← inferred: Pliance's SDKs" in table.loc["pliance", "source"]  # the SDKs' choice, no rule
+    assert "lifetime ← inferred: LoopBack 3's AccessToken defaults" in table.loc["signzy", "source"]
 
 
 def test_facts_come_from_the_runs(compared) -> None:

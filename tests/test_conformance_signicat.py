@@ -33,7 +33,8 @@ CASES: list[tuple[str, dict[str, Any], str | None]] = [
     ),
     ("wrong secret", {"basic": True, "secret": "x" * 40, "data": FORM}, "invalid_client status"),
     ("unknown client", {"basic": True, "client": "nobody", "data": FORM}, "invalid_client status"),
-    ("no grant_type", {"basic": True, "data": {"scope": "signicat-api"}}, None),
+    ("no grant_type", {"basic": True, "data": {"scope": "signicat-api"}}, "no grant_type"),
+    ("Basic and the same client_id in the form", {"basic": True, "form_client": True, "data": FORM}, None),
     ("password grant", {"basic": True, "data": {**FORM, "grant_type": "password"}}, None),
     ("unknown scope", {"basic": True, "data": {**FORM, "scope": "nope"}}, "unknown scope"),
     ("no scope", {"basic": True, "data": {"grant_type": "client_credentials"}}, "no scope"),
@@ -84,6 +85,8 @@ def _send(base: str, box: Sandbox, how: dict[str, Any], post_client: str) -> tup
         headers["Authorization"] = _basic(client, secret)
     if how.get("post"):
         data.update(client_id=post_client, client_secret=secret)
+    if how.get("form_client"):
+        data.update(client_id=client)
     answer = requests.request(
         how.get("method", "POST"),
         base + "auth/open/connect/token",

@@ -23,6 +23,7 @@ def test_journal_has_one_redacted_row_per_exchange(pliance_target: kit.Target) -
         "method",
         "url",
         "status",
+        "challenge",
         "ms",
         "request_headers",
         "request_body",

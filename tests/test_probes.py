@@ -7,7 +7,7 @@ import pytest
 import kit
 from kit.providers import REGISTERED
 
-SOURCE = re.compile(r"^(documented|documented class; inferred status|inferred: \S)")
+SOURCE = re.compile(r"^(documented|inferred|kit's choice|observed): \S")
 
 
 @pytest.mark.parametrize("name", REGISTERED)
@@ -16,6 +16,9 @@ def test_every_failure_mode_row_names_its_source(name: str) -> None:
         table = kit.failure_modes(target)
     assert list(table.columns)[-1] == "source" and len(table) >= 5
     assert all(SOURCE.match(source) for source in table["source"]), table["source"].tolist()
+    facts = target.provider.registry()
+    for source in table["source"]:
+        assert facts.resolve(source)  # every part is a registered fact's label (ConfigError otherwise)
     assert target.sandbox is not None and not target.sandbox.errors
 
 

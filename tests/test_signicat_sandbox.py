@@ -71,7 +71,7 @@ def test_client_secret_post_also_works(signicat_box: Sandbox) -> None:
         ("unknown client", "invalid_client"),
         ("no client auth", "invalid_client"),
         ("basic and form", "invalid_request"),
-        ("missing grant_type", "invalid_request"),
+        ("missing grant_type", "unsupported_grant_type"),  # as Duende IdentityServer answers
         ("password grant", "unsupported_grant_type"),
         ("wrong scope", "invalid_scope"),
         ("json body", "invalid_request"),
@@ -100,7 +100,7 @@ def test_token_endpoint_errors_are_400_rfc6749(signicat_box: Sandbox, case: str,
     r = calls[case]()
     assert r.status_code == 400
     assert r.json()["error"] == error and r.json()["error_description"]
-    assert r.headers["Cache-Control"] == "no-store"
+    assert r.headers["Cache-Control"] == "no-store, no-cache, max-age=0" and r.headers["Pragma"] == "no-cache"
 
 
 def test_discovery_and_jwks_verify_the_token(signicat_box: Sandbox) -> None:
@@ -179,8 +179,10 @@ def test_api_errors_are_problem_details(signicat_box: Sandbox, case: str, status
     assert r.status_code == status
     body = r.json()
     assert body["code"] == code and {"type", "title", "detail", "status"} <= set(body)
-    if status == 401:
-        assert r.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
+    assert r.headers["Content-Type"].startswith("application/problem+json")  # RFC 9457's media type
+    if status == 401:  # RFC 6750 §3.1: no error code when no token was sent
+        want = "Bearer" if case == "missing" else 'Bearer error="invalid_token"'
+        assert r.headers["WWW-Authenticate"] == want
 
 
 def test_client_without_the_product_gets_403() -> None:

@@ -78,7 +78,8 @@ def test_refused_shows_a_refusal_as_one_row(pliance_target: kit.Target) -> None:
     assert isinstance(answer, Table) and len(answer) == 1
     row = answer.iloc[0]
     assert row["status"] == 401 and row["request"] == "GET api/Ping"
-    assert row["refused by"].startswith("authentication")
-    assert row["source"].startswith(("documented", "inferred"))
+    assert row["refused by"].startswith("the token")
+    assert row["source"].startswith("inferred: ASP.NET Core JwtBearer")  # Pliance documents no auth failure
+    assert row["challenge"] == 'Bearer error="invalid_token"'  # the server's WWW-Authenticate, read
     fine = kit.refused(pliance_target.session(), "GET", "api/Ping").iloc[0]
     assert fine["status"] == 200 and fine["refused by"] == "nothing"

@@ -4,11 +4,12 @@ One module per provider (``kit.probes.<name>``, named in its :class:`~kit.spec.P
 apart from the client code people copy into their projects. Each offers:
 
 * ``failure_modes(target)``: one row per bad input (no token, a forged or expired one, another
-  tenant, …) with what came back, and a ``source`` column: ``documented`` or ``inferred: <from what>``;
+  tenant, …) with what came back, and a ``source`` column cited from the provider's fact registry
+  (:mod:`kit.provenance`): ``documented: …``, ``inferred: …``, ``kit's choice: …`` or ``observed: …``;
 * ``expiry(target)``: how an expired credential is refused (``401 invalid_token``), from one
   expired credential really sent;
 * ``observed(target, session)``: comparison facts read from a run (not statements);
-* ``refusal(error)``: which credential or layer refused an answer, and where that comes from
+* ``refusal(error)``: which credential or layer refused an answer, and the facts that say so
   (``None`` when the provider's knowledge says nothing; :func:`kit.refused` then reads the status).
 
 Probes drive a sandbox only through its public control API (``target.control``). Cases that need
@@ -55,8 +56,8 @@ def failure_modes(target: Target) -> pd.DataFrame:
 def numbered(rows: Sequence[Mapping[str, Any]], sources: Mapping[str, str]) -> pd.DataFrame:
     """A probe table: one row per case, numbered from 1, with where each answer comes from.
 
-    ``sources`` maps each case to ``documented`` (the provider's docs say it) or ``inferred: <from
-    what>``; a case without one is a bug, not a silent gap.
+    ``sources`` maps each case to the labels of the facts it rests on (``Registry.cite``); a case
+    without one is a bug, not a silent gap.
     """
     missing = [row["case"] for row in rows if row["case"] not in sources]
     if missing:

@@ -20,6 +20,7 @@ from kit.compare import token_facts
 from kit.errors import ApiError
 from kit.probes import numbered
 from kit.protocol.pliance import AUDIENCE, LIFETIME, TENANT_HEADER
+from kit.provenance.pliance import FACTS
 from kit.providers.pliance import Credentials, mint_token
 from kit.secrets import redact
 from kit.session import Session
@@ -45,7 +46,10 @@ CASES = (
     "no given_name",
 )
 #: every answer to a bad token is the framework's: Pliance documents the token, not its refusals
-SOURCES = {case: "inferred: ASP.NET Core JwtBearer (Pliance documents no auth failure)" for case in CASES}
+SOURCES = {
+    case: FACTS.cite("no-bearer" if case in CASES[:2] else "hs256-only" if case.startswith("alg") else "invalid-token")
+    for case in CASES
+}
 
 
 @functools.cache
@@ -144,11 +148,18 @@ def refusal(error: ApiError) -> tuple[str, str] | None:
     if TENANT_HEADER in error.detail:
         return (
             f"the {TENANT_HEADER} header: with multitenancy on, every request names its tenant",
-            "documented: X-Tenant and multitenancy (.NET SDK, Pliance support); inferred: the 400 (ASP.NET Core)",
+            FACTS.cite("multitenancy", "tenant-header", "tenant-400"),
         )
     if error.status == 200 and "not found" in error.detail:
         return (
             f"tenant isolation: {TENANT_HEADER} scopes the data, and this tenant has no such record",
-            "inferred: tenants keep data apart (multitenancy, documented); a 200 Error envelope as in the poke example",
+            FACTS.cite("multitenancy", "tenant-isolation"),
         )
+    if error.status == 403 and "IP address" in error.detail:
+        return ("the network: this client's IP address is not on the allowed list", FACTS.cite("ip-filter"))
+    if error.status == 403 and "certificate" in error.detail:
+        return ("mutual TLS: this tenant requires a client certificate", FACTS.cite("mtls", "mtls-403"))
+    if error.status == 401:
+        challenge = "no-bearer" if error.code != "invalid_token" else "invalid-token"
+        return ("the token: the server refused the JWT (or found none)", FACTS.cite(challenge))
     return None

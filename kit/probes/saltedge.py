@@ -15,6 +15,7 @@ import requests
 from kit.errors import ApiError
 from kit.probes import numbered
 from kit.protocol.saltedge import signature_string
+from kit.provenance.saltedge import FACTS
 from kit.providers.saltedge import Credentials, error_parser, generate_key_pair, session, sign
 from kit.session import Session
 from kit.target import Target
@@ -24,12 +25,37 @@ __all__ = ["expiry", "failure_modes", "observed", "refusal"]
 EXPIRED = "expired request"
 
 
-def _source(error_class: str) -> str:
-    if error_class == "ConnectionNotFound":
-        return "documented (ConnectionNotFound, 404)"
-    if error_class == "LoginNotFound":
-        return "inferred: the v3 name of ConnectionNotFound, same status"
-    return "documented class; inferred status (only ConnectionNotFound's 404 is documented)"
+_SIGNING = (
+    "MissingExpiresAt",
+    "MissingSignature",
+    "InvalidSignature",
+    "ExpiresAtInvalid",
+    "SignatureNotMatch",
+    "RequestExpired",
+)
+_STATUS_FACTS = {
+    "ClientDisabled": "client-statuses",
+    "ClientPending": "client-statuses",
+    "ClientRestricted": "client-statuses",
+}
+
+
+def _facts(error_class: str, version: str = "v5") -> tuple[str, ...]:
+    """The facts the class and its status come from (:mod:`kit.provenance.saltedge`)."""
+    names = ("v3-class-names",) if version == "v3" else ("class-names",)
+    if error_class in ("ConnectionNotFound", "LoginNotFound"):
+        return (*names, "connection-404")
+    if error_class in _SIGNING:
+        return ("sent-verified", *names, "statuses")
+    if error_class in _STATUS_FACTS:
+        return ("client-statuses", *names, "statuses")
+    if not error_class:
+        return ("optional-signature",)
+    return (*names, "statuses")
+
+
+def _source(error_class: str, version: str = "v5") -> str:
+    return FACTS.cite(*_facts(error_class, version))
 
 
 def _new_login_path(c: Credentials) -> str:
@@ -92,7 +118,7 @@ def failure_modes(target: Target) -> pd.DataFrame:
         for status, case in (("live", "unsigned request, client live"), ("disabled", "client disabled")):
             with target.control.using(status=status):
                 rows.append(_probe(target, case, plain, "GET", "countries", {}))
-    return numbered(rows, {row["case"]: _source(row["error class"]) for row in rows})
+    return numbered(rows, {row["case"]: _source(row["error class"], c.api_version) for row in rows})
 
 
 def expiry(target: Target) -> str:
@@ -112,10 +138,23 @@ def observed(target: Target, session: Session) -> dict[str, str]:
 
 def refusal(error: ApiError) -> tuple[str, str] | None:
     """Which layer refused (for :func:`kit.refused`): the request signature a live client must send."""
-    signing = ("MissingExpiresAt", "MissingSignature", "InvalidSignature", "ExpiresAtInvalid")
-    if error.code in signing:
-        return (
-            "the request signature: a live client signs every request (Expires-at, Signature)",
-            _source(error.code or ""),
-        )
-    return None
+    version = "v3" if isinstance(error.body, dict) and "error_class" in error.body else "v5"
+    code = error.code or ""
+    if code in _SIGNING:
+        layer = "the request signature: a live client signs every request, a sent one is verified"
+        return (layer, FACTS.cite("live-signs", *_facts(code, version)))
+    known = _LAYERS.get(code)
+    return (known[0], FACTS.cite(*known[1], *_facts(code, version))) if known else None
+
+
+_LAYERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ClientNotFound": ("the app id: no such client", ("v3-headers",)),
+    "ApiKeyNotFound": ("the app secret: no such API key for this app", ("v5-headers",)),
+    "WrongClientToken": ("the app secret", ("v3-headers",)),
+    "CustomerNotFound": ("the Customer-secret: no such customer", ("customer-layer",)),
+    "LoginNotFound": ("the Login-secret: no such login for this customer", ("login-layer",)),
+    "ConnectionNotFound": ("the Connection-secret: no such connection for this customer", ("login-layer",)),
+    "ClientDisabled": ("the client's status: disabled", ("client-statuses",)),
+    "ClientPending": ("the client's status: pending (fake providers only)", ("client-statuses",)),
+    "ClientRestricted": ("the client's status: restricted (read-only)", ("client-statuses",)),
+}

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from kit.errors import ApiError
 from kit.probes import numbered
 from kit.protocol.signicat import ACCOUNT_PARAMETER
+from kit.provenance.signicat import FACTS
 from kit.session import Session
 from kit.target import Target
 
@@ -43,6 +44,8 @@ DIFFERENCES = {
     "says invalid_request",
     "GET on the token endpoint": "the sandbox answers 400 invalid_request, as IdentityServer does; "
     "oidc-provider has no GET route (404)",
+    "no grant_type": "the sandbox answers unsupported_grant_type, as IdentityServer does; oidc-provider "
+    "answers invalid_request (a missing parameter)",
     "access-token format": "the sandbox issues RS256 at+jwt tokens whose aud is the API origin, as Signicat's "
     "SDK test token shows (documented); oidc-provider issues opaque tokens by default, or JWTs whose aud "
     "is a resource indicator",
@@ -50,12 +53,12 @@ DIFFERENCES = {
 
 PATH = "auth/rest/sessions"
 SOURCES = {
-    "no token": "documented (no credentials: 401)",
-    "not a JWT": "documented (code invalid_token)",
-    "signed by an unknown key": "documented (incorrect signature: invalid_token)",
-    "token for another account id": "inferred: the SDK sends the token's account_id; the 403 code is undocumented",
-    "expired": "documented (expiration: invalid_token)",
-    "wrong audience": "inferred: Duende IdentityServer checks aud",
+    "no token": FACTS.cite("no-token-401", "bare-challenge"),
+    "not a JWT": FACTS.cite("invalid-token"),
+    "signed by an unknown key": FACTS.cite("invalid-token"),
+    "token for another account id": FACTS.cite("account-403", "forbidden-code"),
+    "expired": FACTS.cite("invalid-token"),
+    "wrong audience": FACTS.cite("wrong-audience"),
 }
 
 
@@ -113,6 +116,22 @@ def refusal(error: ApiError) -> tuple[str, str] | None:
     if error.status == 403 and "permission" in error.detail:
         return (
             "the API client's products: the token is valid, the client may not use this API",
-            "documented: 403 without the product permission; inferred: the code forbidden",
+            FACTS.cite("product-403", "forbidden-code"),
         )
+    if error.status == 403 and "account" in error.detail:
+        return (
+            "the account: signicat-accountId names an account this token is not for",
+            FACTS.cite("account-403", "forbidden-code"),
+        )
+    if error.status == 404:
+        return ("the resource: no such session for this account", FACTS.cite("not-found"))
+    if error.status == 401:
+        return ("the access token: missing, refused or expired", FACTS.cite("invalid-token"))
+    if error.status == 400 and error.code in (
+        "invalid_client",
+        "invalid_request",
+        "invalid_scope",
+        "unsupported_grant_type",
+    ):
+        return ("the token request: the client credentials or the form", FACTS.cite("token-errors-400"))
     return None

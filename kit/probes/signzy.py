@@ -16,6 +16,7 @@ import requests
 from kit.errors import ApiError
 from kit.probes import numbered
 from kit.protocol.signzy import login_path
+from kit.provenance.signzy import FACTS
 from kit.providers.signzy import Credentials as SignzyCredentials
 from kit.providers.signzy import SignzyAuth, create_child, logout, me
 from kit.secrets import Secret
@@ -42,22 +43,24 @@ DIFFERENCES = {
     "sandbox answers 401 AUTHORIZATION_REQUIRED, since nothing says Signzy allows it",
     "ttl null": "a login with ttl null crashes the checked LoopBack process (a framework bug); the "
     "sandbox uses the default ttl",
+    "username on change-password": "the sandbox changes the username too when one is sent (Signzy's docs say "
+    "username and password can both be changed, and name no other route); LoopBack ignores it",
 }
 
 
-_SEEN = "observed against LoopBack 3.28.0"
+_LOOPBACK = ("loopback", "observed")
 SOURCES = {
-    "wrong password": f"inferred: LoopBack 3 default (LOGIN_FAILED); {_SEEN}",
-    "unknown user": f"inferred: LoopBack 3 default (LOGIN_FAILED); {_SEEN}",
-    "empty body": f"inferred: LoopBack 3 default (USERNAME_EMAIL_REQUIRED); {_SEEN}",
-    "non-JSON body": f"inferred: LoopBack 3 default (400 SyntaxError, no code); {_SEEN}",
-    "no token": f"inferred: LoopBack 3 default (AUTHORIZATION_REQUIRED); {_SEEN}",
-    "Bearer <token>": f"inferred: LoopBack 3 default (a Bearer value is base64-decoded first); {_SEEN}",
-    "expired token (ttl 1 s)": f"inferred: LoopBack 3 default (INVALID_TOKEN); {_SEEN}",
-    "token of a deleted child": f"inferred: LoopBack 3 default (its tokens go with it); {_SEEN}",
-    "another channel's id": f"inferred: LoopBack 3 default (ACL refusal: 401 AUTHORIZATION_REQUIRED); {_SEEN}",
-    "wrong old password": f"inferred: LoopBack 3 default (INVALID_PASSWORD); {_SEEN}",
-    "logged-out token": f"inferred: LoopBack 3 default (AUTHORIZATION_REQUIRED); {_SEEN}",
+    "wrong password": FACTS.cite("login-failed", *_LOOPBACK),
+    "unknown user": FACTS.cite("login-failed", *_LOOPBACK),
+    "empty body": FACTS.cite("username-required", *_LOOPBACK),
+    "non-JSON body": FACTS.cite("syntax-error", *_LOOPBACK),
+    "no token": FACTS.cite("authorization-required", *_LOOPBACK),
+    "Bearer <token>": FACTS.cite("token-lookup", "authorization-required", *_LOOPBACK),
+    "expired token (ttl 1 s)": FACTS.cite("ttl", "invalid-token", *_LOOPBACK),
+    "token of a deleted child": FACTS.cite("delete-child", "authorization-required", *_LOOPBACK),
+    "another channel's id": FACTS.cite("tenant-model", "authorization-required", *_LOOPBACK),
+    "wrong old password": FACTS.cite("change-password-path", "invalid-password", *_LOOPBACK),
+    "logged-out token": FACTS.cite("channel-logout", "authorization-required", *_LOOPBACK),
 }
 
 
@@ -147,14 +150,19 @@ def observed(target: Target, session: Session) -> dict[str, str]:
 
 
 _LAYERS = {
-    "AUTHORIZATION_REQUIRED": "the access token or the ACL: no token, one the server no longer has "
-    "(logged out, password changed, channel deleted), or a call this channel may not make",
-    "INVALID_TOKEN": "the access token: expired (the server deletes it)",
-    "LOGIN_FAILED": "the username and password",
+    "AUTHORIZATION_REQUIRED": (
+        "the access token or the ACL: no token, one the server no longer has "
+        "(logged out, password changed, channel deleted), or a call this channel may not make",
+        "authorization-required",
+    ),
+    "INVALID_TOKEN": ("the access token: expired (the server deletes it)", "invalid-token"),
+    "LOGIN_FAILED": ("the username and password", "login-failed"),
+    "INVALID_PASSWORD": ("the old password given to change it", "invalid-password"),
+    "USERNAME_EMAIL_REQUIRED": ("the login body: no username or email", "username-required"),
 }
 
 
 def refusal(error: ApiError) -> tuple[str, str] | None:
     """Which layer refused (for :func:`kit.refused`), by LoopBack 3's error code."""
-    layer = _LAYERS.get(error.code or "")
-    return (layer, f"inferred: LoopBack 3 default ({error.code}); {_SEEN}") if layer else None
+    known = _LAYERS.get(error.code or "")
+    return (known[0], FACTS.cite(known[1], *_LOOPBACK)) if known else None

@@ -19,7 +19,8 @@ import requests
 
 from kit.errors import ApiError
 from kit.probes import numbered
-from kit.protocol.synerise import CONSUMERS
+from kit.protocol.synerise import CONSUMERS, EXPIRED
+from kit.provenance.synerise import FACTS
 from kit.providers.synerise import public_key
 from kit.session import Session
 from kit.target import Target
@@ -41,14 +42,16 @@ def _row(case: str, answer: requests.Response) -> dict[str, Any]:
 
 def _source(case: str) -> str:
     if case == "expired":
-        return 'documented (401 "Token expired.")'
+        return FACTS.cite("token-expired")
     if case == "no token":
-        return "inferred: Spring Security's 401 without authentication"
+        return FACTS.cite("no-token")
     if case in ("alg none", "HS512 signed with the public key"):
-        return "inferred: RS512 is documented, the answer to another algorithm is not"
+        return FACTS.cite("rs512", "invalid-token")
     if case.startswith("user token"):
-        return "inferred: a user acts only in a selected workspace (documented), permissions per call (inferred)"
-    return "inferred: kit's demo endpoints, 403 across consumer types"
+        return FACTS.cite("select-workspace", "permissions-checked")
+    if case.startswith("workspace token"):
+        return FACTS.cite("consumer-403", "key-permissions")
+    return FACTS.cite("consumer-403")
 
 
 def _expired(target: Target) -> str:
@@ -109,18 +112,20 @@ def hs512_forgery(payload: dict[str, Any], pem: str) -> str:
 
 def refusal(error: ApiError) -> tuple[str, str] | None:
     """Which layer refused (for :func:`kit.refused`): the consumer type, or a user's permissions."""
+    if error.code == EXPIRED:
+        return ("the token: it expired (renewed and retried once by kit)", FACTS.cite("token-expired", "bad-token-403"))
+    if error.status == 401:
+        return ("the token or the API key: missing, refused or not verifiable", FACTS.cite("no-token", "wrong-key"))
     if error.status != 403:
         return None
     if "own data" in error.detail:
-        return (
-            "the consumer type: a customer (client) token reads only its own customer",
-            "inferred: kit's demo endpoints, 403 across consumer types",
-        )
+        return ("the consumer type: a customer (client) token reads only its own customer", FACTS.cite("consumer-403"))
+    if "API key lacks the permission" in error.detail:
+        return ("the workspace API key's permissions (checked server-side)", FACTS.cite("key-permissions"))
     if "lacks the permission" in error.detail:
-        return (
-            "the user's permissions in the selected workspace",
-            "documented: a user token carries its workspace's permissions; inferred: checked per call, the names",
-        )
+        return ("the user's permissions in the selected workspace", FACTS.cite("user-workspace", "permissions-checked"))
     if "workspace" in error.detail:
-        return ("the user token: no workspace selected yet", "documented: a user acts only in a selected workspace")
+        return ("the user token: no workspace selected yet", FACTS.cite("select-workspace"))
+    if "consumer type" in error.detail:
+        return ("the consumer type: this endpoint is for another one", FACTS.cite("consumer-403"))
     return None

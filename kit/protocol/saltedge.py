@@ -24,3 +24,34 @@ def signature_string(expires_at: str, method: str, url: str, body: bytes | str |
     """``"<Expires-at>|<METHOD>|<full URL>|<raw body>"``, the text Salt Edge signs."""
     raw = body.decode() if isinstance(body, bytes) else (body or "")
     return f"{expires_at}|{method.upper()}|{url}|{raw}"
+
+
+#: the secret layers beyond the app's that an endpoint needs, by (method, first path word); CONFIRMED:
+#: countries app only, creating logins/connections the customer's; INFERRED: a login's own routes take
+#: both (Salt Edge's iOS SDK sends both); an endpoint not listed gets every layer the caller holds
+LAYERS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("GET", "countries"): (),
+    ("GET", "providers"): (),
+    ("GET", "rates"): (),
+    ("POST", "customers"): (),
+    ("GET", "customers"): (),
+    ("POST", "login"): ("customer",),
+    ("POST", "connections"): ("customer",),
+    ("POST", "connect_sessions"): ("customer",),
+    ("POST", "tokens"): ("customer",),
+    ("POST", "oauth_providers"): ("customer",),
+    ("GET", "login"): ("customer", "login"),
+    ("DELETE", "login"): ("customer", "login"),
+    ("PUT", "login"): ("customer", "login"),
+    ("GET", "connection"): ("customer", "login"),
+    ("DELETE", "connection"): ("customer", "login"),
+    ("PUT", "connection"): ("customer", "login"),
+    ("GET", "accounts"): ("customer", "login"),
+    ("GET", "transactions"): ("customer", "login"),
+}
+
+
+def layers(method: str, path: str) -> tuple[str, ...] | None:
+    """The layers (``customer``, ``login``) the endpoint ``method path`` needs; None when kit does not know."""
+    word = path.strip("/").split("/", 1)[0].split("?", 1)[0]
+    return LAYERS.get((method.upper(), word))

@@ -17,3 +17,5 @@ PUBLIC_KEY_PATH = "kit-sandbox/synerise/public-key.pem"
 SELECT_WORKSPACE_PATH = "kit-sandbox/synerise/user/select-workspace/{workspace}"
 #: identity providers a customer may log in with (CONFIRMED: SYNERISE, FACEBOOK, OAUTH, APPLE, "…")
 IDENTITY_PROVIDERS = ("SYNERISE", "FACEBOOK", "OAUTH", "APPLE", "GOOGLE")
+#: INFERRED: the API-key permission check (path from the PHP SDK's Uauth library; body and answer kit's)
+KEY_CHECK_PATH = "uauth/api-key/permission-check"

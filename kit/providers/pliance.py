@@ -1,7 +1,8 @@
 """Pliance, the client side: a fresh HS256 JWT per request, as every official SDK does.
 
 CONFIRMED (shared notes, section 1): header exactly ``{"typ":"JWT","alg":"HS256"}``; claims
-``iat = nbf = now``, ``exp = now + 300``, ``aud = "pliance.io"``, ``iss`` (company id),
+``iat = nbf = now``, ``exp = now + 300`` (the SDKs' choice: the server sets no lifetime),
+``aud = "pliance.io"``, ``iss`` (company id),
 ``given_name`` and ``sub`` (shown in Pliance's logs); HMAC key = the UTF-8 bytes of the secret
 (not hex-decoded); optional ``X-Tenant`` header (the .NET SDK); client certificates through
 requests' ``cert=``; failures reported in the ``{status, success, message, checkpoint}`` envelope.
@@ -22,11 +23,12 @@ import jwt
 import requests
 
 from kit.answers import api_error, json_body
-from kit.claims import register_meanings
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError
 from kit.flow import FlowAuth
+from kit.meanings import register_meanings
 from kit.protocol.pliance import AUDIENCE, HEADER, LIFETIME, TENANT_HEADER
+from kit.provenance.pliance import FACTS
 from kit.secrets import Secret
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -37,11 +39,12 @@ _TIME = re.compile(r" '(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)'")  # moved to its own 
 
 register_meanings(
     {
-        "given_name": "caller's name, shown in Pliance's logs",
-        "sub": "caller's id, shown in Pliance's logs",
-        "iss": "company id Pliance assigned to you",
-        "aud": "always pliance.io",
-    }
+        "given_name": ("caller's name, shown in Pliance's logs", FACTS.cite("log-claims")),
+        "sub": ("caller's id, shown in Pliance's logs", FACTS.cite("log-claims")),
+        "iss": ("company id Pliance assigned to you", FACTS.cite("issuer")),
+        "aud": ("always pliance.io", FACTS.cite("audience")),
+    },
+    provider="pliance",
 )
 
 
@@ -151,9 +154,13 @@ PROVIDER = Provider(
     live_url="https://<your-company>.pliance.io/",
     emulator_module="kit.sandbox.pliance",
     probes_module="kit.probes.pliance",
+    facts_module="kit.provenance.pliance",
     business=BusinessCall("GET", "api/Ping"),
-    facts={
-        "renewal": "none needed: a new token is minted for every request",
-        "revocation": "none: each token lives 5 min",
+    facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},
+    sources={
+        "lifetime": "sdk-lifetime",
+        "renewal": "mint-per-request",
+        "expiry signalled as": "invalid-token",
+        "sent on each call": "bearer-jwt",
     },
 )

@@ -9,7 +9,10 @@ key is pasted into the dashboard and the private key stays with the client; erro
 flat shape or the v5 nested one, both carrying the error class.
 
 INFERRED: that v3 signs the same four-field string (the older guide shows a SHA-1, five-field
-variant from before 2018; kit follows the current one).
+variant from before 2018; kit follows the current one). kit's choice: each endpoint gets only the
+secret layers it needs (:data:`kit.protocol.saltedge.LAYERS`: countries the app's, creating a login
+the customer's too, a login's own routes the login's as well), every held layer where kit does not
+know the endpoint. Every fact's source: :mod:`kit.provenance.saltedge`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import functools
 import re
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 import requests
@@ -32,7 +36,7 @@ from kit.credentials import MULTILINE
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
 from kit.flow import FlowAuth
-from kit.protocol.saltedge import HEADERS, MAX_AHEAD, signature_string
+from kit.protocol.saltedge import HEADERS, MAX_AHEAD, layers, signature_string
 from kit.secrets import Secret, fingerprint, redact, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -112,8 +116,9 @@ class SaltEdgeAuth(FlowAuth):
                 app_secret: c.app_secret.reveal(),
             }
         )
-        for header, value in ((customer, c.customer_secret), (login, c.login_secret)):
-            if value is not None:
+        needed = _layers(request)
+        for layer, header, value in (("customer", customer, c.customer_secret), ("login", login, c.login_secret)):
+            if value is not None and (needed is None or layer in needed):
                 request.headers[header] = value.reveal()
         if c.private_key_pem is not None:
             expires = str(int(time.time() + self.expires_in))
@@ -127,6 +132,16 @@ class SaltEdgeAuth(FlowAuth):
 
     def __repr__(self) -> str:
         return f"SaltEdgeAuth(client_id={self.credentials.client_id!r}, api_version={self.credentials.api_version!r})"
+
+
+_VERSIONED = re.compile(r"/api/v\d+/(.*)$")
+
+
+def _layers(request: requests.PreparedRequest) -> tuple[str, ...] | None:
+    """The secret layers the request's endpoint needs (kit.protocol.saltedge.LAYERS), None if unknown."""
+    path = urlsplit(request.url or "").path
+    found = _VERSIONED.search(path)
+    return layers(request.method or "GET", found.group(1)) if found else None
 
 
 def error_parser(response: requests.Response, provider: str) -> ApiError | None:
@@ -214,10 +229,14 @@ PROVIDER = Provider(
     live_url="https://www.saltedge.com/",
     emulator_module="kit.sandbox.saltedge",
     probes_module="kit.probes.saltedge",
+    facts_module="kit.provenance.saltedge",
     business=BusinessCall("GET", "countries"),
-    facts={
-        "revocation": "none: secrets are long-lived, replaced in the dashboard",
-        "tenant or permission model": "Customer-secret per customer, then Login-secret per bank login",
+    facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},
+    sources={
+        "token kind": "no-token",
+        "sent on each call": "layers-per-endpoint",
+        "expiry signalled as": "statuses",
+        "signing algorithm": "signature-string",
     },
     base_url=host_url,
     without_token=(

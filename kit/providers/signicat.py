@@ -27,12 +27,14 @@ import jwt
 import pandas as pd
 import requests
 
-from kit.answers import api_error, json_body
-from kit.claims import claims, register_meanings
+from kit.answers import api_error, json_body, problem_details
+from kit.claims import claims
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
+from kit.meanings import register_meanings
 from kit.oauth2 import ClientCredentialsAuth, request_table
 from kit.protocol.signicat import ACCOUNT_PARAMETER, DISCOVERY_PATH, SCOPE, TOKEN_PATH
+from kit.provenance.signicat import FACTS
 from kit.secrets import Secret, fingerprint
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -46,9 +48,10 @@ DEFAULT_BASE_URL = "https://api.signicat.com/"
 
 register_meanings(
     {
-        "account_id": "Signicat account the client belongs to (sent as signicat-accountId)",
-        "sandbox": "true for tokens from a Signicat sandbox client",
-    }
+        "account_id": ("Signicat account the client belongs to (sent as signicat-accountId)", FACTS.cite("account-id")),
+        "sandbox": ("true for tokens from a Signicat sandbox client", FACTS.cite("at-jwt")),
+    },
+    provider="signicat",
 )
 
 
@@ -101,10 +104,18 @@ def _parameter(account: str) -> str:
 
 
 def error_parser(response: requests.Response, provider: str) -> ApiError | None:
-    """Problem details (``code``, ``title``, ``detail``) or RFC 6749 errors as AuthError/ApiError."""
+    """Problem details (``code``, ``title``, ``detail``) or RFC 6749 errors as AuthError/ApiError.
+
+    Problem details are recognised by their media type (``application/problem+json``, RFC 9457),
+    and by their shape when a server sends them as plain JSON.
+    """
     if response.status_code < 400:
         return None
     body, data = json_body(response)
+    problem = problem_details(response)
+    if problem is not None:
+        shown = " ".join(str(p) for p in (problem.get("title"), problem.get("detail")) if p)
+        return api_error(response, provider, problem.get("code"), shown or None, body)
     message = data.get("title") or data.get("error_description")
     if data.get("detail") and data.get("title"):
         message = f"{data['title']} {data['detail']}"
@@ -206,7 +217,7 @@ def verify_token(
         if entry.get("alg") in allowed:
             allowed = [str(entry["alg"])]  # the key names its one algorithm
     wanted = meta["issuer"].removesuffix("/auth/open") if audience is None else audience
-    return claims(raw, key, algorithms=allowed, audience=wanted, issuer=meta["issuer"], now=now)
+    return claims(raw, key, algorithms=allowed, audience=wanted, issuer=meta["issuer"], now=now, provider="signicat")
 
 
 def _json(s: Session, path: str, step: str) -> dict[str, Any]:
@@ -228,9 +239,14 @@ PROVIDER = Provider(
     live_url="https://api.signicat.com/",
     emulator_module="kit.sandbox.signicat",
     probes_module="kit.probes.signicat",
+    facts_module="kit.provenance.signicat",
     business=BusinessCall("POST", "auth/rest/sessions", body={}),
-    facts={
-        "revocation": "none: a token lives until exp (a 401 makes kit fetch another and retry once)",
-        "tenant or permission model": "account id from the token's account_id claim; 403 per API product",
+    facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},
+    sources={
+        "lifetime": "lifetime",
+        "renewal": "renew-early",
+        "expiry signalled as": "invalid-token",
+        "token kind": "at-jwt",
+        "sent on each call": "account-id",
     },
 )

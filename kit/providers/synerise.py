@@ -4,10 +4,12 @@ CONFIRMED (shared notes, section 3): the three logins (workspace ``/uauth/v2/aut
 customer ``/sauth/v3/auth/login/client``, user ``/uauth/auth/login/user``), the refreshes
 (workspace ``GET /v4/auth/refresh/profile``, customer ``POST /sauth/v3/auth/refresh/client``, both
 with the current, still valid token), ``Authorization: Bearer`` plus ``Api-Version: 4.4`` (sent
-on logins too, as the workspace-login example shows), RS512 signatures, and ``401`` with ``error``
-``"Token expired."``, on which the official Magento plugin drops its token and retries once.
+on logins too, as the workspace-login example shows), RS512 signatures. Every fact's source is in
+:mod:`kit.provenance.synerise`.
 
-INFERRED: the customer login body (``password``, ``uuid``, ``deviceId``); that there is no user
+INFERRED: ``error`` ``"Token expired."`` marks an expired token (the official Magento plugin's code,
+which drops its token and retries once), with 401 or 403 (the SDK maps both), so kit renews and
+retries once on either; the customer login body (``password``, ``uuid``, ``deviceId``); that there is no user
 refresh (its path is unknown), so user sessions log in again; where the public key lives (the
 sandbox serves it at a kit path; for the live service pass the PEM you were given). The token's
 expiry is read from its ``exp`` claim, since logins answer only ``{token}``; a token that is not
@@ -26,12 +28,14 @@ import requests
 
 from kit.answers import api_error, json_body
 from kit.bearer import CachedBearerAuth
-from kit.claims import claims, register_meanings
+from kit.claims import claims
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError
 from kit.flow import Flow
+from kit.meanings import register_meanings
 from kit.oauth2 import request_table
 from kit.protocol.synerise import API_VERSION, CONSUMERS, EXPIRED, PUBLIC_KEY_PATH, SELECT_WORKSPACE_PATH
+from kit.provenance.synerise import FACTS
 from kit.secrets import Secret, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -48,14 +52,22 @@ NEEDS = {
     "user": ("user_username", "user_password"),
 }
 
+_NAMES = FACTS.cite("claim-names")
 register_meanings(
     {
-        "realm": "consumer type: profile (workspace), client (customer) or user (Synerise, INFERRED)",
-        "origin": "identity provider that vouched for the consumer (Synerise)",
-        "ctd": "created, epoch milliseconds (Synerise, INFERRED)",
-        "bpid": "workspace (business profile) id; null until a user selects one (INFERRED)",
-        "permissions": "what the user may do in the selected workspace (documented; kit's names INFERRED)",
-    }
+        "realm": ("consumer type: profile (workspace), client (customer) or user", _NAMES),
+        "origin": ("identity provider that vouched for the consumer", FACTS.cite("payload", "claim-names")),
+        "ctd": ("created, epoch milliseconds", FACTS.cite("claim-ctd")),
+        "bpid": (
+            "a user's selected workspace (business profile) id; null until one is selected",
+            FACTS.cite("user-workspace", "claim-names"),
+        ),
+        "permissions": (
+            "what the user may do in the selected workspace",
+            FACTS.cite("user-workspace", "permissions-checked"),
+        ),
+    },
+    provider="synerise",
 )
 
 
@@ -144,6 +156,8 @@ class SyneriseAuth(CachedBearerAuth):
     """Bearer + Api-Version; refresh before expiry, log in again when refresh fails, retry once."""
 
     stale_answer = '401 "Token expired."'
+    #: an expired token may be answered 401 or 403 (inferred: the SDK maps both); either says "Token expired."
+    stale_statuses = (401, 403)
 
     def __init__(
         self,
@@ -165,12 +179,15 @@ class SyneriseAuth(CachedBearerAuth):
         super().__init__(key=key, base_url=base_url, cache=cache, headers={"Api-Version": api_version})
 
     def is_stale(self, response: requests.Response) -> bool:
-        if response.status_code != 401:
+        if response.status_code not in self.stale_statuses:
             return False
         try:
             return bool(response.json().get("error") == EXPIRED)
         except (ValueError, AttributeError):
             return False
+
+    def stale_reason(self, response: requests.Response) -> str:
+        return f'{response.status_code} "{EXPIRED}"'
 
     def fetch_flow(self, reason: str = "absent") -> Flow[CachedToken]:
         refresh = CONSUMERS[self.consumer][1]
@@ -246,7 +263,7 @@ def public_key(s: Session) -> str:
 def verify_token(token: CachedToken | str, public_key_pem: str, *, now: float | str | None = None) -> pd.DataFrame:
     """Claims table verified with the public key, RS512 pinned (HS512 or none are refused)."""
     raw = token.access_token.reveal() if isinstance(token, CachedToken) else token
-    return claims(raw, public_key_pem, algorithms=["RS512"], now=now)
+    return claims(raw, public_key_pem, algorithms=["RS512"], now=now, provider="synerise")
 
 
 PROVIDER = Provider(
@@ -257,9 +274,14 @@ PROVIDER = Provider(
     live_url="https://api.synerise.com/",
     emulator_module="kit.sandbox.synerise",
     probes_module="kit.probes.synerise",
+    facts_module="kit.provenance.synerise",
     business=BusinessCall("GET", "v4/business-profile", options={"consumer": "workspace"}),
-    facts={
-        "revocation": "none documented",
-        "tenant or permission model": "consumer type in the token (workspace, customer, user); 403 across types",
+    facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},
+    sources={
+        "lifetime": "lifetime",
+        "renewal": "workspace-refresh",
+        "expiry signalled as": "token-expired",
+        "signing algorithm": "rs512",
+        "sent on each call": "api-version",
     },
 )

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
+from kit.provenance import registry
 
 __all__ = [
     "COMMON_SETTINGS",
@@ -46,6 +47,8 @@ class Endpoint:
     path: str
     needs: str  # the credential layer: "none", "client id and secret (Basic or form)", "Bearer token", …
     note: str = ""
+    #: the registered fact (kit.provenance) this route rests on: documented, or an inferred path
+    fact: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,13 +123,15 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")  # NaN, Infinity: Python accepts them, JSON does not
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """A JSON response with a compact, stable rendering."""
+def json_response(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None, *, media_type: str = "application/json"
+) -> Response:
+    """A JSON response with a compact, stable rendering (``media_type`` e.g. ``application/problem+json``)."""
     return Response(
         json.dumps(body, separators=(",", ":")),
         status=status,
         headers=headers,
-        content_type="application/json; charset=utf-8",
+        content_type=f"{media_type}; charset=utf-8",
     )
 
 
@@ -223,11 +228,16 @@ class Emulator:
         """The endpoint map ``GET /`` answers: routes, the credential layer each needs, credential field names."""
         return {
             "provider": self.NAME,
-            "endpoints": [dataclasses.asdict(e) for e in self.ENDPOINTS],
+            "endpoints": [self._endpoint(e) for e in self.ENDPOINTS],
             "token or login paths": list(self.TOKEN_PATHS),
             "demo credential fields": sorted(self.credentials),
             "settings": {name: value for name, value in self.settings.items() if name not in ("fault_delay",)},
         }
+
+    def _endpoint(self, endpoint: Endpoint) -> dict[str, str]:
+        """One route of the map, with where it comes from (its fact's label), never the fact id."""
+        shown = {k: v for k, v in dataclasses.asdict(endpoint).items() if k != "fact"}
+        return {**shown, "source": registry(self.NAME).cite(endpoint.fact) if endpoint.fact else ""}
 
     def cli_extras(self) -> dict[str, Any]:
         """Top-level fields the CLI adds to this sandbox's JSON line (e.g. a public key)."""

@@ -38,7 +38,7 @@ from werkzeug.wrappers import Request, Response
 from kit.sandbox.base import MAX_BODY, BodyRejected, json_response, read_json
 
 __all__ = ["JSON_TYPE", "Refused", "as_object", "error", "js_ttl", "no_content", "read_body", "remote_method"]
-__all__ += ["required", "token_id"]
+__all__ += ["invalid", "required", "token_id"]
 
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -234,3 +234,20 @@ def remote_method(method: str, rest: list[str], relations: tuple[str, ...]) -> t
         if template:
             return template.format(r=more[0]), instance, more[1] if len(more) == 2 else None
     return "", instance, None
+
+
+def invalid(model: str, problems: list[tuple[str, str, str]], body: dict[str, Any]) -> Refused:
+    """422 ``ValidationError`` as the juggler words it: each (property, code, message), with the value sent."""
+    shown = "; ".join(f"`{p}` {m} (value: {_shown(body.get(p))})" for p, _, m in problems)
+    codes: dict[str, list[str]] = {}
+    messages: dict[str, list[str]] = {}
+    for prop, code, message in problems:
+        codes.setdefault(prop, []).append(code)
+        messages.setdefault(prop, []).append(message)
+    details = {"context": model, "codes": codes, "messages": messages}
+    message = f"The `{model}` instance is not valid. Details: {shown}."
+    return Refused(422, message, name="ValidationError", details=details)
+
+
+def _shown(value: Any) -> str:
+    return "undefined" if value is None else json.dumps(value)

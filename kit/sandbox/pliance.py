@@ -21,7 +21,13 @@ Each bad input, its status and answer:
 * 200 envelope with status Error: another tenant's data ("Person ... not found"), since business
   failures are 200 + Error, as the docs' failed poke shows.
 * 403 envelope: an IP not in ``allowed_ips``; no client certificate under mTLS (IIS's 403.7).
-* 404/405 envelope: unknown path or method.
+* 404/405 envelope: unknown path or method. Paths match in any case (ASP.NET Core routing).
+
+CORS (INFERRED: the docs say tokens can be used from a web browser; the answers are an ASP.NET Core
+CORS policy allowing any origin, header and method): a preflight (``OPTIONS`` with ``Origin`` and
+``Access-Control-Request-Method``) is 204 before authentication with ``Access-Control-Allow-Methods``
+and the requested headers; every answer to an allowed origin carries ``Access-Control-Allow-Origin``.
+The ``cors_origins`` setting narrows the origins (empty: no CORS, a preflight is 405).
 
 Every answer carries the envelope; failures have ``checkpoint`` all zeros (as in the docs'
 failed poke). Checkpoints of successful writes are deterministic (sha256 of a counter), so
@@ -42,6 +48,7 @@ from werkzeug.wrappers import Request, Response
 
 from kit.claims import utc
 from kit.protocol.pliance import AUDIENCE
+from kit.sandbox import aspnet_cors as cors
 from kit.sandbox.aspnet import Refusal, bearer_token, validate
 from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
@@ -75,17 +82,19 @@ class Emulator(_Base):
     CREDENTIAL_KEYS = ("secret", "issuer", "given_name", "subject", "tenant")
     TOKEN_PATHS = ()  # Pliance clients mint their own tokens: there is no token endpoint to break
     ENDPOINTS = (
-        Endpoint("GET", "api/Ping", _MINTED),
-        Endpoint("PUT", "api/PersonCommand", _MINTED, "register a person"),
-        Endpoint("GET", "api/PersonQuery", _MINTED, "?personReferenceId="),
-        Endpoint("PUT", "api/WebhookCommand", _MINTED, "{url, secret, enabled}"),
-        Endpoint("GET", "api/WebhookQuery", _MINTED),
-        Endpoint("POST", "api/WebhookQuery/Poke", _MINTED, "deliver a test event"),
+        Endpoint("GET", "api/Ping", _MINTED, fact="route-ping"),
+        Endpoint("PUT", "api/PersonCommand", _MINTED, "register a person", "route-person"),
+        Endpoint("GET", "api/PersonQuery", _MINTED, "?personReferenceId=", "route-person-query"),
+        Endpoint("PUT", "api/WebhookCommand", _MINTED, "{url, secret, enabled}", "webhook-register"),
+        Endpoint("GET", "api/WebhookQuery", _MINTED, fact="route-webhook-query"),
+        Endpoint("POST", "api/WebhookQuery/Poke", _MINTED, "deliver a test event", "webhook-poke"),
+        Endpoint("OPTIONS", "api/*", "none", "CORS preflight (Origin, Access-Control-Request-Method)", "cors"),
     )
     SETTINGS = (
         Setting("multitenancy", bool, False, "require X-Tenant and keep data apart per tenant"),
         Setting("allowed_ips", list, [], "comma-separated client IPs or networks allowed (empty: all)"),
         Setting("clock_skew", int, 300, "seconds of exp/nbf tolerance (ASP.NET default, INFERRED)", 0, 3600),
+        Setting("cors_origins", list, ["*"], "origins a browser may call from (* = any; empty: no CORS)"),
     )
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
@@ -143,17 +152,24 @@ class Emulator(_Base):
 
     # -- routes ---------------------------------------------------------------------------
     def dispatch(self, request: Request) -> Response:
+        response = self._route(request)
+        cors.mark(response, cors.allowed_origin(request, self.settings["cors_origins"]))
+        return response
+
+    def _route(self, request: Request) -> Response:
         routes = {
-            "api/Ping": {"GET": self._ping},
-            "api/PersonCommand": {"PUT": self._register_person},
-            "api/PersonQuery": {"GET": self._view_person},
-            "api/WebhookCommand": {"PUT": self._set_webhook},
-            "api/WebhookQuery": {"GET": self._get_webhook},
-            "api/WebhookQuery/Poke": {"POST": self._poke},
+            "api/ping": {"GET": self._ping},
+            "api/personcommand": {"PUT": self._register_person},
+            "api/personquery": {"GET": self._view_person},
+            "api/webhookcommand": {"PUT": self._set_webhook},
+            "api/webhookquery": {"GET": self._get_webhook},
+            "api/webhookquery/poke": {"POST": self._poke},
         }
-        methods = routes.get(request.path.strip("/"))
+        methods = routes.get(request.path.strip("/").lower())  # INFERRED: ASP.NET Core routes ignore case
         if methods is None:
             return self._error(404, f"No route for {request.method} {request.path}")
+        if request.method == "OPTIONS" and cors.is_preflight(request, self.settings["cors_origins"]):
+            return cors.preflight(request, methods)
         if request.method not in methods:
             return self._error(405, f"Method {request.method} is not allowed on {request.path}")
         try:

@@ -188,14 +188,15 @@ def _page(description: dict[str, Any]) -> str:
     """The endpoint map as a small HTML page, for a person who opens the sandbox's URL in a browser."""
     e = html.escape
     rows = "".join(
-        f"<tr><td>{e(x['method'])}</td><td><code>/{e(x['path'])}</code></td><td>{e(x['needs'])}</td><td>{e(x['note'])}</td></tr>"
+        f"<tr><td>{e(x['method'])}</td><td><code>/{e(x['path'])}</code></td><td>{e(x['needs'])}</td>"
+        f"<td>{e(x['note'])}</td><td>{e(x['source'])}</td></tr>"
         for x in description["endpoints"]
     )
     fields = ", ".join(e(f) for f in description["demo credential fields"])
     return (
         f"<!doctype html><title>kit sandbox: {e(description['provider'])}</title>"
         f"<h1>kit sandbox: {e(description['provider'])}</h1><p>{e(description['url'])}</p>"
-        "<table border=1 cellpadding=4><tr><th>method</th><th>path</th><th>needs</th><th>note</th></tr>"
+        "<table border=1 cellpadding=4><tr><th>method</th><th>path</th><th>needs</th><th>note</th><th>source</th></tr>"
         f"{rows}</table><p>Demo credential fields (values: the serve command's JSON line): {fields}</p>"
     )
 

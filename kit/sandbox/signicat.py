@@ -11,8 +11,13 @@ lifetime 1..3600 s (default 600); ``POST /auth/rest/sessions`` and ``GET
 
 INFERRED: token-endpoint errors are 400 with an RFC 6749 body (Duende IdentityServer), including
 ``invalid_client`` for a wrong secret, an unknown client and a missing one, and ``invalid_request``
-for a non-form body or two client-auth methods at once; a password grant is
-``unsupported_grant_type``; a request without ``scope`` (which the docs list as required) is
+for a non-form body or two client-auth methods at once (Basic plus a form ``client_secret``; a form
+``client_id`` beside Basic is accepted, Basic wins); a password grant and a missing ``grant_type``
+are ``unsupported_grant_type``; token answers and token errors carry ``Cache-Control: no-store,
+no-cache, max-age=0`` and ``Pragma: no-cache`` (Duende's SetNoCache); API
+errors are problem details served as ``application/problem+json`` (RFC 9457); a request with no
+token gets a bare ``Bearer`` challenge (RFC 6750 §3.1), a refused token ``error="invalid_token"``;
+a request without ``scope`` (which the docs list as required) is
 ``invalid_request``, RFC 6749 §5.2's error for a missing parameter; discovery at ``/auth/open/.well-
 known/openid-configuration`` and JWKS at ``.../jwks`` (IdentityServer convention); iss =
 ``<host>/auth/open`` and aud = the host, as on api.signicat.com; a ``signicat-accountId`` that
@@ -23,19 +28,18 @@ rotation (``rotate_key()``).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
 import time
 import uuid
 from typing import Any
-from urllib.parse import unquote_plus
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.wrappers import Request, Response
 
 from kit.protocol.signicat import DISCOVERY_PATH, SCOPE, TOKEN_PATH
+from kit.sandbox import duende
 from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.keys import new_key
@@ -57,15 +61,13 @@ def _new_key(n: int) -> tuple[str, rsa.RSAPrivateKey]:
     return kid, new_key()
 
 
-def _oauth_error(error: str, description: str) -> Response:
-    return json_response({"error": error, "error_description": description}, 400, {"Cache-Control": "no-store"})
-
-
-def _problem(status: int, title: str, detail: str, code: str) -> Response:
-    headers = {"WWW-Authenticate": f'Bearer error="{code}"'} if status == 401 else None
-    return json_response(
-        {"type": PROBLEM_TYPE, "title": title, "detail": detail, "code": code, "status": status}, status, headers
-    )
+def _problem(status: int, title: str, detail: str, code: str, *, token_sent: bool = True) -> Response:
+    """Problem details (RFC 9457 media type); a 401 challenges, with ``error`` only when a token came."""
+    headers = None
+    if status == 401:  # RFC 6750 §3.1: no error code when the request carried no token
+        headers = {"WWW-Authenticate": f'Bearer error="{code}"' if token_sent else "Bearer"}
+    body = {"type": PROBLEM_TYPE, "title": title, "detail": detail, "code": code, "status": status}
+    return json_response(body, status, headers, media_type="application/problem+json")
 
 
 class Emulator(_Base):
@@ -75,11 +77,17 @@ class Emulator(_Base):
     CREDENTIAL_KEYS = ("client_id", "client_secret", "account_id")
     TOKEN_PATHS = (TOKEN_PATH,)
     ENDPOINTS = (
-        Endpoint("POST", TOKEN_PATH, "client id and secret: Basic, or form (client_secret_post)", "grant_type, scope"),
-        Endpoint("GET", DISCOVERY_PATH, "none"),
-        Endpoint("GET", DISCOVERY_PATH + "/jwks", "none"),
-        Endpoint("POST", "auth/rest/sessions", "Bearer <access token> (+ ?signicat-accountId=)", "{flow}"),
-        Endpoint("GET", "auth/rest/sessions/{id}", "Bearer <access token> (+ ?signicat-accountId=)"),
+        Endpoint(
+            "POST",
+            TOKEN_PATH,
+            "client id and secret: Basic, or form (client_secret_post)",
+            "grant_type, scope",
+            "token-endpoint",
+        ),
+        Endpoint("GET", DISCOVERY_PATH, "none", fact="discovery"),
+        Endpoint("GET", DISCOVERY_PATH + "/jwks", "none", fact="jwks"),
+        Endpoint("POST", "auth/rest/sessions", "Bearer <access token> (+ ?signicat-accountId=)", "{flow}", "sessions"),
+        Endpoint("GET", "auth/rest/sessions/{id}", "Bearer <access token> (+ ?signicat-accountId=)", fact="sessions"),
     )
     SETTINGS = (
         Setting("lifetime", int, 600, "access token lifetime in seconds (Dashboard range)", 1, 3600),
@@ -108,45 +116,27 @@ class Emulator(_Base):
         return self.keys[0][0]
 
     # -- OAuth2 token endpoint ------------------------------------------------------------
-    def _client(self, request: Request) -> tuple[str, str] | Response:
-        header = request.headers.get("Authorization", "")
-        form_id, form_secret = request.form.get("client_id"), request.form.get("client_secret")
-        if header and (form_id or form_secret):
-            return _oauth_error("invalid_request", "multiple client authentication methods used")
-        if header:
-            scheme, _, value = header.partition(" ")
-            try:
-                user, _, password = base64.b64decode(value, validate=True).decode().partition(":")
-            except (ValueError, UnicodeDecodeError):
-                return _oauth_error("invalid_client", "malformed Basic credentials")
-            if scheme.lower() != "basic":
-                return _oauth_error("invalid_client", "unsupported client authentication scheme")
-            return unquote_plus(user), unquote_plus(password)
-        if form_id:
-            return form_id, form_secret or ""
-        return _oauth_error("invalid_client", "client authentication is required")
-
     def _token(self, request: Request) -> Response:
         if request.mimetype != "application/x-www-form-urlencoded":
-            return _oauth_error("invalid_request", "the body must be application/x-www-form-urlencoded")
-        client = self._client(request)
+            return duende.oauth_error("invalid_request", "the body must be application/x-www-form-urlencoded")
+        client = duende.client(request)
         if isinstance(client, Response):
             return client
         client_id, secret = client
         if client_id != self.credentials["client_id"]:
-            return _oauth_error("invalid_client", "unknown client")
+            return duende.oauth_error("invalid_client", "unknown client")
         if not secrets.compare_digest(secret.encode(), self.credentials["client_secret"].encode()):
-            return _oauth_error("invalid_client", "invalid client secret")
+            return duende.oauth_error("invalid_client", "invalid client secret")
         grant = request.form.get("grant_type")
-        if not grant:
-            return _oauth_error("invalid_request", "grant_type is missing")
+        if not grant:  # Duende: a missing grant type is unsupported_grant_type
+            return duende.oauth_error("unsupported_grant_type", "grant_type is missing")
         if grant != "client_credentials":
-            return _oauth_error("unsupported_grant_type", f"grant type {grant!r} is not allowed for this client")
+            return duende.oauth_error("unsupported_grant_type", f"grant type {grant!r} is not allowed for this client")
         if not request.form.get("scope", "").strip():  # the docs list scope as required
-            return _oauth_error("invalid_request", "scope is required")
+            return duende.oauth_error("invalid_request", "scope is required")
         scopes = request.form["scope"].split()
         if any(s != SCOPE for s in scopes):
-            return _oauth_error("invalid_scope", f"scope {' '.join(scopes)!r} is not allowed")
+            return duende.oauth_error("invalid_scope", f"scope {' '.join(scopes)!r} is not allowed")
         return json_response(
             {
                 "access_token": self._mint(request.host_url),
@@ -155,7 +145,7 @@ class Emulator(_Base):
                 "scope": SCOPE,
             },
             200,
-            {"Cache-Control": "no-store"},
+            duende.NO_CACHE,
         )
 
     def _mint(self, host_url: str) -> str:
@@ -217,7 +207,8 @@ class Emulator(_Base):
     def _authorize(self, request: Request) -> dict[str, Any] | Response:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
-            return _problem(401, "Invalid authentication token.", "No access token was sent.", "invalid_token")
+            detail = "No access token was sent."
+            return _problem(401, "Invalid authentication token.", detail, "invalid_token", token_sent=False)
         keys = {kid: key.public_key() for kid, key in self.keys}
         try:
             kid = jwt.get_unverified_header(token).get("kid")
@@ -279,7 +270,9 @@ class Emulator(_Base):
     def dispatch(self, request: Request) -> Response:
         path = request.path.strip("/")
         if path == TOKEN_PATH:
-            return self._token(request) if request.method == "POST" else _oauth_error("invalid_request", "use POST")
+            return (
+                self._token(request) if request.method == "POST" else duende.oauth_error("invalid_request", "use POST")
+            )
         if path == DISCOVERY_PATH and request.method == "GET":
             return self._discovery(request)
         if path == DISCOVERY_PATH + "/jwks" and request.method == "GET":

@@ -18,7 +18,10 @@ framework answers is in :mod:`kit.sandbox.loopback`; what this app adds:
   (``$owner``); anything else, another channel's data included, is 401 ``AUTHORIZATION_REQUIRED``;
 * logout needs the token that logs out (401 ``accessToken is required to logout``, no code);
   ``POST /api/channels/change-password`` ``{oldPassword, newPassword}`` (400 ``INVALID_PASSWORD``
-  on a wrong old one) answers 204 and ends the channel's **other** tokens;
+  on a wrong old one) answers 204 and ends the channel's **other** tokens; the paths of channel
+  logout, change password and deleting a child are LoopBack's (inferred: Signzy documents none);
+* kit's choice, where LoopBack differs: change-password also takes a new ``username`` (the docs say
+  username and password can both be changed, and name no other route; 422 when it is taken or blank);
 * a child needs ``username``, ``password`` and ``email`` (422 ``ValidationError``, as the User model
   validates them), unique username and email; deleting it ends its tokens.
 
@@ -28,7 +31,6 @@ Where the sandbox knowingly answers otherwise than that app, and why: :data:`kit
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import time
@@ -57,10 +59,6 @@ def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _shown(value: Any) -> str:
-    return "undefined" if value is None else json.dumps(value)
-
-
 class Emulator(_Base):
     """Channels with passwords, tokens with a ttl, and parent/child channels."""
 
@@ -68,15 +66,36 @@ class Emulator(_Base):
     CREDENTIAL_KEYS = ("username", "password")
     TOKEN_PATHS = ("api/channels/login", "api/customers/login")
     ENDPOINTS = (
-        Endpoint("POST", "api/channels/login", "username (or email) + password, JSON or form", "{id, ttl, created}"),
-        Endpoint("POST", "api/customers/login", "username (or email) + password, JSON or form", "single customer"),
-        Endpoint("POST", "api/channels/logout", _TOKEN, "204; inferred path (LoopBack's, like customers')"),
-        Endpoint("POST", "api/channels/change-password", _TOKEN, "{oldPassword, newPassword}; inferred path"),
-        Endpoint("GET", "api/channels/{id}", _TOKEN),
-        Endpoint("GET", "api/channels/{id}/channels", _TOKEN, "children"),
-        Endpoint("POST", "api/channels/{id}/channels", _TOKEN, "create a child {username, password, email}"),
-        Endpoint("DELETE", "api/channels/{id}/channels/{child}", _TOKEN, "inferred (LoopBack's relation delete)"),
-        Endpoint("POST", "api/channels/{id}/onboardings", _TOKEN),
+        Endpoint(
+            "POST",
+            "api/channels/login",
+            "username (or email) + password, JSON or form",
+            "{id, ttl, created}",
+            "channel-login",
+        ),
+        Endpoint(
+            "POST",
+            "api/customers/login",
+            "username (or email) + password, JSON or form",
+            "single customer",
+            "customer-login",
+        ),
+        Endpoint("POST", "api/channels/logout", _TOKEN, "204", "channel-logout"),
+        Endpoint("POST", "api/customers/logout", _TOKEN, "204", "customer-logout"),
+        Endpoint(
+            "POST",
+            "api/channels/change-password",
+            _TOKEN,
+            "{oldPassword, newPassword, username?}",
+            "change-password-path",
+        ),
+        Endpoint("GET", "api/channels/{id}", _TOKEN, fact="channel-paths"),
+        Endpoint("GET", "api/channels/{id}/channels", _TOKEN, "children", "channel-paths"),
+        Endpoint(
+            "POST", "api/channels/{id}/channels", _TOKEN, "create a child {username, password, email}", "children"
+        ),
+        Endpoint("DELETE", "api/channels/{id}/channels/{child}", _TOKEN, fact="delete-child"),
+        Endpoint("POST", "api/channels/{id}/onboardings", _TOKEN, fact="channel-paths"),
     )
     SETTINGS = (
         Setting("ttl", int, 1209600, "default token ttl in seconds (LoopBack: 14 days)", 1, 31556926),
@@ -206,6 +225,13 @@ class Emulator(_Base):
         user = self.users[model][token["userId"]]
         if not isinstance(old, str) or not secrets.compare_digest(old.encode(), user["password"].encode()):
             raise lb.Refused(400, "Invalid current password", "INVALID_PASSWORD")
+        username = body.get("username")
+        if username is not None and username != user["username"]:  # the docs: both can be changed (kit's route)
+            taken = any(u["username"] == username for u in self.users[model].values())
+            if not isinstance(username, str) or not username or taken:
+                problem = ("uniqueness", "User already exists") if taken else ("presence", "can't be blank")
+                raise lb.invalid("channel", [("username", *problem)], body)
+            user["username"] = username
         user["password"] = str(new)
         for other in [t for t, row in self.tokens.items() if row["userId"] == user["id"] and t != token["id"]]:
             del self.tokens[other]  # LoopBack ends every other session of the user
@@ -247,7 +273,7 @@ class Emulator(_Base):
         if username and any(c["username"] == username for c in self.channels.values()):
             problems.append(("username", "uniqueness", "User already exists"))
         if problems:
-            raise self._invalid(problems, body)
+            raise lb.invalid("channel", problems, body)
         self.children += 1
         child = {
             "id": f"ch-{self.children}",
@@ -258,18 +284,6 @@ class Emulator(_Base):
         }
         self.channels[child["id"]] = child
         return json_response(self._public(child))
-
-    @staticmethod
-    def _invalid(problems: list[tuple[str, str, str]], body: dict[str, Any]) -> lb.Refused:
-        shown = "; ".join(f"`{p}` {m} (value: {_shown(body.get(p))})" for p, _, m in problems)
-        codes: dict[str, list[str]] = {}
-        messages: dict[str, list[str]] = {}
-        for prop, code, message in problems:
-            codes.setdefault(prop, []).append(code)
-            messages.setdefault(prop, []).append(message)
-        details = {"context": "channel", "codes": codes, "messages": messages}
-        message = f"The `channel` instance is not valid. Details: {shown}."
-        return lb.Refused(422, message, name="ValidationError", details=details)
 
     @staticmethod
     def _public(user: dict[str, Any]) -> dict[str, Any]:

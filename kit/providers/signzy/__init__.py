@@ -71,17 +71,22 @@ def logout(s: Session) -> None:
     s.run(_auth(s).logout_flow())
 
 
-def change_password(s: Session, old: Secret | str, new: Secret | str) -> Credentials:
-    """Change the password (the old one is required) and return credentials with the new one."""
+def change_password(s: Session, old: Secret | str, new: Secret | str, *, username: str | None = None) -> Credentials:
+    """Change the password (the old one is required), and the username if given; the new credentials.
+
+    The docs say a channel's username and password can both be changed with the old password; the
+    path is LoopBack's change-password (inferred), and the ``username`` field on it is kit's choice
+    (see :func:`kit.facts`).
+    """
     auth = _auth(s)
     old_s, new_s = Secret(old) if isinstance(old, str) else old, Secret(new) if isinstance(new, str) else new
-    s.call(  # LoopBack answers 204 with no body, and ends the channel's other tokens
-        "POST",
-        f"api/{auth.model}/change-password",
-        step="change password",
-        json={"oldPassword": old_s.reveal(), "newPassword": new_s.reveal()},
+    body = {"oldPassword": old_s.reveal(), "newPassword": new_s.reveal()}
+    if username is not None:
+        body["username"] = username
+    s.call("POST", f"api/{auth.model}/change-password", step="change password", json=body)  # 204, no body
+    auth.credentials = auth.credentials.replace(
+        password=new_s, **({"username": username} if username is not None else {})
     )
-    auth.credentials = auth.credentials.replace(password=new_s)
     return auth.credentials
 
 
@@ -127,9 +132,14 @@ PROVIDER = Provider(
     live_url="https://multi-channel.signzy.tech/",
     emulator_module="kit.sandbox.signzy",
     probes_module="kit.probes.signzy",
+    facts_module="kit.provenance.signzy",
     business=BusinessCall("GET", lambda s: f"api/channels/{me(s)}", options={"logout_on_close": False}),
-    facts={
-        "tenant or permission model": "channel (userId); a channel creates children; others' data 401 "
-        "AUTHORIZATION_REQUIRED (inferred: LoopBack 3's aclErrorStatus; observed against LoopBack 3.28)"
+    facts={"tenant or permission model": "tenant-model"},
+    sources={
+        "lifetime": "ttl",
+        "renewal": "relogin",
+        "revocation": "revocation",
+        "expiry signalled as": "invalid-token",
+        "sent on each call": "raw-header",
     },
 )

@@ -5,18 +5,20 @@ CONFIRMED (shared notes, section 5): header names per version (v3 ``Client-id``,
 ``Connection-secret``); ``GET countries`` needs the app headers only; lists answer ``{data,
 meta: {next_id, next_page}}``; the v3 flat error ``{error_class, error_message, request}`` and
 the v5 ``{error: {class, message, documentation_url}, request}``; live clients must send
-``Expires-at`` and ``Signature`` on every request, other statuses only have sent signatures
-verified; ``Signature = base64(RSA PKCS#1 v1.5 SHA-256("<Expires-at>|<METHOD>|<URL>|<body>"))``
-(the v4+ string, used here for every version); ``Expires-at`` more than 1 h ahead is
-``ExpiresAtInvalid``; a disabled client gets ``ClientDisabled`` on every request; restricted is
-read-only; pending allows fake providers only (``ClientPending``); ``ConnectionNotFound`` is 404.
+``Expires-at`` and ``Signature`` on every request, other statuses only have a sent ``Signature``
+verified (no ``Signature``, no validation); ``Signature = base64(RSA PKCS#1 v1.5
+SHA-256("<Expires-at>|<METHOD>|<URL>|<body>"))`` for v4 and later (INFERRED for v3: the sandbox uses
+it for every version); ``Expires-at`` more than 1 h ahead is ``ExpiresAtInvalid``; a disabled
+client gets ``ClientDisabled`` on every request; restricted is read-only; pending allows fake
+providers only (``ClientPending``); ``ConnectionNotFound`` is 404 (the Android SDK's test fixture).
 
 INFERRED: every other HTTP status (notes' table 5.5: header missing 400, ``ClientNotFound``
 and ``ApiKeyNotFound`` 404, ``WrongClientToken`` 401, status classes 403, signature problems
 400/401, ``RequestExpired`` 401, ``JsonParseError`` 400, ``RouteNotFound`` 404); v3 using the
 v5 signature class names and ``LoginNotFound`` for logins; v3 ``POST login`` and v5/v6 ``POST
 connections`` taking ``{data: {country_code, provider_code, credentials}}``; ``GET``/``DELETE``
-``login`` (v3) and ``connection`` (v5/v6) with the login secret; example countries. The URL in
+``login`` (v3) and ``connection`` (v5/v6) with the customer and login secrets both (Salt Edge's iOS
+SDK sends both; a missing Customer-secret is ``CustomerNotFound``); example countries. The URL in
 the signed string is the URL as sent (scheme, Host, the raw request target, percent-encoding kept):
 the docs say "full URL with query" and a client can only sign what it sends. ``Expires-at`` must be
 decimal UNIX seconds: ``nan``, ``inf``, hex or an empty value is ``ExpiresAtInvalid`` (what Salt
@@ -106,10 +108,15 @@ class Emulator(_Base):
     CREDENTIAL_KEYS = ("client_id", "app_secret", "customer_secret", "login_secret", "private_key_pem")
     SETTINGS = (Setting("status", str, "test", "client status: " + ", ".join(STATUSES)),)
     ENDPOINTS = (
-        Endpoint("GET", "api/{v3|v5|v6}/countries", _APP),
-        Endpoint("POST", "api/{v3|v5|v6}/customers", _APP),
-        Endpoint("POST", "api/v3/login, api/{v5|v6}/connections", _APP + " + Customer-secret"),
-        Endpoint("GET, DELETE", "api/v3/login, api/{v5|v6}/connection", _APP + " + Customer- and Login-secret"),
+        Endpoint("GET", "api/{v3|v5|v6}/countries", _APP, fact="countries-app-only"),
+        Endpoint("POST", "api/{v3|v5|v6}/customers", _APP, fact="customers-route"),
+        Endpoint("POST", "api/v3/login, api/{v5|v6}/connections", _APP + " + Customer-secret", fact="customer-layer"),
+        Endpoint(
+            "GET, DELETE",
+            "api/v3/login, api/{v5|v6}/connection",
+            _APP + " + Customer- and Login-secret",
+            fact="login-layer",
+        ),
     )
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
@@ -264,8 +271,8 @@ class Emulator(_Base):
             login: dict[str, Any] | None = next(
                 (x for x in self.logins.values() if secrets.compare_digest(x["secret"].encode(), secret.encode())), None
             )
-            holder = self._customer(request) if request.headers.get(CUSTOMER_HEADER) else None
-            if login is None or (holder is not None and login["customer_id"] != holder["id"]):
+            holder = self._customer(request)  # both layers, as the endpoint map says
+            if login is None or login["customer_id"] != holder["id"]:
                 raise Refused(missing, f"No {login_path} with that {login_header} for this customer")
             if request.method == "DELETE":
                 del self.logins[login["id"]]

@@ -1,8 +1,10 @@
 """How the Salt Edge sandbox checks a request signature: the URL as sent, decimal Expires-at, RSA-SHA256.
 
 CONFIRMED: ``Signature = base64(RSA PKCS#1 v1.5 SHA-256 over "<Expires-at>|<METHOD>|<full URL>|<body>")``
-(:func:`kit.protocol.saltedge.signature_string`), verified with the public key pasted into the dashboard;
-live clients must sign, other statuses have sent signatures verified; ``Expires-at`` more than 1 h ahead
+for v4 and later (:func:`kit.protocol.saltedge.signature_string`; INFERRED for v3, whose older guide shows
+a SHA-1, five-field string), verified with the public key pasted into the dashboard; live clients must
+sign; for other statuses a request without the ``Signature`` header is performed without validation
+(an ``Expires-at`` sent alone changes nothing), and a sent ``Signature`` is verified; ``Expires-at`` more than 1 h ahead
 is ``ExpiresAtInvalid``; the signature classes. INFERRED: the URL signed is the URL as sent (scheme,
 Host, raw request target, percent-encoding kept), since a client can only sign what it sends; anything
 but decimal UNIX seconds in ``Expires-at`` (nan, inf, hex, empty) is ``ExpiresAtInvalid``.
@@ -50,7 +52,7 @@ def sent_url(request: Request) -> str:
 def check_signature(request: Request, public_key: rsa.RSAPublicKey, *, required: bool) -> None:
     """Nothing when the request is signed right (or need not be and is not); a Refused otherwise."""
     expires, signature = request.headers.get("Expires-at"), request.headers.get("Signature")
-    if not required and expires is None and signature is None:
+    if not required and signature is None:  # the docs: no Signature header, no validation (Expires-at or not)
         return
     if expires is None:
         raise Refused("MissingExpiresAt", "Expires-at header is missing")

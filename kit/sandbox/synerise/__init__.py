@@ -14,7 +14,15 @@ INFERRED (say so when you rely on them):
 
 * Claim names: ``sub`` (consumer id), ``realm`` (``profile``, ``client`` or ``user``; the refresh
   answer's ``realm: "client"``), ``origin``, ``ctd`` (created, epoch ms, from the docs' mangled
-  sample), ``bpid`` (workspace id; null for a user), ``email`` for customers, ``iat``, ``exp``.
+  sample), ``bpid`` (only in user tokens: the docs put the workspace and permissions in user tokens
+  only; null until one is selected), ``email`` for customers, ``iat``, ``exp``.
+* Permissions of API keys (the docs: they can be set per key): the ``key_permissions`` setting,
+  checked on each call of a workspace token, server-side (the token does not carry them);
+  ``POST /uauth/api-key/permission-check`` (the path from the PHP SDK; body ``{apiKey, permissions}``
+  and answer ``{permissions: {name: bool}}`` are kit's) needs the API key only. The public key path
+  needs no authorization (the docs: some endpoints need only an API key, some none).
+* ``GOOGLE`` as a customer identity provider (the docs' list ends in "…"; the user login takes it).
+* An expired token's status: 401, or 403 with the ``expired_status`` setting (the docs allow both).
 * The client login body takes ``password`` (and optional ``uuid``, ``deviceId``) for SYNERISE
   identities; other identity providers need ``identityProviderToken`` (400 without; CONFIRMED that it
   is needed). The sandbox has no Facebook or Apple to ask, so it accepts exactly
@@ -28,12 +36,8 @@ INFERRED (say so when you rely on them):
   kit's). A user token without a workspace is 403 "select a workspace first" (CONFIRMED).
 * The public key's real location is undocumented: the sandbox serves it at
   ``GET /kit-sandbox/synerise/public-key.pem`` (a kit path, not Synerise's).
-* Demo API (kit's, for showing permissions): ``GET /v4/business-profile`` (workspace, or a user with
-  ``BUSINESS_PROFILE_READ``), ``GET /v4/clients`` (the docs' own example; workspace, or a user with
-  ``CLIENTS_READ``),
-  ``GET /v4/clients/{id}`` (a workspace reads any customer, a customer only itself), ``GET
-  /sauth/my-account/personal-information`` (customers only). Wrong consumer type → 403; a user
-  token → 403 "select a workspace first"; no token → 401 (Spring Security's message).
+* The demo API (kit's, for showing consumer types and permissions) is
+  :mod:`kit.sandbox.synerise.demo_api`; no token → 401 (Spring Security's message).
 * ``Api-Version`` is not required by the sandbox; there is no user refresh (Synerise's path is
   unknown), so clients log in again.
 """
@@ -50,6 +54,7 @@ from kit.errors import ConfigError
 from kit.protocol.synerise import (
     CONSUMERS,
     IDENTITY_PROVIDERS,
+    KEY_CHECK_PATH,
     LEGACY_WORKSPACE_LOGIN,
     PUBLIC_KEY_PATH,
     SELECT_WORKSPACE_PATH,
@@ -57,6 +62,7 @@ from kit.protocol.synerise import (
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.base import Endpoint, Setting, json_response
 from kit.sandbox.spring import Refused, error_body, json_object
+from kit.sandbox.synerise.demo_api import DemoApi
 from kit.sandbox.synerise.tokens import Tokens
 
 __all__ = ["PUBLIC_KEY_PATH", "Emulator"]
@@ -87,29 +93,56 @@ class Emulator(_Base):
         *(refresh[1] for _, refresh in CONSUMERS.values() if refresh),
     )
     ENDPOINTS = (
-        Endpoint("POST", CONSUMERS["workspace"][0], "workspace API key in the body (apiKey)"),
-        Endpoint("POST", LEGACY_WORKSPACE_LOGIN, "workspace API key in the body (apiKey)"),
-        Endpoint("GET", "v4/auth/refresh/profile", "Bearer <workspace token>"),
-        Endpoint("POST", CONSUMERS["client"][0], "client API key + identity (password, or a provider token)"),
-        Endpoint("POST", "sauth/v3/auth/refresh/client", "Bearer <customer token> + apiKey"),
-        Endpoint("POST", CONSUMERS["user"][0], "username + password"),
-        Endpoint("POST", SELECT_WORKSPACE_PATH, "Bearer <user token>", "kit's path for an undocumented step"),
-        Endpoint("GET", "v4/business-profile", "Bearer <workspace token, or user with BUSINESS_PROFILE_READ>"),
-        Endpoint("GET", "v4/clients", "Bearer <workspace token, or user with CLIENTS_READ>"),
-        Endpoint("GET", "v4/clients/{id}", "Bearer <workspace token, or the customer itself>"),
-        Endpoint("GET", "sauth/my-account/personal-information", "Bearer <customer token>"),
-        Endpoint("GET", PUBLIC_KEY_PATH, "none", "kit's path: where Synerise publishes it is undocumented"),
+        Endpoint("POST", CONSUMERS["workspace"][0], "workspace API key in the body (apiKey)", fact="workspace-login"),
+        Endpoint("POST", LEGACY_WORKSPACE_LOGIN, "workspace API key in the body (apiKey)", fact="workspace-login-v4"),
+        Endpoint("GET", "v4/auth/refresh/profile", "Bearer <workspace token>", fact="workspace-refresh"),
+        Endpoint(
+            "POST",
+            CONSUMERS["client"][0],
+            "client API key + identity (password, or a provider token)",
+            fact="customer-login",
+        ),
+        Endpoint("POST", "sauth/v3/auth/refresh/client", "Bearer <customer token> + apiKey", fact="customer-refresh"),
+        Endpoint("POST", CONSUMERS["user"][0], "username + password", fact="user-login"),
+        Endpoint(
+            "POST", SELECT_WORKSPACE_PATH, "Bearer <user token>", "kit's path for an undocumented step", "select-path"
+        ),
+        Endpoint("POST", KEY_CHECK_PATH, "API key only (apiKey in the body)", "{apiKey, permissions}", "key-check"),
+        Endpoint(
+            "GET",
+            "v4/business-profile",
+            "Bearer <workspace token with the key's BUSINESS_PROFILE_READ, or a user with it>",
+            fact="demo-endpoints",
+        ),
+        Endpoint("GET", "v4/clients", "Bearer <workspace token, or user; CLIENTS_READ>", fact="demo-endpoints"),
+        Endpoint("GET", "v4/clients/{id}", "Bearer <workspace token, or the customer itself>", fact="demo-endpoints"),
+        Endpoint("GET", "sauth/my-account/personal-information", "Bearer <customer token>", fact="demo-endpoints"),
+        Endpoint(
+            "GET",
+            PUBLIC_KEY_PATH,
+            "none (no authorization)",
+            "kit's path: where Synerise publishes it is undocumented",
+            "public-key",
+        ),
     )
     SETTINGS = (
         Setting("lifetime", int, 3600, "token lifetime in seconds (docs: 1 h default, up to a week)", 1, 604800),
         Setting("clock_ahead", int, 0, "fault injection: seconds the server's clock runs ahead of clients'", 0, 86400),
         Setting("user_permissions", list, ["BUSINESS_PROFILE_READ"], "what a user may do in its workspace (INFERRED)"),
+        Setting(
+            "key_permissions",
+            list,
+            ["BUSINESS_PROFILE_READ", "CLIENTS_READ"],
+            "what the workspace API key (and its tokens) may do (INFERRED)",
+        ),
+        Setting("expired_status", int, 401, 'status of the "Token expired." answer: 401, or 403 (INFERRED)', 401, 403),
     )
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(settings, credentials, **kwargs)
         self.tokens = Tokens(self.settings, workspace=WORKSPACE_ID)
         self.customers = {"client-0001": self.credentials["client_email"], OTHER_CLIENT["id"]: OTHER_CLIENT["email"]}
+        self.api = DemoApi(self.tokens, self.settings, self.customers, self.credentials, workspace=WORKSPACE_ID)
 
     def demo_credentials(self) -> dict[str, str]:
         return dict(DEMO)
@@ -147,15 +180,16 @@ class Emulator(_Base):
             ("POST", CONSUMERS["client"][0]): self._login_client,
             ("POST", "sauth/v3/auth/refresh/client"): self._refresh_client,
             ("POST", CONSUMERS["user"][0]): self._login_user,
-            ("GET", "v4/business-profile"): self._business_profile,
-            ("GET", "v4/clients"): self._clients,
-            ("GET", "sauth/my-account/personal-information"): self._my_account,
+            ("POST", KEY_CHECK_PATH): self.api.key_check,
+            ("GET", "v4/business-profile"): self.api.business_profile,
+            ("GET", "v4/clients"): self.api.clients,
+            ("GET", "sauth/my-account/personal-information"): self.api.my_account,
             ("GET", PUBLIC_KEY_PATH): lambda r: Response(self.public_key_pem(), content_type="application/x-pem-file"),
         }
         path = request.path.strip("/")
         handler = routes.get((request.method, path))
         if handler is None and request.method == "GET" and path.startswith("v4/clients/"):
-            handler = self._client_by_id
+            handler = self.api.client_by_id
         if handler is None and request.method == "POST" and path.startswith(SELECT_WORKSPACE_PATH.split("{")[0]):
             handler = self._select_workspace
         if handler is None:
@@ -262,38 +296,3 @@ class Emulator(_Base):
             raise Refused(403, f"The user has no access to workspace {wanted}")
         permissions = list(self.settings["user_permissions"])
         return json_response({"token": self.mint("user", claims["sub"], bpid=WORKSPACE_ID, permissions=permissions)})
-
-    # -- the demo API ---------------------------------------------------------------------
-    def _scoped(self, request: Request, *realms: str, permission: str) -> dict[str, Any]:
-        """A token of one of ``realms``, or a user whose selected workspace grants ``permission``."""
-        claims = self._claims(request)
-        realm = claims["realm"]
-        if realm == "user" and permission:
-            if claims.get("bpid") is None:
-                raise Refused(403, "Select a workspace first: a user token has no workspace")
-            if permission not in claims.get("permissions", []):
-                raise Refused(403, f"The user lacks the permission {permission}")
-        elif realm not in realms:
-            raise Refused(403, f"Access denied for consumer type {realm}")
-        return claims
-
-    def _business_profile(self, request: Request) -> Response:
-        self._scoped(request, "profile", permission="BUSINESS_PROFILE_READ")
-        return json_response({"businessProfileId": WORKSPACE_ID, "name": "kit demo workspace"})
-
-    def _clients(self, request: Request) -> Response:
-        self._scoped(request, "profile", permission="CLIENTS_READ")
-        return json_response([{"clientId": cid, "email": mail} for cid, mail in self.customers.items()])
-
-    def _my_account(self, request: Request) -> Response:
-        claims = self._scoped(request, "client", permission="")  # customers only: a user is no customer
-        return json_response({"clientId": claims["sub"], "email": claims.get("email")})
-
-    def _client_by_id(self, request: Request) -> Response:
-        claims = self._scoped(request, "profile", "client", permission="CLIENTS_READ")
-        wanted = request.path.rstrip("/").rsplit("/", 1)[-1]
-        if claims["realm"] == "client" and wanted != claims["sub"]:
-            raise Refused(403, "A customer can only read its own data")
-        if wanted not in self.customers:
-            raise Refused(404, f"No customer {wanted}")
-        return json_response({"clientId": wanted, "email": self.customers[wanted]})

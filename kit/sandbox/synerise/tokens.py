@@ -1,6 +1,7 @@
 """Synerise's tokens as the sandbox keeps them: one RS512 key, minting, and checking with the server's clock.
 
-CONFIRMED: RS512; an expired token is 401 with ``error`` exactly ``"Token expired."``. INFERRED: the
+CONFIRMED: RS512. INFERRED: an expired token is 401 with ``error`` exactly ``"Token expired."`` (the
+official Magento plugin's check; the ``expired_status`` setting answers it 403, which the docs allow). The
 claim names (see :mod:`kit.sandbox.synerise`), Spring Security's 401 message without a token, and a
 server clock that can be set ahead of the clients' (the ``clock_ahead`` setting) for showing expiry.
 """
@@ -44,7 +45,7 @@ class Tokens:
             "realm": realm,
             "origin": "SYNERISE",  # the identity provider that vouched for the consumer
             "ctd": int(now * 1000),
-            "bpid": None if realm == "user" else self.workspace,
+            **({"bpid": None} if realm == "user" else {}),  # only a user token names a workspace (documented)
             "iat": int(now),
             "exp": int(now) + self.settings["lifetime"],
             **extra,
@@ -64,7 +65,7 @@ class Tokens:
             if claims["exp"] <= time.time() + self.settings["clock_ahead"]:  # PyJWT cannot shift its clock
                 raise jwt.ExpiredSignatureError("expired for the server's clock")
         except jwt.ExpiredSignatureError:
-            raise Refused(401, "Token expired.", "Token expired.") from None
+            raise Refused(self.settings["expired_status"], "Token expired.", "Token expired.") from None
         except jwt.PyJWTError:
             raise Refused(401, "Invalid token") from None
         return claims

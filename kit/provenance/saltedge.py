@@ -1,0 +1,229 @@
+"""Salt Edge: every fact kit's client, sandbox and probes rely on, and where it comes from."""
+
+from __future__ import annotations
+
+from kit.provenance import HTTP, Fact, Registry
+
+__all__ = ["FACTS"]
+
+_SIGNATURE = "https://docs.saltedge.com/guides/signature/"
+_V3AUTH = "https://docs.saltedge.com/v3_apps/guides/authentication/"
+_STATUSES = "https://docs.saltedge.com/payments/guides/client_account/"
+_LIVE = "https://docs.saltedge.com/guides/before_going_live/"
+_EXAMPLES = "https://github.com/saltedge/saltedge-examples/blob/8f02499/python/saltedge.py"
+_IOS = "https://github.com/saltedge/saltedge-ios/blob/c5abed3/Classes/API/SEAPIRequestManager.m"
+_ANDROID = "https://github.com/saltedge/saltedge-android/blob/da010f3"
+_NETCORE = "https://github.com/hasnimehdi91/SaltEdgeNetCore/blob/99a4f3a/Client/ErrorHandler.cs"
+_TABLE = "the meaning of each class's name (Salt Edge documents no status per class)"
+
+FACTS = Registry(
+    "saltedge",
+    [
+        # -- the layers -----------------------------------------------------------------------
+        Fact(
+            "v3-headers",
+            "v3 sends Client-id and App-secret, then Customer-secret and Login-secret",
+            "documented",
+            "docs.saltedge.com, v3 Authentication",
+            _V3AUTH,
+        ),
+        Fact(
+            "v5-headers",
+            "v5 and v6 send App-id and Secret, then Customer-secret and Connection-secret",
+            "documented",
+            "docs.saltedge.com, Before going live",
+            _LIVE,
+        ),
+        Fact(
+            "countries-app-only",
+            "GET countries needs the app headers only",
+            "documented",
+            "docs.saltedge.com, v3 Authentication (the countries example)",
+            _V3AUTH,
+        ),
+        Fact(
+            "customer-layer",
+            "creating logins (v3) or connections (v5, v6) needs Customer-secret",
+            "documented",
+            "docs.saltedge.com, v3 Authentication",
+            _V3AUTH,
+        ),
+        Fact(
+            "login-layer",
+            "reading or removing a login needs Customer-secret and Login-secret",
+            "inferred",
+            "Salt Edge's iOS SDK sends both on login requests (SEAPIRequestManager.m)",
+            _IOS,
+            answers=("404 CustomerNotFound", "404 LoginNotFound", "404 ConnectionNotFound"),
+        ),
+        Fact(
+            "layers-per-endpoint",
+            "kit sends each endpoint only the layers it needs",
+            "kit's choice",
+            "the docs layer the secrets (app, customer, login), a secret sent where it is not needed travels for "
+            "nothing",
+        ),
+        Fact(
+            "customers-route",
+            "POST customers creates a customer (app headers)",
+            "inferred",
+            "Salt Edge's Android SDK paths (SEApiConstants.java)",
+            f"{_ANDROID}/network/SEApiConstants.java",
+        ),
+        # -- signatures -------------------------------------------------------------------------
+        Fact(
+            "live-signs",
+            "a live client must sign every request (Expires-at, Signature)",
+            "documented",
+            "docs.saltedge.com, Signature",
+            _SIGNATURE,
+        ),
+        Fact(
+            "optional-signature",
+            "a client that is not live may send no Signature: no validation then",
+            "documented",
+            "docs.saltedge.com, Signature",
+            _SIGNATURE,
+        ),
+        Fact(
+            "sent-verified",
+            "a Signature that is sent is verified",
+            "documented",
+            "docs.saltedge.com, Signature",
+            _SIGNATURE,
+        ),
+        Fact(
+            "signature-string",
+            "Signature: base64 RSA-SHA256 over Expires-at|METHOD|full URL|body",
+            "inferred",
+            "Salt Edge's official samples (saltedge-examples python/saltedge.py, ruby/saltedge.rb)",
+            _EXAMPLES,
+        ),
+        Fact(
+            "v3-signature",
+            "v3 signs the same four-field string",
+            "inferred",
+            "the current samples (the older guide shows a SHA-1, five-field string from before 2018)",
+            _SIGNATURE,
+        ),
+        Fact(
+            "expires-ahead",
+            "Expires-at more than 1 hour ahead is ExpiresAtInvalid",
+            "documented",
+            "docs.saltedge.com, Signature",
+            _SIGNATURE,
+        ),
+        Fact(
+            "expires-60",
+            "Expires-at is UNIX seconds, now + 60 s suggested",
+            "documented",
+            "docs.saltedge.com, v3 Authentication",
+            _V3AUTH,
+        ),
+        Fact(
+            "public-key",
+            "the public key is pasted into the dashboard, the private key stays with the client",
+            "documented",
+            "docs.saltedge.com, Signature",
+            _SIGNATURE,
+        ),
+        Fact(
+            "signature-url",
+            "the URL signed is the URL as sent (scheme, host, target, encoding kept)",
+            "inferred",
+            "the docs ask for the full URL with query, and a client can sign only what it sends",
+            _SIGNATURE,
+        ),
+        # -- errors ---------------------------------------------------------------------------
+        Fact(
+            "v3-error",
+            "v3 errors are flat: {error_class, error_message, request}",
+            "inferred",
+            "Salt Edge's iOS SDK error model (SEError.h)",
+            _IOS,
+        ),
+        Fact(
+            "v5-error",
+            "v5 errors nest: {error: {class, message, documentation_url}, request}",
+            "inferred",
+            "Salt Edge's Android SDK error model and test fixture (SEApiError.java)",
+            f"{_ANDROID}/model/SEApiError.java",
+        ),
+        Fact(
+            "class-names",
+            "the v5 error class names (ClientNotFound, ApiKeyNotFound, MissingSignature, …)",
+            "inferred",
+            "third-party SaltEdgeNetCore's ErrorHandler.cs (v4, v5)",
+            _NETCORE,
+        ),
+        Fact(
+            "v3-class-names",
+            "v3 answers with the v5 class names (LoginNotFound for a login)",
+            "kit's choice",
+            "v5 class names in every version (v3's own list is unknown)",
+        ),
+        Fact(
+            "connection-404",
+            "ConnectionNotFound is 404",
+            "inferred",
+            "Salt Edge's Android SDK test fixture (served with 404)",
+            _ANDROID,
+            answers=("404 ConnectionNotFound", "404 LoginNotFound"),
+        ),
+        Fact(
+            "statuses",
+            "every other class's status (400 missing header, 401 wrong secret, 403 status, …)",
+            "inferred",
+            _TABLE,
+            answers=(
+                "400 AppIdNotProvided",
+                "400 SecretNotProvided",
+                "404 ClientNotFound",
+                "404 ApiKeyNotFound",
+                "401 WrongClientToken",
+                "404 CustomerNotFound",
+                "400 MissingExpiresAt",
+                "400 MissingSignature",
+                "400 ExpiresAtInvalid",
+                "401 SignatureNotMatch",
+                "401 RequestExpired",
+                "400 JsonParseError",
+                "404 RouteNotFound",
+                "400 WrongRequestFormat",
+                "403 ClientDisabled",
+                "403 ClientPending",
+                "403 ClientRestricted",
+            ),
+        ),
+        Fact(
+            "client-statuses",
+            "pending (fake providers only), test, live, restricted (read-only), disabled (every request refused)",
+            "documented",
+            "docs.saltedge.com, Client account",
+            _STATUSES,
+            answers=("403 ClientDisabled", "403 ClientPending", "403 ClientRestricted"),
+        ),
+        Fact(
+            "no-revocation",
+            "secrets are long-lived, replaced in the dashboard",
+            "inferred",
+            "keys are managed in the dashboard (Signature guide), no API call revokes them",
+            _SIGNATURE,
+        ),
+        Fact(
+            "tenant-model",
+            "Customer-secret per customer, then Login-secret per bank login",
+            "documented",
+            "docs.saltedge.com, v3 Authentication",
+            _V3AUTH,
+        ),
+        Fact(
+            "no-token",
+            "no token: the app's secrets travel on every request",
+            "documented",
+            "docs.saltedge.com, v3 Authentication",
+            _V3AUTH,
+        ),
+    ],
+    base=HTTP,
+)

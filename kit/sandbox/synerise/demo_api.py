@@ -1,0 +1,88 @@
+"""The Synerise sandbox's demo API: kit's endpoints that show consumer types and permissions.
+
+INFERRED / kit's (see :mod:`kit.sandbox.synerise` and :mod:`kit.provenance.synerise`): ``GET
+/v4/business-profile`` and ``GET /v4/clients`` for a workspace whose API key holds the permission
+(``key_permissions``, checked server-side on each call) or a user whose selected workspace grants it
+(in the token); ``GET /v4/clients/{id}`` for a workspace, or a customer reading itself; ``GET
+/sauth/my-account/personal-information`` for customers only; ``POST /uauth/api-key/permission-check``
+with the API key alone. A wrong consumer type or a missing permission is 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from kit.sandbox.base import json_response
+from kit.sandbox.spring import Refused, json_object
+from kit.sandbox.synerise.tokens import Tokens
+
+__all__ = ["DemoApi"]
+
+
+class DemoApi:
+    """The permission-checked endpoints, over the emulator's tokens, settings and customers."""
+
+    def __init__(
+        self,
+        tokens: Tokens,
+        settings: dict[str, Any],
+        customers: dict[str, str],
+        credentials: dict[str, str],
+        *,
+        workspace: int,
+    ) -> None:
+        self.tokens = tokens
+        self.settings = settings
+        self.customers = customers
+        self.credentials = credentials
+        self.workspace = workspace
+
+    def key_check(self, request: Request) -> Response:
+        """INFERRED (the path from the PHP SDK; body and answer kit's): which permissions an API key has."""
+        body = json_object(request)
+        if body.get("apiKey") != self.credentials["workspace_api_key"]:
+            raise Refused(401, "Invalid API key")
+        asked = body.get("permissions") or []
+        if not isinstance(asked, list) or not all(isinstance(p, str) for p in asked):
+            field = {"code": 400, "field": "permissions", "message": "a list of names", "rejectedValue": str(asked)}
+            raise Refused(400, "Validation failed", errors=[field])
+        held = self.settings["key_permissions"]
+        return json_response({"permissions": {name: name in held for name in asked or held}})
+
+    def _scoped(self, request: Request, *realms: str, permission: str) -> dict[str, Any]:
+        """A token of one of ``realms``, or a user whose selected workspace grants ``permission``."""
+        claims = self.tokens.verify(request)
+        realm = claims["realm"]
+        if realm == "user" and permission:
+            if claims.get("bpid") is None:
+                raise Refused(403, "Select a workspace first: a user token has no workspace")
+            if permission not in claims.get("permissions", []):
+                raise Refused(403, f"The user lacks the permission {permission}")
+        elif realm not in realms:
+            raise Refused(403, f"Access denied for consumer type {realm}")
+        elif realm == "profile" and permission and permission not in self.settings["key_permissions"]:
+            raise Refused(403, f"The API key lacks the permission {permission}")  # checked server-side
+        return claims
+
+    def business_profile(self, request: Request) -> Response:
+        self._scoped(request, "profile", permission="BUSINESS_PROFILE_READ")
+        return json_response({"businessProfileId": self.workspace, "name": "kit demo workspace"})
+
+    def clients(self, request: Request) -> Response:
+        self._scoped(request, "profile", permission="CLIENTS_READ")
+        return json_response([{"clientId": cid, "email": mail} for cid, mail in self.customers.items()])
+
+    def my_account(self, request: Request) -> Response:
+        claims = self._scoped(request, "client", permission="")  # customers only: a user is no customer
+        return json_response({"clientId": claims["sub"], "email": claims.get("email")})
+
+    def client_by_id(self, request: Request) -> Response:
+        claims = self._scoped(request, "profile", "client", permission="CLIENTS_READ")
+        wanted = request.path.rstrip("/").rsplit("/", 1)[-1]
+        if claims["realm"] == "client" and wanted != claims["sub"]:
+            raise Refused(403, "A customer can only read its own data")
+        if wanted not in self.customers:
+            raise Refused(404, f"No customer {wanted}")
+        return json_response({"clientId": wanted, "email": self.customers[wanted]})
