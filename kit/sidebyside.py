@@ -18,7 +18,7 @@ import pandas as pd
 from kit.compare import COLUMNS, Profile, held, observe, renewal, token_facts
 from kit.connect import connect
 from kit.probes import probes_of
-from kit.provenance import ARROW
+from kit.provenance import ARROW, SEPARATOR
 from kit.providers import providers
 from kit.session import Session
 from kit.tables import Table
@@ -54,7 +54,7 @@ def profile(target: Target) -> Profile:
         **probes.observed(target, s),
     }
     cited = {**spec.sources, **spec.facts}
-    facts["source"] = "\n".join(  # one line per column: a table cell shows each on its own line
+    facts["source"] = SEPARATOR.join(
         f"{column}{ARROW}{registry.cite(cited[column])}" for column in COLUMNS if column in cited
     )
     return Profile(spec.name, facts, entries)

@@ -47,7 +47,7 @@ DIFFERENCES = {
     "no grant_type": "the sandbox answers unsupported_grant_type, as IdentityServer does; oidc-provider "
     "answers invalid_request (a missing parameter)",
     "access-token format": "the sandbox issues RS256 at+jwt tokens whose aud is the API origin, as Signicat's "
-    "SDK test token shows (documented); oidc-provider issues opaque tokens by default, or JWTs whose aud "
+    "SDK test token shows (inferred from it); oidc-provider issues opaque tokens by default, or JWTs whose aud "
     "is a resource indicator",
 }
 

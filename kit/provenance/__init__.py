@@ -106,10 +106,10 @@ class Registry:
         """A registered fact for each part of a shown source (the first with that label: facts from one
         page share it); ConfigError for any part that is not a registered fact's label.
 
-        A part may start with a column name and ``" ← "``, one per line (the comparison's source column).
+        A part may start with a column name and ``" ← "`` (the comparison's source column does).
         """
         found = []
-        for part in (piece for line in text.splitlines() for piece in line.split(SEPARATOR)):
+        for part in text.split(SEPARATOR):
             label = part.split(ARROW, 1)[-1]
             fact = self._by_label.get(label)
             if fact is None:
