@@ -21,7 +21,11 @@ def _seconds(full: bool) -> float:
     if full:
         env["KIT_FULL"] = "1"
     began = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT, env=env, check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:  # a timing is worthless if the suite failed: say which tests, then stop
+        failed = [line for line in done.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+        summary = "\n".join(failed or done.stdout.splitlines()[-30:])
+        raise SystemExit(f"make test's pytest failed ({'full' if full else 'workstation'} strength):\n{summary}")
     return time.perf_counter() - began
 
 
