@@ -14,7 +14,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.utils import guess_json_utf
 
+from kit.bounded import LimitError, loads
 from kit.errors import ApiError, AuthError
 
 __all__ = [
@@ -33,10 +35,39 @@ PROBLEM_JSON = "application/problem+json"
 ErrorParser = Callable[[requests.Response, str], "ApiError | None"]
 
 
-def json_body(response: requests.Response) -> tuple[Any, dict[str, Any]]:
-    """The parsed body (None when not JSON) and the same as a dict ({} when it is not one)."""
+def answer_json(response: requests.Response, what: str = "the answer") -> Any:
+    """The answer's JSON, read within kit's limits (:mod:`kit.bounded`).
+
+    :raises LimitError: nested too deep or too large (a KitError naming the limit).
+    :raises ValueError: not JSON.
+    """
+    content = response.content or b""
+    encoding = response.encoding or guess_json_utf(content) or "utf-8"
     try:
-        body: Any = response.json()
+        text = content.decode(encoding, "replace")
+    except LookupError:  # a charset Python does not know
+        text = content.decode("utf-8", "replace")
+    return loads(text, what=what)
+
+
+def json_or_none(response: requests.Response, what: str = "the answer") -> tuple[Any, str]:
+    """The answer's JSON and "", or None and why not (not JSON, or beyond kit's limits)."""
+    try:
+        return answer_json(response, what), ""
+    except LimitError as exc:
+        return None, str(exc)
+    except ValueError:
+        return None, "a body that is not JSON"
+
+
+def json_body(response: requests.Response) -> tuple[Any, dict[str, Any]]:
+    """The parsed body (None when not JSON; the LimitError when beyond kit's limits) and the same as a
+    dict ({} when it is not one)."""
+    body: Any
+    try:
+        body = answer_json(response)
+    except LimitError as exc:
+        body = exc
     except ValueError:
         body = None
     return body, body if isinstance(body, dict) else {}
@@ -59,6 +90,8 @@ def api_error(
     response: requests.Response, provider: str, code: Any, message: Any, body: Any, *, auth: bool | None = None
 ) -> ApiError:
     """An AuthError (``auth`` True, or by default for 401/403) or ApiError built from one answer."""
+    if isinstance(body, LimitError):  # the answer itself was beyond kit's limits: say so, show none of it
+        message, body = message or str(body), str(body)
     is_auth = response.status_code in (401, 403) if auth is None else auth
     kind = AuthError if is_auth else ApiError
     return kind(

@@ -7,9 +7,9 @@ no change in behaviour.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from kit.bounded import loads
 from kit.secrets import MASKED
 
 __all__ = ["flatten", "json_changes", "summary"]
@@ -32,8 +32,8 @@ def flatten(value: Any, path: str = "$") -> dict[str, Any]:
 
 def _parsed(text: str) -> tuple[bool, Any]:
     try:
-        return True, json.loads(text)
-    except (ValueError, RecursionError):
+        return True, loads(text, what="an answer")
+    except ValueError:  # not JSON, or beyond kit's limits: compared as text
         return False, text
 
 

@@ -20,6 +20,7 @@ import jwt
 import pandas as pd
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
+from kit.arguments import checked
 from kit.errors import ConfigError
 from kit.meanings import meaning
 from kit.secrets import Secret, fingerprint, redact
@@ -138,6 +139,7 @@ def _decode(token: str | Secret) -> tuple[str, dict[str, Any], dict[str, Any]]:
     return raw, header, payload
 
 
+@checked
 def claims(
     token: str | Secret,
     key: Any = None,
@@ -227,6 +229,7 @@ def opaque(token: str) -> pd.DataFrame:
     return table
 
 
+@checked
 def claims_diff(a: str | Secret, b: str | Secret) -> pd.DataFrame:
     """What changed between two tokens: part, name, before, after, change."""
     rows = []

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.arguments import checked
 from kit.connect import connect
 from kit.probes import failure_modes, probes_of
 from kit.tables import Table
@@ -32,6 +33,7 @@ def _answer(row: pd.Series) -> str:
     return f"{row['status']} {row.get('code', '') or ''}".strip()
 
 
+@checked
 def conformance(target: Target, **settings: Any) -> pd.DataFrame:
     """The provider's probes against ``target`` and against a fresh sandbox (with ``settings``).
 
@@ -66,6 +68,7 @@ def differences(table: pd.DataFrame) -> int:
     return int((table["same"] == False).sum())  # noqa: E712 - None (not sent) must not count
 
 
+@checked
 def known_differences(target: Target) -> pd.DataFrame:
     """Where the provider's sandbox knowingly answers otherwise than the real implementation of the
     framework or protocol it copies, and why; ``attrs["checked against"]`` names that implementation.

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from kit.arguments import checked
 from kit.credentials import Credentials, env_name
 from kit.errors import ConfigError
 from kit.providers import provider
@@ -42,12 +44,19 @@ def _loopback(host: str) -> bool:
         return False
 
 
+#: C0 and C1 controls, DEL, and the bidirectional marks that make a URL read otherwise than it is
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def live_url(raw: str, var: str, *, allow_http: bool = False) -> str:
     """The base URL in env var ``var``, checked and ending in ``/``.
 
     :raises ConfigError: naming ``var`` (never a password the URL may hold) when the URL is not
         http(s) with a host, has user info, a query or a fragment, or is plain http to another machine.
     """
+    unsafe = next((c for c in raw if _UNSAFE.match(c)), None)
+    if unsafe is not None:  # urlsplit drops CR, LF and tab silently: the base URL would change unseen
+        raise ConfigError(f"{var} holds a control or bidirectional character (U+{ord(unsafe):04X}); type the URL again")
     parts = urlsplit(raw)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
@@ -55,9 +64,11 @@ def live_url(raw: str, var: str, *, allow_http: bool = False) -> str:
     if "@" in parts.netloc:
         raise ConfigError(f"{var} must not carry a user name or password before the host; use the credential env vars")
     try:
-        _ = parts.port
+        port = parts.port
     except ValueError:
-        raise ConfigError(f"{var} has a port that is not a number within 0..65535: {show_url(raw)!r}") from None
+        port = 0
+    if port == 0:  # 0 is no port a server listens on
+        raise ConfigError(f"{var} has a port that is not a number within 1..65535: {show_url(raw)!r}")
     if not parts.hostname:
         raise ConfigError(f"{var} has no host: {show_url(raw)!r}")
     if parts.query or parts.fragment:
@@ -71,6 +82,7 @@ def live_url(raw: str, var: str, *, allow_http: bool = False) -> str:
     return urlunsplit((scheme, parts.netloc, path, "", ""))
 
 
+@checked
 def connect(
     name: str,
     *,

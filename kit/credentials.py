@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
+from kit.arguments import checked
 from kit.errors import ConfigError
 from kit.secrets import Secret, reveal
 
@@ -40,11 +41,21 @@ def random_secret(provider: str, purpose: str) -> Secret:
     return Secret(_random.token_urlsafe(32), name=env_name(provider, "_".join(purpose.split()) or "secret"))
 
 
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclasses.dataclass(frozen=True)
 class Credentials:
     """Base class: subclasses are frozen dataclasses and set ``PROVIDER``."""
 
     PROVIDER: ClassVar[str] = ""
+    #: fields sent as HTTP header values: they must be latin-1 text (what a header can carry)
+    HEADER_FIELDS: ClassVar[tuple[str, ...]] = ()
 
     def __post_init__(self) -> None:
         type(self).check({f.name: getattr(self, f.name) for f in self.fields()}, "code")
@@ -80,6 +91,8 @@ class Credentials:
                 if text != text.strip()
                 else "holds a control character"
                 if any(unicodedata.category(ch) == "Cc" for ch in text)
+                else "holds a character an HTTP header cannot carry (beyond latin-1)"
+                if field.name in cls.HEADER_FIELDS and not _latin1(text)
                 else ""
             )
             if problem:
@@ -88,6 +101,7 @@ class Credentials:
                 raise ConfigError(message)
 
     @classmethod
+    @checked
     def from_mapping(cls, data: Mapping[str, Any], *, source: str = "input") -> Credentials:
         """Build from a mapping of field names; empty values count as absent.
 

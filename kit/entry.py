@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from kit.bounded import LimitError, loads
 from kit.challenge import challenge
 from kit.secrets import JWT, MASK, MASKED, fingerprint, is_sensitive, placeholder_name, redact, registered_in
 
@@ -205,7 +206,9 @@ def _response_text(headers: dict[str, str], content: bytes | None, encoding: str
         text = content.decode("utf-8", "replace")
     if "json" in _header(headers, "Content-Type"):
         try:
-            return json.dumps(json.loads(text), ensure_ascii=False)
+            return json.dumps(loads(text, what="the answer"), ensure_ascii=False)
+        except LimitError as exc:  # the journal stays readable: the entry, its body summarised
+            return f"[{exc}; {len(text):,} characters not shown]"
         except ValueError:
             return text
     return text

@@ -14,19 +14,20 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 
+from kit.arguments import ArgumentError, checked
 from kit.entry import Entry
 from kit.errors import ConfigError
+from kit.har_input import har_entries
 from kit.journal import Journal, Journaled
-from kit.secrets import MASKED, redact
+from kit.secrets import MASKED
 
-__all__ = ["entry_from_har", "read_har", "to_curl", "to_har"]
+__all__ = ["read_har", "to_curl", "to_har"]
 
 _SKIP_CURL = {"content-length", "connection", "accept-encoding", "user-agent"}
 
@@ -105,53 +106,25 @@ def har(source: Journaled | Journal) -> dict[str, Any]:
     return {"log": document}
 
 
+@checked
 def to_har(source: Journaled | Journal, path: str | Path) -> Path:
     """Write the journal of ``source`` (a kit session or journal) as a HAR 1.2 file; return the path."""
     target = Path(path)
-    target.write_text(json.dumps(har(source), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        target.write_text(json.dumps(har(source), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"to_har: {path} cannot be written: {exc.strerror or type(exc).__name__}") from None
     return target
 
 
-def entry_from_har(item: dict[str, Any]) -> Entry:
-    request, response = item.get("request", {}), item.get("response", {})
-    headers = {h["name"]: redact(h["value"], key=h["name"]) for h in request.get("headers", [])}
-    status = response.get("status") or None
-    url = redact(request.get("url", ""))
-    started = datetime.fromisoformat(item.get("startedDateTime", "1970-01-01T00:00:00Z").replace("Z", "+00:00"))
-    return Entry(
-        step=str(item.get("_step") or f"{request.get('method', '')} {urlsplit(url).path}"),
-        method=request.get("method", ""),
-        url=url,
-        status=status,
-        status_text=response.get("statusText", ""),
-        elapsed_ms=float(item.get("time", 0)),
-        started=started,
-        request_headers=headers,
-        request_body=redact((request.get("postData") or {}).get("text", "")),
-        response_headers={h["name"]: redact(h["value"], key=h["name"]) for h in response.get("headers", [])},
-        response_body=redact(response.get("content", {}).get("text", "")),
-        response_type=response.get("content", {}).get("mimeType", ""),
-        error=str(item.get("_error", "")),
-        kind=str(item.get("_kind") or "business"),
-        action=str(item.get("_action") or "call"),
-        reason=str(item.get("_reason") or ""),
-        attempt=int(item.get("_attempt") or 1),
-        retry_after=str(item.get("_retryAfter") or ""),
-    )
-
-
+@checked
 def read_har(path: str | Path) -> pd.DataFrame:
     """A HAR file (kit's or a browser's) as the journal's table, redacted again on the way in.
 
-    :raises ConfigError: when the file is not a HAR document.
+    :raises ConfigError: the file cannot be read or is not a HAR document, or an entry's field is
+        unusable (the message names the entry and the field).
     """
-    try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-        items = document["log"]["entries"]
-        entries = [entry_from_har(item) for item in items]
-        dropped = int(document["log"].get("_dropped") or 0)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ConfigError(f"{path} is not a readable HAR file: {type(exc).__name__}") from None
+    entries, dropped = har_entries(path)
     journal = Journal(limit=max(1, len(entries)))
     for entry in entries:
         journal.add(entry)
@@ -170,6 +143,7 @@ def _quote(text: str) -> str:
     return '"' + re.sub(r'(["`\\]|\$(?!\{))', r"\\\1", text) + '"'
 
 
+@checked
 def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
     """A curl command for one entry (or the ``index``-th entry of a session), secrets as ``${ENV}``.
 
@@ -178,7 +152,10 @@ def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
     anything made per request (a signature) by pointing at ``python -m kit token``, which explains.
     """
     if not isinstance(entry, Entry):
-        entry = _entries(entry)[index]
+        entries = _entries(entry)
+        if not -len(entries) <= index < len(entries):
+            raise ArgumentError(f"to_curl: index {index} is not an entry (the journal holds {len(entries)})")
+        entry = entries[index]
     entry = entry.masked()
     parts = ["curl", "-X", entry.method, _quote(_unmask(entry.url, entry))]
     for name, value in entry.request_headers.items():

@@ -20,6 +20,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from kit.arguments import ArgumentError, checked
 from kit.credentials import Credentials, env_name
 from kit.errors import ConfigError
 from kit.secrets import Secret, reveal
@@ -32,6 +33,7 @@ TYPED = "✎ changed"
 class CredentialsForm:
     """A form for one provider's credentials; ``.widget`` is the box shown in the notebook."""
 
+    @checked
     def __init__(
         self,
         credentials_type: type[Credentials],
@@ -208,6 +210,7 @@ def _plain(value: Any) -> str:
     return "" if value is None else str(reveal(value))
 
 
+@checked
 def credentials_form(target: Any) -> CredentialsForm:
     """A form for ``target`` (from :func:`kit.connect`) prefilled with its current credentials.
 
@@ -215,6 +218,10 @@ def credentials_form(target: Any) -> CredentialsForm:
     ``target.credentials``, so ``target.session()`` uses what was entered; Reset brings back the
     credentials :func:`kit.connect` made.
     """
+    if not all(hasattr(target, name) for name in ("mode", "credentials", "provider")):
+        raise ArgumentError(
+            f"credentials_form: target must be a kit Target (from kit.connect), not {type(target).__name__}"
+        )
     source = "the sandbox" if target.mode == "sandbox" else "env vars"
     return CredentialsForm(
         type(target.credentials),

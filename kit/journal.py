@@ -17,11 +17,12 @@ from __future__ import annotations
 import threading
 from collections import deque
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 import requests
 
+from kit.arguments import ArgumentError, checked
 from kit.entry import Entry, Pending
 from kit.errors import ConfigError
 from kit.tables import Table
@@ -36,8 +37,8 @@ class Journal:
     """The entries a session recorded, newest last; at most ``limit``, the oldest dropped first."""
 
     def __init__(self, prefix: str = "KIT", *, limit: int = DEFAULT_LIMIT) -> None:
-        if limit < 1:
-            raise ConfigError(f"a journal keeps at least 1 entry, not {limit}")
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise ArgumentError(f"a journal limit is a whole number of entries, at least 1, not {limit!r}")
         self.prefix = prefix.upper()
         self.limit = limit
         self.dropped = 0
@@ -118,12 +119,14 @@ class Journal:
         return frame
 
 
+@runtime_checkable
 class Journaled(Protocol):
     """Anything that keeps a journal: a kit Session."""
 
     journal: Journal
 
 
+@checked
 def sent(sessions: dict[str, Journaled], step: str) -> dict[str, dict[str, str]]:
     """What each labelled session sent in its first exchange named ``step``: URL and headers, redacted.
 
@@ -131,12 +134,15 @@ def sent(sessions: dict[str, Journaled], step: str) -> dict[str, dict[str, str]]
     """
     result = {}
     for label, session in sessions.items():
-        entry = next(e for e in session.journal.entries if e.step == step)
+        entry = next((e for e in session.journal.entries if e.step == step), None)
+        if entry is None:
+            raise ArgumentError(f"sent: session {label!r} has no exchange named step {step!r}")
         row = entry.row()
         result[label] = {"url": row["url"], "request_headers": row["request_headers"]}
     return result
 
 
+@checked
 def journal(session: Journaled) -> pd.DataFrame:
     """The journal of a kit session as a table: one row per exchange, redacted."""
     log = getattr(session, "journal", None)

@@ -31,6 +31,7 @@ import jwt
 import pandas as pd
 import requests
 
+from kit.answers import json_or_none
 from kit.bearer import CachedBearerAuth, Decorate
 from kit.errors import AuthError, ConfigError
 from kit.flow import Flow
@@ -116,10 +117,7 @@ def _is_invalid_token(response: requests.Response) -> bool:
         return False
     if "invalid_token" in response.headers.get("WWW-Authenticate", ""):
         return True
-    try:
-        body = response.json()
-    except ValueError:
-        return False
+    body, _ = json_or_none(response)
     return isinstance(body, dict) and "invalid_token" in (body.get("code"), body.get("error"))
 
 
@@ -184,15 +182,12 @@ class ClientCredentialsAuth(CachedBearerAuth):
     def fetch_flow(self, reason: str = "absent") -> Flow[CachedToken]:
         """Ask the token endpoint for a new token (normally run by the cache's lease)."""
         response = yield from self.auth_request(self.request(), "token", reason)
-        try:
-            body: Any = response.json()
-        except ValueError:
-            body = None
+        body, problem = json_or_none(response, "the token answer")
         if response.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
             error = body.get("error") if isinstance(body, dict) else None
             detail = (body.get("error_description") if isinstance(body, dict) else None) or response.reason
             if body is None:
-                detail = f"the token endpoint answered {response.status_code} with a body that is not JSON"
+                detail = f"the token endpoint answered {response.status_code} with {problem}"
             elif response.status_code == 200:
                 detail = "the answer has no access_token string"
             raise AuthError(

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
+from kit.arguments import ArgumentError, checked
 from kit.errors import ConfigError, KitError
 from kit.secrets import redact
 from kit.tokencache import Lease, TokenCache
@@ -106,6 +107,7 @@ class RedisTokenCache(TokenCache):
 
     kind = "redis"
 
+    @checked
     def __init__(
         self,
         url: str,
@@ -121,7 +123,10 @@ class RedisTokenCache(TokenCache):
             raise ConfigError(f"lock_timeout must be within 0.3 s..max_fetch ({max_fetch} s), not {lock_timeout}")
         import redis  # optional at import time of kit
 
-        self.redis = client or redis.Redis.from_url(url, socket_timeout=max(lock_timeout, 5.0))
+        try:
+            self.redis = client or redis.Redis.from_url(url, socket_timeout=max(lock_timeout, 5.0))
+        except ValueError as exc:  # redis-py's words for a URL it cannot use (scheme, port, …)
+            raise ArgumentError(f"RedisTokenCache: url is not a Redis URL ({exc})") from None
         self.lock_timeout, self.max_fetch = lock_timeout, max_fetch
         self.namespace = namespace
         self._delete = self.redis.register_script(_COMPARE_AND_DELETE)

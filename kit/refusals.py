@@ -5,8 +5,10 @@ its credentials, like :meth:`kit.Session.call`) and, instead of raising the prov
 returns one row: the request, the status, the provider's code and message, which credential or
 layer refused it, and where that attribution comes from (``documented`` / ``inferred: …``). A
 call that is *not* refused says so in the same row (``refused by``: ``nothing``), so a story that
-no longer holds shows it plainly; no answer at all (a stopped sandbox, a refused connection) is
-still raised as :class:`~kit.errors.TransportError`, because it is not the provider's answer.
+no longer holds shows it plainly. A call whose token, login or refresh step is refused (a wrong
+secret or password: the case a person checks first) is answered the same way, the row naming that
+step; no answer at all (a stopped sandbox, a refused connection) is still raised as
+:class:`~kit.errors.TransportError`, because it is not the provider's answer.
 
 Which layer refused is the provider's knowledge: its probe module's ``refusal(error)`` says, citing
 the provider's fact registry (:mod:`kit.provenance`), or returns ``None``. Then the HTTP status
@@ -20,6 +22,7 @@ from __future__ import annotations
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+from kit.arguments import checked
 from kit.challenge import challenge
 from kit.errors import ApiError
 from kit.probes import Probes
@@ -54,14 +57,18 @@ def refused_by(error: ApiError) -> tuple[str, str]:
     return f"the provider (HTTP {status})", HTTP.cite("http-other")
 
 
+@checked
 def refused(session: Session, method: str, path: str, *, step: str | None = None, **kwargs: Any) -> Table:
     """Send ``method path`` through ``session``, expecting a refusal; the answer as a one-row table.
 
     :raises TransportError: nothing came back (the provider's answer is what this shows).
     """
     shown = f"{method} {urlsplit(path).path or path}"
-    with session.step(step or shown):
-        response = session.request(method, path, **kwargs)
+    try:
+        with session.step(step or shown):
+            response = session.request(method, path, **kwargs)
+    except ApiError as refused_first:  # the token or login step itself was refused: that is the answer
+        return _refused_step(session, shown, refused_first)
     error = session.error_parser(response, session.provider)
     said = challenge(response.headers)
     shown_challenge = said.short() if said else ""
@@ -71,6 +78,25 @@ def refused(session: Session, method: str, path: str, *, step: str | None = None
     else:
         layer, source = refused_by(error)
         row = [shown, error.status, error.code or "", error.detail, shown_challenge, layer, source]
+    return _one_row(row)
+
+
+def _one_row(row: list[Any]) -> Table:
     table = Table([row], columns=COLUMNS)
     table.index = [1]
     return table
+
+
+def _refused_step(session: Session, shown: str, error: ApiError) -> Table:
+    """The row for a call that never went out: its token, login or refresh step was refused."""
+    if not error.provider:
+        error.provider = session.provider
+    steps = [e for e in session.journal.entries if e.kind == "auth"]
+    entry = steps[-1] if steps else None
+    said = challenge(entry.response_headers) if entry is not None else None
+    step = f"{entry.action} step ({entry.method} {urlsplit(entry.url).path})" if entry is not None else "auth step"
+    layer, source = refused_by(error)
+    request = f"{shown}: refused at its {step}"
+    return _one_row(
+        [request, error.status, error.code or "", error.detail, said.short() if said else "", layer, source]
+    )

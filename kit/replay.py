@@ -26,11 +26,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pandas as pd
 
+from kit.arguments import checked
+from kit.bounded import loads
 from kit.changes import json_changes, summary
 from kit.entry import Entry
 from kit.errors import ConfigError, KitError
-from kit.export import entry_from_har
 from kit.flow import FlowAuth
+from kit.har_input import har_entries
 from kit.journal import Journal, Journaled
 from kit.secrets import MASKED, is_sensitive, redact
 from kit.session import Session
@@ -72,11 +74,7 @@ def recorded(source: str | Path | pd.DataFrame | Journaled | Journal) -> list[Re
     :raises ConfigError: the file is not a HAR document, or the source is none of these.
     """
     if isinstance(source, (str, Path)):
-        try:
-            items = json.loads(Path(source).read_text(encoding="utf-8"))["log"]["entries"]
-            return [Recorded.of(entry_from_har(item)) for item in items]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ConfigError(f"{source} is not a readable HAR file: {type(exc).__name__}") from None
+        return [Recorded.of(entry) for entry in har_entries(source)[0]]
     if isinstance(source, pd.DataFrame):
         return [_from_row(row) for _, row in source.iterrows()]
     log = source if isinstance(source, Journal) else getattr(source, "journal", None)
@@ -144,7 +142,7 @@ def _plan(step: Recorded, target: Target, auth_headers: set[str]) -> tuple[str, 
     body: str | None = step.body or None
     if body and MASKED.search(body):
         try:
-            body = json.dumps(_fill_json(json.loads(body), target))
+            body = json.dumps(_fill_json(loads(body, what="a recorded body"), target))
         except ValueError:
             raise LookupError("the body holds a masked value and is not JSON") from None
     return (parts.path or "/") + (f"?{urlencode(query)}" if query else ""), headers, body
@@ -174,6 +172,7 @@ def _replay_one(step: Recorded, target: Target, session: Session) -> tuple[dict[
     return {"status now": answer.status_code, "same": answer.status_code == step.status, "what changed": what}, changes
 
 
+@checked
 def replay(
     source: str | Path | pd.DataFrame | Journaled | Journal, target: Target, **session_options: Any
 ) -> pd.DataFrame:
@@ -204,6 +203,7 @@ def replay(
     return table
 
 
+@checked
 def replay_change(table: pd.DataFrame, step: int) -> pd.DataFrame:
     """Every difference of one replayed step (its row number): JSON path, then, now — values redacted."""
     changes = table.attrs.get("changes", {}).get(step)

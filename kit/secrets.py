@@ -27,8 +27,10 @@ import re
 import secrets as _random
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlsplit, urlunsplit
 
+from kit.arguments import ArgumentError
+from kit.bounded import MAX_DEPTH, LimitError, loads
 from kit.secret_index import SecretIndex
 
 __all__ = [
@@ -56,10 +58,16 @@ JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")  # 
 MASKED = re.compile(re.escape(MASK) + r"([0-9a-f]{8})")  # a masked value; group 1 is its fingerprint
 
 _index = SecretIndex()  # every registered value, found in a text at a cost flat in their number
+_ENCODED: dict[str, str] = {}  # an encoded form of a registered secret -> the secret
 
 
 def fingerprint(value: str | bytes) -> str:
-    """Return 8 hex digits identifying ``value`` within this process (keyed HMAC-SHA256)."""
+    """Return 8 hex digits identifying ``value`` within this process (keyed HMAC-SHA256).
+
+    :raises ArgumentError: ``value`` is neither str nor bytes.
+    """
+    if not isinstance(value, (str, bytes)):  # checked here, not by a wrapper: redaction calls this a lot
+        raise ArgumentError(f"fingerprint: value must be str or bytes, not {type(value).__name__}")
     return digest(value)[:8]
 
 
@@ -90,10 +98,10 @@ class Secret:
     def __init__(self, value: str | Secret, name: str | None = None) -> None:
         raw = value.reveal() if isinstance(value, Secret) else value
         if not isinstance(raw, str):
-            raise TypeError(f"Secret takes a str, not {type(raw).__name__}")
+            raise ArgumentError(f"Secret: value must be a str, not {type(raw).__name__}")
         self._value = raw
         self.name = name or (value.name if isinstance(value, Secret) else None)
-        _index.add(raw, self.name)
+        _register(raw, self.name)
 
     def reveal(self) -> str:
         """Return the plain value. The only way to read it."""
@@ -147,8 +155,20 @@ def is_sensitive(key: str) -> bool:
     return bool(_SENSITIVE.search(name)) and not _DESCRIBES.search(name)
 
 
+def _register(raw: str, name: str | None) -> None:
+    """Index ``raw`` and the forms it takes on the wire and in logs: percent-, plus- and JSON-escaped.
+
+    Each form masks with the fingerprint of the value itself, so one secret shows one fingerprint.
+    """
+    _index.add(raw, name)
+    for form in (quote(raw, safe=""), quote_plus(raw), json.dumps(raw)[1:-1]):
+        if form != raw:
+            _ENCODED.setdefault(form, raw)
+            _index.add(form, name)
+
+
 def _mask(value: str) -> str:
-    return f"{MASK}{fingerprint(value)}"
+    return f"{MASK}{fingerprint(_ENCODED.get(value, value))}"
 
 
 def _mask_credential(value: str) -> str:
@@ -187,8 +207,8 @@ def _redact_text(text: str) -> str:
     stripped = text.strip()
     if stripped[:1] in "{[":
         try:
-            return json.dumps(redact(json.loads(stripped)), ensure_ascii=False)
-        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses: masked as text
+            return json.dumps(redact(loads(stripped, what="the text")), ensure_ascii=False)
+        except ValueError:  # not JSON, or beyond kit's limits (LimitError): masked as text
             pass
     if "=" in text and "://" not in text and "\n" not in text and " " not in stripped:
         pairs = parse_qsl(stripped, keep_blank_values=True)
@@ -210,9 +230,15 @@ def show_url(url: str) -> str:
 def redact(value: Any, *, key: str | None = None) -> Any:
     """Return ``value`` with every credential masked; ``key`` is the name it is stored under.
 
-    Handles ``str`` (URLs, form and JSON bodies, free text), ``bytes``, mappings and sequences at
-    any depth, and :class:`Secret`. Other values are returned unchanged.
+    Handles ``str`` (URLs, form and JSON bodies, free text), ``bytes``, mappings and sequences up to
+    kit's nesting limit, and :class:`Secret`. Other values are returned unchanged.
+
+    :raises LimitError: a mapping or sequence nested deeper than :data:`kit.bounded.MAX_DEPTH`.
     """
+    return _redacted(value, key, 0)
+
+
+def _redacted(value: Any, key: str | None, level: int) -> Any:
     if isinstance(value, Secret):
         return _mask(value.reveal())
     if key is not None and is_sensitive(key) and isinstance(value, (str, bytes)) and value:
@@ -223,8 +249,10 @@ def redact(value: Any, *, key: str | None = None) -> Any:
         return _redact_text(value.decode("utf-8", "replace"))
     if isinstance(value, str):
         return _redact_text(value)
+    if isinstance(value, (Mapping, list, tuple)) and level >= MAX_DEPTH:
+        raise LimitError("the value", f"nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, Mapping):
-        return {k: redact(v, key=str(k)) for k, v in value.items()}
+        return {k: _redacted(v, str(k), level + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(redact(v, key=key) for v in value)
+        return type(value)([_redacted(v, key, level + 1) for v in value])
     return value

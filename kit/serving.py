@@ -19,22 +19,44 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from kit.secrets import redact
 
-__all__ = ["READ_TIMEOUT", "BackgroundServer", "RedactingHandler"]
+__all__ = ["READ_TIMEOUT", "REQUEST_DEADLINE", "BackgroundServer", "RedactingHandler"]
 
 log = logging.getLogger("kit.sandbox")
 READ_TIMEOUT = 5.0  # seconds a server waits for the next bytes of a request
+REQUEST_DEADLINE = 15.0  # seconds a whole request (line, headers, body) may take to arrive
 POLL_INTERVAL = 0.01  # how often an idle server checks for stop(): how long a stop waits at most
 
 
 class RedactingHandler(WSGIRequestHandler):
     """werkzeug request handler whose access and error logs go to `kit.sandbox` at DEBUG, redacted.
 
-    Every socket read has a timeout (:data:`READ_TIMEOUT`), so a client that sends its headers or
-    body slowly, or opens a connection and says nothing, cannot hold a handler thread.
+    Every socket read has a timeout (:data:`READ_TIMEOUT`), and each request has a total deadline
+    for arriving (:data:`REQUEST_DEADLINE`, request line, headers and body): past it the connection's
+    reading side is shut, so a client that opens a connection and says nothing, or drips its request
+    a byte at a time, cannot hold a handler thread. ``Expect: 100-continue`` gets one interim 100.
     """
 
     timeout = READ_TIMEOUT  # StreamRequestHandler applies it to the connection
     default_request_version = "HTTP/1.0"  # so a malformed request line still gets a status line: 400
+
+    def handle_one_request(self) -> None:
+        timer = threading.Timer(REQUEST_DEADLINE, self._stop_reading)
+        timer.daemon = True
+        timer.start()
+        try:
+            super().handle_one_request()
+        finally:
+            timer.cancel()
+
+    def _stop_reading(self) -> None:
+        """The deadline passed: further reads see the end of the stream; answers can still be written."""
+        try:
+            socket.socket.shutdown(self.connection, socket.SHUT_RD)  # the plain socket's: TLS keeps its state
+        except OSError:
+            pass  # closed already
+
+    def handle_expect_100(self) -> bool:
+        return True  # werkzeug sends the interim 100 itself when the app reads the body: one, not two
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         # a malformed request line is answered 400 before command and path are known

@@ -32,7 +32,9 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import requests
 
-from kit.answers import ErrorParser, default_error_parser
+from kit.answers import ErrorParser, default_error_parser, json_or_none
+from kit.arguments import ArgumentError, checked
+from kit.errors import ApiError
 from kit.flow import NO_AUTH, Flow, FlowAuth, Kind, check_origin
 from kit.journal import DEFAULT_LIMIT
 from kit.secrets import redact
@@ -47,6 +49,7 @@ T = TypeVar("T")
 class Session(Wire):
     """A journaling session bound to one provider, base URL and origin."""
 
+    @checked
     def __init__(
         self,
         base_url: str,
@@ -88,6 +91,7 @@ class Session(Wire):
 
     # -- what callers use -----------------------------------------------------------------------
 
+    @checked
     def url_for(self, path: str) -> str:
         """Resolve ``path`` against the base URL (absolute URLs pass through, then meet the origin check)."""
         if "://" in path:
@@ -97,6 +101,7 @@ class Session(Wire):
             return self.base_url + path  # what urljoin gives for a plain relative path, without parsing
         return urljoin(self.base_url, path)
 
+    @checked
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
         """Label every business exchange sent inside the block with ``name`` in the journal."""
@@ -106,6 +111,7 @@ class Session(Wire):
         finally:
             self._step = previous
 
+    @checked
     def request(
         self,
         method: str | bytes,
@@ -135,8 +141,8 @@ class Session(Wire):
         :raises AuthError: a redirect to another origin, or on a token/login/refresh/logout request.
         :raises TransportError: the provider could not be reached.
         """
-        verb = (method.decode() if isinstance(method, bytes) else method).upper()
-        target = self.url_for(url.decode() if isinstance(url, bytes) else url)
+        verb = _text(method, "method").upper()
+        target = self.url_for(_text(url, "url"))
         with self._guard(verb, target):
             check_origin(self.origin, target)
             chosen = self.auth if auth is None else auth
@@ -167,6 +173,7 @@ class Session(Wire):
         assert response is not None
         return response
 
+    @checked
     def probe(
         self, method: str, path: str, *, step: str | None = None, public: bool = False, **kwargs: Any
     ) -> requests.Response:
@@ -193,6 +200,7 @@ class Session(Wire):
             value, _ = self._drive(flow, {"timeout": self.timeout})
         return value
 
+    @checked
     def token(self, renew: str | None = None) -> Any:
         """The auth's current token, fetched through this session if needed (journaled); None without one.
 
@@ -217,6 +225,7 @@ class Session(Wire):
         query = dict(parse_qsl(urlsplit(request.url or "").query))
         return query.get("access_token")
 
+    @checked
     def call(self, method: str, path: str, *, step: str | None = None, **kwargs: Any) -> Any:
         """Send a request and return its JSON body (or text; None for a 204 or an empty body, whatever
         its Content-Type says); raise the provider's typed error.
@@ -232,7 +241,10 @@ class Session(Wire):
         if response.status_code == 204 or not response.content:
             return None  # nothing to parse, whatever the Content-Type says (LoopBack's 204s say JSON)
         if "json" in response.headers.get("Content-Type", ""):
-            return response.json()
+            body, problem = json_or_none(response, f"the answer to {method} {urlsplit(str(path)).path}")
+            if problem:
+                raise ApiError(response.status_code, "unreadable_answer", problem, provider=self.provider, url=path)
+            return body
         return response.text
 
     def __repr__(self) -> str:
@@ -247,3 +259,13 @@ class Session(Wire):
         else:
             with self.step(step):
                 yield
+
+
+def _text(value: str | bytes, name: str) -> str:
+    """A str argument, or bytes that are ASCII (what requests accepts); ArgumentError otherwise."""
+    if isinstance(value, str):
+        return value
+    try:
+        return value.decode("ascii")
+    except UnicodeDecodeError:
+        raise ArgumentError(f"Session.request: {name} must be ASCII text, not bytes beyond ASCII") from None

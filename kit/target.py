@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.arguments import check_fields, checked
 from kit.credentials import Credentials, env_name, random_secret
 from kit.errors import ConfigError
 from kit.sandbox.control import Control
@@ -44,6 +45,7 @@ class Target:
     initial: Credentials | None = None
 
     def __post_init__(self) -> None:
+        check_fields(self)
         if self.initial is None:
             self.initial = self.credentials
         self._closed = False
@@ -64,14 +66,20 @@ class Target:
             return f"this {self.provider.name} sandbox was stopped by target.close(); {self._again()}"
         return ""
 
+    @checked
     def session(self, credentials: Credentials | None = None, **options: Any) -> Session:
         """A new journaling session with these (or the given) credentials; options go to the provider.
+
+        ``journal_limit=N`` keeps at most N journal entries (any provider).
 
         :raises ConfigError: the target's sandbox was stopped.
         """
         if self._closed:
             raise ConfigError(f"this {self.provider.name} sandbox was stopped by target.close(); {self._again()}")
+        limit = options.pop("journal_limit", None)  # every session takes it, whatever its provider
         s = self.provider.session(credentials or self.credentials, self.base_url, verify=self.verify, **options)
+        if limit is not None:
+            s.limit_journal(limit)
         s.explain = self._explain  # transport errors say where the URL came from, or that the sandbox stopped
         return s
 

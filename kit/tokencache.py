@@ -27,6 +27,7 @@ from types import TracebackType
 
 import pandas as pd
 
+from kit.arguments import checked
 from kit.errors import ConfigError, KitError
 from kit.tables import Table
 from kit.tokens import MAX_LIFETIME, CachedToken, KeyParts, cache_key, check_storable
@@ -109,6 +110,7 @@ class TokenCache:
     #: whether other processes read the same tokens (their keys must then be the same everywhere)
     shared = True
 
+    @checked
     def __init__(self, *, margin: float = 30.0) -> None:
         if not 0 <= margin < MAX_LIFETIME:
             raise ConfigError(f"margin must be >= 0 seconds, not {margin}")
@@ -198,6 +200,7 @@ class MemoryTokenCache(TokenCache):
     kind = "memory"
     shared = False  # one process: its keys need no slow hash
 
+    @checked
     def __init__(self, *, margin: float = 30.0) -> None:
         super().__init__(margin=margin)
         self._lock = threading.Lock()

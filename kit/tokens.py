@@ -19,6 +19,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from kit.arguments import check_fields
 from kit.errors import ApiError, KitError
 from kit.secrets import Secret, digest
 
@@ -107,6 +108,9 @@ class CachedToken:
     issued_for: str = ""  # whom or what the token stands for, when not OAuth2 (a user model, a realm)
     subject: str = ""  # the id of the user or channel the login answer named (a userId), when it names one
     requested_scope: str = ""  # the scope that was asked for ("" when none was named)
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
     def expires_in(self, now: float | None = None) -> float:
         return self.expires_at - (time.time() if now is None else now)

@@ -18,6 +18,8 @@ import pandas as pd
 import trustme
 from werkzeug.wrappers import Request, Response
 
+from kit.arguments import checked
+from kit.bounded import LimitError, loads
 from kit.journal import now_utc
 from kit.secrets import Secret, redact, reveal
 from kit.serving import BackgroundServer
@@ -31,6 +33,7 @@ COLUMNS = ["n", "received", "method", "path", "event", "secret_header", "secret_
 class WebhookReceiver(BackgroundServer):
     """Collect webhook deliveries on 127.0.0.1; ``.url``, ``.deliveries``, ``.table()``, ``.stop()``."""
 
+    @checked
     def __init__(
         self,
         ca: trustme.CA | None = None,
@@ -64,8 +67,11 @@ class WebhookReceiver(BackgroundServer):
         request = Request(environ)
         headers = request.headers  # case-insensitive
         text = request.get_data(as_text=True)
+        status, refused = 200, ""
         try:
-            body: Any = json.loads(text) if text else None
+            body: Any = loads(text, what="the delivery") if text else None
+        except LimitError as exc:  # kept as a record, answered 413: the sender learns it was not read
+            body, status, refused = f"[{exc}; {len(text):,} characters not shown]", 413, str(exc)
         except ValueError:
             body = text
         with self._lock:
@@ -82,9 +88,11 @@ class WebhookReceiver(BackgroundServer):
                     "secret_check": self._check(headers),
                     "headers": {k: redact(v, key=k) for k, v in headers.items(lower=False)},
                     "body": redact(body),
+                    "status": status,
                 }
             )
-        return Response("received", status=200, content_type="text/plain")(environ, start_response)
+        answer = f"not read: {refused}" if refused else "received"
+        return Response(answer, status=status, content_type="text/plain")(environ, start_response)
 
     def table(self) -> pd.DataFrame:
         """One row per delivery, redacted; the body as compact JSON."""

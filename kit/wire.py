@@ -18,6 +18,7 @@ this lives in :mod:`kit.session`.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -66,7 +67,21 @@ class Wire(requests.Session):
         #: stopped sandbox and what to run (set by :class:`kit.Target`)
         self.explain = explain
         self.journal = Journal(prefix=provider, limit=journal_limit)
-        self._step: str | None = None
+        self._steps = threading.local()  # the step label is per thread: threads share a session
+
+    @property
+    def _step(self) -> str | None:
+        """The label of the step the calling thread is in (None outside any)."""
+        label: str | None = getattr(self._steps, "label", None)
+        return label
+
+    @_step.setter
+    def _step(self, label: str | None) -> None:
+        self._steps.label = label
+
+    def limit_journal(self, limit: int) -> None:
+        """Keep at most ``limit`` entries from now on (a fresh journal; what was recorded goes)."""
+        self.journal = Journal(prefix=self.provider, limit=limit)
 
     @contextmanager
     def _guard(self, method: str, url: str) -> Iterator[None]:

@@ -23,6 +23,7 @@ from typing import Any, Protocol, cast
 
 import pandas as pd
 
+from kit.arguments import checked
 from kit.errors import ApiError
 from kit.session import Session
 from kit.tables import Table
@@ -48,6 +49,7 @@ def probes_of(target: Target) -> Probes:
     return cast(Probes, target.provider.probe_module())
 
 
+@checked
 def failure_modes(target: Target) -> pd.DataFrame:
     """Each bad input, sent for real to ``target``: what it answered (the provider's own probes)."""
     return probes_of(target).failure_modes(target)

@@ -16,6 +16,7 @@ import jwt
 import pandas as pd
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from kit.answers import answer_json
 from kit.compare import token_facts
 from kit.errors import ApiError
 from kit.probes import numbered
@@ -97,7 +98,7 @@ def _send(probe: Session, credentials: Credentials, case: str, header: str, path
         headers[TENANT_HEADER] = credentials.tenant
     answer = probe.probe("GET", path, step=case, headers=headers)
     try:
-        message = answer.json().get("message", "")
+        message = answer_json(answer).get("message", "")
     except ValueError:
         message = answer.text[:80]
     challenge = answer.headers.get("WWW-Authenticate", "").split(", error_description=")[0]

@@ -15,6 +15,7 @@ import jwt
 import pandas as pd
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from kit.answers import answer_json
 from kit.errors import ApiError
 from kit.probes import numbered
 from kit.protocol.signicat import ACCOUNT_PARAMETER
@@ -70,7 +71,7 @@ def _foreign_key() -> rsa.RSAPrivateKey:
 def _send(s: Session, case: str, token: str | None, params: dict[str, str], path: str) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     answer = s.probe("GET", path + "/x", step=case, headers=headers, params=params)
-    body = answer.json() if "json" in answer.headers.get("Content-Type", "") else {}
+    body = answer_json(answer) if "json" in answer.headers.get("Content-Type", "") else {}
     return {"case": case, "status": answer.status_code, "code": body.get("code", ""), "title": body.get("title", "")}
 
 

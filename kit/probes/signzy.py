@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import requests
 
+from kit.answers import answer_json
 from kit.errors import ApiError
 from kit.probes import numbered
 from kit.protocol.signzy import login_path
@@ -65,7 +66,7 @@ SOURCES = {
 
 
 def _row(case: str, answer: requests.Response) -> dict[str, Any]:
-    error = (answer.json().get("error") or {}) if "json" in answer.headers.get("Content-Type", "") else {}
+    error = (answer_json(answer).get("error") or {}) if "json" in answer.headers.get("Content-Type", "") else {}
     return {
         "case": case,
         "status": answer.status_code,

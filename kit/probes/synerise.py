@@ -17,6 +17,7 @@ import jwt
 import pandas as pd
 import requests
 
+from kit.answers import answer_json
 from kit.errors import ApiError
 from kit.probes import numbered
 from kit.protocol.synerise import CONSUMERS, EXPIRED
@@ -31,7 +32,7 @@ BUSINESS = "v4/business-profile"
 
 
 def _row(case: str, answer: requests.Response) -> dict[str, Any]:
-    body = answer.json() if "json" in answer.headers.get("Content-Type", "") else {}
+    body = answer_json(answer) if "json" in answer.headers.get("Content-Type", "") else {}
     return {
         "case": case,
         "status": answer.status_code,

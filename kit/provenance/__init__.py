@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from kit.arguments import checked
 from kit.errors import ConfigError
 from kit.tables import Table
 
@@ -154,6 +155,7 @@ def registry(name: str) -> Registry:
     return provider(name).registry()
 
 
+@checked
 def facts(name: str) -> Table:
     """Every fact provider ``name``'s client and sandbox rely on, with its source and citation.
 

@@ -53,6 +53,7 @@ class Credentials(_Credentials):
     """Pliance credentials; ``secret`` may be given as a plain str."""
 
     PROVIDER = "pliance"
+    HEADER_FIELDS = ("tenant",)
     secret: Secret
     issuer: str
     given_name: str

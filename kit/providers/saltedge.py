@@ -51,6 +51,7 @@ class Credentials(_Credentials):
     """App credentials, optional customer and login secrets, optional signing key; secrets as plain str."""
 
     PROVIDER = "saltedge"
+    HEADER_FIELDS = ("client_id", "app_secret", "customer_secret", "login_secret")
     client_id: str
     app_secret: Secret
     customer_secret: Secret | None = None

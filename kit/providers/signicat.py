@@ -27,7 +27,7 @@ import jwt
 import pandas as pd
 import requests
 
-from kit.answers import api_error, json_body, problem_details
+from kit.answers import api_error, json_body, json_or_none, problem_details
 from kit.claims import claims
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
@@ -222,10 +222,7 @@ def verify_token(
 
 def _json(s: Session, path: str, step: str) -> dict[str, Any]:
     answer = s.probe("GET", path, step=step, public=True)
-    try:
-        body = answer.json()
-    except ValueError:
-        body = None
+    body, _ = json_or_none(answer, step)
     if answer.status_code != 200 or not isinstance(body, dict):
         raise ConfigError(f"{step} answered {answer.status_code} without a JSON object")
     return body

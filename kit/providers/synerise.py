@@ -26,7 +26,7 @@ import jwt
 import pandas as pd
 import requests
 
-from kit.answers import api_error, json_body
+from kit.answers import api_error, json_body, json_or_none
 from kit.bearer import CachedBearerAuth
 from kit.claims import claims
 from kit.credentials import Credentials as _Credentials
@@ -128,12 +128,9 @@ def login_request(credentials: Credentials, base_url: str, consumer: str) -> req
 
 
 def _token(response: requests.Response, url: str) -> CachedToken:
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = None
+    body, problem = json_or_none(response, "the login answer")
     if response.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get("token"), str):
-        reason = "a body that is not JSON" if body is None else "no token"
+        reason = problem if body is None else "no token"
         error = error_parser(response, "synerise") or AuthError(response.status_code, None, reason, url=url)
         raise error
     token = Secret(body["token"])  # a Secret first: from here on every sink masks it
@@ -181,10 +178,8 @@ class SyneriseAuth(CachedBearerAuth):
     def is_stale(self, response: requests.Response) -> bool:
         if response.status_code not in self.stale_statuses:
             return False
-        try:
-            return bool(response.json().get("error") == EXPIRED)
-        except (ValueError, AttributeError):
-            return False
+        body, _ = json_or_none(response)
+        return isinstance(body, dict) and body.get("error") == EXPIRED
 
     def stale_reason(self, response: requests.Response) -> str:
         return f'{response.status_code} "{EXPIRED}"'

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -76,9 +77,14 @@ def parse_value(setting: Setting, raw: Any) -> Any:
         if setting.type is list:
             items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
             return [str(i).strip() for i in items if str(i).strip()]
+        if setting.type in (int, float) and isinstance(raw, bool):
+            raise ValueError(raw)  # True is not a number of seconds
         value = setting.type(raw)
-    except (TypeError, ValueError):
-        raise ConfigError(f"setting {setting.name!r} takes a {setting.type.__name__}, not {raw!r}") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(raw)  # nan and inf pass every range check
+    except (TypeError, ValueError, OverflowError):
+        kind = f"finite {setting.type.__name__}" if setting.type in (int, float) else setting.type.__name__
+        raise ConfigError(f"setting {setting.name!r} takes a {kind}, not {raw!r}") from None
     if (
         setting.minimum is not None
         and value < setting.minimum

@@ -52,6 +52,7 @@ from kit.sandbox import aspnet_cors as cors
 from kit.sandbox.aspnet import Refusal, bearer_token, validate
 from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
+from kit.sandbox.delivery import deliver, is_loopback
 
 __all__ = ["POKE_TYPES", "Emulator"]
 
@@ -95,6 +96,7 @@ class Emulator(_Base):
         Setting("allowed_ips", list, [], "comma-separated client IPs or networks allowed (empty: all)"),
         Setting("clock_skew", int, 300, "seconds of exp/nbf tolerance (ASP.NET default, INFERRED)", 0, 3600),
         Setting("cors_origins", list, ["*"], "origins a browser may call from (* = any; empty: no CORS)"),
+        Setting("webhook_hosts", list, [], "hosts beyond loopback a webhook may be delivered to (names as given)"),
     )
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
@@ -238,6 +240,8 @@ class Emulator(_Base):
             return self._error(400, "The webhook url must be http or https")
         if not parts.hostname:
             return self._error(400, "The webhook url is not a valid URL")
+        if not self._deliverable(parts.hostname):
+            return self._error(400, f"The webhook host {parts.hostname!r} is not loopback nor in webhook_hosts")
         self.writes += 1
         self.webhooks[tenant] = {
             "enabled": bool(body.get("enabled", True)),
@@ -274,11 +278,15 @@ class Emulator(_Base):
         if hook["secret"] and hook["url"].startswith("https://"):
             headers["X-PLIANCE-SECRET"] = hook["secret"]
         parts = urlsplit(hook["url"])
+        if not self._deliverable(parts.hostname or ""):  # the setting may have changed since registration
+            return self._error(200, f"The webhook host {parts.hostname!r} is no longer allowed")
         try:
-            answer = requests.post(
-                hook["url"], data=json.dumps(event), headers=headers, verify=self.ca_bundle or True, timeout=5
-            )
+            remote_status, remote_body = deliver(hook["url"], json.dumps(event), headers, verify=self.ca_bundle or True)
         except requests.RequestException as exc:
             reason = type(exc).__name__.replace("Error", " error").strip()
             return self._error(200, f"{reason} ({parts.hostname}:{parts.port})", remoteBody=None, remoteStatusCode=0)
-        return self._ok(remoteBody=answer.text, remoteStatusCode=answer.status_code)
+        return self._ok(remoteBody=remote_body, remoteStatusCode=remote_status)
+
+    def _deliverable(self, host: str) -> bool:
+        """Loopback, or a host the ``webhook_hosts`` setting names: a sandbox never pokes the network."""
+        return is_loopback(host) or host.lower() in {h.lower() for h in self.settings["webhook_hosts"]}

@@ -138,8 +138,10 @@ class Sandbox(BackgroundServer):
         request = Request(environ)
         if (request.content_length or 0) <= MAX_BODY:  # larger bodies: the emulator refuses them unread
             try:
-                request.get_data(cache=True)  # within the read timeout, or the client is too slow
-            except (OSError, ClientDisconnected):
+                request.get_data(cache=True)  # within the read timeout and the deadline, or the client is too slow
+            except (OSError, ClientDisconnected) as exc:
+                if "chunk" in str(exc).lower():  # werkzeug's dechunking: a malformed chunk size or terminator
+                    return Response('{"error": "the chunked request body is malformed"}', 400)(environ, start_response)
                 return Response('{"error": "the request body did not arrive in time"}', 408)(environ, start_response)
         if request.path == "/" and request.method == "GET":  # the sandbox describes itself
             return self._describe(request)(environ, start_response)

@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 import requests
 
-from kit.answers import api_error, json_body
+from kit.answers import api_error, json_body, json_or_none
 from kit.bearer import CachedBearerAuth
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError
@@ -136,12 +136,9 @@ class SignzyAuth(CachedBearerAuth):
         """``POST /api/{model}/login``; the answer checked and kept as a CachedToken."""
         request = login_request(self.credentials, self.base_url, self.model, self.ttl)
         answer = yield from self.auth_request(request, "login", reason)
-        try:
-            body: Any = answer.json()
-        except ValueError:
-            body = None
+        body, problem = json_or_none(answer, "the login answer")
         if answer.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get("id"), str):
-            why = "a body that is not JSON" if body is None else "no token id string in the answer"
+            why = problem if body is None else "no token id string in the answer"
             raise error_parser(answer, "signzy") or AuthError(answer.status_code, None, why, provider="signzy")
         token = Secret(body["id"])  # a Secret first: from here on every sink masks it
         url = str(request.url)
@@ -178,10 +175,8 @@ class SignzyAuth(CachedBearerAuth):
 
 
 def _code(response: requests.Response) -> str | None:
-    try:
-        error = response.json().get("error")
-    except (ValueError, AttributeError):
-        return None
+    body, _ = json_or_none(response)
+    error = body.get("error") if isinstance(body, dict) else None
     return error.get("code") if isinstance(error, dict) else None
 
 
