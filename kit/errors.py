@@ -16,15 +16,32 @@ JWT or credential-like value can appear in ``str(error)``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["ApiError", "AuthError", "ConfigError", "KitError", "SandboxError", "TransportError"]
 
 
-def _clean(text: str) -> str:
-    from kit.secrets import redact  # late import: secrets imports errors
+#: how a message is redacted: kit.secrets installs redact() when it loads (errors imports nothing of
+#: kit's, so every module may raise these); before that no Secret exists that could need masking
+def _unchanged(value: Any) -> Any:
+    return value
 
-    return str(redact(text))
+
+_redactor: Callable[[Any], Any] = _unchanged
+_show_url: Callable[[str], str] = str
+
+
+def use_redactor(redactor: Callable[[Any], Any], show_url: Callable[[str], str]) -> None:
+    """Redact every message and body from now on with ``redactor``, URLs with ``show_url`` (called
+    once, by :mod:`kit.secrets`)."""
+    global _redactor, _show_url
+    _redactor = redactor
+    _show_url = show_url
+
+
+def _clean(text: str) -> str:
+    return str(_redactor(text))
 
 
 class KitError(Exception):
@@ -68,8 +85,7 @@ class TransportError(KitError):
         attempts: int = 1,
     ) -> TransportError:
         """Describe ``exc`` (raised while sending ``method url``) without anything secret in it."""
-        from kit.secrets import show_url
-
+        show_url = _show_url
         name = type(exc).__name__
         detail = _detail(str(exc))
         tries = f" after {attempts} attempts" if attempts > 1 else ""
@@ -110,8 +126,7 @@ class ApiError(KitError):
         url: str | None = None,
         body: Any = None,
     ) -> None:
-        from kit.secrets import redact
-
+        redact = _redactor
         self.status = status
         self.code = code
         self.provider = provider

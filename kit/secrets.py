@@ -31,6 +31,7 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlsplit, urlunsplit
 
 from kit.arguments import ArgumentError
 from kit.bounded import MAX_DEPTH, LimitError, loads
+from kit.errors import use_redactor
 from kit.secret_index import SecretIndex
 
 __all__ = [
@@ -256,3 +257,6 @@ def _redacted(value: Any, key: str | None, level: int) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)([_redacted(v, key, level + 1) for v in value])
     return value
+
+
+use_redactor(redact, show_url)  # every KitError message, body and URL is redacted with these from now on

@@ -1,6 +1,6 @@
 """How a sandbox delivers a webhook: to loopback only, once, within a deadline, reading a bounded answer.
 
-A sandbox's test delivery (Pliance's poke) runs on the user's machine: it must not reach the
+A sandbox's test delivery (a webhook poke) runs on the user's machine: it must not reach the
 network, follow a receiver's redirect (requests re-sends custom headers, a shared secret among
 them, to wherever a 307 points), or wait on a receiver that drips its answer. :func:`deliver`
 sends one POST without following redirects, stops after about :data:`DEADLINE` seconds in all
