@@ -19,15 +19,7 @@ from requests.utils import guess_json_utf
 from kit.bounded import LimitError, loads
 from kit.errors import ApiError, AuthError
 
-__all__ = [
-    "PROBLEM_JSON",
-    "ErrorParser",
-    "Response",
-    "api_error",
-    "default_error_parser",
-    "json_body",
-    "problem_details",
-]
+__all__ = ["PROBLEM_JSON", "ErrorParser", "Response", "api_error", "default_error_parser", "json_body", "problem_error"]
 
 #: RFC 9457's media type for problem details
 PROBLEM_JSON = "application/problem+json"
@@ -73,17 +65,18 @@ def json_body(response: requests.Response) -> tuple[Any, dict[str, Any]]:
     return body, body if isinstance(body, dict) else {}
 
 
-def problem_details(response: requests.Response) -> dict[str, Any] | None:
-    """The problem details an answer served as ``application/problem+json`` (RFC 9457), else None.
+def problem_error(response: requests.Response, provider: str, body: Any, data: dict[str, Any]) -> ApiError | None:
+    """The error an answer served as ``application/problem+json`` (RFC 9457) states, else None.
 
-    Members are RFC 9457's (``type``, ``title``, ``status``, ``detail``, ``instance``) plus any
-    extension members the provider adds (``code``, ``invalidParams``, …).
+    ``body`` and ``data`` are the answer's :func:`json_body` (parsed once by the caller). Members are
+    RFC 9457's (``type``, ``title``, ``status``, ``detail``, ``instance``) plus the provider's own
+    (``code``, ``invalidParams``, …): the code is ``code`` (else ``type``), the message title and detail.
     """
     media = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
     if media != PROBLEM_JSON:
         return None
-    _, data = json_body(response)
-    return data
+    message = " ".join(str(p) for p in (data.get("title"), data.get("detail")) if p) or None
+    return api_error(response, provider, data.get("code") or data.get("type"), message, body)
 
 
 def api_error(
@@ -109,10 +102,9 @@ def default_error_parser(response: requests.Response, provider: str) -> ApiError
     if response.status_code < 400:
         return None
     body, data = json_body(response)
-    problem = problem_details(response)
+    problem = problem_error(response, provider, body, data)
     if problem is not None:
-        message = " ".join(str(p) for p in (problem.get("title"), problem.get("detail")) if p) or None
-        return api_error(response, provider, problem.get("code") or problem.get("type"), message, body)
+        return problem
     inner = data["error"] if isinstance(data.get("error"), dict) else data
     code = inner.get("code") or inner.get("error") or inner.get("class")
     message = inner.get("message") or inner.get("error_description") or inner.get("detail")

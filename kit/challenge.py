@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from requests.structures import CaseInsensitiveDict
 from werkzeug.datastructures import WWWAuthenticate
 
 from kit.secrets import redact
@@ -42,7 +43,7 @@ def challenge(headers: Mapping[str, str] | str | None) -> Challenge | None:
     """The first challenge of a ``WWW-Authenticate`` value (or of the headers holding one); None if none."""
     if headers is None:
         return None
-    raw = headers if isinstance(headers, str) else _header(headers)
+    raw = headers if isinstance(headers, str) else CaseInsensitiveDict(headers).get("WWW-Authenticate", "")
     parsed = WWWAuthenticate.from_header(raw.strip()) if raw and raw.strip() else None
     if parsed is None:
         return None
@@ -55,10 +56,3 @@ def challenge(headers: Mapping[str, str] | str | None) -> Challenge | None:
         scope=params.get("scope", ""),
         realm=params.get("realm", ""),
     )
-
-
-def _header(headers: Mapping[str, str]) -> str:
-    for name, value in headers.items():
-        if name.lower() == "www-authenticate":
-            return value
-    return ""

@@ -186,13 +186,14 @@ def claims(
                 )
             else:
                 check = _claim_check(name, value, now, leeway, audience, issuer)
+            said, source = meaning(provider, part, name)
             rows.append(
                 {
                     "part": part,
                     "name": name,
                     "value": _render(redact(value, key=name)),
-                    "meaning": meaning(provider, part, name)[0],
-                    "source": meaning(provider, part, name)[1],
+                    "meaning": said,
+                    "source": source,
                     "utc": utc(value) if is_time else "",
                     "relative": relative(value, now) if is_time else "",
                     "check": check,

@@ -33,11 +33,7 @@ _SIGNING = (
     "SignatureNotMatch",
     "RequestExpired",
 )
-_STATUS_FACTS = {
-    "ClientDisabled": "client-statuses",
-    "ClientPending": "client-statuses",
-    "ClientRestricted": "client-statuses",
-}
+_CLIENT_STATUSES = ("ClientDisabled", "ClientPending", "ClientRestricted")
 
 
 def _facts(error_class: str, version: str = "v5") -> tuple[str, ...]:
@@ -47,7 +43,7 @@ def _facts(error_class: str, version: str = "v5") -> tuple[str, ...]:
         return (*names, "connection-404")
     if error_class in _SIGNING:
         return ("sent-verified", *names, "statuses")
-    if error_class in _STATUS_FACTS:
+    if error_class in _CLIENT_STATUSES:
         return ("client-statuses", *names, "statuses")
     if not error_class:
         return ("optional-signature",)

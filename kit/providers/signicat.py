@@ -27,7 +27,7 @@ import jwt
 import pandas as pd
 import requests
 
-from kit.answers import api_error, json_body, json_or_none, problem_details
+from kit.answers import api_error, json_body, json_or_none, problem_error
 from kit.claims import claims
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
@@ -112,10 +112,9 @@ def error_parser(response: requests.Response, provider: str) -> ApiError | None:
     if response.status_code < 400:
         return None
     body, data = json_body(response)
-    problem = problem_details(response)
+    problem = problem_error(response, provider, body, data)
     if problem is not None:
-        shown = " ".join(str(p) for p in (problem.get("title"), problem.get("detail")) if p)
-        return api_error(response, provider, problem.get("code"), shown or None, body)
+        return problem
     message = data.get("title") or data.get("error_description")
     if data.get("detail") and data.get("title"):
         message = f"{data['title']} {data['detail']}"
