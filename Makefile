@@ -13,11 +13,17 @@ NODE_STAMP  := $(CONFORMANCE)/node_modules/.installed-stamp
 
 .PHONY: lab test notebooks bench sandbox install clean conformance-servers
 
+# uv installs from PyPI like pip, in parallel: a fresh clone serves JupyterLab in seconds, not a minute
+# (bench/lab_bench.py measures both); each step says what it does, so the wait is never silent
 $(STAMP): pyproject.toml
+	@echo "kit [1/3] the virtual environment $(VENV) ..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "kit [2/3] uv, the installer (from PyPI) ..."
+	@$(BIN)/python -m pip install --quiet uv
+	@echo "kit [3/3] kit and its dependencies, with the tools make test uses ..."
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	@touch $(STAMP)
+	@echo "kit: installed"
 
 install: $(STAMP)
 
@@ -31,6 +37,7 @@ $(NODE_STAMP): $(CONFORMANCE)/package-lock.json
 conformance-servers: $(NODE_STAMP)
 
 lab: $(STAMP)
+	@echo "kit: starting JupyterLab on the notebooks (Ctrl-C stops it) ..."
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP) conformance-servers
@@ -42,10 +49,10 @@ notebooks: $(STAMP)
 	$(BIN)/python -m kit.notebooks notebooks/[0-9]*.ipynb
 
 sandbox: $(STAMP)
-	$(BIN)/python -m kit.sandbox serve all --port 8701
+	$(BIN)/kit sandbox serve all --port 8701
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,bench]'
 	$(BIN)/python bench/run.py
 
 clean:

@@ -17,6 +17,8 @@ Run as ``python bench/run.py`` (``make bench``). Signicat's rows come from ``sig
 5. Wall time of ``pytest --nbval`` over the notebooks vs the same number of one-cell notebooks
    (the floor of kernel starts and nbval itself). Median of several runs.
 6. ``make test``'s pytest at full (CI) strength and at a workstation's (``suite_bench.py``).
+7. ``make lab`` from a fresh clone until JupyterLab answers, the former pip recipe vs today's
+   (``lab_bench.py``).
 
 Not part of ``make test``; run with ``make bench``. Timings, not assertions.
 """
@@ -33,6 +35,7 @@ from pathlib import Path
 
 import journal_bench
 import jwt
+import lab_bench
 import nbformat
 import requests
 import secrets_bench
@@ -237,6 +240,7 @@ def main() -> int:
     for name, seconds, ratio in nbval_cost():
         lines.append(f"| pytest --nbval wall time | {name} | {seconds:.2f} s | {ratio:.2f}x |")
     lines += suite_bench.run()
+    lines += lab_bench.run()
     print("\n".join(lines))
     return 0
 

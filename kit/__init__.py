@@ -8,6 +8,7 @@ from kit.claims import claims, claims_diff
 from kit.conformance import conformance, known_differences
 from kit.connect import connect
 from kit.credentials import Credentials
+from kit.error_box import install as _install_error_box
 from kit.errors import ApiError, AuthError, ConfigError, KitError, SandboxError, TransportError
 from kit.export import read_har, to_curl, to_har
 from kit.forms import CredentialsForm, credentials_form
@@ -19,6 +20,7 @@ from kit.redis_cache import RedisTokenCache
 from kit.refusals import refused
 from kit.replay import replay, replay_change
 from kit.secrets import Secret, fingerprint, redact
+from kit.sequence import sequence
 from kit.session import Session
 from kit.tables import Table
 from kit.target import Target
@@ -28,6 +30,7 @@ from kit.webhooks import WebhookReceiver
 
 __version__ = "0.1.0"
 _install_log_redaction()
+_install_error_box()  # in IPython: a KitError shows as a short box, not a traceback through kit
 
 __all__ = [
     "ApiError",
@@ -62,6 +65,7 @@ __all__ = [
     "replay",
     "replay_change",
     "sent",
+    "sequence",
     "to_curl",
     "to_har",
 ]

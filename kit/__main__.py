@@ -1,15 +1,18 @@
-"""``python -m kit``: kit from a shell.
+"""``kit`` (the console script; also ``python -m kit``): kit from a shell.
 
-* ``python -m kit replay FILE.har NAME``: replay a recorded investigation, print what changed.
+* ``kit replay FILE.har NAME``: replay a recorded investigation, print what changed.
   The target is the live provider when ``<NAME>_URL`` is set (credentials from its env vars), else a
-  fresh sandbox. Exit status: 0 when every replayed step answered with the status it had, 1 when one
-  differs, 2 when the recording or the target cannot be used (the reason on stderr).
-* ``python -m kit token NAME``: print a fresh token for curl, the value ``kit.to_curl``'s
-  ``${<NAME>_TOKEN}`` stands for, from the live provider or a running ``make sandbox``, named by
+  fresh sandbox. Exit status: 0 when every replayed step answered with the status and the outcome
+  (the provider's success flag or error class) it had, 1 when one differs, 2 when the recording or the
+  target cannot be used (the reason on stderr).
+* ``kit sandbox serve NAME …``: serve sandboxes and print the ``export`` lines that point kit at them
+  (:mod:`kit.sandbox.__main__`).
+* ``kit token NAME``: print a fresh token for curl, the value ``kit.to_curl``'s
+  ``${<NAME>_TOKEN}`` stands for, from the live provider or a running ``kit sandbox serve NAME``, named by
   ``<NAME>_URL`` and the credential env vars (the same ones :func:`kit.connect` reads). Exit status 2
   with the reason on stderr when ``<NAME>_URL`` is unset, a credential is missing, or the scheme has
   no token (the provider spec's ``without_token`` text: how its headers are filled instead).
-* ``python -m kit conformance NAME``: send the provider's probes to the live provider (named by
+* ``kit conformance NAME``: send the provider's probes to the live provider (named by
   ``<NAME>_URL`` and its credential env vars) and to a fresh sandbox, print both answers side by side
   (:func:`kit.conformance`). Exit status: 0 when every probe sent to both got the same answer, 1 when
   one differs, 2 when the configuration cannot be used (the reason on stderr).
@@ -30,6 +33,8 @@ from kit.credentials import env_name
 from kit.errors import ConfigError, KitError
 from kit.providers import provider
 from kit.replay import replay
+from kit.sandbox.__main__ import main as sandbox_main
+from kit.shell import kit_command
 from kit.spec import Provider
 
 __all__ = ["main"]
@@ -50,7 +55,7 @@ def _replay(args: argparse.Namespace) -> int:
         print(table.to_string())
     replayed = table[table["status now"] != ""]
     differs = int((~replayed["same"].astype(bool)).sum())
-    print(f"{len(replayed)} steps replayed, {differs} with another status", file=sys.stderr)
+    print(f"{len(replayed)} steps replayed, {differs} with another status or outcome", file=sys.stderr)
     return 1 if differs else 0
 
 
@@ -61,8 +66,8 @@ def _live(name: str) -> Provider:
     if not os.environ.get(var, "").strip():
         needed = ", ".join(env_name(spec.name, f.name) for f in spec.credentials.fields())
         raise ConfigError(
-            f"set {var} to the live API ({spec.live_url}) or to the URL `make sandbox` printed, "
-            f'and the credential env vars ({needed}); `make sandbox` prints them in each line\'s "env"'
+            f"set {var} to the live API ({spec.live_url}) and the credential env vars ({needed}); for a "
+            f"sandbox, `{kit_command()} sandbox serve {spec.name}` prints their export lines"
         )
     return spec
 
@@ -97,8 +102,12 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kit", description="kit from a shell.")
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["sandbox"]:  # its own parser: kit sandbox serve NAME … (settings in its --help)
+        return sandbox_main(given[1:])
+    parser = argparse.ArgumentParser(prog="kit", description="kit from a shell.")
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("sandbox", help="serve sandboxes: kit sandbox serve NAME … (see kit sandbox serve --help)")
     command = commands.add_parser("replay", help="replay a HAR file against a provider and show what changed")
     command.add_argument("har", metavar="FILE.har", help="a HAR file written by kit.to_har or a browser")
     command.add_argument("name", metavar="NAME", help="the provider (live when <NAME>_URL is set)")
@@ -110,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument(
             "--option", action="append", default=[], metavar="KEY=VALUE", help="a session option, e.g. consumer=client"
         )
-    args = parser.parse_args(argv)
+    args = parser.parse_args(given)
     run = {"replay": _replay, "token": _token, "conformance": _conformance}[args.command]
     return run(args)
 

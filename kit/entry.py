@@ -77,7 +77,8 @@ class Entry:
                 cut = masked.start()
         return text[:cut] + "…"
 
-    def row(self) -> dict[str, Any]:
+    def row(self, full: bool = False) -> dict[str, Any]:
+        """The entry as a journal table row; the response summarised, or whole (masked) with ``full``."""
         entry = self.masked()
         shown = {k: v for k, v in entry.request_headers.items() if k.lower() not in HIDDEN_HEADERS}
         return {
@@ -89,7 +90,7 @@ class Entry:
             "ms": f"{min(entry.elapsed_ms, 99999):5.0f} ms",  # fixed width: stable table layout
             "request_headers": "; ".join(f"{k}: {v}" for k, v in shown.items()),
             "request_body": entry.request_body,
-            "response": entry.summary(),
+            "response": str(redact(entry.error or entry.response_body)) if full else entry.summary(),
         }
 
     def __repr__(self) -> str:

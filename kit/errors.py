@@ -45,7 +45,13 @@ def _clean(text: str) -> str:
 
 
 class KitError(Exception):
-    """Root of every error kit raises."""
+    """Root of every error kit raises.
+
+    ``hint``: what to do about it, when kit knows more than the message says (which credential was
+    changed, and where); shown in a notebook's error box, never holding a value.
+    """
+
+    hint: str = ""
 
     def __init__(self, message: str) -> None:
         self.message = _clean(message)

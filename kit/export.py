@@ -145,48 +145,98 @@ def _quote(text: str) -> str:
 
 @checked
 def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
-    """A curl command for one entry (or the ``index``-th entry of a session), secrets as ``${ENV}``.
+    """A curl command for one entry (or the ``index``-th entry of a session), secrets as ``${ENV}``,
+    after the lines that fill them: a block to paste into a fresh bash or zsh.
 
-    Comment lines before it say how to fill each placeholder: a ``<PROVIDER>_TOKEN`` with ``python
-    -m kit token <provider>``, a credential from its env var (as :func:`kit.connect` reads it), and
-    anything made per request (a signature) by pointing at ``python -m kit token``, which explains.
+    Given a session whose base URL is an origin (not one whose base carries an API version in its path),
+    the curl line reaches it as ``${<PROVIDER>_URL%/}/path``, so the block goes where the env vars point
+    (the sandbox ``kit sandbox serve`` started, or the live API), as ``kit token`` does.
+
+    Before the curl line: a check that ``<PROVIDER>_URL`` and the credential env vars (the ones
+    :func:`kit.connect` and ``kit token`` read) are set, with what to run when they are not; ``export
+    <PROVIDER>_TOKEN="$(kit token <provider>)"`` naming the ``kit`` that really has kit (the venv's
+    script; see :func:`kit.shell.kit_command`), so the token is fresh right before the call; and a comment for anything
+    made per request (a signature), which ``kit token`` explains.
     """
+    base, owner = str(getattr(entry, "base_url", "") or ""), str(getattr(entry, "provider", "") or "")
     if not isinstance(entry, Entry):
         entries = _entries(entry)
         if not -len(entries) <= index < len(entries):
             raise ArgumentError(f"to_curl: index {index} is not an entry (the journal holds {len(entries)})")
         entry = entries[index]
     entry = entry.masked()
-    parts = ["curl", "-X", entry.method, _quote(_unmask(entry.url, entry))]
+    parts = ["curl", "-X", entry.method, _quote(_unmask(_from_env(entry.url, base, owner), entry))]
     for name, value in entry.request_headers.items():
         if name.lower() not in _SKIP_CURL:
             parts += ["-H", _quote(f"{name}: {_unmask(value, entry)}")]
     if entry.request_body:
         parts += ["--data-raw", _quote(_unmask(entry.request_body, entry))]
     command = " ".join(parts)
-    names = list(dict.fromkeys(re.findall(r"\$\{([A-Z0-9_]+)\}", command)))
-    return "\n".join([*_how_to_fill(names), command])
+    names = list(dict.fromkeys(re.findall(r"\$\{([A-Z0-9_]+)(?:%/)?\}", command)))
+    return "\n".join([*_how_to_fill(names, entry.url), command])
 
 
-def _how_to_fill(names: list[str]) -> list[str]:
-    """Comment lines saying where each ``${NAME}`` of a curl line comes from."""
+def _from_env(url: str, base: str, owner: str) -> str:
+    """``url`` with its origin written as ``${<OWNER>_URL%/}``, when ``base`` (the session's base URL) is that
+    origin and ``owner`` (the session's provider) is registered; else ``url`` as recorded."""
+    from kit.credentials import env_name
+    from kit.providers import names as registered
+
+    parts = urlsplit(base)
+    if owner not in registered() or parts.path not in ("", "/") or parts.query or not url.startswith(base):
+        return url
+    return "${" + env_name(owner, "url") + "%/}" + url[len(f"{parts.scheme}://{parts.netloc}") :]
+
+
+def _how_to_fill(names: list[str], url: str) -> list[str]:
+    """The shell lines before a curl line: check and fill each ``${NAME}`` it holds."""
     if not names:
         return []
     from kit.credentials import env_name
     from kit.providers import names as registered
     from kit.providers import provider
+    from kit.shell import kit_command, working_folder
 
-    lines = ["# fill the placeholders first (a token is short-lived: fetch it right before the call)"]
+    kit = kit_command()
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    where = "" if kit.startswith("/") else f" in {working_folder()}/ (where kit ran: {kit} is relative to it)"
+    token = (
+        ": the token is fetched right before the call (it is short-lived)"
+        if any(n.endswith("_TOKEN") for n in names)
+        else ""
+    )
+    lines = [f"# paste into bash or zsh{where}{token}"]
+    owners = list(dict.fromkeys(n.split("_", 1)[0].lower() for n in names))
+    fills: list[str] = []
+    for owner in owners:
+        if owner not in registered():
+            continue
+        spec, url_var = provider(owner), env_name(owner, "url")
+        fields = {env_name(owner, f.name) for f in spec.credentials.fields()}
+        credentials = any(n.startswith(owner.upper() + "_") and n != url_var for n in names)  # the line needs them
+        needed = [url_var] + [
+            env_name(owner, f.name)
+            for f in spec.credentials.fields()
+            if credentials and spec.credentials.is_required(f)
+        ]
+        needed += [n for n in names if n in fields and n not in needed]  # a credential the line itself holds
+        lines.append(
+            f"# {env_name(owner, 'url')} and the credentials, as kit.connect reads them (this call went to {origin});"
+            f" for a sandbox: {kit} sandbox serve {owner} --write-env {owner}.env, then: source {owner}.env"
+        )
+        lines.append(": " + " ".join(f'"${{{var}:?set {var} first}}"' for var in needed))
     for name in names:
         owner = name.split("_", 1)[0].lower()
         known = owner in registered()
         fields = {env_name(owner, f.name) for f in provider(owner).credentials.fields()} if known else set()
+        if known and name == env_name(owner, "url"):
+            continue  # checked above with the credentials
         if name.endswith("_TOKEN") and known:
-            lines.append(f'#   export {name}="$(python -m kit token {owner})"')
+            fills.append(f'export {name}="$({kit} token {owner})"')
         elif name in fields:
-            lines.append(f"#   export {name}=...   your credential, the env var kit.connect reads")
+            continue  # checked above: the env var kit.connect reads
         elif known:
-            lines.append(f"#   {name}: made for each request; python -m kit token {owner} says how")
+            fills.append(f"# {name}: made for each request; {kit} token {owner} says how")
         else:
-            lines.append(f"#   export {name}=...")
-    return lines
+            fills.append(f"# {name}: set it first (export {name}=...)")
+    return lines + fills

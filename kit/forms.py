@@ -15,6 +15,7 @@ repr is deterministic, so notebooks that show it compare cleanly.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -78,7 +79,8 @@ class CredentialsForm:
         self.reset_button = widgets.Button(
             description="Reset to " + (source or "the source values"), layout=widgets.Layout(width="auto")
         )
-        self.status = widgets.Label(value="")
+        # an HTML widget, not a Label: a Label stays on one line and cuts a long status at the right edge
+        self.status = widgets.HTML(value="", layout=widgets.Layout(width="auto"))
         self.button.on_click(lambda _: self._click())
         self.reset_button.on_click(lambda _: self.reset())
         grid = widgets.GridBox(
@@ -157,12 +159,13 @@ class CredentialsForm:
         self.credentials = credentials
         if self.target is not None:
             self.target.credentials = credentials
+            self.target.typed = {n: getattr(credentials, n) for n in self.fields if self._typed(n)}
         self._current = {name: getattr(credentials, name) for name in self.fields}
         self._fill()
         filled = [n for n in self.fields if reveal(getattr(credentials, n)) not in (None, "")]
         typed = [n for n in self.fields if self._typed(n)]
         changed = f" ({TYPED}: {', '.join(typed)})" if typed else ""
-        self.status.value = f"✓ {self.credentials_type.PROVIDER} credentials set: {', '.join(filled)}{changed}"
+        self._say(f"✓ {self.credentials_type.PROVIDER} credentials set: {', '.join(filled)}{changed}")
         return credentials
 
     def reset(self) -> Credentials | None:
@@ -176,15 +179,20 @@ class CredentialsForm:
             restored = None
         if self.target is not None and restored is not None:
             self.target.credentials = restored
+            self.target.typed = {}
         where = self.source or "their source"
-        self.status.value = f"↺ {self.credentials_type.PROVIDER} credentials back to the values from {where}"
+        self._say(f"↺ {self.credentials_type.PROVIDER} credentials back to the values from {where}")
         return restored
 
     def _click(self) -> None:
         try:
             self.submit()
         except ConfigError as exc:
-            self.status.value = f"✗ {exc}"
+            self._say(f"✗ {exc}")
+
+    def _say(self, text: str) -> None:
+        """Show ``text`` under the buttons, wrapped (escaped: it may quote a field name or a source)."""
+        self.status.value = html.escape(text, quote=False)
 
     def show(self) -> widgets.VBox:
         return self.widget

@@ -110,9 +110,10 @@ class Journal:
         )
         self.add(pending)
 
-    def table(self) -> pd.DataFrame:
-        """One row per kept entry, masked; numbered from the first entry ever recorded."""
-        frame = Table([e.row() for e in self.entries], columns=COLUMNS)
+    def table(self, full: bool = False) -> pd.DataFrame:
+        """One row per kept entry, masked; numbered from the first entry ever recorded. Each response is
+        summarised to one short line ending in "…"; ``full`` shows every body whole (wrapped)."""
+        frame = Table([e.row(full) for e in self.entries], columns=COLUMNS)
         frame.index = pd.RangeIndex(self.dropped + 1, self.dropped + len(frame) + 1)
         if self.dropped:
             frame.index.name = f"{self.dropped:,} earlier dropped (limit {self.limit:,})"
@@ -142,12 +143,18 @@ def sent(sessions: dict[str, Journaled], step: str) -> dict[str, dict[str, str]]
     return result
 
 
-def journal(session: Journaled) -> pd.DataFrame:  # checks its argument itself: "takes a kit session"
-    """The journal of a kit session as a table: one row per exchange, redacted."""
+def journal(session: Journaled, *, full: bool = False) -> pd.DataFrame:  # checks its argument: "a kit session"
+    """The journal of a kit session as a table: one row per exchange, redacted.
+
+    A response is summarised to one short line (its first 160 characters, then "…"); ``full=True``
+    shows every response body whole, as the HAR file from :func:`kit.to_har` keeps it.
+    """
     log = getattr(session, "journal", None)
     if not isinstance(log, Journal):
         raise ConfigError("kit.journal() takes a kit session (made by kit.connect(...).session())")
-    return log.table()
+    if not isinstance(full, bool):
+        raise ArgumentError(f"kit.journal(): full must be True or False, not {full!r}")
+    return log.table(full)
 
 
 def now_utc() -> datetime:

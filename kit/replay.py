@@ -10,10 +10,12 @@ and any other masked value is filled from the target's credentials when a *non-s
 field has that name (a username, a client id), else the step is skipped with the reason in the table:
 a secret goes only where its auth sends it, never into a replayed body.
 
-The table has one row per recorded step: step, method, path, the status then and now, whether they
-match, and which JSON paths changed (paths only). :func:`replay_change` shows one step's change in full,
-redacted. ``python -m kit replay FILE.har NAME`` does the same from a shell and exits 1 when a status
-differs, so CI can watch a provider.
+The table has one row per recorded step: step, method, path, the status and the outcome then and now,
+whether both match, and which JSON paths changed (paths only). The outcome is what the provider's own
+error parser (from its registration) reads in the answer: ``ok``, or the error's code; so a failure a
+provider answers as ``200`` with ``"success": false`` is not "the same" as the success it replaced.
+:func:`replay_change` shows one step's change in full, redacted. ``kit replay FILE.har NAME`` does the
+same from a shell and exits 1 when a status or an outcome differs, so CI can watch a provider.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pandas as pd
+import requests
 
 from kit.arguments import checked
 from kit.bounded import loads
@@ -39,9 +42,9 @@ from kit.session import Session
 from kit.tables import Table
 from kit.target import Target
 
-__all__ = ["COLUMNS", "Recorded", "recorded", "replay", "replay_change"]
+__all__ = ["COLUMNS", "Recorded", "outcome", "recorded", "replay", "replay_change"]
 
-COLUMNS = ["step", "method", "path", "status then", "status now", "same", "what changed"]
+COLUMNS = ["step", "method", "path", "status then", "status now", "outcome then", "outcome now", "same", "what changed"]
 SET_BY_THE_CLIENT = {"host", "content-length", "connection", "accept-encoding", "user-agent", "cookie"}
 
 
@@ -148,6 +151,27 @@ def _plan(step: Recorded, target: Target, auth_headers: set[str]) -> tuple[str, 
     return (parts.path or "/") + (f"?{urlencode(query)}" if query else ""), headers, body
 
 
+def outcome(session: Session, response: requests.Response) -> str:
+    """``ok``, or the code of the error the session's provider reads in ``response`` (its status when the
+    error has no code): the provider's own success flag or error class, from its registration."""
+    error = session.error_parser(response, session.provider)
+    return "ok" if error is None else str(error.code or error.status)
+
+
+def _recorded_outcome(step: Recorded, session: Session) -> str:
+    """The outcome of the recorded answer ("" when only a summary of it was kept, or no answer came)."""
+    if not step.complete or step.status is None:
+        return ""
+    answer = requests.Response()
+    answer.status_code = step.status
+    answer.url = step.url
+    answer.encoding = "utf-8"
+    answer._content = step.response.encode("utf-8")
+    if step.response.lstrip()[:1] in ("{", "["):
+        answer.headers["Content-Type"] = "application/json"
+    return outcome(session, answer)
+
+
 def _replay_one(step: Recorded, target: Target, session: Session) -> tuple[dict[str, Any], list[Any]]:
     if step.kind == "auth":
         return {"what changed": "not replayed: the session redoes auth as it needs"}, []
@@ -169,7 +193,10 @@ def _replay_one(step: Recorded, target: Target, session: Session) -> tuple[dict[
     now = str(redact(answer.text))
     changes = json_changes(step.response, now) if step.complete else []
     what = summary(changes) if step.complete else "only a summary of the answer was recorded"
-    return {"status now": answer.status_code, "same": answer.status_code == step.status, "what changed": what}, changes
+    then, result = _recorded_outcome(step, session), outcome(session, answer)
+    same = answer.status_code == step.status and then in ("", result)
+    row = {"status now": answer.status_code, "outcome then": then, "outcome now": result, "same": same}
+    return {**row, "what changed": what}, changes
 
 
 @checked
@@ -192,7 +219,7 @@ def replay(
                 "status then": step.status,
             }
             result, changes = _replay_one(step, target, session)
-            rows.append({"status now": "", "same": "", **row, **result})
+            rows.append({"status now": "", "outcome then": "", "outcome now": "", "same": "", **row, **result})
             details[number] = changes
     finally:
         session.close()

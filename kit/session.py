@@ -237,7 +237,7 @@ class Session(Wire):
             response = self.request(method, path, **kwargs)
         error = self.error_parser(response, self.provider)
         if error is not None:
-            raise error
+            raise self.hinted(error)
         if response.status_code == 204 or not response.content:
             return None  # nothing to parse, whatever the Content-Type says (LoopBack's 204s say JSON)
         if "json" in response.headers.get("Content-Type", ""):

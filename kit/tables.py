@@ -1,20 +1,37 @@
-"""How kit's tables look: :class:`Table`, a ``pandas.DataFrame`` that shows every cell in full.
+"""How kit's tables look: :class:`Table`, a ``pandas.DataFrame`` that shows every cell as written.
 
 pandas cuts text cells at ``display.max_colwidth`` (50 characters), which is where the meaning of
 kit's tables is: comparison facts, claim meanings, URLs, error messages. A :class:`Table` renders
-with no cut, in HTML as in text, and its HTML wraps long values (at word breaks, and inside a
-token or URL when it must) so the table fits the width of a notebook instead of running off it;
-no column is squeezed below eight characters, and row and column labels break only between words.
-Bodies are summarised before they reach a table (see :mod:`kit.journal`), so wrapping never
-shows a page of JSON. Everything else is pandas: slicing, ``.T``, ``.head()`` or ``pd.concat``
-of Tables give a Table again, and any DataFrame becomes one with ``Table(frame)``.
+with no cut, in HTML as in text, and its HTML wraps so the table fits the width of a notebook:
+
+* text wraps between words; a word never breaks inside (an error code, an identifier, a number,
+  an env-var name), and only a long one (a URL, a masked token, a JSON path, a compact JSON body) may
+  break, and only after ``/``, ``.`` (not inside a number), ``?``, ``&``, ``=``, ``,`` or ``;``, or
+  before a masked value (``<wbr>`` marks those places); a longer run with none of
+  them (an RSA modulus, a signature) may break anywhere, so that no table runs off the page;
+* a column label may also break after ``_`` (``request_`` / ``headers``), and a table of six columns or
+  more is set a little smaller (``kit-wide``), of nine or more smaller still (``kit-wider``: a journal),
+  so that it fits a notebook's width;
+* nothing is typeset as math: JupyterLab's MathJax would read two ``$`` in a table as a formula
+  (``$.error_class``), so the table sits in a ``mathjax_ignore`` block and shows them as written;
+* a column named in ``table.attrs["once"]`` whose rows repeat a value (one source for most failure
+  modes) shows each value once, under the table: a value on every row replaces the column, a few
+  repeated values become numbered footnotes (``[1]``); the data keeps the column as it is.
+
+Bodies are summarised before they reach a table (see :mod:`kit.entry`), so wrapping never shows a
+page of JSON. Everything else is pandas: slicing, ``.T``, ``.head()`` or ``pd.concat`` of Tables
+give a Table again, and any DataFrame becomes one with ``Table(frame)``.
 """
 
 from __future__ import annotations
 
+import html
+import re
+from typing import Any
+
 import pandas as pd
 
-__all__ = ["STYLE", "Table"]
+__all__ = ["STYLE", "Table", "cell_html"]
 
 #: scoped to ``div.kit-table`` so a notebook's other tables keep their look; JupyterLab's own
 #: ``.jp-RenderedHTMLCommon td`` rules have lower specificity than these
@@ -22,15 +39,79 @@ STYLE = (
     "<style>"
     "div.kit-table table.dataframe{table-layout:auto;max-width:100%}"
     "div.kit-table table.dataframe td,div.kit-table table.dataframe th"
-    "{white-space:pre-wrap;overflow-wrap:anywhere;text-align:left;vertical-align:top;min-width:8ch}"
-    "div.kit-table table.dataframe th{overflow-wrap:break-word}"  # labels break between words only
+    "{white-space:pre-wrap;overflow-wrap:normal;word-break:normal;hyphens:none;"
+    "text-align:left;vertical-align:top;padding:0.3em 0.45em}"
+    "div.kit-table table.dataframe tbody tr th{vertical-align:top}"  # pandas' own style centres row labels
+    "div.kit-table.kit-wide table.dataframe{font-size:88%}"
+    "div.kit-table.kit-wider table.dataframe{font-size:80%}"
+    "div.kit-table.kit-wider table.dataframe td,div.kit-table.kit-wider table.dataframe th{padding:0.25em 0.3em}"
+    "div.kit-table span.kit-w{white-space:nowrap}"
+    "div.kit-table span.kit-long{overflow-wrap:anywhere;word-break:break-all}"
+    "div.kit-table p.kit-note{font-size:90%;margin:0.3em 0 0 0}"
     "</style>"
 )
 _FULL = ("display.max_colwidth", None, "display.max_columns", None)
+#: MathJax 3's default ignore class (JupyterLab 4), and MathJax 2's (classic notebook, nbconvert)
+NO_MATH = "mathjax_ignore tex2jax_ignore"
+#: a word this long may break, at the places below; a shorter one never does
+LONG = 16
+#: a table with this many columns is set smaller, and with the second number smaller still (a journal)
+WIDE = 6
+WIDER = 9
+#: a piece of a long word this long, with no place to break, may break anywhere
+RUN = 24
+_PLACES = re.compile(r"(?<=[?&=,;])(?=.)|(?<=/)(?=[^/])|(?<=\.)(?<!\$\.)(?=[^\d.])|(?<=.)(?=••••)")
+_WORD = re.compile(r"\S+")
+#: characters a browser may break a line after (or before) even inside a word
+_BREAKABLE = re.compile(r"[-‐‑–—]")
+
+
+def _piece(text: str) -> str:
+    escaped = html.escape(text, quote=False)
+    if len(text) > RUN:
+        return f'<span class="kit-long">{escaped}</span>'
+    return f'<span class="kit-w">{escaped}</span>' if _BREAKABLE.search(text) else escaped
+
+
+def _word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if len(word) <= LONG:
+        return _piece(word)
+    return "<wbr>".join(_piece(part) for part in _PLACES.split(word) if part)
+
+
+def cell_html(text: str) -> str:
+    """``text`` as HTML that wraps only between words, or inside a long word after a separator."""
+    out, end = [], 0
+    for match in _WORD.finditer(text):
+        out.append(html.escape(text[end : match.start()], quote=False))
+        out.append(_word(match))
+        end = match.end()
+    out.append(html.escape(text[end:], quote=False))
+    return "".join(out)
+
+
+def _shown(value: Any) -> Any:
+    """A cell as pandas will print it with ``escape=False``: numbers, bools and None as they are."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return cell_html(str(value))
+
+
+def _label(value: Any) -> Any:
+    """A row label: wrapped like a cell (a fact id such as ``token-endpoint`` never breaks)."""
+    return value if isinstance(value, (bool, int, float)) else cell_html(str(value))
+
+
+def _heading(value: Any) -> Any:
+    """A column label: like a row label, and it may break after ``_`` (``request_headers``)."""
+    if isinstance(value, (bool, int, float)):
+        return value
+    return "_<wbr>".join(cell_html(part) for part in str(value).split("_"))
 
 
 class Table(pd.DataFrame):  # type: ignore[misc]  # pandas ships no type hints here
-    """A DataFrame whose cells are shown in full: wrapped in HTML, uncut in text."""
+    """A DataFrame whose cells are shown as written: wrapped between words in HTML, uncut in text."""
 
     _metadata: list[str] = []
 
@@ -38,11 +119,49 @@ class Table(pd.DataFrame):  # type: ignore[misc]  # pandas ships no type hints h
     def _constructor(self) -> type[Table]:
         return Table
 
+    def _shared(self) -> tuple[pd.DataFrame, str]:
+        """The table to show, and the notes under it, for each ``attrs["once"]`` column with repeats: one
+        value on every row is dropped and said once; a few values repeated become numbered footnotes."""
+        shown, notes = pd.DataFrame(self), []
+        for column in self.attrs.get("once", ()):
+            if column not in shown.columns or len(shown) < 2:
+                continue
+            values = shown[column].astype(str)
+            distinct = list(dict.fromkeys(values))
+            if len(distinct) == 1:
+                notes.append(f"{column} (every row): {distinct[0]}")
+                shown = shown.drop(columns=[column])
+            elif len(distinct) < len(values):
+                marks = {value: f"[{number}]" for number, value in enumerate(distinct, 1)}
+                shown = shown.assign(**{column: values.map(marks)})
+                notes += [f"{marks[value]} {column}: {value}" for value in distinct]
+        return shown, "\n".join(notes)
+
     def _repr_html_(self) -> str | None:
+        if not pd.get_option("display.notebook_repr_html"):
+            return None
+        shown, note = self._shared()
+        shown = shown.copy()
+        for column in shown.columns:
+            if shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column]):
+                shown[column] = shown[column].map(_shown).astype(object)
+        shown = shown.rename(index=_label, columns=_heading)
+        shown.index.names = [None if n is None else _label(n) for n in shown.index.names]
+        shown.columns.names = [None if n is None else _label(n) for n in shown.columns.names]
         with pd.option_context(*_FULL):
-            html: str | None = super()._repr_html_()
-        return None if html is None else f'<div class="kit-table">{STYLE}{html}</div>'
+            body = shown.to_html(
+                escape=False,
+                notebook=True,
+                max_rows=pd.get_option("display.max_rows"),
+                show_dimensions=pd.get_option("display.show_dimensions"),
+            )
+        footer = "".join(f'<p class="kit-note">{cell_html(line)}</p>' for line in note.splitlines())
+        count = len(shown.columns)
+        wide = " kit-wider" if count >= WIDER else " kit-wide" if count >= WIDE else ""
+        return f'<div class="kit-table{wide} {NO_MATH}">{STYLE}{body}{footer}</div>'
 
     def __repr__(self) -> str:
+        shown, note = self._shared()
         with pd.option_context(*_FULL, "display.width", 120):
-            return str(super().__repr__())
+            text = str(pd.DataFrame.__repr__(shown) if note else super().__repr__())
+        return f"{text}\n{note}" if note else text

@@ -17,7 +17,7 @@ import pandas as pd
 
 from kit.arguments import check_fields, checked
 from kit.credentials import Credentials, env_name, random_secret
-from kit.errors import ConfigError
+from kit.errors import AuthError, ConfigError, KitError
 from kit.sandbox.control import Control
 from kit.sandbox.runner import Sandbox
 from kit.secrets import Secret, redact
@@ -43,6 +43,8 @@ class Target:
     sources: dict[str, str] = field(default_factory=dict)
     #: the credentials as :func:`kit.connect` made them (a form's reset brings these back)
     initial: Credentials | None = None
+    #: the values a credentials form submitted, by field (a refusal's hint says "✎ changed in the form")
+    typed: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -77,11 +79,38 @@ class Target:
         if self._closed:
             raise ConfigError(f"this {self.provider.name} sandbox was stopped by target.close(); {self._again()}")
         limit = options.pop("journal_limit", None)  # every session takes it, whatever its provider
-        s = self.provider.session(credentials or self.credentials, self.base_url, verify=self.verify, **options)
+        used = credentials or self.credentials
+        s = self.provider.session(used, self.base_url, verify=self.verify, **options)
         if limit is not None:
             s.limit_journal(limit)
         s.explain = self._explain  # transport errors say where the URL came from, or that the sandbox stopped
+        s.hint = lambda error: self.hint(used, error)  # a refusal says which credential to look at
         return s
+
+    def hint(self, used: Credentials, error: KitError) -> str:
+        """What to look at when ``error`` refused a session made with ``used``: the fields that differ from
+        what :func:`kit.connect` made (typed in the form, or changed in code), else where they all came from.
+        Names fields and sources, never a value; empty for an error that is not a refusal."""
+        if not isinstance(error, AuthError):
+            return ""
+        answer = " ".join(str(part) for part in (error.status, error.code) if part)
+        initial = self.initial if self.initial is not None else used
+        names = [f.name for f in used.fields()]
+        changed = [n for n in names if getattr(used, n) != getattr(initial, n)]
+        if changed:
+            typed = [n for n in changed if n in self.typed and getattr(used, n) == self.typed[n]]
+            said = [f"{n} ✎ changed {'in the form' if n in typed else 'in code'}" for n in changed]
+            fix = (
+                "press Reset in the form or fix it"
+                if typed
+                else "fix it, or use the value from " + ("the sandbox" if self.mode == "sandbox" else "its env var")
+            )
+            return f"{'; '.join(said)} → {answer}; {fix}"
+        set_ = [n for n in names if getattr(used, n) not in (None, "")]
+        where = sorted({self.source_of(n) for n in set_})
+        if self.mode == "sandbox":
+            return f"no credential was changed (all from the sandbox) → {answer}: refused for what was asked"
+        return f"no credential was changed ({', '.join(set_)} from {', '.join(where)}) → {answer}; check those env vars"
 
     def source_of(self, name: str) -> str:
         """Where credentials field ``name`` holds its value from: ``changed`` once it differs from ``initial``."""

@@ -159,11 +159,15 @@ class TokenCache:
         self._stats.add(fetches=1)
         self._stats.last_reason = reason
 
-    def stats(self) -> pd.DataFrame:
-        """One row: cache kind, hits, misses, fetches, waits, errors, last renew reason."""
+    def stats(self, label: str = "") -> pd.DataFrame:
+        """One row: cache kind, hits, misses, fetches, waits, errors, last renew reason.
+
+        The row is labelled ``label`` (which session's cache: ``pd.concat`` of two labelled rows
+        compares them), else the cache kind; never a bare position.
+        """
         s = self._stats
         counts = {name: getattr(s, name) for name in ("hits", "misses", "fetches", "waits", "errors")}
-        return Table([{"cache": self.kind, **counts, "last renew reason": s.last_reason}])
+        return Table([{"cache": self.kind, **counts, "last renew reason": s.last_reason}], index=[label or self.kind])
 
 
 class _Flight:

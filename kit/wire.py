@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import requests
 
 from kit.answers import ErrorParser, Response, default_error_parser
-from kit.errors import KitError, TransportError
+from kit.errors import ApiError, KitError, TransportError
 from kit.flow import NO_AUTH, Exchange, Flow, Kind, Origin, check_origin, drive, origin, redirect_refused, same_origin
 from kit.journal import DEFAULT_LIMIT, Journal, now_utc
 from kit.secrets import redact, show_url
@@ -37,6 +37,7 @@ from kit.secrets import redact, show_url
 __all__ = ["Wire"]
 
 T = TypeVar("T")
+E = TypeVar("E", bound=KitError)
 
 
 def _cannot_send(exc: BaseException) -> str:
@@ -66,6 +67,8 @@ class Wire(requests.Session):
         #: why the base URL may not answer, for transport errors: the env var it came from (live), or a
         #: stopped sandbox and what to run (set by :class:`kit.Target`)
         self.explain = explain
+        #: what to do about a refusal: which credential was changed and where (set by :class:`kit.Target`)
+        self.hint: Callable[[KitError], str] | None = None
         self.journal = Journal(prefix=provider, limit=journal_limit)
         self._steps = threading.local()  # the step label is per thread: threads share a session
 
@@ -88,11 +91,21 @@ class Wire(requests.Session):
         """Let KitErrors through; turn anything else into a KitError without a secret in it."""
         try:
             yield
-        except KitError:
+        except KitError as exc:
+            self.hinted(exc)
             raise
         except Exception as exc:
             where = f"{method} {show_url(url)}".strip()
             raise KitError(f"{self.provider}: {where} could not be sent: {_cannot_send(exc)}") from None
+
+    def hinted(self, error: E) -> E:
+        """``error`` with the session's hint (which credential to look at) when it has none yet, and the
+        provider it came from when the flow that raised it did not know (a generic OAuth2 token fetch)."""
+        if isinstance(error, ApiError) and not error.provider:
+            error.provider = self.provider
+        if self.hint is not None and not error.hint:
+            error.hint = self.hint(error)
+        return error
 
     @staticmethod
     def _once(request: requests.PreparedRequest, kind: Kind) -> Flow[None]:

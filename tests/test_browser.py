@@ -3,14 +3,19 @@
 For two notebooks (Pliance and Signicat): Run All, then type into the form (a correct secret and a
 changed plain field), click the button, run the form's cell and everything below again, and check
 that the calls below succeeded with the typed values, that every form label shows in full, and that
-nothing raised. Screenshots of the form and of the page go to the test's folder (and to
-``$KIT_SCREENSHOTS`` when set, to look at them).
+nothing raised. Off the happy path, in the same two: a wrong secret typed into the form ends in kit's
+short answer naming the changed field, with no traceback and no stderr box (no PyJWT warning either).
+Notebook 07: nothing in a kit table is typeset as math, and no word in any kit table breaks inside.
+Notebook 01's sequence diagram is an SVG with one arrow per exchange of the journal above it; 03's form
+status line is not cut. Screenshots go to the test's folder (and to ``$KIT_SCREENSHOTS`` when set, to
+look at them).
 
 Runs when Debian's Chromium is at /usr/bin/chromium (never ``playwright install``). On CI a missing
 browser is a failure, elsewhere a skip that says how to get one. Recipe and pitfalls:
 ``../shared/notes/notebooks-in-ci.md`` section 9.
 """
 
+import base64
 import json
 import os
 import re
@@ -20,7 +25,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,13 +106,13 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     tmp_path = tmp_path_factory.mktemp("lab")
     root, state = tmp_path / "root", tmp_path / "state"
     root.mkdir()
-    for case in CASES:
-        notebook = nbformat.read(NOTEBOOKS / case.notebook, as_version=4)
+    for name in [case.notebook for case in CASES] + ["03-synerise.ipynb", "07-replay.ipynb"]:
+        notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
         for cell in notebook.cells:
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
         notebook.metadata.pop("widgets", None)
-        nbformat.write(notebook, root / case.notebook)
+        nbformat.write(notebook, root / name)
     settings = state / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
@@ -118,7 +125,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
         port = probe.getsockname()[1]
     token = secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(state / "config"), "JUPYTER_RUNTIME_DIR": str(state / "runtime")}
-    for name in ("PLIANCE_URL", "SIGNICAT_URL"):
+    for name in ("PLIANCE_URL", "SIGNICAT_URL", "SYNERISE_URL"):
         env.pop(name, None)
     command = [
         sys.executable,
@@ -215,6 +222,9 @@ def test_run_all_then_the_form_then_the_cells_below(case: Case, lab: tuple[str, 
                 raise AssertionError(f"Run All did not finish: {_errors(page)}") from None
             _wait_until_idle(page, just_queued=False)  # the last output is there: the queue is draining
             assert not _errors(page)
+            assert _split_words(page) == [] and _cut_tables(page) == []
+            if case.notebook.startswith("01"):
+                _check_the_sequence_diagram(page, shots)
 
             grid = page.locator(".widget-gridbox").first
             grid.scroll_into_view_if_needed()  # JupyterLab does not lay out cells out of view
@@ -254,3 +264,171 @@ def test_run_all_then_the_form_then_the_cells_below(case: Case, lab: tuple[str, 
         shutil.copytree(shots, Path(keep) / shots.name, dirs_exist_ok=True)
     saved = json.loads((folder / "root" / case.notebook).read_text())
     assert "widgets" not in saved.get("metadata", {})  # the browser run saved no widget state to the file
+
+
+#: every unit of a kit table cell (text between spaces and <wbr> break places) of 24 characters or fewer
+#: whose rendered text spans two lines; a longer unit, with no place to break, may break anywhere
+SPLIT_WORDS = """els => {
+  const split = [];
+  for (const td of els) {
+    const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+    const nodes = [];
+    let text = "";
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (node.nodeType === Node.ELEMENT_NODE) { if (node.tagName === "WBR") text += "\\u0000"; continue; }
+      nodes.push([node, text.length]);
+      text += node.data;
+    }
+    const at = (i) => {
+      for (let k = nodes.length - 1; k >= 0; k--) if (nodes[k][1] <= i) return [nodes[k][0], i - nodes[k][1]];
+    };
+    for (const m of text.matchAll(/[^\\s\\u0000]+/g)) {
+      if (m[0].length > 24) continue;
+      const range = document.createRange();
+      const [sn, so] = at(m.index), [en, eo] = at(m.index + m[0].length - 1);
+      range.setStart(sn, so); range.setEnd(en, eo + 1);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) split.push(m[0]);
+    }
+  }
+  return split;
+}"""
+
+
+def _cut_tables(page: Any) -> list[str]:
+    """The first words of every kit table that runs past the right edge of its output area."""
+    return list(
+        page.locator(".kit-table table").evaluate_all(
+            """els => els.filter(t => {
+                 const area = t.closest('.jp-OutputArea-output');
+                 return area && t.getBoundingClientRect().right > area.getBoundingClientRect().right + 1;
+               }).map(t => `${Math.round(t.getBoundingClientRect().right - t.closest('.jp-OutputArea-output')
+                     .getBoundingClientRect().right)} px past the edge: ${t.innerText.slice(0, 60)}`)"""
+        )
+    )
+
+
+def _split_words(page: Any) -> list[str]:
+    """Identifiers, codes, numbers and names in rendered kit tables that the browser broke inside."""
+    cells = page.locator(".kit-table td, .kit-table tbody th")
+    return list(cells.evaluate_all(SPLIT_WORDS)) if cells.count() else []
+
+
+def _check_the_sequence_diagram(page: Any, shots: Path) -> None:
+    """01 draws its journal right after the journal table: one arrow per row of that table.
+
+    JupyterLab shows an ``image/svg+xml`` output as an ``<img>`` of the SVG (a data URL), as nbconvert's
+    static export does: the picture is decoded here and its arrows counted, and the image must have loaded.
+    """
+    image = page.locator(".jp-RenderedSVG img").first
+    image.scroll_into_view_if_needed()
+    source = image.get_attribute("src") or ""
+    svg = urllib.parse.unquote(source.split(",", 1)[1]) if source.startswith("data:image/svg+xml") else ""
+    if ";base64" in source.split(",", 1)[0]:
+        svg = base64.b64decode(source.split(",", 1)[1]).decode()
+    assert 'class="kit-sequence"' in svg, source[:80]
+    cell = page.locator(".jp-Notebook .jp-CodeCell", has=image).first
+    above = cell.locator("xpath=preceding-sibling::*[contains(@class, 'jp-CodeCell')][1]")
+    rows = above.locator(".kit-table tbody tr").count()
+    assert rows >= 1 and svg.count('<g class="kit-exchange') == rows and svg.count('class="kit-arrow"') == rows
+    assert image.evaluate("img => img.complete && img.naturalWidth > 400")  # the browser drew it
+    box = image.bounding_box()
+    assert box is not None and box["width"] > 400 and box["height"] > 50
+    cell.screenshot(path=str(shots / "sequence.png"))
+
+
+@contextmanager
+def _notebook(lab: tuple[str, Path], notebook: str, folder: str) -> Iterator[tuple[Any, Path]]:
+    """A fresh browser page on ``notebook`` in the lab, its kernel idle; and the folder for its screenshots
+    (copied to ``$KIT_SCREENSHOTS`` afterwards, when set)."""
+    from playwright.sync_api import sync_playwright
+
+    url, _ = lab
+    shots = lab[1] / folder
+    shots.mkdir()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url.format(notebook.split(".")[0] + "-x", notebook))
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+            page.get_by_text("| Idle").first.wait_for(timeout=90_000)
+            page.locator(".jp-Notebook .jp-Cell").first.click()
+            yield page, shots
+        finally:
+            browser.close()
+    keep = os.environ.get("KIT_SCREENSHOTS")
+    if keep:
+        shutil.copytree(shots, Path(keep) / shots.name, dirs_exist_ok=True)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.notebook.split("-")[1].split(".")[0] for c in CASES])
+def test_a_wrong_secret_typed_in_the_form_is_a_short_answer(case: Case, lab: tuple[str, Path]) -> None:
+    """A short wrong secret (PyJWT would warn about its length in 01): the cell that is refused shows
+    kit's box naming the field typed in the form, and there is no traceback and no stderr box at all."""
+    with _notebook(lab, case.notebook, f"wrong-{case.notebook.removesuffix('.ipynb')}") as (page, shots):
+        _run(page, "Run All Cells")
+        page.get_by_text(case.done).last.wait_for(state="attached", timeout=120_000)
+        _wait_until_idle(page, just_queued=False)
+        grid = page.locator(".widget-gridbox").first
+        grid.scroll_into_view_if_needed()
+        _field(page, case.secret_field).fill("wrong")
+        page.get_by_text("✎ changed").first.wait_for(timeout=30_000)
+        page.locator("button.jupyter-button", has_text="Use these credentials").first.click()
+        page.get_by_text(f"(✎ changed: {case.secret_field})").first.wait_for(timeout=30_000)
+        form_cell = page.locator(".jp-Notebook .jp-CodeCell", has=page.locator(".widget-gridbox")).first
+        form_cell.locator("xpath=following-sibling::*[1]").click()
+        _run(page, "Run Selected Cell and All Below")
+        _wait_until_idle(page)
+        box = page.locator(".kit-error").first
+        box.wait_for(timeout=60_000)
+        box.scroll_into_view_if_needed()
+        text = box.inner_text()
+        assert f"{case.secret_field} ✎ changed in the form →" in text and "press Reset in the form" in text
+        assert "refused it" in text and "%tb shows the full traceback" in text
+        stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        assert stderr.count() == 0, stderr.all_inner_texts()
+        assert "Traceback" not in page.locator(".jp-Notebook").inner_text()
+        assert page.locator(".kit-error").count() == 1  # Run All stops at the refused cell, as on any error
+        box.screenshot(path=str(shots / "answer.png"))
+
+
+def test_kit_tables_render_as_written_in_the_replay_notebook(lab: tuple[str, Path]) -> None:
+    """07's "what changed" column holds JSON paths with "$": shown as written, never typeset as math."""
+    with _notebook(lab, "07-replay.ipynb", "replay") as (page, shots):
+        _run(page, "Run All Cells")
+        page.get_by_text("MissingExpiresAt").last.wait_for(state="attached", timeout=120_000)
+        _wait_until_idle(page, just_queued=False)
+        tables = page.locator(".kit-table")
+        assert tables.count() >= 5
+        page.wait_for_timeout(1_000)  # MathJax typesets after the output is attached: give it the chance
+        assert page.locator(".kit-table mjx-container, .kit-table .MathJax, .kit-table math").count() == 0
+        shown = page.locator(".jp-Notebook").inner_text()
+        for path in ("$.authenticationUrl", "$.statusUrl", "$.error_class"):
+            assert path in shown
+        assert _split_words(page) == [] and _cut_tables(page) == []
+        changed = page.locator(".kit-table", has_text="$.error_class").last
+        changed.scroll_into_view_if_needed()
+        changed.screenshot(path=str(shots / "what-changed.png"))
+        page.screenshot(path=str(shots / "page.png"), full_page=False)
+
+
+def test_the_form_status_line_wraps_instead_of_being_cut(lab: tuple[str, Path]) -> None:
+    """Synerise's form has eleven fields: its status line is the longest, and used to run off the right edge."""
+    with _notebook(lab, "03-synerise.ipynb", "synerise-form") as (page, shots):
+        _run(page, "Run All Cells")
+        grid = page.locator(".widget-gridbox").first
+        grid.wait_for(timeout=90_000)
+        _wait_until_idle(page, just_queued=False)
+        grid.scroll_into_view_if_needed()
+        page.locator("button.jupyter-button", has_text="Use these credentials").first.click()
+        status = page.get_by_text("✓ synerise credentials set").first
+        status.wait_for(timeout=30_000)
+        assert len(status.inner_text()) > 150  # long enough to have been cut before
+        cut = status.evaluate("e => e.scrollWidth > e.clientWidth")
+        assert not cut
+        box = status.bounding_box()
+        widget = page.locator(".widget-vbox", has=grid).first.bounding_box()
+        assert box is not None and widget is not None and box["x"] + box["width"] <= widget["x"] + widget["width"] + 1
+        page.locator(".widget-vbox", has=grid).first.screenshot(path=str(shots / "form.png"))

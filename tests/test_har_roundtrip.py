@@ -128,7 +128,7 @@ def test_make_sandbox_serves_all_five_on_fixed_ports() -> None:
     base = _five_free_ports()  # make sandbox itself uses 8701-8705
     names = ["pliance", "signicat", "synerise", "signzy", "saltedge"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kit.sandbox", "serve", *names, "--port", str(base)],
+        [sys.executable, "-m", "kit.sandbox", "serve", "--json", *names, "--port", str(base)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

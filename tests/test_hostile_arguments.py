@@ -62,6 +62,7 @@ CASES: dict[str, tuple[Callable[[kit.Target], Any], str] | None] = {
     "replay": (lambda t: kit.replay(123, t), "source"),  # type: ignore[arg-type]
     "replay_change": (lambda t: kit.replay_change(123, 1), "table"),  # type: ignore[arg-type]
     "sent": (lambda t: kit.sent({"a": _session(t)}, "nope"), "nope"),
+    "sequence": (lambda t: kit.sequence("x"), "session"),
     "to_curl": (lambda t: kit.to_curl("x"), "entry"),  # type: ignore[arg-type]
     "to_har": (lambda t: kit.to_har(_session(t), "/no/such/dir/x.har"), "/no/such/dir"),
 }

@@ -110,14 +110,14 @@ def test_har_has_every_required_field(pliance_target: kit.Target, tmp_path: Path
 def test_curl_line_uses_env_placeholders_and_runs(pliance_target: kit.Target) -> None:
     session = pliance_target.session()
     session.call("GET", "api/Ping")
-    line = kit.to_curl(session)
+    line = kit.to_curl(session).splitlines()[-1]  # the curl line itself, after the lines that fill it
     assert '"Authorization: Bearer ${PLIANCE_TOKEN}"' in line and "eyJ" not in line
     token = pliance.mint_token(pliance_target.credentials)
     result = subprocess.run(
         ["bash", "-c", line + " --silent"],
         capture_output=True,
         text=True,
-        env={"PLIANCE_TOKEN": token, "PATH": "/usr/bin:/bin"},
+        env={"PLIANCE_TOKEN": token, "PLIANCE_URL": pliance_target.base_url, "PATH": "/usr/bin:/bin"},
         timeout=30,
     )
     assert json.loads(result.stdout)["success"] is True
@@ -199,3 +199,16 @@ def test_a_summary_never_cuts_a_masked_value_in_half(shift: int) -> None:
     assert summary.endswith("…") and len(summary) <= SUMMARY_CHARS
     kept = summary[:-1]
     assert MASK not in kept or MASKED.search(kept), summary[-20:]  # the mask comes whole, or not at all
+
+
+def test_a_journal_summarises_bodies_and_shows_them_whole_when_asked(pliance_target: kit.Target) -> None:
+    session = pliance_target.session()
+    person = {"personReferenceId": "p-long", "firstName": "A" * 300, "lastName": "Lovelace"}
+    session.call("PUT", "api/PersonCommand", json=person)
+    session.call("GET", "api/PersonQuery", params={"personReferenceId": "p-long"})
+    short, whole = kit.journal(session), kit.journal(session, full=True)
+    assert short["response"].iloc[-1].endswith("…") and len(short["response"].iloc[-1]) == 160
+    assert "A" * 300 in whole["response"].iloc[-1] and not whole["response"].iloc[-1].endswith("…")
+    assert whole.drop(columns="response").equals(short.drop(columns="response"))
+    with pytest.raises(kit.ConfigError, match="full must be True or False"):
+        kit.journal(session, full="yes")  # type: ignore[arg-type]

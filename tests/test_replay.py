@@ -38,7 +38,10 @@ def test_a_fresh_sandbox_answers_every_step_the_same(name: str, tmp_path: Path) 
     assert len(replayed) == 3 and replayed["same"].tolist() == [True, True, True]
     skipped = table[table["status now"] == ""]
     assert all(w.startswith("not replayed: the session redoes auth") for w in skipped["what changed"])
-    assert list(table.columns) == ["step", "method", "path", "status then", "status now", "same", "what changed"]
+    assert list(table.columns) == [
+        "step", "method", "path", "status then", "status now", "outcome then", "outcome now", "same", "what changed",
+    ]  # fmt: skip
+    assert set(replayed["outcome then"]) == set(replayed["outcome now"])
 
 
 @pytest.mark.parametrize(
@@ -180,3 +183,30 @@ def test_no_secret_or_token_in_any_replay_output(name: str, tmp_path: Path) -> N
     for text in texts:
         assert not any(value in text for value in secrets_)
         assert not re.search(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.", text)
+
+
+def test_a_failure_answered_as_200_is_another_outcome_and_the_cli_exits_1(tmp_path: Path) -> None:
+    """Pliance answers a failure as 200 with ``"success": false``: replay reads it with Pliance's own error
+    parser, so a success recorded then and that failure now is not "the same", though both are 200."""
+    person = {"personReferenceId": "p-1", "firstName": "Ada", "lastName": "Lovelace"}
+    with kit.connect("pliance", environ={}) as target:
+        target.session().call("PUT", "api/PersonCommand", json=person)  # registered outside the recording
+        s = target.session()
+        s.call("GET", "api/PersonQuery", params={"personReferenceId": "p-1"}, step="query p-1")
+        har = kit.to_har(s, tmp_path / "pliance.har")
+    with kit.connect("pliance", environ={}) as fresh:  # p-1 is not registered there
+        table = kit.replay(har, fresh)
+    row = table[table["step"] == "query p-1"].iloc[0]
+    assert row["status then"] == 200 and row["status now"] == 200
+    assert row["outcome then"] == "ok" and row["outcome now"] == "Error"
+    assert not row["same"]
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("PLIANCE_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "kit", "replay", str(har), "pliance"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "1 steps replayed, 1 with another status or outcome" in done.stderr

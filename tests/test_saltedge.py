@@ -239,7 +239,7 @@ def test_signature_has_no_newlines_and_verifies_with_cryptography(box: Sandbox) 
 
 def test_cli_serves_saltedge_with_its_keys() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kit.sandbox", "serve", "saltedge", "--set", "saltedge.status=live"],
+        [sys.executable, "-m", "kit.sandbox", "serve", "--json", "saltedge", "--set", "saltedge.status=live"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

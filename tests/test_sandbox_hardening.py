@@ -133,7 +133,9 @@ def test_the_cli_prints_each_token_or_login_url() -> None:
     import sys
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kit.sandbox", "serve", "signicat", "synerise"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "kit.sandbox", "serve", "--json", "signicat", "synerise"],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         signicat, synerise = json.loads(proc.stdout.readline()), json.loads(proc.stdout.readline())  # type: ignore[union-attr]

@@ -78,7 +78,7 @@ def test_port_in_use_is_a_sandbox_error() -> None:
 
 def _serve(*args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "kit.sandbox", "serve", *args],
+        [sys.executable, "-m", "kit.sandbox", "serve", "--json", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -128,7 +128,7 @@ def test_cli_sigint_exits_zero() -> None:
 
 def test_cli_rejects_bad_settings_clearly() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "kit.sandbox", "serve", "pliance", "--set", "pliance.nope=1"],
+        [sys.executable, "-m", "kit.sandbox", "serve", "--json", "pliance", "--set", "pliance.nope=1"],
         capture_output=True,
         text=True,
         timeout=30,
@@ -138,7 +138,7 @@ def test_cli_rejects_bad_settings_clearly() -> None:
 
 def test_cli_help_documents_every_setting() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "kit.sandbox", "serve", "--help"], capture_output=True, text=True, timeout=30
+        [sys.executable, "-m", "kit.sandbox", "serve", "--json", "--help"], capture_output=True, text=True, timeout=30
     )
     assert result.returncode == 0
     from kit.sandbox.pliance import Emulator

@@ -222,7 +222,7 @@ def test_unknown_model_and_transport_are_config_errors(box: Sandbox) -> None:
 
 def test_cli_serves_signzy() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kit.sandbox", "serve", "signzy", "--set", "signzy.ttl=60"],
+        [sys.executable, "-m", "kit.sandbox", "serve", "--json", "signzy", "--set", "signzy.ttl=60"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -167,7 +167,7 @@ def test_verify_token_pins_rs512() -> None:
 
 def test_cli_line_carries_the_public_key() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kit.sandbox", "serve", "synerise"],
+        [sys.executable, "-m", "kit.sandbox", "serve", "--json", "synerise"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -7,6 +7,7 @@ comparison and claims tables is. These tests render the real tables, made from r
 from __future__ import annotations
 
 import html
+import re
 import time
 
 import pandas as pd
@@ -15,13 +16,19 @@ import pytest
 import kit
 from kit.providers import pliance, synerise
 from kit.sidebyside import side_by_side
-from kit.tables import STYLE, Table
+from kit.tables import LONG, RUN, STYLE, Table
+
+
+def _text(rendered: str) -> str:
+    """What a browser shows of ``rendered``: the text without tags (``<wbr>`` and spans add none)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered))
 
 
 def _missing(table: pd.DataFrame, rendered: str) -> list[str]:
     """The cell texts (and column names) of ``table`` that ``rendered`` does not hold in full."""
     texts = [str(c) for c in table.columns] + [str(v) for v in table.to_numpy().ravel() if str(v)]
-    return [t for t in texts if html.escape(t, quote=False) not in rendered]
+    shown = _text(rendered) if rendered.lstrip().startswith("<") else rendered
+    return [t for t in texts if t not in shown]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +44,7 @@ def test_the_comparison_table_holds_every_cell_in_full(comparison: pd.DataFrame)
         assert isinstance(shown, Table)
         rendered = shown._repr_html_()
         assert not _missing(shown, rendered)
-        assert STYLE in rendered  # wrapped, not cut: white-space pre-wrap, overflow-wrap anywhere
+        assert STYLE in rendered  # wrapped between words, not cut
         assert not _missing(shown, repr(shown))
 
 
@@ -60,16 +67,16 @@ def test_a_plain_dataframe_cuts_where_a_table_does_not() -> None:
     """The control: the same long value, cut by pandas in a DataFrame, whole in a Table."""
     value = "none needed: a new token is minted for every request, so nothing is ever renewed or cached"
     frame = pd.DataFrame([{"renewal": value}])
-    assert html.escape(value) not in frame._repr_html_()
+    assert value not in _text(frame._repr_html_())
     table = Table(frame)
-    assert html.escape(value) in table._repr_html_() and value in repr(table)
+    assert value in _text(table._repr_html_()) and value in repr(table)
 
 
 def test_slices_transposes_and_concats_stay_tables() -> None:
     table = Table([{"a": "x" * 80, "b": 1}, {"a": "y", "b": 2}])
     for derived in (table[["a"]], table.T, table.head(1), table.set_index("b"), pd.concat([table, table])):
         assert isinstance(derived, Table)
-        assert "x" * 80 in derived._repr_html_()
+        assert "x" * 80 in _text(derived._repr_html_())
 
 
 def test_refused_shows_a_refusal_as_one_row(pliance_target: kit.Target) -> None:
@@ -83,3 +90,83 @@ def test_refused_shows_a_refusal_as_one_row(pliance_target: kit.Target) -> None:
     assert row["challenge"] == 'Bearer error="invalid_token"'  # the server's WWW-Authenticate, read
     fine = kit.refused(pliance_target.session(), "GET", "api/Ping").iloc[0]
     assert fine["status"] == 200 and fine["refused by"] == "nothing"
+
+
+def _cells(rendered: str) -> list[str]:
+    return re.findall(r"<td>(.*?)</td>", rendered, re.S)
+
+
+def test_words_never_break_inside_and_long_ones_only_after_a_separator() -> None:
+    values = [
+        "invalid_token", "AUTHORIZATION_REQUIRED", "USERNAME_EMAIL_REQUIRED", "WrongClientToken", "PLIANCE_URL",
+        "1796115498", "tenant-a", "127.0.0.1:45997", "Bearer error=\"invalid_token\"",
+        "http://127.0.0.1:45997/api/Ping?personReferenceId=p-1&x=2", "••••1a2b3c4d••••9f8e7d6c",
+    ]  # fmt: skip
+    rendered = Table([{"value": v} for v in values])._repr_html_()
+    assert rendered is not None and "table.dataframe th{white-space:pre-wrap;overflow-wrap:normal;" in rendered
+    for value, cell in zip(values, _cells(rendered), strict=True):
+        assert _text(cell) == value  # as written: nothing added, nothing lost
+        for word in value.split():
+            pieces = [_text(p) for p in re.split("<wbr>", cell) if _text(p).strip()]
+            if len(word) <= LONG:
+                assert any(word in p for p in pieces), f"{word!r} may break inside: {cell}"
+        for piece in cell.split("<wbr>")[:-1]:  # every break place follows a separator or precedes a mask
+            assert _text(piece)[-1] in "/.?&=,;" or _text(piece).endswith(tuple("0123456789abcdef")), cell
+        for span in re.findall(r'<span class="kit-w">(.*?)</span>', cell):
+            assert "<wbr>" not in span
+    for value, cell in list(zip(values, _cells(rendered), strict=True))[:8]:  # identifiers, codes, numbers, names
+        assert "<wbr>" not in cell and "kit-long" not in cell, (value, cell)
+    url = _cells(rendered)[9]
+    assert [_text(p) for p in url.split("<wbr>")] == [
+        "http://", "127.0.0.1:45997/", "api/", "Ping?", "personReferenceId=", "p-1&", "x=", "2",
+    ]  # fmt: skip
+
+
+def test_a_compact_json_body_breaks_after_commas_and_a_long_run_anywhere() -> None:
+    body = '{"status":"Success","success":true,"checkpoint":"' + "0" * 64 + '"}'
+    cell = _cells(Table([{"response": body}])._repr_html_() or "")[0]
+    assert _text(cell) == body
+    assert [_text(p) for p in cell.split("<wbr>")][:2] == ['{"status":"Success",', '"success":true,']
+    assert f'<span class="kit-long">"checkpoint":"{"0" * 64}"}}</span>' in cell  # no place to break in 64
+    assert '<span class="kit-long">' not in (Table([{"v": "x" * RUN}])._repr_html_() or "")
+
+
+def test_dollar_signs_are_not_math() -> None:
+    table = Table([{"what changed": "changed: $.authenticationUrl, $.error_class"}])
+    rendered = table._repr_html_()
+    assert rendered is not None
+    assert rendered.startswith('<div class="kit-table mathjax_ignore tex2jax_ignore">')
+    assert "$.authenticationUrl" in _text(rendered) and "$.error_class" in _text(rendered)
+
+
+def test_repeated_sources_are_shown_once_under_the_table(pliance_target: kit.Target) -> None:
+    modes = kit.failure_modes(pliance_target)
+    sources = list(dict.fromkeys(modes["source"]))
+    assert len(sources) == 2 and len(modes) > 10  # notebook 01: two sources over 13 cases
+    rendered = modes._repr_html_()
+    assert rendered is not None
+    for number, source in enumerate(sources, 1):
+        assert _text(rendered).count(source) == 1 and f"[{number}] source: {source}" in _text(rendered)
+    assert [_text(c) for c in _cells(rendered)].count("[1]") == (modes["source"] == sources[0]).sum()
+    assert f"[2] source: {sources[1]}" in repr(modes) and modes["source"].tolist()[0] == sources[0]  # data kept
+    one = Table([{"a": 1, "source": "x"}, {"a": 2, "source": "x"}])
+    one.attrs["once"] = ["source"]
+    assert "<th>source</th>" not in (one._repr_html_() or "") and "source (every row): x" in repr(one)
+    mixed = Table([{"a": 1, "source": "x"}, {"a": 2, "source": "y"}])
+    mixed.attrs["once"] = ["source"]
+    assert "<th>source</th>" in (mixed._repr_html_() or "") and "[1]" not in repr(mixed)
+
+
+def test_cache_stats_rows_are_labelled_not_numbered() -> None:
+    from kit.tokencache import MemoryTokenCache
+
+    cache = MemoryTokenCache()
+    assert list(cache.stats().index) == ["memory"]
+    both = pd.concat([cache.stats("a"), cache.stats("b")])
+    assert list(both.index) == ["a", "b"] and both.index.nlevels == 1
+
+
+def test_row_labels_are_identifiers_too() -> None:
+    """A fact id as the row label (``kit.facts``) keeps its hyphen: it broke there in notebook 02."""
+    rendered = Table([{"statement": "x"}], index=["token-endpoint"])._repr_html_() or ""
+    assert '<th><span class="kit-w">token-endpoint</span></th>' in rendered

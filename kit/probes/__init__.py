@@ -66,4 +66,5 @@ def numbered(rows: Sequence[Mapping[str, Any]], sources: Mapping[str, str]) -> p
         raise KeyError(f"probe cases without a source: {', '.join(missing)}")
     table = Table([{**row, "source": sources[row["case"]]} for row in rows])
     table.index = pd.RangeIndex(1, len(table) + 1)
+    table.attrs["once"] = ["source"]  # one source for every case shows once, under the table
     return table

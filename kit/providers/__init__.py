@@ -6,6 +6,7 @@ that names its emulator and probes. Adding a provider: write its modules, add it
 
 from __future__ import annotations
 
+import difflib
 import importlib
 
 import pandas as pd
@@ -28,7 +29,9 @@ def provider(name: str) -> Provider:
     """The spec of provider ``name``; ConfigError for an unknown one."""
     key = name.lower()
     if key not in REGISTERED:
-        raise ConfigError(f"unknown provider {name!r}; known: {', '.join(sorted(REGISTERED))}")
+        close = difflib.get_close_matches(key, REGISTERED, n=1, cutoff=0.6)
+        guess = f"did you mean {close[0]!r}? " if close else ""
+        raise ConfigError(f"unknown provider {name!r}; {guess}known: {', '.join(sorted(REGISTERED))}")
     spec: Provider = importlib.import_module(f"{__name__}.{key}").PROVIDER
     return spec
 

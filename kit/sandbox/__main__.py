@@ -1,15 +1,20 @@
-"""``python -m kit.sandbox serve NAME [NAME ...]``: serve sandboxes until SIGINT or SIGTERM.
+"""``kit sandbox serve NAME [NAME ...]`` (or ``python -m kit.sandbox serve …``): serve sandboxes until
+SIGINT or SIGTERM.
 
-Prints one JSON object per provider per line, ``{"provider", "url", "token or login", "endpoint
-map", "credentials", "env"}`` plus ``"ca_bundle"`` with ``--tls`` and ``"client_cert"`` with
-``--mtls``, then serves. ``env`` holds the env vars that point :func:`kit.connect` and ``python -m
-kit token NAME`` at this sandbox (``<NAME>_URL``, one per credential, ``<NAME>_CA_BUNDLE`` with TLS).
-``GET`` a sandbox's URL for its endpoint map (JSON, or a page in a browser).
+Before it serves, it prints for each provider a comment naming its URL, then the ``export`` lines that
+point :func:`kit.connect` and ``kit token NAME`` at this sandbox (``<NAME>_URL``, one per credential,
+``<NAME>_CA_BUNDLE`` with TLS): paste them into another shell, or give ``--write-env F`` and ``source
+F`` there (the file is readable by its owner only: it holds the sandbox's demo credentials).
+``--json`` prints instead one JSON object per provider per line, for programs: ``{"provider", "url",
+"token or login", "endpoint map", "credentials", "env"}`` plus ``"ca_bundle"`` with ``--tls`` and
+``"client_cert"`` with ``--mtls``. ``GET`` a sandbox's URL for its endpoint map (JSON, or a page in a
+browser).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import signal
 import sys
@@ -17,9 +22,10 @@ import threading
 from typing import Any
 
 from kit.credentials import env_name
-from kit.errors import KitError
+from kit.errors import ConfigError, KitError
 from kit.sandbox.base import COMMON_SETTINGS
 from kit.sandbox.runner import Sandbox, emulator_class, names
+from kit.shell import export_lines, kit_command, write_env
 
 __all__ = ["main"]
 
@@ -34,7 +40,7 @@ def _settings_help() -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m kit.sandbox", description="Serve kit's provider sandboxes.")
+    parser = argparse.ArgumentParser(prog="kit sandbox", description="Serve kit's provider sandboxes.")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
         "serve",
@@ -46,11 +52,14 @@ def _parser() -> argparse.ArgumentParser:
         "names",
         nargs="+",
         metavar="NAME",
-        choices=[*sorted(names()), "all"],
         help=f"provider: {', '.join(sorted(names()))}, or all (every registered one, in registration order)",
     )
     serve.add_argument("--tls", action="store_true", help="serve HTTPS with a fresh local CA")
     serve.add_argument("--mtls", action="store_true", help="HTTPS that asks for a client certificate")
+    serve.add_argument("--json", action="store_true", help="one JSON object per sandbox per line, for programs")
+    serve.add_argument(
+        "--write-env", metavar="FILE", help="also write the export lines to FILE (mode 600), for `source FILE`"
+    )
     serve.add_argument("--port", type=int, default=0, help="first port (the next NAME gets the next port); 0: any")
     serve.add_argument(
         "--set",
@@ -74,6 +83,31 @@ def _settings(names: list[str], sets: list[str]) -> dict[str, dict[str, Any]]:
     return result
 
 
+def _checked_names(given: list[str]) -> list[str]:
+    """The providers to serve (``all``: every registered one); a ConfigError suggests the closest name."""
+    known = list(names())
+    if "all" in given:
+        return known
+    for name in given:
+        if name not in known:
+            close = difflib.get_close_matches(name, [*known, "all"], n=1, cutoff=0.6)
+            guess = f"did you mean {close[0]!r}? " if close else ""
+            raise ConfigError(f"no sandbox named {name!r}; {guess}known: {', '.join(sorted(known))}, or all")
+    return given
+
+
+def _env(name: str, box: Sandbox) -> dict[str, str]:
+    env = {env_name(name, "url"): box.url, **{env_name(name, key): value for key, value in box.credentials.items()}}
+    if box.ca_bundle:
+        env[env_name(name, "ca_bundle")] = box.ca_bundle
+    return env
+
+
+def _exports(name: str, box: Sandbox) -> list[str]:
+    head = f"# {name} sandbox at {box.url} (GET it for every route and what it needs); its demo credentials:"
+    return [head, *export_lines(_env(name, box))]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     stop = threading.Event()
@@ -81,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(sig, lambda *_: stop.set())
     sandboxes: list[Sandbox] = []
     try:
-        if "all" in args.names:
-            args.names = list(names())
+        args.names = _checked_names(args.names)
         settings = _settings(args.names, args.sets)
         for offset, name in enumerate(args.names):
             port = args.port + offset if args.port else 0
@@ -96,16 +129,27 @@ def main(argv: list[str] | None = None) -> int:
                 "credentials": box.credentials,
                 **box.cli_extras(),
             }
-            line["env"] = {
-                env_name(name, "url"): box.url,
-                **{env_name(name, key): value for key, value in box.credentials.items()},
-            }
+            line["env"] = _env(name, box)
             if box.ca_bundle:
                 line["ca_bundle"] = box.ca_bundle
-                line["env"][env_name(name, "ca_bundle")] = box.ca_bundle
             if box.client_cert:
                 line["client_cert"] = box.client_cert
-            print(json.dumps(line), flush=True)
+            if args.json:
+                print(json.dumps(line), flush=True)
+        exports = [text for offset, box in enumerate(sandboxes) for text in _exports(args.names[offset], box)]
+        if args.write_env:
+            write_env(args.write_env, exports)
+        if not args.json:
+            where = f"source {args.write_env}" if args.write_env else "paste the export lines above"
+            print("\n".join(exports), flush=True)
+            print(
+                f"# serving until Ctrl-C; in another shell: {where}, then e.g. {kit_command()} token NAME", flush=True
+            )
+    except OSError as exc:
+        for box in sandboxes:
+            box.stop()
+        print(f"error: --write-env {args.write_env}: {exc.strerror}", file=sys.stderr)
+        return 2
     except KitError as exc:
         for box in sandboxes:
             box.stop()

@@ -1,0 +1,60 @@
+"""kit on a shell line: the command that really has kit, and ``export`` lines a person pastes.
+
+A hint that says ``python -m kit token NAME`` fails in a fresh shell whose ``python`` is not the
+one kit is installed in. :func:`kit_command` names the ``kit`` script installed beside the running
+interpreter (the venv's ``bin/kit``), or that interpreter with ``-m kit`` when the script is missing
+(kit used from a source tree). The path is relative to the working directory when the venv lies in it
+or in its parent (a notebook runs in ``notebooks/``, beside ``.venv``; JupyterLab's terminal opens
+there too), so a stored notebook holds no path of the machine that ran it; absolute otherwise.
+:func:`export_lines` quotes values for a POSIX shell.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+__all__ = ["export_lines", "kit_command", "working_folder", "write_env"]
+
+
+def _shown(path: Path) -> str:
+    """``path`` (in a venv's ``bin``) relative to the working directory when the venv's folder is the working
+    directory or its parent, else absolute."""
+    here, parents = Path.cwd().resolve(), path.resolve().parents
+    project = parents[2] if len(parents) > 2 else None
+    if project == here:
+        return os.path.join(os.curdir, os.path.relpath(path.resolve(), here))
+    if project == here.parent:
+        return os.path.join(os.pardir, os.path.relpath(path.resolve(), project))
+    return str(path)
+
+
+def kit_command() -> str:
+    """The shell words that run kit's CLI with the kit this process uses (see the module's docstring)."""
+    script = Path(sys.executable).parent / "kit"
+    if script.is_file() and os.access(script, os.X_OK):
+        return shlex.quote(_shown(script))
+    return f"{shlex.quote(_shown(Path(sys.executable)))} -m kit"
+
+
+def working_folder() -> str:
+    """The name of the working directory, which a relative :func:`kit_command` is relative to."""
+    return Path.cwd().name or os.sep
+
+
+def export_lines(values: Mapping[str, str]) -> list[str]:
+    """``export NAME=value`` lines, each value quoted for a POSIX shell (bash, zsh, sh)."""
+    return [f"export {name}={shlex.quote(value)}" for name, value in values.items()]
+
+
+def write_env(path: str | Path, lines: list[str]) -> Path:
+    """Write ``lines`` to ``path`` for ``source path``, readable by its owner only (it holds credentials)."""
+    target = Path(path)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    os.chmod(target, 0o600)  # an existing file keeps its mode through O_CREAT: set it
+    return target
