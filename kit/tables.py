@@ -9,9 +9,9 @@ with no cut, in HTML as in text, and its HTML wraps so the table fits the width 
   break, and only after ``/``, ``.`` (not inside a number), ``?``, ``&``, ``=``, ``,`` or ``;``, or
   before a masked value (``<wbr>`` marks those places); a longer run with none of
   them (an RSA modulus, a signature) may break anywhere, so that no table runs off the page;
-* a column label may also break after ``_`` (``request_`` / ``headers``), and a table of six columns or
-  more is set a little smaller (``kit-wide``), of nine or more smaller still (``kit-wider``: a journal),
-  so that it fits a notebook's width;
+* a column label may also break after ``_`` (``request_`` / ``headers``); a table whose narrowest layout
+  (its widest unbreakable unit per column, summed) would not fit a notebook's width is set smaller, in
+  proportion, down to 72%: decided from its text alone, so a stored output stays the same;
 * nothing is typeset as math: JupyterLab's MathJax would read two ``$`` in a table as a formula
   (``$.error_class``), so the table sits in a ``mathjax_ignore`` block and shows them as written;
 * a column named in ``table.attrs["once"]`` whose rows repeat a value (one source for most failure
@@ -37,14 +37,12 @@ __all__ = ["STYLE", "Table", "cell_html"]
 #: ``.jp-RenderedHTMLCommon td`` rules have lower specificity than these
 STYLE = (
     "<style>"
-    "div.kit-table table.dataframe{table-layout:auto;max-width:100%}"
+    "div.kit-table table.dataframe{table-layout:auto;max-width:100%;font-size:var(--kit-scale,100%)}"
     "div.kit-table table.dataframe td,div.kit-table table.dataframe th"
     "{white-space:pre-wrap;overflow-wrap:normal;word-break:normal;hyphens:none;"
     "text-align:left;vertical-align:top;padding:0.3em 0.45em}"
     "div.kit-table table.dataframe tbody tr th{vertical-align:top}"  # pandas' own style centres row labels
-    "div.kit-table.kit-wide table.dataframe{font-size:88%}"
-    "div.kit-table.kit-wider table.dataframe{font-size:80%}"
-    "div.kit-table.kit-wider table.dataframe td,div.kit-table.kit-wider table.dataframe th{padding:0.25em 0.3em}"
+    "div.kit-table.kit-compact table.dataframe td,div.kit-table.kit-compact table.dataframe th{padding:0.25em 0.3em}"
     "div.kit-table span.kit-w{white-space:nowrap}"
     "div.kit-table span.kit-long{overflow-wrap:anywhere;word-break:break-all}"
     "div.kit-table p.kit-note{font-size:90%;margin:0.3em 0 0 0}"
@@ -55,9 +53,12 @@ _FULL = ("display.max_colwidth", None, "display.max_columns", None)
 NO_MATH = "mathjax_ignore tex2jax_ignore"
 #: a word this long may break, at the places below; a shorter one never does
 LONG = 16
-#: a table with this many columns is set smaller, and with the second number smaller still (a journal)
-WIDE = 6
-WIDER = 9
+#: how wide a table's narrowest layout may be, in characters of its widest unbreakable units (about a
+#: JupyterLab output area at its default font: 8-9 px a character, 820 px); a wider one is set smaller
+FITS = 92
+#: but never smaller than this (and with less padding below COMPACT)
+SMALLEST = 0.72
+COMPACT = 0.9
 #: a piece of a long word this long, with no place to break, may break anywhere
 RUN = 24
 _PLACES = re.compile(r"(?<=[?&=,;])(?=.)|(?<=/)(?=[^/])|(?<=\.)(?<!\$\.)(?=[^\d.])|(?<=.)(?=••••)")
@@ -96,6 +97,23 @@ def _shown(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float)):
         return value
     return cell_html(str(value))
+
+
+def _unit(text: str) -> int:
+    """The characters of the widest part of ``text`` that cannot break (a run that may break anywhere: 6)."""
+    widest = 0
+    for word in text.split():
+        for piece in _PLACES.split(word) if len(word) > LONG else [word]:
+            widest = max(widest, min(len(piece), 6) if len(piece) > RUN else len(piece))
+    return widest
+
+
+def _scale(frame: pd.DataFrame) -> float:
+    """The font scale at which ``frame``'s narrowest layout fits (1.0 when it fits as it is)."""
+    columns = [[*map(str, frame.index), *map(str, frame.index.names)]]
+    columns += [[str(name).replace("_", " "), *map(str, frame[name])] for name in frame.columns]
+    narrowest = sum(max(map(_unit, texts), default=0) + 2 for texts in columns)  # + 2: a cell's padding
+    return 1.0 if narrowest <= FITS else max(SMALLEST, FITS / narrowest)
 
 
 def _label(value: Any) -> Any:
@@ -141,6 +159,7 @@ class Table(pd.DataFrame):  # type: ignore[misc]  # pandas ships no type hints h
         if not pd.get_option("display.notebook_repr_html"):
             return None
         shown, note = self._shared()
+        scale = _scale(shown)
         shown = shown.copy()
         for column in shown.columns:
             if shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column]):
@@ -156,9 +175,11 @@ class Table(pd.DataFrame):  # type: ignore[misc]  # pandas ships no type hints h
                 show_dimensions=pd.get_option("display.show_dimensions"),
             )
         footer = "".join(f'<p class="kit-note">{cell_html(line)}</p>' for line in note.splitlines())
-        count = len(shown.columns)
-        wide = " kit-wider" if count >= WIDER else " kit-wide" if count >= WIDE else ""
-        return f'<div class="kit-table{wide} {NO_MATH}">{STYLE}{body}{footer}</div>'
+        if scale == 1.0:
+            return f'<div class="kit-table {NO_MATH}">{STYLE}{body}{footer}</div>'
+        compact = " kit-compact" if scale < COMPACT else ""
+        size = f' style="--kit-scale:{scale:.0%}"'
+        return f'<div class="kit-table{compact} {NO_MATH}"{size}>{STYLE}{body}{footer}</div>'
 
     def __repr__(self) -> str:
         shown, note = self._shared()

@@ -170,3 +170,17 @@ def test_row_labels_are_identifiers_too() -> None:
     """A fact id as the row label (``kit.facts``) keeps its hyphen: it broke there in notebook 02."""
     rendered = Table([{"statement": "x"}], index=["token-endpoint"])._repr_html_() or ""
     assert '<th><span class="kit-w">token-endpoint</span></th>' in rendered
+
+
+def test_a_table_too_wide_for_a_notebook_is_set_smaller_from_its_text_alone() -> None:
+    """Unbreakable units summed over the columns decide the scale: the same table always renders the same."""
+    narrow = Table([{"a": "short", "b": 1}])._repr_html_() or ""
+    assert "--kit-scale:" not in narrow
+    facts = kit.facts("signzy")  # notebook 04's last table: fact ids and file names that must not break
+    rendered = facts._repr_html_() or ""
+    scale = re.search(r"--kit-scale:(\d+)%", rendered)
+    assert scale is not None and 72 <= int(scale.group(1)) < 100
+    assert rendered == facts._repr_html_()
+    journal_like = Table([{f"column_{n}": "AUTHORIZATION_REQUIRED" for n in range(12)}])
+    smallest = re.search(r"--kit-scale:(\d+)%", journal_like._repr_html_() or "")
+    assert smallest is not None and smallest.group(1) == "72"  # never smaller than that
