@@ -145,3 +145,11 @@ def test_the_kit_command_is_relative_only_where_kit_ran_beside_its_venv(tmp_path
     assert shown[project] == "./.venv/bin/kit" and shown[project / "notebooks"] == "../.venv/bin/kit"
     assert shown[tmp_path] == str(KIT)
     assert subprocess.run([shown[tmp_path], "--help"], cwd=tmp_path, capture_output=True, timeout=60).returncode == 0
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_env_files_are_never_committed() -> None:
+    """What `--write-env` writes holds credentials: git ignores it wherever it lands in the repository."""
+    root = KIT.resolve().parents[2]
+    for name in ("signicat.env", "notebooks/pliance.env", ".env"):
+        assert subprocess.run(["git", "check-ignore", "-q", name], cwd=root, timeout=30).returncode == 0, name
