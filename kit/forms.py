@@ -157,13 +157,13 @@ class CredentialsForm:
         """Validate, store the credentials (also on the target), clear secret widgets; return them."""
         credentials = self.value
         self.credentials = credentials
+        typed = [n for n in self.fields if self._typed(n)]
         if self.target is not None:
             self.target.credentials = credentials
-            self.target.typed = {n: getattr(credentials, n) for n in self.fields if self._typed(n)}
+            self.target.typed = {n: getattr(credentials, n) for n in typed}  # a refusal's hint names these
         self._current = {name: getattr(credentials, name) for name in self.fields}
         self._fill()
         filled = [n for n in self.fields if reveal(getattr(credentials, n)) not in (None, "")]
-        typed = [n for n in self.fields if self._typed(n)]
         changed = f" ({TYPED}: {', '.join(typed)})" if typed else ""
         self._say(f"✓ {self.credentials_type.PROVIDER} credentials set: {', '.join(filled)}{changed}")
         return credentials
