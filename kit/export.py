@@ -158,7 +158,8 @@ def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
     script; see :func:`kit.shell.kit_command`), so the token is fresh right before the call; and a comment for anything
     made per request (a signature), which ``kit token`` explains.
     """
-    base, owner = str(getattr(entry, "base_url", "") or ""), str(getattr(entry, "provider", "") or "")
+    base = str(getattr(entry, "base_url", "") or "")  # a session's: the curl line then follows <NAME>_URL
+    owner = str(getattr(entry, "provider", "") or "")
     if not isinstance(entry, Entry):
         entries = _entries(entry)
         if not -len(entries) <= index < len(entries):
@@ -211,7 +212,8 @@ def _how_to_fill(names: list[str], url: str) -> list[str]:
     for owner in owners:
         if owner not in registered():
             continue
-        spec, url_var = provider(owner), env_name(owner, "url")
+        spec = provider(owner)
+        url_var = env_name(owner, "url")
         fields = {env_name(owner, f.name) for f in spec.credentials.fields()}
         credentials = any(n.startswith(owner.upper() + "_") and n != url_var for n in names)  # the line needs them
         needed = [url_var] + [

@@ -88,7 +88,8 @@ class Sequence:
         for row, arrow in enumerate(self.arrows):
             y = TOP + ROW * row + 16
             start, end = x["client"], x[arrow.to]
-            colour, kind = (RED, "kit-exchange kit-refused") if arrow.refused else (INK, "kit-exchange")
+            colour = RED if arrow.refused else INK
+            kind = "kit-exchange kit-refused" if arrow.refused else "kit-exchange"
             out.append(
                 f'<g class="{kind}" data-status="{escape(arrow.status)}">'
                 f'<text x="{start + 6}" y="{y - 5}" fill="{colour}">{escape(f"{arrow.number}. {arrow.label}")}</text>'
