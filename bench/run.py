@@ -7,6 +7,9 @@ Run as ``python bench/run.py`` (``make bench``). Signicat's rows come from ``sig
    PyJWT ``AuthBase`` that mints per request as the official Pliance.Py.SDK does, kit's
    ``PlianceAuth`` on a plain ``requests.Session``, and a full kit session (auth + journal +
    redaction). Median over all requests; ratio to the static header.
+   Then the same for Signicat (``signicat_bench.py``) and for Synerise, Signzy and Salt Edge
+   (``session_bench.py``): a kit session against the same request with precomputed headers.
+   ``python bench/run.py sessions`` prints only these rows.
 2. Sandbox throughput: 8 clients × 500 authenticated calls per provider (errors counted), as a
    ratio to a trivial WSGI app behind the same server class (the floor row). werkzeug's server
    closes every connection (``Connection: close``), sandboxes and floor alike: no keep-alive.
@@ -39,6 +42,7 @@ import lab_bench
 import nbformat
 import requests
 import secrets_bench
+import session_bench
 import signicat_bench
 import suite_bench
 
@@ -226,13 +230,25 @@ def nbval_cost() -> list[tuple[str, float, float]]:
     return [(f"{len(notebooks)} one-cell notebooks (floor)", f, 1.0), (f"{len(notebooks)} kit notebooks", r, r / f)]
 
 
+def session_rows() -> list[str]:
+    """Every session row: a kit session against the same request with static or precomputed headers."""
+    lines = []
+    for name, micros, ratio in request_overhead():
+        lines.append(f"| GET api/Ping on the Pliance sandbox | {name} | {micros:.0f} µs | {ratio:.2f}x |")
+    lines += signicat_bench.session_rows()
+    lines += session_bench.run()
+    return lines
+
+
 def main() -> int:
+    if sys.argv[1:] == ["sessions"]:  # only the session rows (a minute), to compare before and after a change
+        print("\n".join(["| measure | variant | median | ratio |", "|---|---|---|---|", *session_rows()]))
+        return 0
     print(f"kit bench: {ROUNDS}x{PER_ROUND} interleaved requests per variant, {NBVAL_RUNS} nbval runs", file=sys.stderr)
     lines = ["| measure | variant | median | ratio |", "|---|---|---|---|"]
     for name, micros, ratio in auth_only():
         lines.append(f"| auth callable only, no network | {name} | {micros:.1f} µs | {ratio:.1f}x |")
-    for name, micros, ratio in request_overhead():
-        lines.append(f"| GET api/Ping on the Pliance sandbox | {name} | {micros:.0f} µs | {ratio:.2f}x |")
+    lines += session_rows()
     lines += signicat_bench.run()
     lines += journal_bench.run()
     lines += secrets_bench.run()

@@ -35,8 +35,8 @@ def _worker(
     token_url = base + "auth/open/connect/token"
     shared: Any
     if library == "kit":
+        from kit.auth.redis_cache import RedisTokenCache
         from kit.providers import signicat
-        from kit.redis_cache import RedisTokenCache
 
         shared = signicat.auth_for(signicat.Credentials(**creds), base, cache=RedisTokenCache(redis_url))
     elif library == "requests-auth":
@@ -124,28 +124,25 @@ def fetches_under_load(box: Any, redis_url: str, path: str) -> list[tuple[str, i
             runs[library].append(_one_run(box, library, redis_url, path))
             print(f"  load: {library} done", file=sys.stderr, flush=True)
     return [
-        (
-            library,
-            max(f for f, _, _ in done),
-            sum(e for _, e, _ in done),
-            statistics.mean(rps for _, _, rps in done),
-        )
+        (library, max(f for f, _, _ in done), sum(e for _, e, _ in done), statistics.mean(rps for _, _, rps in done))
         for library, done in runs.items()
     ]
 
 
 def cached_token_overhead(box: Any, path: str) -> list[tuple[str, float, float]]:
+    from kit.auth.bearer import CachedBearerAuth
     from kit.providers import signicat
 
     creds = signicat.Credentials(**box.credentials)
+    plain_auth = signicat.auth_for(creds, box.url)
     kit_auth = requests.Session()
-    kit_auth.auth = signicat.auth_for(creds, box.url)
-    token = kit_auth.auth.token().access_token.reveal()  # type: ignore[union-attr]
+    kit_auth.auth = plain_auth
+    token = plain_auth.token().access_token.reveal()
     url = box.url + path + ("&" if "?" in path else "?") + f"signicat-accountId={creds.account_id}"
     static = requests.Session()
     static.headers["Authorization"] = f"Bearer {token}"
     journaled = signicat.session(creds, box.url)
-    journaled.auth.cache = kit_auth.auth.cache  # type: ignore[union-attr]
+    journaled.auth_as(CachedBearerAuth).cache = plain_auth.cache
     variants = {
         "static header (floor)": lambda: static.get(url, timeout=10),
         "kit cached token": lambda: kit_auth.get(box.url + path, timeout=10),
@@ -165,7 +162,26 @@ def cached_token_overhead(box: Any, path: str) -> list[tuple[str, float, float]]
     return [(name, statistics.median(v) * 1e6, statistics.median(v) / floor) for name, v in samples.items()]
 
 
+def _session_path(box: Any) -> str:
+    from kit.providers import signicat
+
+    creds = signicat.Credentials(**box.credentials)
+    created = signicat.session(creds, box.url).call("POST", "auth/rest/sessions", json={})
+    return f"auth/rest/sessions/{created['id']}"
+
+
+def session_rows() -> list[str]:
+    """The cost of a cached token and of a kit session against a static header."""
+    from kit.sandbox import start
+
+    with start("signicat", lifetime=3600) as box:
+        rows = cached_token_overhead(box, _session_path(box))
+        box.check()
+    return [f"| GET a session on the Signicat sandbox | {n} | {us:.0f} µs | {r:.2f}x |" for n, us, r in rows]
+
+
 def run() -> list[str]:
+    """Token fetches under concurrency, kit against its peers."""
     from kit.providers import signicat
     from kit.redis_server import RedisServer
     from kit.sandbox import start
@@ -173,10 +189,7 @@ def run() -> list[str]:
     lines = []
     with start("signicat", lifetime=3600) as box, RedisServer() as redis:
         creds = signicat.Credentials(**box.credentials)
-        created = signicat.session(creds, box.url).call("POST", "auth/rest/sessions", json={})
-        path = f"auth/rest/sessions/{created['id']}"
-        for name, micros, ratio in cached_token_overhead(box, path):
-            lines.append(f"| GET a session on the Signicat sandbox | {name} | {micros:.0f} µs | {ratio:.2f}x |")
+        path = _session_path(box)
         calls = PROCESSES * THREADS * CALLS
         same = f"{path}?signicat-accountId={creds.account_id}"  # every library sends the very same request
         rows = fetches_under_load(box, redis.url, same)
