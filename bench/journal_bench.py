@@ -15,22 +15,26 @@ import sys
 import time
 import tracemalloc
 
-from kit.journal import DEFAULT_LIMIT, Journal, now_utc
+import requests
+
+from kit.auth.flow import Exchange
 from kit.providers import pliance, signicat
+from kit.record.journal import DEFAULT_LIMIT, Journal, now_utc
 from kit.sandbox import start
 
 EXCHANGES = 110_000
 FETCHES = 60
 
 
-def _memory(limit: int, request: object, response: object) -> tuple[float, float]:
+def _memory(limit: int, request: requests.PreparedRequest, response: requests.Response) -> tuple[float, float]:
     """MB held by a journal of ``limit`` after EXCHANGES records, and µs per record."""
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
     journal = Journal("PLIANCE", limit=limit)
+    exchange = Exchange(request)
     began = time.perf_counter()
     for _ in range(EXCHANGES):
-        journal.record(request, response, step="ping", elapsed_ms=1.0, started=now_utc())  # type: ignore[arg-type]
+        journal.record(exchange, response, sent=request, step="ping", elapsed_ms=1.0, started=now_utc())
     per_record = (time.perf_counter() - began) / EXCHANGES * 1e6
     held = (tracemalloc.get_traced_memory()[0] - base) / 1e6
     tracemalloc.stop()

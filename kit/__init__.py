@@ -4,28 +4,29 @@ Start with :func:`connect`, which picks a local sandbox or the live provider; ev
 session sends is in :func:`journal`, exportable with :func:`to_har` and :func:`to_curl`.
 """
 
+from kit.auth.redis_cache import RedisTokenCache
+from kit.auth.tokencache import MemoryTokenCache
+from kit.auth.tokens import CachedToken
+from kit.cache_stats import cache_stats
 from kit.claims import claims, claims_diff
 from kit.conformance import conformance, known_differences
 from kit.connect import connect
 from kit.credentials import Credentials
 from kit.error_box import install as _install_error_box
 from kit.errors import ApiError, AuthError, ConfigError, KitError, SandboxError, TransportError
-from kit.export import read_har, to_curl, to_har
 from kit.forms import CredentialsForm, credentials_form
-from kit.journal import journal, sent
 from kit.logs import install as _install_log_redaction
 from kit.probes import failure_modes
-from kit.provenance import facts
-from kit.redis_cache import RedisTokenCache
+from kit.providers import facts
+from kit.record.export import read_har, to_curl, to_har
+from kit.record.journal import journal, sent
+from kit.record.replay import replay, replay_change
 from kit.refusals import refused
-from kit.replay import replay, replay_change
 from kit.secrets import Secret, fingerprint, redact
 from kit.sequence import sequence
 from kit.session import Session
 from kit.tables import Table
 from kit.target import Target
-from kit.tokencache import MemoryTokenCache
-from kit.tokens import CachedToken
 from kit.webhooks import WebhookReceiver
 
 __version__ = "0.1.0"
@@ -49,6 +50,7 @@ __all__ = [
     "Target",
     "TransportError",
     "WebhookReceiver",
+    "cache_stats",
     "claims",
     "claims_diff",
     "conformance",

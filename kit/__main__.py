@@ -32,7 +32,7 @@ from kit.connect import connect
 from kit.credentials import env_name
 from kit.errors import ConfigError, KitError
 from kit.providers import provider
-from kit.replay import replay
+from kit.record.replay import replay
 from kit.sandbox.__main__ import main as sandbox_main
 from kit.shell import kit_command
 from kit.spec import Provider
@@ -81,7 +81,8 @@ def _conformance(args: argparse.Namespace) -> int:
         return 2
     with pd.option_context("display.width", 250, "display.max_colwidth", 90):
         print(table.to_string())
-    differs, sent = differences(table), int(table["same"].notna().sum())
+    differs = differences(table)
+    sent = int(table["same"].notna().sum())
     print(f"{sent} probes sent to both, {differs} answered otherwise by the target", file=sys.stderr)
     return 1 if differs else 0
 

@@ -121,7 +121,8 @@ class Response(requests.Response):
     def adopt(cls, response: requests.Response, provider: str, parser: ErrorParser) -> Response:
         adopted = cls.__new__(cls)
         adopted.__dict__.update(response.__dict__)
-        adopted.provider, adopted.error_parser = provider, parser
+        adopted.provider = provider
+        adopted.error_parser = parser
         return adopted
 
     def raise_for_status(self) -> None:

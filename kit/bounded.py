@@ -16,7 +16,7 @@ from typing import Any
 
 from kit.errors import KitError
 
-__all__ = ["MAX_CHARS", "MAX_DEPTH", "LimitError", "depth", "loads"]
+__all__ = ["MAX_CHARS", "MAX_DEPTH", "LimitError", "depth", "loads", "number"]
 
 #: deeper than any auth answer a provider sends (the deepest seen in the notes is 5 levels)
 MAX_DEPTH = 64
@@ -70,3 +70,8 @@ def loads(text: str | bytes, *, what: str = "the text", max_depth: int = MAX_DEP
     if brackets > max_depth and depth(text, max_depth) > max_depth:
         raise LimitError(what, f"nested deeper than {max_depth} levels")
     return json.loads(text)
+
+
+def number(value: Any) -> float | None:
+    """``value`` as a float when it is a JSON number (an int or a float, never a bool), else None."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None

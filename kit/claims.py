@@ -238,7 +238,8 @@ def claims_diff(a: str | Secret, b: str | Secret) -> pd.DataFrame:
     _, hb, pb = _decode(b)
     for part, before, after in (("header", ha, hb), ("payload", pa, pb)):
         for name in list(before) + [n for n in after if n not in before]:
-            old, new = before.get(name), after.get(name)
+            old = before.get(name)
+            new = after.get(name)
             if old == new:
                 continue
             if name not in before:

@@ -12,7 +12,7 @@ from typing import Any
 import jwt
 
 from kit.credentials import Credentials
-from kit.entry import HIDDEN_HEADERS, Entry
+from kit.record.entry import HIDDEN_HEADERS, Entry
 from kit.secrets import MASK, is_sensitive
 from kit.session import Session
 
@@ -51,7 +51,7 @@ def held(credentials: Credentials) -> str:
     return ", ".join(parts)
 
 
-def observe(session: Session) -> dict[str, Any]:
+def observe(session: Session[Any]) -> dict[str, Any]:
     """What the first business call sent (header names, credentials masked) and how many exchanges came first."""
     entries = session.journal.entries
     index = next(i for i, e in enumerate(entries) if e.kind == "business")
@@ -85,7 +85,7 @@ def token_facts(token: str | None, *, self_minted: bool = False, lifetime: float
 RENEWALS = {"token": "re-fetch (same grant)", "refresh": "refresh (old token still valid)", "login": "log in again"}
 
 
-def renewal(session: Session) -> str:
+def renewal(session: Session[Any]) -> str:
     """Ask the session for a token as if the current one were about to expire; report the action it took."""
     before = len(session.journal.entries)
     if session.token("expiring") is None:

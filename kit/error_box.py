@@ -47,7 +47,8 @@ class ErrorBox:
                 lines.append(("request", error.url))
             title = f"✗ {who} refused it" if error.status in (401, 403) or error.hint else f"✗ {who} answered an error"
         else:
-            lines, title = [("message", error.message)], "✗ kit could not do it"
+            lines = [("message", error.message)]
+            title = "✗ kit could not do it"
         if error.hint:
             lines.append(("hint", error.hint))
         lines.append(("error", f"{kind} (%tb shows the full traceback)"))

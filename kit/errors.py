@@ -10,16 +10,19 @@
         └── AuthError    the error is about authentication or authorisation (401, 403, ...)
 
 Every message goes through :func:`kit.redact` before it is stored, so no registered secret,
-JWT or credential-like value can appear in ``str(error)``.
+JWT or credential-like value can appear in ``str(error)``. An error with fields (an answer's status
+and code, a transport failure's method, URL and attempts) stores the fields and formats its message
+when it is read, so a field filled in later (the provider of a generic OAuth2 error) shows.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
-__all__ = ["ApiError", "AuthError", "ConfigError", "KitError", "SandboxError", "TransportError"]
+__all__ = ["ApiError", "AuthError", "ConfigError", "Failure", "KitError", "SandboxError", "TransportError"]
 
 
 #: how a message is redacted: kit.secrets installs redact() when it loads (errors imports nothing of
@@ -54,8 +57,16 @@ class KitError(Exception):
     hint: str = ""
 
     def __init__(self, message: str) -> None:
-        self.message = _clean(message)
-        super().__init__(self.message)
+        self._message = _clean(message)
+        super().__init__(self._message)
+
+    @property
+    def message(self) -> str:
+        """The message, redacted."""
+        return self._message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ConfigError(KitError):
@@ -66,45 +77,58 @@ class SandboxError(KitError):
     """A sandbox could not start, or a handler inside it failed unexpectedly."""
 
 
+@dataclass(frozen=True)
+class Failure:
+    """What a transport failure is made of: the request, the underlying exception's name and words."""
+
+    method: str
+    url: str  # shown, never with a query value
+    cause: str  # the requests exception's name (``ConnectTimeout``)
+    detail: str = ""  # its useful end (``[Errno 111] Connection refused``)
+    provider: str = ""
+    note: str = ""  # why the base URL may not answer: the env var it came from, a stopped sandbox
+    attempts: int = 1
+
+
 class TransportError(KitError):
     """Nothing came back from the provider: refused or reset connection, TLS failure, timeout.
 
     The message names the method, the redacted URL and a note on the base URL: for a live target
     the env var that set it, for a stopped sandbox what to run again; ``cause`` is the name of the
-    underlying requests exception (``ConnectTimeout``).
+    underlying requests exception (``ConnectTimeout``). Formatted from :attr:`failure` when read.
     """
 
-    def __init__(self, message: str, *, cause: str = "", attempts: int = 1) -> None:
-        super().__init__(message)
-        self.cause = cause
-        self.attempts = attempts
+    def __init__(self, failure: Failure) -> None:
+        self.failure = failure
+        super().__init__(self.message)
+
+    @property
+    def cause(self) -> str:
+        return self.failure.cause
+
+    @property
+    def attempts(self) -> int:
+        return self.failure.attempts
+
+    @property
+    def message(self) -> str:
+        f = self.failure
+        tries = f" after {f.attempts} attempts" if f.attempts > 1 else ""
+        where = f" ({f.note})" if f.note else ""
+        label = f"{f.provider}: " if f.provider else ""
+        return _clean(f"{label}{f.method} {f.url} failed{tries}: {f.cause}{': ' + f.detail if f.detail else ''}{where}")
 
     @classmethod
     def of(
-        cls,
-        exc: BaseException,
-        method: str,
-        url: str,
-        *,
-        provider: str = "",
-        note: str = "",
-        attempts: int = 1,
+        cls, exc: BaseException, method: str, url: str, *, provider: str = "", note: str = "", attempts: int = 1
     ) -> TransportError:
         """Describe ``exc`` (raised while sending ``method url``) without anything secret in it."""
-        show_url = _show_url
-        name = type(exc).__name__
         detail = _detail(str(exc))
-        tries = f" after {attempts} attempts" if attempts > 1 else ""
-        where = f" ({note})" if note else ""
-        label = f"{provider}: " if provider else ""
-        message = f"{label}{method} {show_url(url)} failed{tries}: {name}{': ' + detail if detail else ''}{where}"
-        return cls(message, cause=name, attempts=attempts)
+        return cls(Failure(method, _show_url(url), type(exc).__name__, detail, provider, note, attempts))
 
     def after(self, attempts: int) -> TransportError:
         """The same failure, reported as the last of ``attempts`` tries."""
-        again = f" failed after {attempts} attempts:"
-        message = re.sub(r" failed(?: after \d+ attempts)?:", again, self.message, count=1)
-        return TransportError(message, cause=self.cause, attempts=attempts)
+        return TransportError(replace(self.failure, attempts=attempts))
 
 
 def _detail(text: str) -> str:
@@ -132,16 +156,20 @@ class ApiError(KitError):
         url: str | None = None,
         body: Any = None,
     ) -> None:
-        redact = _redactor
         self.status = status
         self.code = code
         self.provider = provider
         self.url = _clean(url) if url else None
-        self.body = redact(body)
-        label = f"{provider} " if provider else ""
-        where = f" ({self.url})" if self.url else ""
-        super().__init__(f"{label}{status} {code or '-'}: {message}{where}")
+        self.body = _redactor(body)
         self.detail = _clean(message)
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """``<provider> <status> <code>: <detail> (<url>)``, from the fields as they are now."""
+        label = f"{self.provider} " if self.provider else ""
+        where = f" ({self.url})" if self.url else ""
+        return f"{label}{self.status} {self.code or '-'}: {self.detail}{where}"
 
 
 class AuthError(ApiError):

@@ -36,7 +36,8 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except (TypeError, ValueError):
             message = str(record.msg)
-        record.msg, record.args = redact(message), ()
+        record.msg = redact(message)
+        record.args = ()
         return True
 
 

@@ -58,7 +58,7 @@ def refused_by(error: ApiError) -> tuple[str, str]:
 
 
 @checked
-def refused(session: Session, method: str, path: str, *, step: str | None = None, **kwargs: Any) -> Table:
+def refused(session: Session[Any], method: str, path: str, *, step: str | None = None, **kwargs: Any) -> Table:
     """Send ``method path`` through ``session``, expecting a refusal; the answer as a one-row table.
 
     :raises TransportError: nothing came back (the provider's answer is what this shows).
@@ -87,7 +87,7 @@ def _one_row(row: list[Any]) -> Table:
     return table
 
 
-def _refused_step(session: Session, shown: str, error: ApiError) -> Table:
+def _refused_step(session: Session[Any], shown: str, error: ApiError) -> Table:
     """The row for a call that never went out: its token, login or refresh step was refused."""
     if not error.provider:
         error.provider = session.provider

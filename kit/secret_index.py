@@ -95,7 +95,8 @@ class SecretIndex:
         # start skipped, because it overlapped a long secret's, may begin exactly at that end).
         longs = sorted(hits, key=lambda h: (h[0], -h[1]))
         chosen: list[tuple[int, int, str]] = []
-        reach, i = 0, 0
+        reach = 0
+        i = 0
         while True:
             while i < len(longs) and longs[i][0] < reach:
                 i += 1
@@ -113,7 +114,8 @@ class SecretIndex:
         found = self.find(text)
         if not found:
             return text
-        parts, done = [], 0
+        parts = []
+        done = 0
         for start, end, value in found:
             parts += [text[done:start], replace(value)]
             done = end

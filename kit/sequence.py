@@ -18,13 +18,18 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from kit.arguments import ArgumentError
-from kit.entry import Entry
-from kit.journal import Journal
+from kit.record.entry import Entry
+from kit.record.journal import journal_of
 
 __all__ = ["Arrow", "Sequence", "sequence"]
 
-WIDTH, TOP, ROW, FONT = 860, 46, 34, 12
-RED, INK, GREY = "#c62828", "#222222", "#9e9e9e"
+WIDTH = 860
+TOP = 46
+ROW = 34
+FONT = 12
+RED = "#c62828"
+INK = "#222222"
+GREY = "#9e9e9e"
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,8 @@ class Sequence:
             )
         for row, arrow in enumerate(self.arrows):
             y = TOP + ROW * row + 16
-            start, end = x["client"], x[arrow.to]
+            start = x["client"]
+            end = x[arrow.to]
             colour = RED if arrow.refused else INK
             kind = "kit-exchange kit-refused" if arrow.refused else "kit-exchange"
             out.append(
@@ -108,14 +114,12 @@ class Sequence:
 
 
 def sequence(session: Any, last: int | None = None) -> Sequence:
-    """The journal of a kit session (or a :class:`~kit.journal.Journal`) as a sequence diagram; with
+    """The journal of a kit session (or a :class:`~kit.record.journal.Journal`) as a sequence diagram; with
     ``last``, only its last ``last`` exchanges (numbered as in the journal).
 
     :raises ArgumentError: ``session`` is not a kit session or journal, or ``last`` is not a positive int.
     """
-    log = session if isinstance(session, Journal) else getattr(session, "journal", None)
-    if not isinstance(log, Journal):
-        raise ArgumentError("kit.sequence() takes a kit session (made by kit.connect(...).session())")
+    log = journal_of(session, "kit.sequence()")
     if last is not None and (isinstance(last, bool) or not isinstance(last, int) or last < 1):
         raise ArgumentError(f"kit.sequence(): last must be a positive int, not {last!r}")
     first = log.dropped + 1

@@ -103,7 +103,8 @@ class BackgroundServer:
         # werkzeug's own error log (a request it could not finish, say a body that timed out) goes where
         # the access log goes, instead of a traceback on stderr
         setattr(self._server, "log", _server_log)  # noqa: B010 - an instance attribute shadows the method
-        self.host, self.port = host, self._server.port
+        self.host = host
+        self.port = self._server.port
         self.scheme = "https" if ssl_context is not None else "http"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, name=name, daemon=True

@@ -3,7 +3,7 @@
 Everything users know from requests still works (``auth=``, ``verify=``, ``cert=``, hooks,
 adapters). kit adds: paths relative to the provider's base URL, a default timeout on every
 request, :meth:`Session.call` (the parsed body, or the provider's typed error), and the other
-side of the seam in :mod:`kit.flow`: when the auth is a :class:`~kit.flow.FlowAuth`, the session
+side of the seam in :mod:`kit.auth.flow`: when the auth is a :class:`~kit.auth.flow.FlowAuth`, the session
 runs its flow, sending and journaling each exchange (token fetch, login, refresh, the call, the
 call again after a refused token) with its structured kind and reason.
 
@@ -27,27 +27,40 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from typing import Any, Generic, TypedDict, TypeVar
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
 from kit.answers import ErrorParser, default_error_parser, json_or_none
 from kit.arguments import ArgumentError, checked
-from kit.errors import ApiError
-from kit.flow import NO_AUTH, Flow, FlowAuth, Kind, check_origin
-from kit.journal import DEFAULT_LIMIT
+from kit.auth.flow import NO_AUTH, Flow, FlowAuth, Kind, Origin, check_origin, origin
+from kit.errors import ApiError, ConfigError
+from kit.record.journal import DEFAULT_LIMIT, Journal
 from kit.secrets import redact
-from kit.wire import Wire
+from kit.wire import Hint, Wire
 
-__all__ = ["DEFAULT_TIMEOUT", "Session"]
+__all__ = ["DEFAULT_TIMEOUT", "Session", "Wiring"]
 
 DEFAULT_TIMEOUT = (5.0, 30.0)
 T = TypeVar("T")
+R = TypeVar("R")
+A = TypeVar("A", bound=requests.auth.AuthBase)
 
 
-class Session(Wire):
-    """A journaling session bound to one provider, base URL and origin."""
+class Wiring(TypedDict, total=False):
+    """What a :class:`kit.Target` gives every session it makes, through the provider's factory."""
+
+    #: why the base URL may not answer: the env var it came from (live), or a stopped sandbox
+    explain: Callable[[], str] | None
+    #: what to do about a refusal: which credential was changed and where
+    hint: Hint | None
+    #: keep at most this many journal entries
+    journal_limit: int
+
+
+class Session(requests.Session, Generic[T]):
+    """A journaling session bound to one provider, base URL and origin; ``T`` is its auth's token type."""
 
     @checked
     def __init__(
@@ -55,16 +68,29 @@ class Session(Wire):
         base_url: str,
         *,
         provider: str,
-        auth: requests.auth.AuthBase | None = None,
+        auth: FlowAuth[T] | requests.auth.AuthBase | None = None,
         verify: bool | str | None = None,
         cert: str | tuple[str, str] | None = None,
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         error_parser: ErrorParser = default_error_parser,
         explain: Callable[[], str] | None = None,
+        hint: Hint | None = None,
         journal_limit: int = DEFAULT_LIMIT,
     ) -> None:
-        super().__init__(
-            base_url, provider=provider, error_parser=error_parser, explain=explain, journal_limit=journal_limit
+        super().__init__()
+        self.base_url = base_url
+        self.origin: Origin = origin(base_url)
+        self.provider = provider
+        self.error_parser = error_parser
+        self.wire = Wire(
+            self,
+            super().send,  # requests' own send: the wire decides about redirects itself
+            origin=self.origin,
+            provider=provider,
+            journal=Journal(prefix=provider, limit=journal_limit),
+            error_parser=error_parser,
+            explain=explain,
+            hint=hint,
         )
         self.auth = auth
         if verify is not None:
@@ -89,6 +115,20 @@ class Session(Wire):
                 logging.getLogger("kit").debug("on close: %s", redact(f"{type(exc).__name__}: {exc}"))
         super().close()
 
+    @property
+    def journal(self) -> Journal:
+        """Every exchange this session sent, redacted when read."""
+        return self.wire.journal
+
+    def auth_as(self, kind: type[A]) -> A:
+        """The session's auth, typed as ``kind`` (``s.auth_as(CachedBearerAuth).cache``).
+
+        :raises ConfigError: the session's auth is not a ``kind``.
+        """
+        if not isinstance(self.auth, kind):
+            raise ConfigError(f"this {self.provider} session's auth is {type(self.auth).__name__}, not {kind.__name__}")
+        return self.auth
+
     # -- what callers use -----------------------------------------------------------------------
 
     @checked
@@ -105,11 +145,8 @@ class Session(Wire):
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
         """Label every business exchange sent inside the block with ``name`` in the journal."""
-        previous, self._step = self._step, name
-        try:
+        with self.wire.labelled(name):
             yield
-        finally:
-            self._step = previous
 
     @checked
     def request(
@@ -135,7 +172,7 @@ class Session(Wire):
     ) -> requests.Response:
         """Send one request through the auth's flow (token, call, one retry) and journal each exchange.
 
-        ``auth=kit.flow.NO_AUTH`` sends without the session's credentials; ``kind`` labels the entry.
+        ``auth=kit.auth.flow.NO_AUTH`` sends without the session's credentials; ``kind`` labels the entry.
 
         :raises ConfigError: the URL is on another origin (nothing is sent).
         :raises AuthError: a redirect to another origin, or on a token/login/refresh/logout request.
@@ -143,7 +180,7 @@ class Session(Wire):
         """
         verb = _text(method, "method").upper()
         target = self.url_for(_text(url, "url"))
-        with self._guard(verb, target):
+        with self.wire.guard(verb, target):
             check_origin(self.origin, target)
             chosen = self.auth if auth is None else auth
             flow_auth = chosen if isinstance(chosen, FlowAuth) else None
@@ -168,8 +205,8 @@ class Session(Wire):
                 "allow_redirects": allow_redirects,
                 **self.merge_environment_settings(prepared.url or target, proxies or {}, stream, verify, cert),
             }
-            flow = flow_auth.auth_flow(prepared) if flow_auth is not None else self._once(prepared, kind)
-            _, response = self._drive(flow, options)
+            flow = flow_auth.auth_flow(prepared) if flow_auth is not None else self.wire.once(prepared, kind)
+            _, response = self.wire.drive(flow, options)
         assert response is not None
         return response
 
@@ -182,48 +219,61 @@ class Session(Wire):
         For failure-mode cases (kind ``probe``) and for what needs no credential, like discovery or
         a key set (``public=True``, kind ``public``). The origin check still applies.
         """
-        with self._labelled(step):
+        with self.wire.labelled(step):
             return self.request(method, path, auth=NO_AUTH, kind="public" if public else "probe", **kwargs)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         """Send an already prepared request as it is (no credential added), origin-checked and journaled."""
-        with self._guard(request.method or "", request.url or ""):
+        with self.wire.guard(request.method or "", request.url or ""):
             check_origin(self.origin, request.url or "")
             kwargs.setdefault("timeout", self.timeout)
-            _, response = self._drive(self._once(request, "business"), kwargs)
+            _, response = self.wire.drive(self.wire.once(request), kwargs)
         assert response is not None
         return response
 
-    def run(self, flow: Flow[T]) -> T:
+    def run(self, flow: Flow[R]) -> R:
         """Drive an auth flow (a token fetch, a logout) through this session; return its value."""
-        with self._guard("", self.base_url):
-            value, _ = self._drive(flow, {"timeout": self.timeout})
+        with self.wire.guard("", self.base_url):
+            value, _ = self.wire.drive(flow, {"timeout": self.timeout})
         return value
 
     @checked
-    def token(self, renew: str | None = None) -> Any:
+    def token(self, renew: str | None = None) -> T | None:
         """The auth's current token, fetched through this session if needed (journaled); None without one.
 
         :param renew: a reason to get a new one now (``forced``, ``expiring``: as if it were about to expire).
         """
-        return self.run(self.auth.token_flow(renew)) if isinstance(self.auth, FlowAuth) else None
+        auth = self.auth
+        if not isinstance(auth, FlowAuth):
+            return None
+        token: T = self.run(auth.token_flow(renew))
+        return token
+
+    @checked
+    def require_token(self, renew: str | None = None) -> T:
+        """:meth:`token`, for a session whose auth has tokens.
+
+        :raises ConfigError: the session's auth has no tokens (a scheme that signs or mints per request).
+        """
+        token = self.token(renew)
+        if token is None:
+            raise ConfigError(
+                f"this {self.provider} session's auth has no token (it writes its credential per request)"
+            )
+        return token
 
     def token_value(self) -> str | None:
         """The credential a request would carry as its token, for command-line use; None without one.
 
-        Exactly what a journal's ``${<PROVIDER>_TOKEN}`` placeholder stands for: the auth writes a
-        request to the base URL (fetching or minting a token as it would), and this reads back the
-        ``Authorization`` value after its scheme (``Bearer``), or the ``access_token`` query parameter.
+        Exactly what a journal's ``${<PROVIDER>_TOKEN}`` placeholder stands for: the auth's
+        :meth:`~kit.auth.flow.FlowAuth.credential` of its current token (fetched, or minted, as a
+        request would).
         """
-        if not isinstance(self.auth, FlowAuth):
+        auth = self.auth
+        if not isinstance(auth, FlowAuth):
             return None
-        request = requests.Request("GET", self.base_url).prepare()
-        self.auth.apply(request, self.token())
-        header = str(request.headers.get("Authorization") or "")
-        if header:
-            return header.split(" ", 1)[1] if " " in header else header
-        query = dict(parse_qsl(urlsplit(request.url or "").query))
-        return query.get("access_token")
+        with self.wire.guard("", self.base_url):
+            return auth.credential(self.run(auth.token_flow()))
 
     @checked
     def call(self, method: str, path: str, *, step: str | None = None, **kwargs: Any) -> Any:
@@ -233,11 +283,11 @@ class Session(Wire):
         :raises AuthError: for 401/403 answers; :raises ApiError: for other provider errors;
         :raises TransportError: when the provider cannot be reached; :raises ConfigError: another origin.
         """
-        with self._labelled(step):
+        with self.wire.labelled(step):
             response = self.request(method, path, **kwargs)
         error = self.error_parser(response, self.provider)
         if error is not None:
-            raise self.hinted(error)
+            raise self.wire.hinted(error)
         if response.status_code == 204 or not response.content:
             return None  # nothing to parse, whatever the Content-Type says (LoopBack's 204s say JSON)
         if "json" in response.headers.get("Content-Type", ""):
@@ -249,16 +299,6 @@ class Session(Wire):
 
     def __repr__(self) -> str:
         return f"<kit.Session {self.provider} {redact(self.base_url)} exchanges={len(self.journal)}>"
-
-    # -- the driver -----------------------------------------------------------------------------
-
-    @contextmanager
-    def _labelled(self, step: str | None) -> Iterator[None]:
-        if step is None:
-            yield
-        else:
-            with self.step(step):
-                yield
 
 
 def _text(value: str | bytes, name: str) -> str:

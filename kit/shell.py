@@ -23,7 +23,8 @@ __all__ = ["export_lines", "kit_command", "working_folder", "write_env"]
 def _shown(path: Path) -> str:
     """``path`` (in a venv's ``bin``) relative to the working directory when the venv's folder is the working
     directory or its parent, else absolute."""
-    here, parents = Path.cwd().resolve(), path.resolve().parents
+    here = Path.cwd().resolve()
+    parents = path.resolve().parents
     project = parents[2] if len(parents) > 2 else None
     if project == here:
         return os.path.join(os.curdir, os.path.relpath(path.resolve(), here))

@@ -29,7 +29,7 @@ __all__ = ["CALLS", "business_calls", "profile", "side_by_side"]
 CALLS = 3
 
 
-def business_calls(target: Target, session: Session, times: int = CALLS) -> None:
+def business_calls(target: Target, session: Session[Any], times: int = CALLS) -> None:
     """The provider's demo business call (its spec's), ``times`` times, labelled ``business``."""
     call = target.provider.business
     for _ in range(times):
@@ -38,7 +38,8 @@ def business_calls(target: Target, session: Session, times: int = CALLS) -> None
 
 def profile(target: Target) -> Profile:
     """One provider's run and the comparison facts read from it."""
-    spec, probes = target.provider, probes_of(target)
+    spec = target.provider
+    probes = probes_of(target)
     registry = spec.registry()
     s = target.session(**spec.business.options)
     business_calls(target, s)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BaseUrl", "BusinessCall", "Provider", "SessionFactory"]
 
-SessionFactory = Callable[..., Session]  # (credentials, base_url, *, verify, **options) -> Session
+SessionFactory = Callable[..., Session[Any]]  # (credentials, base_url, *, verify, **options) -> Session[Any]
 BaseUrl = Callable[[str, Any], str]  # (checked live URL, the provider's credentials) -> base URL
 
 
@@ -35,11 +35,11 @@ class BusinessCall:
 
     method: str
     #: the path, or how to build it from a session (a path naming the logged-in user's id)
-    path: str | Callable[[Session], str]
+    path: str | Callable[[Session[Any]], str]
     body: Any = None
     options: Mapping[str, Any] = field(default_factory=dict)
 
-    def path_for(self, session: Session) -> str:
+    def path_for(self, session: Session[Any]) -> str:
         """The path this call goes to in ``session``."""
         return self.path if isinstance(self.path, str) else self.path(session)
 

@@ -18,7 +18,7 @@ with no cut, in HTML as in text, and its HTML wraps so the table fits the width 
   modes) shows each value once, under the table: a value on every row replaces the column, a few
   repeated values become numbered footnotes (``[1]``); the data keeps the column as it is.
 
-Bodies are summarised before they reach a table (see :mod:`kit.entry`), so wrapping never shows a
+Bodies are summarised before they reach a table (see :mod:`kit.record.entry`), so wrapping never shows a
 page of JSON. Everything else is pandas: slicing, ``.T``, ``.head()`` or ``pd.concat`` of Tables
 give a Table again, and any DataFrame becomes one with ``Table(frame)``.
 """
@@ -30,8 +30,11 @@ import re
 from typing import Any
 
 import pandas as pd
+import requests
 
-__all__ = ["STYLE", "Table", "cell_html"]
+from kit.secrets import redact
+
+__all__ = ["STYLE", "Table", "cell_html", "request_table"]
 
 #: scoped to ``div.kit-table`` so a notebook's other tables keep their look; JupyterLab's own
 #: ``.jp-RenderedHTMLCommon td`` rules have lower specificity than these
@@ -83,7 +86,8 @@ def _word(match: re.Match[str]) -> str:
 
 def cell_html(text: str) -> str:
     """``text`` as HTML that wraps only between words, or inside a long word after a separator."""
-    out, end = [], 0
+    out = []
+    end = 0
     for match in _WORD.finditer(text):
         out.append(html.escape(text[end : match.start()], quote=False))
         out.append(_word(match))
@@ -140,7 +144,8 @@ class Table(pd.DataFrame):  # type: ignore[misc]  # pandas ships no type hints h
     def _shared(self) -> tuple[pd.DataFrame, str]:
         """The table to show, and the notes under it, for each ``attrs["once"]`` column with repeats: one
         value on every row is dropped and said once; a few values repeated become numbered footnotes."""
-        shown, notes = pd.DataFrame(self), []
+        shown = pd.DataFrame(self)
+        notes = []
         for column in self.attrs.get("once", ()):
             if column not in shown.columns or len(shown) < 2:
                 continue
@@ -186,3 +191,14 @@ class Table(pd.DataFrame):  # type: ignore[misc]  # pandas ships no type hints h
         with pd.option_context(*_FULL, "display.width", 120):
             text = str(pd.DataFrame.__repr__(shown) if note else super().__repr__())
         return f"{text}\n{note}" if note else text
+
+
+def request_table(request: requests.Request) -> pd.DataFrame:
+    """The request's method, URL, headers and form fields as rows, secrets masked."""
+    rows = [{"part": "line", "name": request.method, "value": redact(request.url)}]
+    rows += [{"part": "header", "name": k, "value": redact(v, key=k)} for k, v in request.headers.items()]
+    data = request.data if isinstance(request.data, dict) else {}
+    rows += [{"part": "form", "name": k, "value": redact(str(v), key=k)} for k, v in data.items()]
+    body = request.json if isinstance(request.json, dict) else {}
+    rows += [{"part": "json", "name": k, "value": redact(str(v), key=k)} for k, v in body.items()]
+    return Table(rows, columns=["part", "name", "value"])

@@ -18,10 +18,11 @@ import pandas as pd
 from kit.arguments import check_fields, checked
 from kit.credentials import Credentials, env_name, random_secret
 from kit.errors import AuthError, ConfigError, KitError
+from kit.record.journal import Journal
 from kit.sandbox.control import Control
 from kit.sandbox.runner import Sandbox
 from kit.secrets import Secret, redact
-from kit.session import Session
+from kit.session import Session, Wiring
 from kit.spec import Provider
 from kit.tables import Table
 
@@ -69,7 +70,7 @@ class Target:
         return ""
 
     @checked
-    def session(self, credentials: Credentials | None = None, **options: Any) -> Session:
+    def session(self, credentials: Credentials | None = None, **options: Any) -> Session[Any]:
         """A new journaling session with these (or the given) credentials; options go to the provider.
 
         ``journal_limit=N`` keeps at most N journal entries (any provider).
@@ -78,14 +79,14 @@ class Target:
         """
         if self._closed:
             raise ConfigError(f"this {self.provider.name} sandbox was stopped by target.close(); {self._again()}")
-        limit = options.pop("journal_limit", None)  # every session takes it, whatever its provider
         used = credentials or self.credentials
-        s = self.provider.session(used, self.base_url, verify=self.verify, **options)
-        if limit is not None:
-            s.limit_journal(limit)
-        s.explain = self._explain  # transport errors say where the URL came from, or that the sandbox stopped
-        s.hint = lambda error: self.hint(used, error)  # a refusal says which credential to look at
-        return s
+        wiring: Wiring = {
+            "explain": self._explain,  # transport errors say where the URL came from, or that the sandbox stopped
+            "hint": lambda error: self.hint(used, error),  # a refusal says which credential to look at
+        }
+        if "journal_limit" in options:  # every session takes it, whatever its provider
+            wiring["journal_limit"] = Journal.checked_limit(options.pop("journal_limit"))
+        return self.provider.session(used, self.base_url, verify=self.verify, **options, **wiring)
 
     def hint(self, used: Credentials, error: KitError) -> str:
         """What to look at when ``error`` refused a session made with ``used``: the fields that differ from

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Request, Response
 
 from kit.arguments import checked
 from kit.bounded import LimitError, loads
-from kit.journal import now_utc
+from kit.record.journal import now_utc
 from kit.secrets import Secret, redact, reveal
 from kit.serving import BackgroundServer
 from kit.tables import Table
@@ -67,11 +67,14 @@ class WebhookReceiver(BackgroundServer):
         request = Request(environ)
         headers = request.headers  # case-insensitive
         text = request.get_data(as_text=True)
-        status, refused = 200, ""
+        status = 200
+        refused = ""
         try:
             body: Any = loads(text, what="the delivery") if text else None
         except LimitError as exc:  # kept as a record, answered 413: the sender learns it was not read
-            body, status, refused = f"[{exc}; {len(text):,} characters not shown]", 413, str(exc)
+            body = f"[{exc}; {len(text):,} characters not shown]"
+            status = 413
+            refused = str(exc)
         except ValueError:
             body = text
         with self._lock:

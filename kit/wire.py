@@ -1,19 +1,21 @@
-"""The wire: a requests.Session that sends what auth flows yield, within one origin, and journals it.
+"""The wire: sends what auth flows yield, within one origin, and journals each exchange as it is sent.
 
-:class:`Wire` is the driver side of the seam in :mod:`kit.flow`. For every exchange a flow yields it
-checks the origin, sends it without letting requests follow redirects, and decides itself:
+:class:`Wire` is the driver side of the seam in :mod:`kit.auth.flow`, a part a
+:class:`~kit.session.Session` *has* (not a base it inherits): the session hands it its
+``requests.Session`` transport, its journal and what to say about failures. For every exchange a
+flow yields it checks the origin, sends it without letting requests follow redirects, and decides
+itself:
 
-* token, login, refresh and logout requests never follow a redirect: it is an
-  :class:`~kit.errors.AuthError` naming both origins;
+* token, login, refresh and logout answers that redirect are handed back as they are, and the
+  driver (:func:`kit.auth.flow.drive`) refuses them: an :class:`~kit.errors.AuthError` naming both origins;
 * any other request redirected to **another** origin is refused the same way: not followed with
   or without credentials, since a 307 would also carry its body (which may hold a password); a
   redirect within the origin is followed as requests would (method and body rules, cookies);
 * a transport failure becomes a :class:`~kit.errors.TransportError` thrown into the flow, which
   may retry; anything else that cannot be sent becomes a KitError that does not quote the value.
 
-Each exchange is journaled once, after the flow has read its answer, so a token the answer carried
-is already a registered secret and is masked as the entry is written. The user-facing API on top of
-this lives in :mod:`kit.session`.
+Each exchange is journaled once, as it is sent (a redirect hop too): the journal keeps a reference
+and redacts when it is read (:mod:`kit.record.entry` says why that is the one point).
 """
 
 from __future__ import annotations
@@ -22,22 +24,25 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
 
-from kit.answers import ErrorParser, Response, default_error_parser
+from kit.answers import ErrorParser, Response
+from kit.auth.flow import NO_AUTH, Exchange, Flow, Origin, check_origin, drive, redirect_refused, same_origin
 from kit.errors import ApiError, KitError, TransportError
-from kit.flow import NO_AUTH, Exchange, Flow, Kind, Origin, check_origin, drive, origin, redirect_refused, same_origin
-from kit.journal import DEFAULT_LIMIT, Journal, now_utc
+from kit.record.journal import Journal, now_utc
 from kit.secrets import redact, show_url
 
-__all__ = ["Wire"]
+__all__ = ["Hint", "Transport", "Wire"]
 
 T = TypeVar("T")
 E = TypeVar("E", bound=KitError)
+#: what to do about a refusal: which credential was changed and where (a :class:`kit.Target` gives it)
+Hint = Callable[[KitError], str]
+#: sends one prepared request as it is, redirects not followed (requests' own ``Session.send``)
+Transport = Callable[..., requests.Response]
 
 
 def _cannot_send(exc: BaseException) -> str:
@@ -47,48 +52,59 @@ def _cannot_send(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {redact(str(exc))}"
 
 
-class Wire(requests.Session):
-    """Sends flow exchanges within ``origin`` and journals each; :class:`kit.Session` builds on it."""
+class Wire:
+    """Sends flow exchanges within ``origin`` through ``transport`` and journals each in ``journal``."""
 
     def __init__(
         self,
-        base_url: str,
+        http: requests.Session,
+        transport: Transport,
         *,
+        origin: Origin,
         provider: str,
-        error_parser: ErrorParser = default_error_parser,
+        journal: Journal,
+        error_parser: ErrorParser,
         explain: Callable[[], str] | None = None,
-        journal_limit: int = DEFAULT_LIMIT,
+        hint: Hint | None = None,
     ) -> None:
-        super().__init__()
-        self.base_url = base_url
-        self.origin: Origin = origin(base_url)
+        self.http = http  # prepares requests (its headers, cookies, adapters) and counts redirects
+        self.transport = transport
+        self.origin = origin
         self.provider = provider
+        self.journal = journal
         self.error_parser = error_parser
         #: why the base URL may not answer, for transport errors: the env var it came from (live), or a
-        #: stopped sandbox and what to run (set by :class:`kit.Target`)
+        #: stopped sandbox and what to run
         self.explain = explain
-        #: what to do about a refusal: which credential was changed and where (set by :class:`kit.Target`)
-        self.hint: Callable[[KitError], str] | None = None
-        self.journal = Journal(prefix=provider, limit=journal_limit)
+        self.hint = hint
         self._steps = threading.local()  # the step label is per thread: threads share a session
 
+    # -- step labels ------------------------------------------------------------------------------
+
     @property
-    def _step(self) -> str | None:
+    def step(self) -> str | None:
         """The label of the step the calling thread is in (None outside any)."""
         label: str | None = getattr(self._steps, "label", None)
         return label
 
-    @_step.setter
-    def _step(self, label: str | None) -> None:
-        self._steps.label = label
+    @contextmanager
+    def labelled(self, name: str | None) -> Iterator[None]:
+        """Label every business exchange this thread sends inside the block with ``name`` (None: as it is)."""
+        if name is None:
+            yield
+            return
+        previous = self.step
+        self._steps.label = name
+        try:
+            yield
+        finally:
+            self._steps.label = previous
 
-    def limit_journal(self, limit: int) -> None:
-        """Keep at most ``limit`` entries from now on (a fresh journal; what was recorded goes)."""
-        self.journal = Journal(prefix=self.provider, limit=limit)
+    # -- errors -----------------------------------------------------------------------------------
 
     @contextmanager
-    def _guard(self, method: str, url: str) -> Iterator[None]:
-        """Let KitErrors through; turn anything else into a KitError without a secret in it."""
+    def guard(self, method: str, url: str) -> Iterator[None]:
+        """Let KitErrors through (hinted); turn anything else into a KitError without a secret in it."""
         try:
             yield
         except KitError as exc:
@@ -107,114 +123,91 @@ class Wire(requests.Session):
             error.hint = self.hint(error)
         return error
 
+    # -- driving ----------------------------------------------------------------------------------
+
     @staticmethod
-    def _once(request: requests.PreparedRequest, kind: Kind) -> Flow[None]:
+    def once(request: requests.PreparedRequest, kind: Any = "business") -> Flow[None]:
+        """A flow of one exchange: ``request`` sent as it is."""
         yield Exchange(request, kind=kind)
 
-    def _drive(self, flow: Flow[T], options: dict[str, Any]) -> tuple[T, requests.Response | None]:
-        """Run ``flow``; each exchange is journaled once the flow has read its answer (and so knows its secrets).
+    def drive(self, flow: Flow[T], options: dict[str, Any]) -> tuple[T, requests.Response | None]:
+        """Run ``flow``, sending each exchange with ``options``; its value and the caller's answer.
 
-        The response returned is the last non-auth exchange's (an auth exchange's only when there was
-        no other): a token check sent after a refused call does not replace the call's answer.
+        The answer is the last non-auth exchange's (an auth exchange's only when there was no other):
+        a token check sent after a refused call does not replace the call's answer.
         """
-        pending: list[Callable[[], Any]] = []
         last: list[requests.Response] = []
 
         def send(exchange: Exchange) -> requests.Response:
-            self._settle(pending)
-            response, record = self._transmit(exchange, options)
-            pending.append(record)
-            if exchange.kind != "auth" or not last:  # the caller's answer: the last call, not a check after it
+            response = self._transmit(exchange, options)
+            if exchange.kind != "auth" or not last:
                 last[:] = [response]
             return response
 
-        try:
-            value = drive(flow, send)
-        finally:
-            self._settle(pending)
+        value = drive(flow, send)
         return value, (last[0] if last else None)
-
-    @staticmethod
-    def _settle(pending: list[Callable[[], Any]]) -> None:
-        while pending:
-            pending.pop(0)()
 
     def _prepare(self, request: requests.Request | requests.PreparedRequest) -> requests.PreparedRequest:
         if isinstance(request, requests.PreparedRequest):
             return request
         request.auth = NO_AUTH  # a flow's own request carries exactly what the flow put on it
-        return self.prepare_request(request)
+        return self.http.prepare_request(request)
 
     def _label(self, exchange: Exchange, request: requests.PreparedRequest) -> str:
         if exchange.kind == "auth":
             base = exchange.label or exchange.action
             base = f"{base} ({exchange.reason})" if exchange.reason else base
         else:
-            base = exchange.label or self._step or f"{request.method} {urlsplit(request.url or '').path}"
+            base = exchange.label or self.step or f"{request.method} {urlsplit(request.url or '').path}"
         return f"{base} · retry after {exchange.retry_after}" if exchange.retry_after else base
 
-    def _transmit(self, exchange: Exchange, options: dict[str, Any]) -> tuple[requests.Response, Callable[[], Any]]:
-        """Send one exchange, following redirects only within the origin; return the answer and its recorder."""
+    def _transmit(self, exchange: Exchange, options: dict[str, Any]) -> requests.Response:
+        """Send one exchange, following redirects only within the origin (never an auth exchange's)."""
         request = self._prepare(exchange.request)
         kwargs = dict(options)
         asked_to_follow = kwargs.pop("allow_redirects", True)
         if exchange.timeout is not None:
             kwargs["timeout"] = exchange.timeout
-        label, history = self._label(exchange, request), list[requests.Response]()
+        label = self._label(exchange, request)
+        history = list[requests.Response]()
         while True:
             check_origin(self.origin, request.url or "")
-            started, clock = now_utc(), time.perf_counter()
-            record = partial(self._record, exchange, request, label=label, started=started, hop=len(history))
+            started = now_utc()
+            clock = time.perf_counter()
+            hop = len(history)
             try:
-                raw = super().send(request, allow_redirects=False, **kwargs)
+                raw = self.transport(request, allow_redirects=False, **kwargs)
             except requests.RequestException as exc:
                 note = self.explain() if self.explain else ""
-                method, url = request.method or "", request.url or ""
+                method = request.method or ""
+                url = request.url or ""
                 failure = TransportError.of(exc, method, url, provider=self.provider, note=note)
-                record(None, (time.perf_counter() - clock) * 1000, error=failure.message)
+                elapsed = (time.perf_counter() - clock) * 1000
+                self.journal.record(
+                    exchange, None, sent=request, step=label, elapsed_ms=elapsed, started=started, hop=hop,
+                    error=failure.message,
+                )  # fmt: skip
                 raise failure from None
             except (ValueError, UnicodeError) as exc:
-                record(None, (time.perf_counter() - clock) * 1000, error=_cannot_send(exc))
+                elapsed = (time.perf_counter() - clock) * 1000
+                self.journal.record(
+                    exchange, None, sent=request, step=label, elapsed_ms=elapsed, started=started, hop=hop,
+                    error=_cannot_send(exc),
+                )  # fmt: skip
                 raise
             response = Response.adopt(raw, self.provider, self.error_parser)
             elapsed = (time.perf_counter() - clock) * 1000
-            hop = response.next
-            if hop is None or (not asked_to_follow and exchange.kind != "auth"):  # not a redirect, or the caller's
+            self.journal.record(
+                exchange, response, sent=request, step=label, elapsed_ms=elapsed, started=started, hop=hop
+            )
+            following = response.next
+            if following is None or exchange.kind == "auth" or not asked_to_follow:  # the flow or caller decides
                 response.history = history
-                return response, partial(record, response, elapsed)
-            record(response, elapsed)
-            if exchange.kind == "auth":
-                raise redirect_refused("auth", response, request.url or "")
-            if not same_origin(hop.url or "", self.origin):
+                return response
+            if not same_origin(following.url or "", self.origin):
                 raise redirect_refused(exchange.kind, response, request.url or "")
             history.append(response)
-            if len(history) > self.max_redirects:
+            if len(history) > self.http.max_redirects:
                 where = show_url(request.url or "")
-                raise KitError(f"{self.provider}: more than {self.max_redirects} redirects from {where}")
-            request = hop
-
-    def _record(
-        self,
-        exchange: Exchange,
-        request: requests.PreparedRequest,
-        response: requests.Response | None,
-        elapsed_ms: float,
-        *,
-        label: str,
-        started: Any,
-        hop: int,
-        error: str | None = None,
-    ) -> None:
-        self.journal.record(
-            request,
-            response,
-            step=label,
-            elapsed_ms=elapsed_ms,
-            started=started,
-            error=error,
-            kind=exchange.kind,
-            action=exchange.action,
-            reason="redirect" if hop else exchange.reason,
-            attempt=exchange.attempt,
-            retry_after=exchange.retry_after,
-        )
+                raise KitError(f"{self.provider}: more than {self.http.max_redirects} redirects from {where}")
+            request = following

@@ -172,8 +172,8 @@ def test_forged_and_expired_tokens_are_refused_as_the_provider_would() -> None:
         s.call("GET", "api/channels/ch-1")
         assert target.control.counts()["live_tokens"] == 1
         with pytest.raises(kit.ConfigError, match="no such token"):
-            other.control.expire(s.token().access_token)  # a token that sandbox never issued
-        target.control.expire(s.token().access_token)
+            other.control.expire(s.require_token().access_token)  # a token that sandbox never issued
+        target.control.expire(s.require_token().access_token)
         s.call("GET", "api/channels/ch-1")  # INVALID_TOKEN, then a new login and one retry
         assert [(e.kind, e.status) for e in s.journal.entries][-3:] == [
             ("business", 401),
@@ -185,3 +185,131 @@ def test_forged_and_expired_tokens_are_refused_as_the_provider_would() -> None:
         expired = target.control.forge(iat=now - 700, nbf=now - 700, exp=now - 100)
         answer = target.session().probe("GET", "auth/rest/sessions/x", headers={"Authorization": f"Bearer {expired}"})
         assert (answer.status_code, answer.json()["code"]) == (401, "invalid_token")
+
+
+# -- floors and rooms -------------------------------------------------------------------------------
+
+#: every module's floor, lowest first (a prefix names a package and everything in it; the longest wins)
+FLOORS: dict[str, int] = {
+    # 0: the base every floor may use
+    **dict.fromkeys(
+        [
+            "kit.errors",
+            "kit.secret_index",
+            "kit.arguments",
+            "kit.bounded",
+            "kit.secrets",
+            "kit.logs",
+            "kit.challenge",
+            "kit.answers",
+            "kit.credentials",
+            "kit.tables",
+            "kit.claims",
+            "kit.meanings",
+            "kit.error_box",
+            "kit.serving",
+            "kit.redis_server",
+            "kit.shell",
+            "kit.notebooks",
+            "kit.protocol",
+        ],
+        0,
+    ),  # fmt: skip
+    "kit.auth": 1,  # 1: the auth room
+    **dict.fromkeys(["kit.record", "kit.record.entry", "kit.record.journal", "kit.record.har_input"], 2),
+    "kit.record.changes": 2,  # 2: what a session records
+    **dict.fromkeys(["kit.wire", "kit.session", "kit.sequence", "kit.webhooks"], 3),  # 3: the session
+    **dict.fromkeys(["kit.provenance", "kit.sandbox"], 4),  # 4: facts and the emulators
+    # 5: the registration (the sandbox package's face looks sandboxes up in it)
+    **dict.fromkeys(["kit.spec", "kit.providers", "kit.sandbox.__init__", "kit.sandbox.__main__"], 5),
+    **dict.fromkeys(["kit.target", "kit.connect", "kit.compare", "kit.probes", "kit.cache_stats"], 6),  # 6: targets
+    # 7: what people call on top of it all
+    **dict.fromkeys(
+        [
+            "kit.record.export",
+            "kit.record.replay",
+            "kit.refusals",
+            "kit.conformance",
+            "kit.sidebyside",
+            "kit.forms",
+            "kit.__init__",
+            "kit.__main__",
+        ],
+        7,
+    ),  # fmt: skip
+}
+
+
+def floor_of(module: str, path: Path) -> int:
+    key = module + ".__init__" if path.name == "__init__.py" else module
+    for name in sorted(FLOORS, key=len, reverse=True):
+        if key == name or key.startswith(name + "."):
+            return FLOORS[name]
+    raise AssertionError(f"{module} has no floor in FLOORS")
+
+
+def imported_modules(path: Path, modules: set[str]) -> set[str]:
+    """The kit modules ``path`` imports, anywhere in it (``from pkg import module`` counts the module)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in modules)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and node.module in modules:
+            subs = {f"{node.module}.{a.name}" for a in node.names} & modules
+            found.update(subs or {node.module})
+    return found - {_module_name(path)}
+
+
+def test_nothing_imports_up_a_floor() -> None:
+    paths = {_module_name(p): p for p in KIT.rglob("*.py")}
+    floors = {name: floor_of(name, path) for name, path in paths.items()}
+    assert floors["kit.auth.flow"] == 1 and floors["kit.record.replay"] == 7 and floors["kit.sandbox"] == 5
+    upward = {
+        f"{name} ({floors[name]}) -> {other} ({floors[other]})"
+        for name, path in paths.items()
+        for other in imported_modules(path, set(paths))
+        if floors[other] > floors[name]
+    }
+    assert upward == set()
+
+
+def test_the_auth_room_needs_no_session_no_record_and_no_pandas() -> None:
+    """Everything kit.auth imports, however indirectly, stays below the session, and none of it imports pandas."""
+    paths = {_module_name(p): p for p in KIT.rglob("*.py")}
+    reached: set[str] = set()
+    todo = [name for name in paths if name.startswith("kit.auth")]
+    while todo:
+        name = todo.pop()
+        if name not in reached:
+            reached.add(name)
+            todo += imported_modules(paths[name], set(paths))
+    assert "kit.auth.oauth2" in reached and "kit.secrets" in reached  # the closure is really walked
+    assert {n for n in reached if n.startswith(("kit.session", "kit.wire", "kit.record", "kit.providers"))} == set()
+    with_pandas = {n for n in reached if re.search(r"^\s*(import pandas|from pandas)", paths[n].read_text(), re.M)}
+    assert with_pandas == set()
+
+
+def test_the_readme_architecture_names_every_module() -> None:
+    """Every module at kit's top level and in the auth and record rooms, and every package, has its line."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## Architecture", 1)[1].split("```", 2)[1]
+    listed: set[str] = set()
+    room = ""
+    for line in block.splitlines():
+        found = re.match(r"^( *)(\S+\.py|\S+/)\s", line + " ")
+        if not found or found.group(2) == "kit/":
+            continue
+        depth, name = len(found.group(1)), found.group(2)
+        if depth == 2:
+            room = name if name.endswith("/") else ""
+            listed.add(name)
+        elif depth == 4 and room:
+            listed.add(room + name)
+    modules = {p.name for p in KIT.glob("*.py")}
+    packages = {f"{p.parent.name}/" for p in KIT.glob("*/__init__.py")}
+    rooms = {
+        f"{room}/{p.name}" for room in ("auth", "record") for p in (KIT / room).glob("*.py") if p.name != "__init__.py"
+    }
+    assert "auth/flow.py" in rooms and "record/journal.py" in rooms
+    assert (modules | packages | rooms) - listed == set()
+    assert listed - (modules | packages | rooms) == set()  # no line for a module that is gone

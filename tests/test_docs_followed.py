@@ -17,8 +17,7 @@ import requests
 import kit
 from kit.answers import default_error_parser
 from kit.challenge import challenge
-from kit.provenance import registry
-from kit.providers import saltedge, signzy, synerise
+from kit.providers import registry, saltedge, signzy, synerise
 from kit.sandbox import Sandbox, start
 
 # -- Salt Edge ------------------------------------------------------------------------------------
@@ -136,7 +135,7 @@ def test_synerise_the_client_renews_on_a_403_token_expired_too() -> None:
         box.control.set(clock_ahead=7200, lifetime=86400)  # the server's clock: the cached token expired
         r = requests.get(
             box.url_for("v4/business-profile"),
-            headers={"Authorization": f"Bearer {s.token().access_token.reveal()}"},
+            headers={"Authorization": f"Bearer {s.require_token().access_token.reveal()}"},
             timeout=10,
         )
         assert (r.status_code, r.json()["error"]) == (403, "Token expired.")

@@ -7,10 +7,11 @@ import pytest
 import requests
 
 import kit
+from kit.auth.bearer import CachedBearerAuth
+from kit.auth.redis_cache import RedisTokenCache
+from kit.auth.tokencache import MemoryTokenCache
 from kit.providers import signicat, signzy, synerise
-from kit.redis_cache import RedisTokenCache
 from kit.sandbox import Sandbox, start
-from kit.tokencache import MemoryTokenCache
 
 FLOWS = {  # provider -> (how to open a session, a business call)
     "signicat": (
@@ -51,7 +52,7 @@ def test_a_503_once_is_retried_and_succeeds(provider: str) -> None:
 def test_a_slow_endpoint_times_out_twice_then_raises(provider: str) -> None:
     with start(provider, fault="slow", fault_delay=3) as box:
         s = FLOWS[provider][0](box)
-        s.auth.timeout = (1.0, 0.5)
+        s.auth_as(CachedBearerAuth).timeout = (1.0, 0.5)
         with pytest.raises(kit.KitError, match="failed after 2 attempts: ReadTimeout"):
             call(s, provider)
         assert [status for _, status in token_steps(s)] == [None, None]
@@ -97,12 +98,12 @@ def _together(workers: list[Any], n: int) -> list[BaseException | None]:
 def test_memory_waiters_get_the_failure_and_the_next_call_fetches_again() -> None:
     with start("signicat", fault="slow", fault_delay=2) as box:
         s = signicat.session(signicat.Credentials(**box.credentials), box.url, cache=MemoryTokenCache())
-        s.auth.timeout = (1.0, 0.5)
+        s.auth_as(CachedBearerAuth).timeout = (1.0, 0.5)
         errors = _together([s.token] * 8, 8)
         assert all(isinstance(e, kit.KitError) for e in errors)
         assert len(token_steps(s)) == 2  # one flight, two bounded attempts, whatever the number of waiters
         box.control.set(fault="none")
-        assert s.token().token_type == "Bearer" and box.control.counts()["tokens_issued"] >= 1
+        assert s.require_token().token_type == "Bearer" and box.control.counts()["tokens_issued"] >= 1
 
 
 def test_redis_waiters_get_the_failure_and_the_next_call_fetches_again(redis_url: str) -> None:
@@ -112,7 +113,7 @@ def test_redis_waiters_get_the_failure_and_the_next_call_fetches_again(redis_url
             for _ in range(6)
         ]
         for s in sessions:
-            s.auth.timeout = (1.0, 0.5)
+            s.auth_as(CachedBearerAuth).timeout = (1.0, 0.5)
         errors = _together([s.token for s in sessions], 6)
         assert all(isinstance(e, kit.KitError) for e in errors)
         assert sum("another client failed" in str(e) for e in errors) == 5

@@ -139,14 +139,14 @@ def test_make_sandbox_serves_all_five_on_fixed_ports() -> None:
         assert [line["provider"] for line in lines] == names
         assert [line["url"] for line in lines] == [f"http://127.0.0.1:{base + i}/" for i in range(5)]
         creds = signicat.Credentials(**lines[1]["credentials"])
-        assert signicat.session(creds, lines[1]["url"]).auth.token().token_type == "Bearer"
+        assert signicat.session(creds, lines[1]["url"]).require_token().token_type == "Bearer"
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
 
 
 def test_har_carries_each_entrys_kind_action_reason_and_attempt(busy_session, tmp_path: Path) -> None:
-    from kit.har_input import entry_from_har
+    from kit.record.har_input import entry_from_har
 
     items = json.loads(kit.to_har(busy_session, tmp_path / "s.har").read_text())["log"]["entries"]
     fields = [(i["_kind"], i["_action"], i["_reason"], i["_attempt"], i["_retryAfter"]) for i in items]

@@ -46,6 +46,7 @@ CASES: dict[str, tuple[Callable[[kit.Target], Any], str] | None] = {
     "Session": (lambda t: kit.Session(123, provider="x"), "base_url"),  # type: ignore[arg-type]
     "Target": (lambda t: kit.Target("x", "sandbox", "http://x/", t.credentials), "provider"),  # type: ignore[arg-type]
     "WebhookReceiver": (lambda t: kit.WebhookReceiver(secret=123), "secret"),  # type: ignore[arg-type]
+    "cache_stats": (lambda t: kit.cache_stats(x=123), "x is neither a token cache"),  # type: ignore[arg-type]
     "claims": (lambda t: kit.claims(123), "token"),  # type: ignore[arg-type]
     "claims_diff": (lambda t: kit.claims_diff(1, 2), "a"),  # type: ignore[arg-type]
     "conformance": (lambda t: kit.conformance("x"), "target"),  # type: ignore[arg-type]

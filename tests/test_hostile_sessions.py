@@ -56,7 +56,7 @@ def test_a_query_token_in_any_encoding_is_masked_in_debug_logs(caplog: pytest.Lo
     with kit.connect("signzy", environ={}) as target:
         with pytest.warns(QueryTokenWarning):
             s = target.session(transport="query")
-        token = s.token().access_token.reveal()
+        token = s.require_token().access_token.reveal()
         raw = "abc+def/ghi=" * 4  # + / = in a token: urllib3's request line percent-encodes them
         quoted = 'say "hi" \\ to ' + "q" * 24  # a secret with a quote and a backslash, JSON-escaped in a log
         kit.Secret(raw), kit.Secret(quoted)

@@ -8,8 +8,9 @@ import pytest
 import requests
 
 import kit
-from kit.journal import now_utc
+from kit.auth.flow import Exchange
 from kit.providers import pliance
+from kit.record.journal import now_utc
 from kit.secrets import MASK
 
 
@@ -134,7 +135,7 @@ def test_curl_names_registered_secrets_by_their_env_var() -> None:
         json={"secret": creds.secret.reveal()},
         headers={"X-Api-Key": creds.secret.reveal()},
     ).prepare()
-    journal.record(prepared, None, step="s", elapsed_ms=1.0, started=now_utc())
+    journal.record(Exchange(prepared), None, sent=prepared, step="s", elapsed_ms=1.0, started=now_utc())
     line = kit.to_curl(journal)
     assert line.count("${PLIANCE_SECRET}") == 2 and creds.secret.reveal() not in line
 
@@ -190,7 +191,7 @@ def test_a_summary_never_cuts_a_masked_value_in_half(shift: int) -> None:
     """Cut mid-fingerprint, the 8 hex digits the sanitize file masks would show as 3: nbval would differ."""
     from datetime import UTC, datetime
 
-    from kit.entry import SUMMARY_CHARS, Entry
+    from kit.record.entry import SUMMARY_CHARS, Entry
     from kit.secrets import MASK, MASKED
 
     body = "·" * (SUMMARY_CHARS - 1 - shift) + MASK + "0123abcd" + "·" * 40  # nothing another test registered

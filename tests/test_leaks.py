@@ -17,6 +17,7 @@ import pytest
 from canaries import LOGGERS, assert_clean, canary, demo_secrets
 
 import kit
+from kit.auth.bearer import CachedBearerAuth
 from kit.providers import pliance, signicat
 from kit.providers import provider as spec_of
 from kit.sandbox import start
@@ -117,14 +118,14 @@ def test_signicat_sinks_show_no_planted_secret(tmp_path: Path, debug_log: io.Str
             wrong.call("GET", "auth/rest/sessions/x")
         except kit.AuthError as exc:
             sinks += [str(exc), repr(exc), repr(exc.body)]
-        token = session.auth.token()
+        token = session.require_token()
         sinks += [
             signicat.token_table(token).to_string(),
             signicat.verify_token(session, token).to_string(),
             repr(token),
             repr(session.auth),
-            repr(session.auth.cache),
-            session.auth.cache.stats().to_string(),
+            repr(session.auth_as(CachedBearerAuth).cache),
+            kit.cache_stats(session).to_string(),
         ]
         for s in (session, wrong):
             sinks += [kit.journal(s).to_string(), kit.journal(s).to_html(), repr(s.journal.entries)]

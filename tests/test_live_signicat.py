@@ -20,7 +20,7 @@ import requests
 from realservers import oidc_server
 
 import kit
-from kit.oauth2 import NarrowedGrant
+from kit.auth.oauth2 import NarrowedGrant
 from kit.providers import signicat
 
 BASIC = {
@@ -119,7 +119,7 @@ def test_a_revoked_token_is_replaced_and_the_call_retried_once(opaque_server: st
     revoked = requests.post(
         f"{opaque_server}auth/open/connect/revocation",
         data={
-            "token": s.token().access_token.reveal(),
+            "token": s.require_token().access_token.reveal(),
             "client_id": POST["client_id"],
             "client_secret": POST["client_secret"],
         },

@@ -68,7 +68,7 @@ def test_the_whole_signzy_flow_against_loopback(app: str) -> None:
     again = kit.connect("signzy", environ=_env(app, NEW_PASSWORD)).session(logout_on_close=False)
     assert signzy.me(again) == "ch-1"  # a fresh login with the new password
 
-    token = s.token().access_token.reveal()
+    token = s.require_token().access_token.reveal()
     elsewhere = requests.post(f"{app}api/channels/logout", headers={"Authorization": token}, timeout=10)
     assert elsewhere.status_code == 204
     assert s.call("GET", "api/channels/ch-1", step="after a logout elsewhere")["id"] == "ch-1"
@@ -78,7 +78,7 @@ def test_the_whole_signzy_flow_against_loopback(app: str) -> None:
         ("login (401)", 200),
         ("after a logout elsewhere · retry after 401 AUTHORIZATION_REQUIRED", 200),
     ]
-    last = s.token().access_token.reveal()
+    last = s.require_token().access_token.reveal()
     s.close()  # logs out
     assert _steps(s)[-1] == ("logout", 204)
     gone = requests.get(f"{app}api/channels/ch-1", headers={"Authorization": last}, timeout=10)
@@ -90,7 +90,7 @@ def test_a_short_ttl_logs_in_once_and_the_answer_is_honoured(app: str) -> None:
     for _ in range(3):
         s.call("GET", "api/channels/ch-1")
     assert sum(step.startswith("login") for step, _ in _steps(s)) == 1
-    assert s.token().lifetime == 20  # LoopBack honours a login's ttl as asked
+    assert s.require_token().lifetime == 20  # LoopBack honours a login's ttl as asked
 
 
 def test_kit_conformance_against_loopback(app: str) -> None:

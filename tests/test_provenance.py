@@ -13,8 +13,8 @@ import requests
 
 import kit
 from kit.errors import ApiError, ConfigError
-from kit.provenance import HTTP, KINDS, Fact, Registry, registry
-from kit.providers import REGISTERED, provider
+from kit.provenance import HTTP, KINDS, Fact, Registry
+from kit.providers import REGISTERED, provider, registry
 from kit.refusals import refused_by
 
 #: the column of each provider's failure-mode table that holds the provider's error code
@@ -113,7 +113,7 @@ def test_every_refused_row_cites_registered_facts(name: str, method: str, path: 
 def test_claims_meanings_cite_registered_facts(name: str) -> None:
     with kit.connect(name, environ={}) as target:
         s = target.session()
-        token = s.auth.mint() if name == "pliance" else s.token().access_token  # type: ignore[union-attr]
+        token = s.auth.mint() if name == "pliance" else s.require_token().access_token  # type: ignore[union-attr]
     table = kit.claims(token, provider=name)
     cited = [source for source in table["source"] if source]
     assert cited  # the provider's own claims say where their meaning comes from

@@ -12,7 +12,7 @@ import pytest
 
 import kit
 from kit.providers import REGISTERED, provider
-from kit.replay import recorded
+from kit.record.replay import recorded
 
 
 def record(name: str, tmp_path: Path, **settings: Any) -> Path:

@@ -5,12 +5,13 @@ import time
 import pytest
 
 import kit
-from kit.oauth2 import CLIENT_AUTH, register_client_auth, token_request
+from kit.auth.bearer import CachedBearerAuth
+from kit.auth.oauth2 import CLIENT_AUTH, ClientCredentialsAuth, token_request
+from kit.auth.redis_cache import RedisTokenCache
+from kit.auth.tokencache import MemoryTokenCache
 from kit.providers import signicat
-from kit.redis_cache import RedisTokenCache
 from kit.sandbox import Sandbox, start
 from kit.secrets import MASK
-from kit.tokencache import MemoryTokenCache
 
 
 def creds_of(box: Sandbox, **over: object) -> signicat.Credentials:
@@ -29,14 +30,14 @@ def happened(session: kit.Session) -> list[tuple[str, str, str, int, int | None]
 @pytest.mark.parametrize("method", ["client_secret_basic", "client_secret_post"])
 def test_both_client_auth_methods_get_a_token(signicat_box: Sandbox, method: str) -> None:
     s = signicat.session(creds_of(signicat_box, auth_method=method), signicat_box.url)
-    assert s.auth.token().token_type == "Bearer"
+    assert s.require_token().token_type == "Bearer"
 
 
 def test_basic_credentials_are_form_urlencoded_first() -> None:
     secret = "se:cr+et/with&odd=chars-0123456789abcdef"
     with start("signicat", credentials={"client_secret": secret}) as box:
         s = signicat.session(creds_of(box), box.url)
-        assert s.auth.token().scope == "signicat-api"
+        assert s.require_token().scope == "signicat-api"
 
 
 def test_prepared_token_request_tables_hide_the_secret(signicat_box: Sandbox) -> None:
@@ -50,15 +51,22 @@ def test_prepared_token_request_tables_hide_the_secret(signicat_box: Sandbox) ->
     assert c.client_secret.reveal() not in text
 
 
-def test_client_auth_registry_accepts_new_methods_and_refuses_unknown() -> None:
+def test_client_auth_methods_are_registered_per_auth_and_unknown_ones_refused() -> None:
     with pytest.raises(kit.ConfigError, match="unknown client auth method"):
         token_request("https://x/token", "id", kit.Secret("s" * 32), auth_method="nope")
-    register_client_auth("none", lambda cid, secret, headers, form: (headers, {**form, "client_id": cid}))
-    try:
-        req = token_request("https://x/token", "id", kit.Secret("s" * 32), auth_method="none")
-        assert req.data == {"grant_type": "client_credentials", "client_id": "id"}
-    finally:
-        del CLIENT_AUTH["none"]
+    methods = {**CLIENT_AUTH, "none": lambda cid, secret, headers, form: (headers, {**form, "client_id": cid})}
+    auth = ClientCredentialsAuth(
+        token_url="https://x/token", client_id="id", client_secret=kit.Secret("s" * 32), auth_method="none",
+        methods=methods,
+    )  # fmt: skip
+    assert auth.request().data == {"grant_type": "client_credentials", "client_id": "id"}
+    assert "none" not in CLIENT_AUTH  # nothing module-wide changed: another auth does not know it
+    with pytest.raises(TypeError):
+        CLIENT_AUTH["none"] = methods["none"]  # type: ignore[index]  # read-only
+    with pytest.raises(kit.ConfigError, match="unknown client auth method"):
+        ClientCredentialsAuth(
+            token_url="https://x/token", client_id="id", client_secret=kit.Secret("s" * 32), auth_method="none"
+        )
 
 
 def test_calls_add_the_account_id_and_reuse_one_token(signicat_box: Sandbox) -> None:
@@ -69,8 +77,8 @@ def test_calls_add_the_account_id_and_reuse_one_token(signicat_box: Sandbox) -> 
     entries = s.journal.entries
     assert entries[0].step == "token (absent)" and "signicat-accountId=a-spge-kitdemo0001" in entries[1].url
     assert "signicat-accountId" not in entries[0].url
-    row = s.auth.cache.stats().iloc[0]
-    assert (row["fetches"], row["hits"], row["misses"]) == (1, 20, 1)
+    row = s.auth_as(CachedBearerAuth).cache.stats()
+    assert (row.fetches, row.hits, row.misses) == (1, 20, 1)
     assert signicat_box.control.counts()["tokens_issued"] == 1
 
 
@@ -86,7 +94,7 @@ def test_a_401_renews_the_token_and_resends_exactly_once(signicat_box: Sandbox) 
         ("business", "call", "401", 2, 200),
     ]
     assert s.journal.entries[-1].url == s.journal.entries[-3].url  # the original request, re-sent
-    assert s.auth.cache.stats().iloc[0]["last renew reason"] == "401"
+    assert s.auth_as(CachedBearerAuth).cache.stats().last_reason == "401"
 
 
 def test_a_second_401_raises_auth_error() -> None:
@@ -123,17 +131,18 @@ def test_token_endpoint_errors_raise_auth_error(signicat_box: Sandbox) -> None:
 
 def test_early_renewal_with_a_short_lifetime() -> None:
     with start("signicat", lifetime=2) as box:
-        s = signicat.session(creds_of(box), box.url, cache=MemoryTokenCache(margin=1))
-        first = s.auth.token()
-        assert s.auth.token() == first
-        time.sleep(1.1)  # now inside the 1 s margin of a 2 s token
-        assert s.auth.token() != first
-        assert s.auth.cache.stats().iloc[0]["last renew reason"] == "expiring"
+        now = [time.time()]
+        s = signicat.session(creds_of(box), box.url, cache=MemoryTokenCache(margin=1, clock=lambda: now[0]))
+        first = s.require_token()
+        assert s.require_token() == first
+        now[0] += 1.1  # the cache's clock: now inside the 1 s margin of a 2 s token
+        assert s.require_token() != first
+        assert s.auth_as(CachedBearerAuth).cache.stats().last_reason == "expiring"
 
 
 def test_verify_token_through_discovery_and_jwks(signicat_box: Sandbox) -> None:
     s = signicat.session(creds_of(signicat_box), signicat_box.url)
-    table = signicat.verify_token(s, s.auth.token())
+    table = signicat.verify_token(s, s.require_token())
     assert table.attrs["verified"] is True
     assert set(table.loc[table["check"] != "", "check"]) == {"ok"}
     assert [e.step for e in s.journal.entries][-2:] == ["discovery", "jwks"]
@@ -142,7 +151,7 @@ def test_verify_token_through_discovery_and_jwks(signicat_box: Sandbox) -> None:
 def test_two_sessions_share_one_token_through_redis(signicat_box: Sandbox, redis_url: str) -> None:
     a = signicat.session(creds_of(signicat_box), signicat_box.url, cache=RedisTokenCache(redis_url))
     b = signicat.session(creds_of(signicat_box), signicat_box.url, cache=RedisTokenCache(redis_url))
-    assert a.auth.token() == b.auth.token()
+    assert a.require_token() == b.require_token()
     assert signicat_box.control.counts()["tokens_issued"] == 1
 
 

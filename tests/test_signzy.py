@@ -163,14 +163,14 @@ def test_header_transport_sends_the_raw_token_and_query_warns(box: Sandbox, tmp_
     assert "Authorization" not in entry.request_headers and f"access_token={MASK}" in entry.url
     line = kit.to_curl(entry)
     assert "access_token=${SIGNZY_TOKEN}" in line  # the token, whichever way it travels
-    token = q.auth.token().access_token.reveal()
+    token = q.require_token().access_token.reveal()
     assert token not in line and token not in kit.to_har(q, tmp_path / "q.har").read_text()
 
 
 def test_expired_token_relogs_in_and_retries_once(box: Sandbox) -> None:
     s = signzy.session(signzy.Credentials(**box.credentials), box.url)
     s.call("GET", "api/channels/ch-1")
-    token = s.auth.token().access_token.reveal()
+    token = s.require_token().access_token.reveal()
     box.control.expire(token)  # the server's record is 14 days old: expired there only
     assert s.call("GET", "api/channels/ch-1", step="again")["id"] == "ch-1"
     assert [(e.step, e.status) for e in s.journal.entries][-3:] == [
@@ -252,7 +252,7 @@ def test_business_endpoint_needs_the_channel_itself(box: Sandbox) -> None:
 def test_a_token_logged_out_elsewhere_is_replaced_once(box: Sandbox) -> None:
     s = signzy.session(signzy.Credentials(**box.credentials), box.url, logout_on_close=False)
     s.call("GET", "api/channels/ch-1")
-    token = s.token().access_token.reveal()
+    token = s.require_token().access_token.reveal()
     other_worker = requests.post(box.url_for("api/channels/logout"), headers={"Authorization": token}, timeout=10)
     assert other_worker.status_code == 204  # the server no longer has the token; this session's cache still does
     assert s.call("GET", "api/channels/ch-1", step="again")["id"] == "ch-1"

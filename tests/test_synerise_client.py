@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import jwt
 import pytest
 
 import kit
@@ -55,7 +56,7 @@ def test_a_user_in_a_workspace_may_do_what_its_permissions_allow() -> None:
         s = synerise.session(creds_of(box), box.url, consumer="user")
         assert s.call("GET", "v4/business-profile")["businessProfileId"] == 101  # BUSINESS_PROFILE_READ
         assert [(e.action, e.status) for e in s.journal.entries][:2] == [("login", 200), ("select workspace", 200)]
-        claims = synerise.jwt.decode(s.token().access_token.reveal(), options={"verify_signature": False})
+        claims = jwt.decode(s.require_token().access_token.reveal(), options={"verify_signature": False})
         assert (claims["bpid"], claims["permissions"]) == (101, ["BUSINESS_PROFILE_READ"])
         with pytest.raises(kit.AuthError, match="lacks the permission CLIENTS_READ"):
             s.call("GET", "v4/clients")
@@ -157,9 +158,9 @@ def test_verify_token_pins_rs512() -> None:
     with start("synerise") as box:
         s = synerise.session(creds_of(box), box.url)
         pem = synerise.public_key(s)
-        table = synerise.verify_token(s.auth.token(), pem)
+        table = synerise.verify_token(s.require_token(), pem)
         assert table.attrs["verified"] is True
-        payload = synerise.jwt.decode(s.auth.token().access_token.reveal(), options={"verify_signature": False})
+        payload = jwt.decode(s.require_token().access_token.reveal(), options={"verify_signature": False})
         forged = hs512_forgery(payload, pem)
         checks = dict(zip(*[synerise.verify_token(forged, pem)[c] for c in ("name", "check")], strict=True))
         assert checks["alg"] == "alg not allowed" and checks["signature"] == "alg not allowed"

@@ -158,12 +158,13 @@ def test_repeated_sources_are_shown_once_under_the_table(pliance_target: kit.Tar
 
 
 def test_cache_stats_rows_are_labelled_not_numbered() -> None:
-    from kit.tokencache import MemoryTokenCache
+    from kit.auth.tokencache import MemoryTokenCache
 
     cache = MemoryTokenCache()
-    assert list(cache.stats().index) == ["memory"]
-    both = pd.concat([cache.stats("a"), cache.stats("b")])
+    assert list(kit.cache_stats(cache).index) == ["memory"]
+    both = kit.cache_stats(a=cache, b=MemoryTokenCache())
     assert list(both.index) == ["a", "b"] and both.index.nlevels == 1
+    assert list(both.columns) == ["cache", "hits", "misses", "fetches", "waits", "errors", "last renew reason"]
 
 
 def test_row_labels_are_identifiers_too() -> None:

@@ -1,4 +1,8 @@
-"""The token cache: early renewal, single-flight in memory (threads) and in Redis (processes)."""
+"""The token cache: early renewal, single-flight in memory (threads) and in Redis (processes).
+
+Every test takes tokens as the auth flows do: ``acquire`` and, on a miss, a ``Lease`` filled with the
+fetched token (:func:`fetched`). Time is the cache's clock, moved by the test, never slept away.
+"""
 
 import multiprocessing
 import threading
@@ -7,22 +11,31 @@ from collections.abc import Callable
 
 import pytest
 
+from kit.auth.redis_cache import RedisTokenCache
+from kit.auth.tokencache import Lease, MemoryTokenCache, TokenCache
+from kit.auth.tokens import CachedToken
 from kit.errors import KitError
-from kit.redis_cache import RedisTokenCache
 from kit.sandbox import Sandbox, start
 from kit.secrets import Secret
-from kit.tokencache import MemoryTokenCache, TokenCache
-from kit.tokens import CachedToken
 
 
 class Counter:
     """A fetch function that counts calls and can be slowed so that callers overlap."""
 
     def __init__(
-        self, lifetime: float = 600, delay: float = 0.0, fail: bool = False, reported: float | None = None
+        self,
+        lifetime: float = 600,
+        delay: float = 0.0,
+        fail: bool = False,
+        reported: float | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         """``reported``: the lifetime the token answer gave (default ``lifetime``; 0: the answer named none)."""
-        self.calls, self.lifetime, self.delay, self.fail = 0, lifetime, delay, fail
+        self.calls = 0
+        self.lifetime = lifetime
+        self.delay = delay
+        self.fail = fail
+        self.clock = clock
         self.reported = lifetime if reported is None else reported
         self.lock = threading.Lock()
         self.reasons: list[str] = []
@@ -35,7 +48,29 @@ class Counter:
         time.sleep(self.delay)
         if self.fail:
             raise RuntimeError("token endpoint down")
-        return CachedToken(Secret(f"token-{n}-0123456789abcdef"), time.time() + self.lifetime, lifetime=self.reported)
+        return CachedToken(Secret(f"token-{n}-0123456789abcdef"), self.clock() + self.lifetime, lifetime=self.reported)
+
+
+def fetched(cache: TokenCache, key: str, fetch: Callable[[str], CachedToken], *, force: bool = False) -> CachedToken:
+    """The token for ``key`` as an auth flow takes it: ``acquire``, and on a miss a Lease filled with ``fetch``."""
+    got = cache.acquire(key, renew="forced" if force else None)
+    if isinstance(got, CachedToken):
+        return got
+    with got as lease:
+        return lease.fill(fetch(lease.reason))
+
+
+class Clock:
+    """A clock a test moves: now, then ``advance(seconds)``."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 def caches(redis_url: str) -> list[Callable[[], TokenCache]]:
@@ -47,7 +82,7 @@ def hammer(cache: TokenCache, fetch: Callable[[str], CachedToken], threads: int 
 
     def worker() -> None:
         barrier.wait()
-        results.append(cache.get("k", fetch))
+        results.append(fetched(cache, "k", fetch))
 
     pool = [threading.Thread(target=worker) for _ in range(threads)]
     for t in pool:
@@ -64,37 +99,45 @@ def test_concurrent_misses_cause_one_fetch(kind: str, redis_url: str) -> None:
     results = hammer(cache, fetch)
     assert fetch.calls == 1
     assert len({r.access_token.reveal() for r in results}) == 1
-    row = cache.stats().iloc[0]
-    assert (row["fetches"], row["misses"] + row["hits"]) == (1, 16)
-    assert row["waits"] == 15 and row["last renew reason"] == "absent"
+    row = cache.stats()
+    assert (row.fetches, row.misses + row.hits) == (1, 16)
+    assert row.waits == 15 and row.last_reason == "absent"
 
 
 @pytest.mark.parametrize("kind", ["memory", "redis"])
 def test_hits_until_the_margin_then_renews_as_expiring(kind: str, redis_url: str) -> None:
     cache = MemoryTokenCache(margin=30) if kind == "memory" else RedisTokenCache(redis_url, margin=30)
     fetch = Counter(lifetime=100)
-    first = cache.get("k", fetch)
-    assert cache.get("k", fetch) is first or cache.get("k", fetch) == first
+    first = fetched(cache, "k", fetch)
+    assert fetched(cache, "k", fetch) == first
     assert fetch.calls == 1
     short = Counter(lifetime=20, reported=0)  # no lifetime known, inside the 30 s margin: every get renews
     cache = (
         MemoryTokenCache(margin=30) if kind == "memory" else RedisTokenCache(redis_url, margin=30, namespace="other:")
     )
-    cache.get("k", short)
-    cache.get("k", short)
+    fetched(cache, "k", short)
+    fetched(cache, "k", short)
     assert short.calls == 2 and short.reasons == ["absent", "expiring"]
-    assert cache.stats().iloc[0]["last renew reason"] == "expiring"
+    assert cache.stats().last_reason == "expiring"
 
 
 @pytest.mark.parametrize("kind", ["memory", "redis"])
 def test_a_token_shorter_than_twice_the_margin_is_renewed_at_half_its_life(kind: str, redis_url: str) -> None:
-    cache = MemoryTokenCache(margin=30) if kind == "memory" else RedisTokenCache(redis_url, margin=30)
-    fetch = Counter(lifetime=4)  # asked for with a short lifetime: used, not fetched again at once
-    cache.get("k", fetch)
-    cache.get("k", fetch)
+    clock = Clock()
+    cache = (
+        MemoryTokenCache(margin=30, clock=clock)
+        if kind == "memory"
+        else RedisTokenCache(redis_url, margin=30, clock=clock)
+    )
+    fetch = Counter(lifetime=4, clock=clock)  # asked for with a short lifetime: used, not fetched again at once
+    fetched(cache, "k", fetch)
+    fetched(cache, "k", fetch)
     assert fetch.calls == 1
-    time.sleep(2.1)  # past half of its 4 s life (Redis keeps the key for its whole 3 s and more)
-    cache.get("k", fetch)
+    clock.advance(1.9)  # not yet half of its 4 s life
+    fetched(cache, "k", fetch)
+    assert fetch.calls == 1
+    clock.advance(0.2)  # past half of it (Redis keeps the key for its whole 3 s and more)
+    fetched(cache, "k", fetch)
     assert fetch.calls == 2 and fetch.reasons == ["absent", "expiring"]
 
 
@@ -102,15 +145,15 @@ def test_a_token_shorter_than_twice_the_margin_is_renewed_at_half_its_life(kind:
 def test_forced_and_401_reasons(kind: str, redis_url: str) -> None:
     cache = MemoryTokenCache() if kind == "memory" else RedisTokenCache(redis_url)
     fetch = Counter()
-    token = cache.get("k", fetch)
-    cache.get("k", fetch, force=True)
+    token = fetched(cache, "k", fetch)
+    fetched(cache, "k", fetch, force=True)
     assert fetch.reasons == ["absent", "forced"]
-    current = cache.get("k", fetch)
+    current = fetched(cache, "k", fetch)
     cache.invalidate("k", current)
-    cache.get("k", fetch)
+    fetched(cache, "k", fetch)
     assert fetch.reasons == ["absent", "forced", "401"]
     cache.invalidate("k", token)  # a stale token: compare-and-delete leaves the current one alone
-    cache.get("k", fetch)
+    fetched(cache, "k", fetch)
     assert fetch.calls == 3
 
 
@@ -124,7 +167,7 @@ def test_a_failed_fetch_reaches_every_waiter_and_the_next_call_fetches_again(kin
     def worker() -> None:
         barrier.wait()
         try:
-            cache.get("k", failing)
+            fetched(cache, "k", failing)
         except (RuntimeError, KitError) as exc:  # the leader's error, or (Redis) word that it failed
             errors.append(exc)
 
@@ -137,15 +180,15 @@ def test_a_failed_fetch_reaches_every_waiter_and_the_next_call_fetches_again(kin
     assert len(errors) == 8
     assert failing.calls == 1  # one fetch: its failure went to every waiter, none piled on
     working = Counter()
-    assert cache.get("k", working).access_token.reveal().startswith("token-1")
+    assert fetched(cache, "k", working).access_token.reveal().startswith("token-1")
     assert working.calls == 1
 
 
 def test_redis_tokens_are_shared_between_cache_objects(redis_url: str) -> None:
     a, b = RedisTokenCache(redis_url), RedisTokenCache(redis_url)
     fetch = Counter()
-    assert a.get("k", fetch) == b.get("k", fetch)
-    assert fetch.calls == 1 and b.stats().iloc[0]["hits"] == 1
+    assert fetched(a, "k", fetch) == fetched(b, "k", fetch)
+    assert fetch.calls == 1 and b.stats().hits == 1
 
 
 def test_negative_margin_is_refused() -> None:
@@ -163,8 +206,8 @@ def _process(
     out: "multiprocessing.Queue[list[str]]",
     lock_timeout: float = 30.0,
 ) -> None:
-    from kit.oauth2 import ClientCredentialsAuth
-    from kit.redis_cache import RedisTokenCache as R
+    from kit.auth.oauth2 import ClientCredentialsAuth
+    from kit.auth.redis_cache import RedisTokenCache as R
     from kit.secrets import Secret as S
 
     auth = ClientCredentialsAuth(
@@ -230,14 +273,14 @@ def test_a_lost_lock_is_a_kit_error_not_a_raw_redis_one(redis_url: str) -> None:
         return CachedToken(Secret("token-0123456789abcdef"), time.time() + 600)
 
     with pytest.raises(KitError, match="releasing the token lock failed: LockNotOwnedError"):
-        cache.get("k", fetch)
+        fetched(cache, "k", fetch)
 
 
 def test_a_token_a_cache_must_not_keep_is_refused_by_both(redis_url: str) -> None:
     for cache in (MemoryTokenCache(), RedisTokenCache(redis_url)):
         for expires_at in (float("nan"), float("inf"), time.time() - 5, time.time() + 1e30):
             with pytest.raises(KitError, match="was not cached"):
-                cache.get("k", lambda reason, at=expires_at: CachedToken(Secret("t" * 24), at))
+                fetched(cache, "k", lambda reason, at=expires_at: CachedToken(Secret("t" * 24), at))
             assert cache.peek("k") is None
 
 
@@ -248,25 +291,37 @@ def test_redis_near_copy_serves_a_usable_token_without_a_round_trip(redis_url: s
     server = redis.Redis.from_url(redis_url)
     cache, other = RedisTokenCache(redis_url, margin=30), RedisTokenCache(redis_url, margin=30)
     fetch = Counter()
-    first = cache.get("k", fetch)
-    assert other.get("k", fetch) == first and fetch.calls == 1  # the other process reads it from Redis
+    first = fetched(cache, "k", fetch)
+    assert fetched(other, "k", fetch) == first and fetch.calls == 1  # the other process reads it from Redis
     commands = server.info("commandstats")
-    assert cache.get("k", fetch) == first and other.get("k", fetch) == first
+    assert fetched(cache, "k", fetch) == first and fetched(other, "k", fetch) == first
     after = server.info("commandstats")
     assert after.get("cmdstat_get") == commands.get("cmdstat_get")  # no GET: both answered from their copy
     server.delete("kit:token:k")  # even gone from Redis, the near copy is good by its own expiry
-    assert cache.get("k", fetch) == first and fetch.calls == 1
+    assert fetched(cache, "k", fetch) == first and fetch.calls == 1
     cache.invalidate("k", first)  # a stale-token answer: the near copy goes, Redis is asked again
-    second = cache.get("k", fetch)
+    second = fetched(cache, "k", fetch)
     assert second != first and fetch.calls == 2
-    assert other.get("k", fetch) == first  # the other still holds its copy: until its own 401 ...
+    assert fetched(other, "k", fetch) == first  # the other still holds its copy: until its own 401 ...
     other.invalidate("k", first)  # ... which drops it (and, compare-and-delete, not the new token)
-    assert other.get("k", fetch) == second and fetch.calls == 2
+    assert fetched(other, "k", fetch) == second and fetch.calls == 2
 
 
 def test_redis_near_copy_is_not_used_within_the_margin(redis_url: str) -> None:
     cache = RedisTokenCache(redis_url, margin=30)
     fetch = Counter(lifetime=20, reported=0)  # expiring as soon as it is fetched: never served from the near copy
-    cache.get("k", fetch)
-    cache.get("k", fetch)
+    fetched(cache, "k", fetch)
+    fetched(cache, "k", fetch)
     assert fetch.calls == 2 and fetch.reasons == ["absent", "expiring"]
+
+
+def test_a_follower_waits_a_bounded_time_for_a_leader_that_never_settles() -> None:
+    cache = MemoryTokenCache(wait=0.2)
+    lease = cache.acquire("k")
+    assert isinstance(lease, Lease)  # this caller leads the fetch and never fills its lease
+    began = time.monotonic()
+    with pytest.raises(KitError, match="waited 0.2 s for another caller's token fetch"):
+        cache.acquire("k")
+    assert time.monotonic() - began < 5  # it gave up; it did not hang
+    lease.fail(KitError("given up"))
+    assert isinstance(cache.acquire("k"), Lease)  # the next caller fetches again

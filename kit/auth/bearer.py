@@ -3,37 +3,35 @@
 Subclasses say how to get a token (:meth:`CachedBearerAuth.fetch_flow`, a flow given the renew
 reason, built on :meth:`CachedBearerAuth.auth_request`) and which answers mean "this token is no
 longer good" (:meth:`CachedBearerAuth.is_stale`). The base takes tokens from a
-:mod:`kit.tokencache` cache (single-flight: the flow holds the cache's lease while it fetches),
+:mod:`kit.auth.tokencache` cache (single-flight: the flow holds the cache's lease while it fetches),
 writes ``Authorization: Bearer`` (or the raw token, or ``?access_token=``) plus any fixed headers,
 and on a stale-token answer invalidates the token it used, gets a fresh one and re-sends the
 *original* request, to the original origin, exactly once. A second such answer is returned as is.
 
 Driven by a kit Session, every attempt and every fetch is journaled with its kind and reason. Used
-on its own (``requests.get(url, auth=auth)``), the same flows run over a plain requests session:
-the credential stays bound to the origin of ``base_url``, a redirect elsewhere is refused, and
-the one retry re-sends the original request.
+on its own (``requests.get(url, auth=auth)``), the same flow runs over a plain requests session
+(:class:`~kit.auth.flow.FlowAuth` drives it): the credential stays bound to the origin of
+``base_url``, a redirect elsewhere is refused, and the one retry re-sends the original request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
-from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
+from kit.auth.flow import Exchange, Flow, FlowAuth, origin
+from kit.auth.tokencache import MemoryTokenCache, TokenCache
+from kit.auth.tokens import CachedToken, KeyParts
 from kit.errors import TransportError
-from kit.flow import Exchange, Flow, FlowAuth, check_origin, drive, origin
-from kit.tokencache import MemoryTokenCache, TokenCache
-from kit.tokens import CachedToken, KeyParts
 
 __all__ = ["CachedBearerAuth", "Decorate"]
 
 Decorate = Callable[[requests.PreparedRequest, CachedToken], None]
 
 
-class CachedBearerAuth(FlowAuth):
+class CachedBearerAuth(FlowAuth[CachedToken]):
     """Bearer tokens from a cache; subclasses implement ``fetch_flow`` and ``is_stale``."""
 
     #: what a stale-token answer is called in the journal (``retry after 401 invalid_token``)
@@ -116,6 +114,9 @@ class CachedBearerAuth(FlowAuth):
             token = yield from self.fetch_flow(lease.reason)
             return lease.fill(token)
 
+    def credential(self, token: CachedToken) -> str:
+        return token.access_token.reveal()
+
     def apply(self, request: requests.PreparedRequest, token: CachedToken) -> None:
         value = token.access_token.reveal()
         if self.transport == "query":
@@ -146,40 +147,6 @@ class CachedBearerAuth(FlowAuth):
         self.apply(again, fresh)
         yield Exchange(again, reason="401", attempt=2, retry_after=self.stale_reason(response))
 
-    # -- used on its own, as a plain requests AuthBase ------------------------------------------
-
-    def token(self, *, force: bool = False) -> CachedToken:
-        """The current token, fetched over a plain requests session (not journaled).
-
-        In a kit Session use ``session.token()``, which journals the fetch.
-        """
-        return drive(self.token_flow("forced" if force else None), self.plain_sender())
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        check_origin(self.bound, request.url or "")
-        original = _Original(request)
-        token = self.token()
-        self.apply(request, token)
-        request.register_hook("response", partial(self._retry_plain, original=original, used=token))
-        return request
-
-    def _retry_plain(
-        self, response: requests.Response, *, original: _Original, used: CachedToken, **kwargs: Any
-    ) -> requests.Response:
-        """The response hook: a redirect to another origin is refused; on a stale-token answer, the
-        original request is sent once more with a fresh token."""
-        if not drive(self.stale_flow(response, used), self.plain_sender()):
-            return self._refuse_redirect(response)
-        _ = response.content  # read the refused answer so its connection can be reused
-        response.close()
-        self.cache.invalidate(self.key, used, "401")
-        again = original.again(response.request)
-        self.apply(again, self.token())
-        retried: requests.Response = response.connection.send(again, **kwargs)
-        retried.history.append(response)
-        retried.request = again
-        return self._refuse_redirect(retried)
-
 
 class _Original:
     """What a request was before the auth wrote on it: its URL and headers (the rest it does not touch).
@@ -191,10 +158,12 @@ class _Original:
     __slots__ = ("url", "headers")
 
     def __init__(self, request: requests.PreparedRequest) -> None:
-        self.url, self.headers = request.url, request.headers.copy()
+        self.url = request.url
+        self.headers = request.headers.copy()
 
     def again(self, sent: requests.PreparedRequest) -> requests.PreparedRequest:
         """A copy of ``sent`` with the URL and headers it had before the auth wrote on it."""
         again = sent.copy()
-        again.url, again.headers = self.url, self.headers.copy()
+        again.url = self.url
+        again.headers = self.headers.copy()
         return again

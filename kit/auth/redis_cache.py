@@ -2,7 +2,7 @@
 
 Tokens live under ``kit:token:<key>`` with a TTL. A miss takes a redis-py lock and re-reads the
 key (a fresh token means another process fetched it: a *wait*, not a fetch); only then does it
-hand out a :class:`~kit.tokencache.Lease`. The lock expires after ``lock_timeout`` seconds if its
+hand out a :class:`~kit.auth.tokencache.Lease`. The lock expires after ``lock_timeout`` seconds if its
 holder dies, but a living holder **renews it every ``lock_timeout / 3`` seconds while it
 fetches**, so a fetch slower than the lock's initial timeout (a token endpoint that takes 40 s,
 two attempts of (5 + 30) s) still holds single-flight. A holder stops renewing after
@@ -28,10 +28,10 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from kit.arguments import ArgumentError, checked
+from kit.auth.tokencache import Clock, Lease, TokenCache
+from kit.auth.tokens import CachedToken
 from kit.errors import ConfigError, KitError
 from kit.secrets import redact
-from kit.tokencache import Lease, TokenCache
-from kit.tokens import CachedToken
 
 __all__ = ["RedisTokenCache"]
 
@@ -60,14 +60,17 @@ class _RedisLease(Lease):
     """Holds the Redis lock while its caller fetches; a daemon thread renews the lock meanwhile."""
 
     def __init__(self, cache: RedisTokenCache, key: str, lock: Any, reason: str) -> None:
-        super().__init__(reason)
-        self.cache, self.key, self.lock = cache, key, lock
+        super().__init__(reason, cache.clock)
+        self.cache = cache
+        self.key = key
+        self.lock = lock
         self._stop = threading.Event()
         self._keeper = threading.Thread(target=self._keep, name="kit-token-lock", daemon=True)
         self._keeper.start()
 
     def _keep(self) -> None:
-        began, every = time.monotonic(), self.cache.lock_timeout / 3
+        began = time.monotonic()
+        every = self.cache.lock_timeout / 3
         while not self._stop.wait(every) and time.monotonic() - began < self.cache.max_fetch:
             try:
                 self.lock.reacquire()  # back to the full lock_timeout
@@ -84,7 +87,7 @@ class _RedisLease(Lease):
         ns = self.cache.namespace + self.key
         try:
             with _redis_errors("storing the token"):
-                ttl = max(1, int(token.expires_at - time.time()))
+                ttl = max(1, int(token.expires_at - self.cache.clock()))
                 self.cache.redis.set(ns, token.to_json(), ex=ttl)
                 self.cache.redis.delete(ns + ":reason")
             self.cache._near[self.key] = token
@@ -117,8 +120,9 @@ class RedisTokenCache(TokenCache):
         max_fetch: float = 300.0,
         namespace: str = "kit:token:",
         client: Any = None,
+        clock: Clock = time.time,
     ) -> None:
-        super().__init__(margin=margin)
+        super().__init__(margin=margin, clock=clock)
         if not 0.3 <= lock_timeout <= max_fetch:
             raise ConfigError(f"lock_timeout must be within 0.3 s..max_fetch ({max_fetch} s), not {lock_timeout}")
         import redis  # optional at import time of kit
@@ -127,7 +131,8 @@ class RedisTokenCache(TokenCache):
             self.redis = client or redis.Redis.from_url(url, socket_timeout=max(lock_timeout, 5.0))
         except ValueError as exc:  # redis-py's words for a URL it cannot use (scheme, port, …)
             raise ArgumentError(f"RedisTokenCache: url is not a Redis URL ({exc})") from None
-        self.lock_timeout, self.max_fetch = lock_timeout, max_fetch
+        self.lock_timeout = lock_timeout
+        self.max_fetch = max_fetch
         self.namespace = namespace
         self._delete = self.redis.register_script(_COMPARE_AND_DELETE)
         self._near: dict[str, CachedToken] = {}  # key -> the token this process last read or stored
@@ -149,13 +154,13 @@ class RedisTokenCache(TokenCache):
 
     def acquire(self, key: str, *, renew: str | None = None) -> CachedToken | Lease:
         near = self._near.get(key)
-        if near is not None and self._reason(near, time.time(), renew) is None:
+        if near is not None and self._reason(near, self.clock(), renew) is None:
             self._stats.hit()  # good by its own expiry: no round trip
             return near
         with _redis_errors("reading the token"):
             started = self._now()
             token = self._read(key)
-            if self._reason(token, time.time(), renew) is None and token is not None:
+            if self._reason(token, self.clock(), renew) is None and token is not None:
                 self._stats.hit()
                 self._near[key] = token
                 return token
@@ -172,7 +177,7 @@ class RedisTokenCache(TokenCache):
         try:
             with _redis_errors("reading the token"):
                 token = self._read(key)
-                reason = self._reason(token, time.time(), renew)
+                reason = self._reason(token, self.clock(), renew)
                 if reason == "absent":
                     reason = self._noted_reason(key) or reason
                 failed = self.redis.get(self.namespace + key + ":failed")

@@ -7,14 +7,14 @@ forced, 401). **Single-flight**: while one caller holds the lease, the others wa
 result. A lease is filled with the token (which is checked: finite, unexpired, within
 :data:`MAX_LIFETIME`) or failed with the error, which every waiter then gets; the next call
 fetches again. Because the lease is an object rather than a callback, an auth *flow* can hold it
-across the exchanges it yields (see :mod:`kit.flow`); :meth:`TokenCache.get` wraps the same for
+across the exchanges it yields (see :mod:`kit.auth.flow`); :meth:`TokenCache.get` wraps the same for
 plain callers.
 
 * :class:`MemoryTokenCache` (threads of one process): one lock guards the map; one in-flight
   record per key lets followers wait on an Event.
-* :class:`kit.redis_cache.RedisTokenCache`: processes on any number of machines.
+* :class:`kit.auth.redis_cache.RedisTokenCache`: processes on any number of machines.
 
-What a token is (and the checks a lease applies before storing one) lives in :mod:`kit.tokens`.
+What a token is (and the checks a lease applies before storing one) lives in :mod:`kit.auth.tokens`.
 """
 
 from __future__ import annotations
@@ -25,20 +25,34 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 
-import pandas as pd
-
 from kit.arguments import checked
+from kit.auth.tokens import MAX_LIFETIME, CachedToken, KeyParts, cache_key, check_storable
 from kit.errors import ConfigError, KitError
-from kit.tables import Table
-from kit.tokens import MAX_LIFETIME, CachedToken, KeyParts, cache_key, check_storable
 
-__all__ = ["Lease", "MemoryTokenCache", "TokenCache"]
+__all__ = ["DEFAULT_WAIT", "CacheStats", "Clock", "Lease", "MemoryTokenCache", "TokenCache"]
 
-Fetch = Callable[[str], "CachedToken"]  # called with the renew reason
+Clock = Callable[[], float]  # UNIX seconds now
+#: how long a caller waits for another caller's token fetch, at most (seconds)
+DEFAULT_WAIT = 120.0
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """A cache's counters at one moment: hits, misses, fetches, waits, errors, the last renew reason."""
+
+    cache: str
+    hits: int = 0
+    misses: int = 0
+    fetches: int = 0
+    waits: int = 0
+    errors: int = 0
+    last_reason: str = ""
 
 
 @dataclass
-class Stats:
+class _Counters:
+    """The counters as they change, under one lock."""
+
     hits: int = 0
     misses: int = 0
     fetches: int = 0
@@ -57,13 +71,18 @@ class Stats:
         with self.lock:
             self.hits += 1
 
+    def snapshot(self, cache: str) -> CacheStats:
+        with self.lock:
+            return CacheStats(cache, self.hits, self.misses, self.fetches, self.waits, self.errors, self.last_reason)
+
 
 class Lease:
     """The duty to fetch the token for one key: ``fill`` it or ``fail`` it; as a context manager, an
     exception inside the block fails it (every waiter then gets that error)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, clock: Clock = time.time) -> None:
         self.reason = reason
+        self.clock = clock
         self.settled = False
 
     def fill(self, token: CachedToken) -> CachedToken:
@@ -72,7 +91,7 @@ class Lease:
         :raises KitError: the token may not be kept (see :func:`check_storable`); the lease is failed.
         """
         try:
-            check_storable(token)
+            check_storable(token, self.clock())
         except KitError as exc:
             self.fail(exc)
             raise
@@ -104,21 +123,30 @@ class Lease:
 
 
 class TokenCache:
-    """Base class: ``acquire``, ``get``, ``invalidate``, ``peek``, ``stats``; subclasses store tokens."""
+    """Base class: ``acquire``, ``invalidate``, ``peek``, ``stats``; subclasses store tokens.
+
+    :param margin: renew a token this many seconds before it expires (or at half its life, if shorter).
+    :param clock: what time it is (UNIX seconds); ``time.time`` unless a test moves it.
+    :param wait: how long a caller waits for another caller's fetch before it gives up (seconds).
+    """
 
     kind = "base"
     #: whether other processes read the same tokens (their keys must then be the same everywhere)
     shared = True
 
     @checked
-    def __init__(self, *, margin: float = 30.0) -> None:
+    def __init__(self, *, margin: float = 30.0, clock: Clock = time.time, wait: float = DEFAULT_WAIT) -> None:
         if not 0 <= margin < MAX_LIFETIME:
             raise ConfigError(f"margin must be >= 0 seconds, not {margin}")
+        if not 0 < wait <= 3600:
+            raise ConfigError(f"wait must be within 0..3600 seconds, not {wait}")
         self.margin = margin
-        self._stats = Stats()
+        self.clock = clock
+        self.wait = wait
+        self._stats = _Counters()
 
     def key(self, parts: KeyParts) -> str:
-        """The key a token made of ``parts`` is kept under in this cache (see :func:`kit.tokens.cache_key`)."""
+        """The key a token made of ``parts`` is kept under in this cache (see :func:`kit.auth.tokens.cache_key`)."""
         return cache_key(parts.endpoint, parts.identity, parts.secret, shared=self.shared, **parts.parts)
 
     def _reason(self, token: CachedToken | None, now: float, renew: str | None = None) -> str | None:
@@ -140,14 +168,6 @@ class TokenCache:
         """The usable token for ``key``, or a lease to fetch one (``renew``: fetch anyway, with this reason)."""
         raise NotImplementedError
 
-    def get(self, key: str, fetch: Fetch, *, force: bool = False) -> CachedToken:
-        """The token for ``key``, calling ``fetch(reason)`` once when it must be (re)fetched."""
-        got = self.acquire(key, renew="forced" if force else None)
-        if isinstance(got, CachedToken):
-            return got
-        with got as lease:
-            return lease.fill(fetch(lease.reason))
-
     def invalidate(self, key: str, token: CachedToken, reason: str = "401") -> None:
         raise NotImplementedError
 
@@ -159,15 +179,9 @@ class TokenCache:
         self._stats.add(fetches=1)
         self._stats.last_reason = reason
 
-    def stats(self, label: str = "") -> pd.DataFrame:
-        """One row: cache kind, hits, misses, fetches, waits, errors, last renew reason.
-
-        The row is labelled ``label`` (which session's cache: ``pd.concat`` of two labelled rows
-        compares them), else the cache kind; never a bare position.
-        """
-        s = self._stats
-        counts = {name: getattr(s, name) for name in ("hits", "misses", "fetches", "waits", "errors")}
-        return Table([{"cache": self.kind, **counts, "last renew reason": s.last_reason}], index=[label or self.kind])
+    def stats(self) -> CacheStats:
+        """The counters now: hits, misses, fetches, waits, errors and the last renew reason."""
+        return self._stats.snapshot(self.kind)
 
 
 class _Flight:
@@ -179,8 +193,10 @@ class _Flight:
 
 class _MemoryLease(Lease):
     def __init__(self, cache: MemoryTokenCache, key: str, flight: _Flight, reason: str) -> None:
-        super().__init__(reason)
-        self.cache, self.key, self.flight = cache, key, flight
+        super().__init__(reason, cache.clock)
+        self.cache = cache
+        self.key = key
+        self.flight = flight
 
     def _store(self, token: CachedToken) -> None:
         with self.cache._lock:
@@ -205,8 +221,8 @@ class MemoryTokenCache(TokenCache):
     shared = False  # one process: its keys need no slow hash
 
     @checked
-    def __init__(self, *, margin: float = 30.0) -> None:
-        super().__init__(margin=margin)
+    def __init__(self, *, margin: float = 30.0, clock: Clock = time.time, wait: float = DEFAULT_WAIT) -> None:
+        super().__init__(margin=margin, clock=clock, wait=wait)
         self._lock = threading.Lock()
         self._tokens: dict[str, CachedToken] = {}
         self._flights: dict[str, _Flight] = {}
@@ -215,7 +231,7 @@ class MemoryTokenCache(TokenCache):
     def acquire(self, key: str, *, renew: str | None = None) -> CachedToken | Lease:
         with self._lock:
             token = self._tokens.get(key)
-            reason = self._reason(token, time.time(), renew)
+            reason = self._reason(token, self.clock(), renew)
             if reason is None and token is not None:
                 self._stats.hit()
                 return token
@@ -226,7 +242,8 @@ class MemoryTokenCache(TokenCache):
                 noted = self._pending_reason.pop(key, None)
                 return _MemoryLease(self, key, flight, renew or noted or reason or "absent")
         self._stats.add(waits=1)
-        flight.done.wait()
+        if not flight.done.wait(self.wait):
+            raise KitError(f"waited {self.wait:g} s for another caller's token fetch, which has not ended")
         if flight.error is not None:
             raise flight.error
         assert flight.token is not None

@@ -1,10 +1,12 @@
 """What a token is to kit: a :class:`CachedToken`, its lifetime checked, and the key it is cached under.
 
-A token answer is checked where it is parsed: :func:`checked_lifetime` accepts a finite number of
-seconds within 1 s..366 days and raises :class:`~kit.errors.ApiError` naming the field otherwise, so
-``NaN``, ``Infinity``, ``-5`` or ``1e30`` never reaches a cache; :func:`check_storable` is the
-caches' own last check. :func:`cache_key` builds a key from named parts, with the secret only
-through a slow hash.
+A token answer is read in one place, :func:`token_answer`: a 200 with a JSON object whose token
+field is a string, the token made a :class:`~kit.secrets.Secret` before anything else touches it;
+anything else is the scheme's own error. Its lifetime is checked where it is parsed:
+:func:`checked_lifetime` accepts a finite number of seconds within 1 s..366 days and raises
+:class:`~kit.errors.ApiError` naming the field otherwise, so ``NaN``, ``Infinity``, ``-5`` or
+``1e30`` never reaches a cache; :func:`check_storable` is the caches' own last check.
+:func:`cache_key` builds a key from named parts, with the secret only through a slow hash.
 """
 
 from __future__ import annotations
@@ -16,14 +18,35 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import jwt
+import requests
+
+from kit.answers import json_or_none
 from kit.arguments import check_fields
+from kit.bounded import number
 from kit.errors import ApiError, KitError
 from kit.secrets import Secret, digest
 
-__all__ = ["MAX_LIFETIME", "MIN_LIFETIME", "CachedToken", "KeyParts", "cache_key", "check_storable", "checked_lifetime"]
+__all__ = [
+    "MAX_LIFETIME",
+    "MIN_LIFETIME",
+    "CachedToken",
+    "KeyParts",
+    "Refused",
+    "cache_key",
+    "check_storable",
+    "checked_lifetime",
+    "jwt_exp",
+    "token_answer",
+]
+
+#: how a scheme words a token answer it cannot use: (the answer, its JSON body or None, what was wrong
+#: with the JSON or "") -> the error to raise
+Refused = Callable[[requests.Response, Any, str], KitError]
 
 MIN_LIFETIME = 1.0
 MAX_LIFETIME = 366 * 86400.0  # LoopBack clamps a requested ttl to one year; no token kit knows lives longer
@@ -129,3 +152,25 @@ def check_storable(token: CachedToken, now: float | None = None) -> None:
     left = token.expires_in(now)
     if not math.isfinite(left) or not 0 < left <= MAX_LIFETIME + 60:
         raise KitError(f"a token whose expiry is {left!r} s away was not cached (kit keeps 0 s..366 days)")
+
+
+def token_answer(response: requests.Response, field: str, what: str, refused: Refused) -> tuple[dict[str, Any], Secret]:
+    """The answer's JSON object and its token (``body[field]``), as a Secret first: from here on every
+    sink masks it.
+
+    :raises KitError: ``refused(response, body, problem)`` when the answer is not a 200 with a JSON
+        object whose ``field`` is a string (``body`` None and ``problem`` saying why when it is no JSON).
+    """
+    body, problem = json_or_none(response, what)
+    if response.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get(field), str):
+        raise refused(response, body, problem)
+    return body, Secret(body[field])
+
+
+def jwt_exp(token: Secret) -> tuple[float | None, dict[str, Any] | None]:
+    """A JWT's ``exp`` (a number, else None) and its claims, read without verifying (None: not a JWT)."""
+    try:
+        claims = jwt.decode(token.reveal(), options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None, None
+    return number(claims.get("exp")), claims

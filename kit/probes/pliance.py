@@ -92,7 +92,7 @@ def _bad_tokens(credentials: Credentials, now: int) -> list[tuple[str, str]]:
     ]
 
 
-def _send(probe: Session, credentials: Credentials, case: str, header: str, path: str) -> dict[str, Any]:
+def _send(probe: Session[Any], credentials: Credentials, case: str, header: str, path: str) -> dict[str, Any]:
     headers = {"Authorization": header} if header else {}
     if credentials.tenant:
         headers[TENANT_HEADER] = credentials.tenant
@@ -132,7 +132,7 @@ def expiry(target: Target) -> str:
     return f"{row['status']} {row['www_authenticate']}".strip()
 
 
-def observed(target: Target, session: Session) -> dict[str, str]:
+def observed(target: Target, session: Session[Any]) -> dict[str, str]:
     """The token's kind, algorithm and lifetime read from one kit mints, and the tenant in use."""
     creds = _credentials(target)
     tenant = f"{TENANT_HEADER}: {creds.tenant}" if creds.tenant else "one company per secret (iss)"

@@ -125,7 +125,7 @@ def expiry(target: Target) -> str:
     return f"{row['status']} {row['error class']}".strip()
 
 
-def observed(target: Target, session: Session) -> dict[str, str]:
+def observed(target: Target, session: Session[Any]) -> dict[str, str]:
     """The signature facts, when the session signs."""
     if _credentials(target).private_key_pem is None:
         return {}

@@ -68,7 +68,7 @@ def _foreign_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def _send(s: Session, case: str, token: str | None, params: dict[str, str], path: str) -> dict[str, Any]:
+def _send(s: Session[Any], case: str, token: str | None, params: dict[str, str], path: str) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     answer = s.probe("GET", path + "/x", step=case, headers=headers, params=params)
     body = answer_json(answer) if "json" in answer.headers.get("Content-Type", "") else {}
@@ -83,7 +83,7 @@ def _expired(target: Target) -> str:
 def failure_modes(target: Target, path: str = PATH) -> pd.DataFrame:
     """What the API answers to each kind of bad token; sandbox-only rows need the sandbox to forge."""
     s = target.session()
-    good = s.token().access_token.reveal()
+    good = s.require_token().access_token.reveal()
     payload = jwt.decode(good, options={"verify_signature": False})
     kid = jwt.get_unverified_header(good)["kid"]
     cases: list[tuple[str, str | None, dict[str, str]]] = [
@@ -108,7 +108,7 @@ def expiry(target: Target) -> str:
     return f"{row['status']} {row['code']}".strip()
 
 
-def observed(target: Target, session: Session) -> dict[str, str]:
+def observed(target: Target, session: Session[Any]) -> dict[str, str]:
     return {}
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 import requests
 
 from kit.answers import answer_json
+from kit.auth.tokens import CachedToken
 from kit.errors import ApiError
 from kit.probes import numbered
 from kit.protocol.signzy import login_path
@@ -24,7 +25,6 @@ from kit.secrets import Secret
 from kit.session import Session
 from kit.tables import Table
 from kit.target import Target
-from kit.tokens import CachedToken
 
 __all__ = ["CHECKED_AGAINST", "DIFFERENCES", "expiry", "failure_modes", "observed", "refusal", "try_token"]
 
@@ -75,11 +75,11 @@ def _row(case: str, answer: requests.Response) -> dict[str, Any]:
     }
 
 
-def _try(s: Session, case: str, token: str, path: str) -> dict[str, Any]:
+def _try(s: Session[Any], case: str, token: str, path: str) -> dict[str, Any]:
     return _row(case, s.probe("GET", path, step=case, headers={"Authorization": token}))
 
 
-def try_token(s: Session, token: CachedToken, path: str) -> pd.DataFrame:
+def try_token(s: Session[Any], token: CachedToken, path: str) -> pd.DataFrame:
     """Send ``token`` (say, one that was logged out) raw to ``path`` without renewing it: status, code."""
     return Table([_try(s, "old token", token.access_token.reveal(), path)])
 
@@ -90,7 +90,7 @@ def _short_lived(target: Target) -> str:
     Against a sandbox, its clock is moved past the ttl for that token (``control.expire``); a live
     provider's second has to pass for real.
     """
-    token = target.session(ttl=1, logout_on_close=False).token().access_token.reveal()
+    token = target.session(ttl=1, logout_on_close=False).require_token().access_token.reveal()
     if target.sandbox is not None:
         target.control.expire(token)
     else:
@@ -104,11 +104,12 @@ def failure_modes(target: Target) -> pd.DataFrame:
     assert isinstance(creds, SignzyCredentials)
     s = target.session(logout_on_close=False)
     assert isinstance(s.auth, SignzyAuth)
-    login, mine = login_path(s.auth.model), f"api/channels/{me(s)}"
-    token = s.token().access_token.reveal()
+    login = login_path(s.auth.model)
+    mine = f"api/channels/{me(s)}"
+    token = s.require_token().access_token.reveal()
     child = Secret("kit-child-password-0123456789abcdef")
     gone = create_child(s, "kit-deleted-child", child, email="kit-deleted-child@example.invalid")
-    child_token = target.session(SignzyCredentials("kit-deleted-child", child)).token().access_token.reveal()
+    child_token = target.session(SignzyCredentials("kit-deleted-child", child)).require_token().access_token.reveal()
     s.delete(f"{mine}/channels/{gone['id']}")
     short_token = _short_lived(target)
     wrong_old = {"oldPassword": "x" * 32, "newPassword": "y" * 32}
@@ -142,9 +143,10 @@ def expiry(target: Target) -> str:
     return f"{row['status']} {row['code']}".strip()
 
 
-def observed(target: Target, session: Session) -> dict[str, str]:
+def observed(target: Target, session: Session[Any]) -> dict[str, str]:
     """Revocation, read from a logout and the old token sent again."""
-    old, mine = session.token(), f"api/channels/{me(session)}"
+    old = session.require_token()
+    mine = f"api/channels/{me(session)}"
     logout(session)
     after = try_token(session, old, mine).iloc[0]
     return {"revocation": f"logout (204); the token then gets {after['status']} {after['code']}"}

@@ -75,7 +75,7 @@ def failure_modes(target: Target) -> pd.DataFrame:
                 answer = s.get(path)
             rows.append(_row(f"{consumer} token → {what}", answer))
     probe = sessions["workspace"]
-    payload = jwt.decode(probe.token().access_token.reveal(), options={"verify_signature": False})
+    payload = jwt.decode(probe.require_token().access_token.reveal(), options={"verify_signature": False})
     bad = [("no token", None), ("alg none", jwt.encode(payload, "", algorithm="none"))]
     if target.sandbox is not None:
         bad.append(("HS512 signed with the public key", hs512_forgery(payload, public_key(probe))))
@@ -97,7 +97,7 @@ def expiry(target: Target) -> str:
     return f"{row['status']} {row['error']}".strip()
 
 
-def observed(target: Target, session: Session) -> dict[str, str]:
+def observed(target: Target, session: Session[Any]) -> dict[str, str]:
     return {}
 
 

@@ -22,11 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from kit.arguments import checked
 from kit.errors import ConfigError
 from kit.tables import Table
 
-__all__ = ["ARROW", "HTTP", "KINDS", "SEPARATOR", "Fact", "Kind", "Registry", "facts", "registry"]
+__all__ = ["ARROW", "HTTP", "KINDS", "SEPARATOR", "Fact", "Kind", "Registry"]
 
 Kind = Literal["documented", "inferred", "kit's choice", "observed"]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -146,19 +145,3 @@ HTTP = Registry(
         Fact("http-not-refused", "the call was answered, not refused", "observed", "this call"),
     ],
 )
-
-
-def registry(name: str) -> Registry:
-    """The fact registry of provider ``name`` (ConfigError for an unknown provider)."""
-    from kit.providers import provider  # the registration line names the module
-
-    return provider(name).registry()
-
-
-@checked
-def facts(name: str) -> Table:
-    """Every fact provider ``name``'s client and sandbox rely on, with its source and citation.
-
-    Facts marked ``inferred`` or ``kit's choice`` are what to check first against the real API.
-    """
-    return registry(name).table()

@@ -11,11 +11,13 @@ import importlib
 
 import pandas as pd
 
+from kit.arguments import checked
 from kit.errors import ConfigError
+from kit.provenance import Registry
 from kit.spec import Provider
 from kit.tables import Table
 
-__all__ = ["REGISTERED", "Provider", "names", "overview", "provider", "providers"]
+__all__ = ["REGISTERED", "Provider", "facts", "names", "overview", "provider", "providers", "registry"]
 
 #: the registration line
 REGISTERED = ("pliance", "signicat", "synerise", "signzy", "saltedge")
@@ -53,3 +55,17 @@ def overview() -> pd.DataFrame:
         for spec in sorted(providers(), key=lambda s: s.name)
     ]
     return Table(rows).set_index("provider")
+
+
+def registry(name: str) -> Registry:
+    """The fact registry of provider ``name`` (ConfigError for an unknown provider)."""
+    return provider(name).registry()
+
+
+@checked
+def facts(name: str) -> pd.DataFrame:
+    """Every fact provider ``name``'s client and sandbox rely on, with its source and citation.
+
+    Facts marked ``inferred`` or ``kit's choice`` are what to check first against the real API.
+    """
+    return registry(name).table()

@@ -17,20 +17,20 @@ import dataclasses
 import re
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Unpack
 
 import jwt
 import requests
 
 from kit.answers import api_error, json_body
+from kit.auth.flow import TokenlessAuth
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError
-from kit.flow import FlowAuth
 from kit.meanings import register_meanings
 from kit.protocol.pliance import AUDIENCE, HEADER, LIFETIME, TENANT_HEADER
 from kit.provenance.pliance import FACTS
 from kit.secrets import Secret
-from kit.session import Session
+from kit.session import Session, Wiring
 from kit.spec import BusinessCall, Provider
 
 __all__ = ["PROVIDER", "Credentials", "PlianceAuth", "error_parser", "mint_token", "session"]
@@ -79,7 +79,7 @@ def mint_token(credentials: Credentials, *, now: float | None = None, lifetime: 
     )
 
 
-class PlianceAuth(FlowAuth):
+class PlianceAuth(TokenlessAuth):
     """Mint a fresh token for every request and add ``X-Tenant`` when a tenant is set (requests in
     the same second share it: minting it again would give the same bytes).
 
@@ -107,7 +107,10 @@ class PlianceAuth(FlowAuth):
         self._last = (issued, self.credentials, self.lifetime, minted)
         return minted
 
-    def apply(self, request: requests.PreparedRequest, token: Any = None) -> None:
+    def credential(self, token: None) -> str:
+        return self.mint()
+
+    def apply(self, request: requests.PreparedRequest, token: None = None) -> None:
         request.headers["Authorization"] = f"Bearer {self.mint()}"
         if self.credentials.tenant:
             request.headers[TENANT_HEADER] = self.credentials.tenant
@@ -135,7 +138,9 @@ def error_parser(response: requests.Response, provider: str) -> ApiError | None:
     return api_error(response, provider, code, envelope.get("message"), body)
 
 
-def session(credentials: Credentials, base_url: str, *, verify: bool | str | None = None) -> Session:
+def session(
+    credentials: Credentials, base_url: str, *, verify: bool | str | None = None, **wiring: Unpack[Wiring]
+) -> Session[None]:
     """A journaling session that authenticates every request as Pliance does."""
     return Session(
         base_url,
@@ -144,6 +149,7 @@ def session(credentials: Credentials, base_url: str, *, verify: bool | str | Non
         verify=verify,
         cert=credentials.cert,
         error_parser=error_parser,
+        **wiring,
     )
 
 

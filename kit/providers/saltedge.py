@@ -22,7 +22,7 @@ import dataclasses
 import functools
 import re
 import time
-from typing import Any
+from typing import Unpack
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -32,13 +32,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from kit.answers import api_error, json_body
+from kit.auth.flow import TokenlessAuth
 from kit.credentials import MULTILINE
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
-from kit.flow import FlowAuth
 from kit.protocol.saltedge import HEADERS, MAX_AHEAD, layers, signature_string
 from kit.secrets import Secret, fingerprint, redact, reveal
-from kit.session import Session
+from kit.session import Session, Wiring
 from kit.spec import BusinessCall, Provider
 from kit.tables import Table
 
@@ -92,7 +92,7 @@ def sign(private_key_pem: Secret | str, text: str) -> str:
     return base64.b64encode(key.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
 
 
-class SaltEdgeAuth(FlowAuth):
+class SaltEdgeAuth(TokenlessAuth):
     """Adds the secrets the credentials hold and, with a private key, ``Expires-at`` and ``Signature``.
 
     No token to fetch, so its flow is one exchange; on its own it is a requests AuthBase bound to
@@ -104,9 +104,10 @@ class SaltEdgeAuth(FlowAuth):
             raise ConfigError(f"api_version must be one of {', '.join(HEADERS)}, not {credentials.api_version!r}")
         if not 0 < expires_in <= MAX_AHEAD:
             raise ConfigError(f"expires_in must be within 1..{MAX_AHEAD} s (Salt Edge refuses more than 1 h)")
-        self.credentials, self.expires_in = credentials, expires_in
+        self.credentials = credentials
+        self.expires_in = expires_in
 
-    def apply(self, request: requests.PreparedRequest, token: Any = None) -> None:
+    def apply(self, request: requests.PreparedRequest, token: None = None) -> None:
         c = self.credentials
         app_id, app_secret, customer, login = HEADERS[c.api_version]
         request.headers.update(
@@ -173,8 +174,13 @@ def host_url(url: str, credentials: Credentials) -> str:
 
 
 def session(
-    credentials: Credentials, base_url: str, *, verify: bool | str | None = None, expires_in: float = 60
-) -> Session:
+    credentials: Credentials,
+    base_url: str,
+    *,
+    verify: bool | str | None = None,
+    expires_in: float = 60,
+    **wiring: Unpack[Wiring],
+) -> Session[None]:
     """A journaling session on ``<base>/api/<version>/``; paths like ``countries`` are relative to it."""
     versioned = f"{host_url(base_url, credentials)}api/{credentials.api_version}/"
     return Session(
@@ -183,6 +189,7 @@ def session(
         auth=SaltEdgeAuth(credentials, expires_in=expires_in),
         verify=verify,
         error_parser=error_parser,
+        **wiring,
     )
 
 
@@ -190,7 +197,8 @@ def signature_table(
     request: requests.PreparedRequest, public_key_pem: str, *, now: float | None = None
 ) -> pd.DataFrame:
     """What was signed and whether the signature holds, the way jwt.io shows a JWT: one row per part."""
-    expires, signature = str(request.headers.get("Expires-at", "")), str(request.headers.get("Signature", ""))
+    expires = str(request.headers.get("Expires-at", ""))
+    signature = str(request.headers.get("Signature", ""))
     text = signature_string(expires, request.method or "", request.url or "", _body(request))
     key = serialization.load_pem_public_key(public_key_pem.encode())
     verdict = "not signed"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import jwt
@@ -28,19 +28,19 @@ import pandas as pd
 import requests
 
 from kit.answers import api_error, json_body, json_or_none, problem_error
+from kit.auth.oauth2 import ClientCredentialsAuth
+from kit.auth.tokencache import TokenCache
+from kit.auth.tokens import CachedToken
 from kit.claims import claims
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
 from kit.meanings import register_meanings
-from kit.oauth2 import ClientCredentialsAuth, request_table
 from kit.protocol.signicat import ACCOUNT_PARAMETER, DISCOVERY_PATH, SCOPE, TOKEN_PATH
 from kit.provenance.signicat import FACTS
 from kit.secrets import Secret, fingerprint
-from kit.session import Session
+from kit.session import Session, Wiring
 from kit.spec import BusinessCall, Provider
-from kit.tables import Table
-from kit.tokencache import TokenCache
-from kit.tokens import CachedToken
+from kit.tables import Table, request_table
 
 __all__ = ["PROVIDER", "Credentials", "error_parser", "session", "token_request_table", "token_table", "verify_token"]
 
@@ -143,10 +143,11 @@ def session(
     *,
     verify: bool | str | None = None,
     cache: TokenCache | None = None,
-) -> Session:
+    **wiring: Unpack[Wiring],
+) -> Session[CachedToken]:
     """A journaling session whose token fetches, retries and API calls all land in its journal."""
     auth = auth_for(credentials, base_url, cache=cache)
-    return Session(base_url, provider="signicat", auth=auth, verify=verify, error_parser=error_parser)
+    return Session(base_url, provider="signicat", auth=auth, verify=verify, error_parser=error_parser, **wiring)
 
 
 def token_request_table(
@@ -184,7 +185,7 @@ ALGORITHMS = {
 
 
 def verify_token(
-    s: Session, token: CachedToken | str, *, audience: str | None = None, now: float | str | None = None
+    s: Session[Any], token: CachedToken | str, *, audience: str | None = None, now: float | str | None = None
 ) -> pd.DataFrame:
     """Claims table of ``token`` verified with the key that discovery + JWKS publish for its ``kid``.
 
@@ -206,20 +207,22 @@ def verify_token(
         raise ConfigError("discovery names no jwks_uri or issuer")
     published = _json(s, meta["jwks_uri"], "jwks").get("keys")
     entry = next((k for k in published or [] if isinstance(k, dict) and k.get("kid") == header.get("kid")), None)
-    key, allowed = None, list(ALGORITHMS["RSA"])
+    key = None
+    allowed = list(ALGORITHMS["RSA"])
     if entry is not None:
         try:
             jwk = jwt.PyJWK.from_dict(entry)
         except jwt.PyJWTError as exc:
             raise ConfigError(f"the JWKS key {header.get('kid')!r} is not usable: {exc}") from None
-        key, allowed = jwk.key, list(ALGORITHMS.get(str(entry.get("kty")), ()))
+        key = jwk.key
+        allowed = list(ALGORITHMS.get(str(entry.get("kty")), ()))
         if entry.get("alg") in allowed:
             allowed = [str(entry["alg"])]  # the key names its one algorithm
     wanted = meta["issuer"].removesuffix("/auth/open") if audience is None else audience
     return claims(raw, key, algorithms=allowed, audience=wanted, issuer=meta["issuer"], now=now, provider="signicat")
 
 
-def _json(s: Session, path: str, step: str) -> dict[str, Any]:
+def _json(s: Session[Any], path: str, step: str) -> dict[str, Any]:
     answer = s.probe("GET", path, step=step, public=True)
     body, _ = json_or_none(answer, step)
     if answer.status_code != 200 or not isinstance(body, dict):

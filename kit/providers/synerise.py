@@ -19,28 +19,27 @@ a JWT, or whose ``exp`` is not 1 s..366 days ahead, is refused before it is used
 from __future__ import annotations
 
 import dataclasses
-import time
-from typing import Any
+from typing import Any, Unpack
 
-import jwt
 import pandas as pd
 import requests
 
 from kit.answers import api_error, json_body, json_or_none
-from kit.bearer import CachedBearerAuth
+from kit.auth.bearer import CachedBearerAuth
+from kit.auth.flow import Flow
+from kit.auth.tokencache import TokenCache
+from kit.auth.tokens import CachedToken, KeyParts, checked_lifetime, jwt_exp, token_answer
+from kit.bounded import number
 from kit.claims import claims
 from kit.credentials import Credentials as _Credentials
-from kit.errors import ApiError, AuthError, ConfigError
-from kit.flow import Flow
+from kit.errors import ApiError, AuthError, ConfigError, KitError
 from kit.meanings import register_meanings
-from kit.oauth2 import request_table
 from kit.protocol.synerise import API_VERSION, CONSUMERS, EXPIRED, PUBLIC_KEY_PATH, SELECT_WORKSPACE_PATH
 from kit.provenance.synerise import FACTS
 from kit.secrets import Secret, reveal
-from kit.session import Session
+from kit.session import Session, Wiring
 from kit.spec import BusinessCall, Provider
-from kit.tokencache import TokenCache
-from kit.tokens import CachedToken, KeyParts, checked_lifetime
+from kit.tables import request_table
 
 __all__ = ["CONSUMERS", "PROVIDER", "Credentials", "SyneriseAuth", "error_parser"]
 __all__ += ["login_request", "login_table", "public_key", "session", "verify_token"]
@@ -127,26 +126,20 @@ def login_request(credentials: Credentials, base_url: str, consumer: str) -> req
     return requests.Request("POST", base_url + path, headers=headers, json=body)
 
 
-def _token(response: requests.Response, url: str) -> CachedToken:
-    body, problem = json_or_none(response, "the login answer")
-    if response.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get("token"), str):
+def _token(response: requests.Response, url: str, now: float) -> CachedToken:
+    def refused(answer: requests.Response, body: Any, problem: str) -> KitError:
         reason = problem if body is None else "no token"
-        error = error_parser(response, "synerise") or AuthError(response.status_code, None, reason, url=url)
-        raise error
-    token = Secret(body["token"])  # a Secret first: from here on every sink masks it
-    try:
-        claims_ = jwt.decode(token.reveal(), options={"verify_signature": False})
-    except jwt.PyJWTError:
-        raise AuthError(response.status_code, None, "the token in the answer is not a JWT", url=url) from None
-    exp, iat = _number(claims_.get("exp")), _number(claims_.get("iat"))
-    checked_lifetime(claims_.get("exp") if exp is None else exp - time.time(), "exp (from now)", url=url)
+        return error_parser(answer, "synerise") or AuthError(answer.status_code, None, reason, url=url)
+
+    _, token = token_answer(response, "token", "the login answer", refused)
+    exp, claims_ = jwt_exp(token)
+    if claims_ is None:
+        raise AuthError(response.status_code, None, "the token in the answer is not a JWT", url=url)
+    iat = number(claims_.get("iat"))
+    checked_lifetime(claims_.get("exp") if exp is None else exp - now, "exp (from now)", url=url)
     assert exp is not None
-    lifetime = exp - iat if iat is not None and 0 < exp - iat else exp - time.time()
+    lifetime = exp - iat if iat is not None and 0 < exp - iat else exp - now
     return CachedToken(token, exp, "Bearer", lifetime=lifetime, issued_for=str(claims_.get("realm", "")))
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 class SyneriseAuth(CachedBearerAuth):
@@ -166,7 +159,9 @@ class SyneriseAuth(CachedBearerAuth):
         api_version: str = API_VERSION,
     ) -> None:
         _needs(credentials, consumer)
-        self.credentials, self.base_url, self.consumer = credentials, base_url, consumer
+        self.credentials = credentials
+        self.base_url = base_url
+        self.consumer = consumer
         fields = NEEDS[consumer]
         identity = "|".join(
             str(reveal(getattr(credentials, f))) for f in fields if "password" not in f and "api_key" not in f
@@ -201,11 +196,11 @@ class SyneriseAuth(CachedBearerAuth):
             )
             answer = yield from self.auth_request(request, "refresh", reason, f"refresh {self.consumer} token")
             if answer.status_code == 200:
-                return _token(answer, self.base_url + path)
+                return _token(answer, self.base_url + path, self.cache.clock())
             reason = "refresh refused"
         login = login_request(self.credentials, self.base_url, self.consumer)
         answer = yield from self.auth_request(login, "login", reason, f"login {self.consumer}")
-        token = _token(answer, self.base_url + CONSUMERS[self.consumer][0])
+        token = _token(answer, self.base_url + CONSUMERS[self.consumer][0], self.cache.clock())
         workspace = self.credentials.user_workspace if self.consumer == "user" else None
         if workspace:  # INFERRED: a user's token acts in a workspace only once one is selected
             url = self.base_url + SELECT_WORKSPACE_PATH.format(workspace=workspace)
@@ -215,7 +210,7 @@ class SyneriseAuth(CachedBearerAuth):
             }
             select = requests.Request("POST", url, headers=bearer)
             answer = yield from self.auth_request(select, "select workspace", reason, f"select workspace {workspace}")
-            token = _token(answer, url)
+            token = _token(answer, url, self.cache.clock())
         return token
 
     def __repr__(self) -> str:
@@ -237,10 +232,11 @@ def session(
     verify: bool | str | None = None,
     consumer: str = "workspace",
     cache: TokenCache | None = None,
-) -> Session:
+    **wiring: Unpack[Wiring],
+) -> Session[CachedToken]:
     """A journaling session opened as one consumer type."""
     auth = SyneriseAuth(credentials, base_url, consumer, cache=cache)
-    return Session(base_url, provider="synerise", auth=auth, verify=verify, error_parser=error_parser)
+    return Session(base_url, provider="synerise", auth=auth, verify=verify, error_parser=error_parser, **wiring)
 
 
 def login_table(credentials: Credentials, base_url: str, consumer: str) -> pd.DataFrame:
@@ -248,7 +244,7 @@ def login_table(credentials: Credentials, base_url: str, consumer: str) -> pd.Da
     return request_table(login_request(credentials, base_url, consumer))
 
 
-def public_key(s: Session) -> str:
+def public_key(s: Session[Any]) -> str:
     """The sandbox's public key PEM (Synerise does not document where the real one is published)."""
     answer = s.probe("GET", PUBLIC_KEY_PATH, step="public key", public=True)
     answer.raise_for_status()

@@ -48,7 +48,8 @@ def json_changes(then: str, now: str) -> list[tuple[str, str, Any, Any]]:
     now_json, now_value = _parsed(now)
     if not (then_json and now_json):
         return [] if then == now else [("changed", "body", then, now)]
-    before, after = flatten(then_value), flatten(now_value)
+    before = flatten(then_value)
+    after = flatten(now_value)
     changes = [("removed", p, before[p], None) for p in before if p not in after]
     changes += [("added", p, None, after[p]) for p in after if p not in before]
     changes += [("changed", p, before[p], after[p]) for p in before if p in after and not _same(before[p], after[p])]

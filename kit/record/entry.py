@@ -2,10 +2,15 @@
 it becomes when the journal is read.
 
 A :class:`Pending` record keeps what was sent and received as it was; it is never shown (its repr
-says nothing, it refuses to be pickled). :meth:`Pending.entry` runs headers, URL and bodies through
-:func:`kit.redact` with every secret known by then, and notes which env-style placeholder each
-masked value stands for (``$ACME_SECRET``, ``$ACME_TOKEN``), so :func:`kit.to_curl` prints a
-runnable command. An :class:`Entry` is masked again whenever it is read.
+says nothing, it refuses to be pickled). :meth:`Pending.entry` notes which env-style placeholder
+each value that will be masked stands for (``$ACME_SECRET``, ``$ACME_TOKEN``), so :func:`kit.to_curl`
+prints a runnable command, and returns the Entry through :meth:`Entry.masked`.
+
+**The one redaction point** is :meth:`Entry.masked`: a record is redacted when it is *read*, never
+when it is written, and again on every read, because only then is every secret known that it may
+hold. A token arrives in an answer (so it is registered after the exchange that carried it was
+recorded), a login answer may be read by another thread while this one's journal is read, and a
+secret registered later (a form's new value) must still be masked in what was recorded before.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import requests
+
+from kit.auth.flow import Exchange, Kind
 from kit.bounded import LimitError, loads
 from kit.challenge import challenge
 from kit.secrets import JWT, MASK, MASKED, fingerprint, is_sensitive, placeholder_name, redact, registered_in
@@ -47,14 +55,15 @@ class Entry:
     response_type: str
     error: str = ""
     placeholders: dict[str, str] = field(default_factory=dict)
-    kind: str = "business"
+    kind: Kind = "business"
     action: str = "call"
     reason: str = ""
     attempt: int = 1
     retry_after: str = ""
 
     def masked(self) -> Entry:
-        """This entry with every secret known *now* masked (a token learned after it was recorded)."""
+        """This entry with every secret known *now* masked (a token learned after it was recorded): the one
+        redaction point of the journal (see the module's docstring)."""
         return dataclasses.replace(
             self,
             url=redact(self.url),
@@ -148,48 +157,97 @@ def _placeholders(raw: dict[str, str], body: str, url: str, prefix: str) -> dict
     return names
 
 
+@dataclass(frozen=True, repr=False, eq=False)
 class Pending:
     """An exchange as it was sent and received, not yet redacted: never shown, never pickled."""
 
-    __slots__ = ("_sent", "_answer", "_failure", "_elapsed", "_started", "_fields", "_prefix")
+    step: str
+    method: str
+    url: str
+    headers: Mapping[str, Any]  # the sent request's own (not changed after it was sent)
+    body: Any
+    answered: bool
+    status: int | None
+    status_text: str
+    response_headers: Mapping[str, str]
+    content: bytes | None  # None: a streamed body not read yet
+    encoding: str | None
+    failure: str
+    elapsed_ms: float
+    started: datetime
+    kind: Kind
+    action: str
+    reason: str
+    attempt: int
+    retry_after: str
+    prefix: str
 
-    def __init__(
-        self,
-        sent: tuple[str, str, str, Mapping[str, Any], Any],
-        answer: tuple[int, str, Mapping[str, str], bytes | None, str | None] | None,
-        failure: str,
+    @classmethod
+    def of(
+        cls,
+        exchange: Exchange,
+        sent: requests.PreparedRequest,
+        response: requests.Response | None,
+        step: str,
         elapsed_ms: float,
         started: datetime,
-        fields: dict[str, Any],
+        hop: int,
+        failure: str,
         prefix: str,
-    ) -> None:
-        self._sent, self._answer, self._failure = sent, answer, failure
-        self._elapsed, self._started, self._fields, self._prefix = elapsed_ms, started, fields, prefix
+    ) -> Pending:
+        """The record of ``exchange`` as ``sent`` (references only: nothing is copied or redacted here)."""
+        content: bytes | None = None
+        if response is not None and getattr(response, "_content", None) is not False:  # streamed, not read
+            content = response.content
+        return cls(
+            step=step,
+            method=sent.method or "",
+            url=sent.url or "",
+            headers=sent.headers,
+            body=sent.body,
+            answered=response is not None,
+            status=None if response is None else response.status_code,
+            status_text="" if response is None else response.reason or "",
+            response_headers={} if response is None else response.headers,
+            content=content,
+            encoding=None if response is None else response.encoding,
+            failure=failure,
+            elapsed_ms=elapsed_ms,
+            started=started,
+            kind=exchange.kind,
+            action=exchange.action,
+            reason="redirect" if hop else exchange.reason,
+            attempt=exchange.attempt,
+            retry_after=exchange.retry_after,
+            prefix=prefix,
+        )
 
     def entry(self) -> Entry:
-        """The redacted Entry, with every secret known now masked."""
-        step, method, url, raw_headers, raw_body = self._sent
-        headers = {k: v.decode("latin-1") if isinstance(v, bytes) else v for k, v in raw_headers.items()}
-        body = _text(raw_body)
-        status, reason, answer_headers, content, encoding = self._answer or (None, "", {}, None, None)
-        response_headers = dict(answer_headers)
+        """The Entry, through the one redaction point (:meth:`Entry.masked`), every secret known now masked."""
+        headers = {k: v.decode("latin-1") if isinstance(v, bytes) else v for k, v in self.headers.items()}
+        body = _text(self.body)
+        response_headers = dict(self.response_headers)
         return Entry(
-            step=step,
-            method=method,
-            url=redact(url),
-            status=status,
-            status_text=reason or "",
-            elapsed_ms=self._elapsed,
-            started=self._started,
-            request_headers={k: redact(v, key=k) for k, v in headers.items()},
-            request_body=redact(body) if body else "",
-            response_headers={k: redact(v, key=k) for k, v in response_headers.items()},
-            response_body=redact(_response_text(response_headers, content, encoding)) if self._answer else "",
+            step=self.step,
+            method=self.method,
+            url=self.url,
+            status=self.status,
+            status_text=self.status_text,
+            elapsed_ms=self.elapsed_ms,
+            started=self.started,
+            request_headers=headers,
+            request_body=body,
+            response_headers=response_headers,
+            response_body=_response_text(response_headers, self.content, self.encoding) if self.answered else "",
             response_type=_header(response_headers, "Content-Type"),
-            error=redact(self._failure) if self._failure else "",
-            placeholders=_placeholders(headers, body, url, self._prefix),
-            **self._fields,
-        )
+            error=self.failure,
+            placeholders=_placeholders(headers, body, self.url, self.prefix),
+            kind=self.kind,
+            action=self.action,
+            reason=self.reason,
+            attempt=self.attempt,
+            retry_after=self.retry_after,
+        ).masked()
 
     def __repr__(self) -> str:
         return "<an exchange, redacted when the journal is read>"

@@ -21,10 +21,10 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 
 from kit.arguments import ArgumentError, checked
-from kit.entry import Entry
 from kit.errors import ConfigError
-from kit.har_input import har_entries
-from kit.journal import Journal, Journaled
+from kit.record.entry import Entry
+from kit.record.har_input import har_entries
+from kit.record.journal import Journal, Journaled, journal_of
 from kit.secrets import MASKED
 
 __all__ = ["read_har", "to_curl", "to_har"]
@@ -81,20 +81,13 @@ def _har_entry(recorded: Entry) -> dict[str, Any]:
     return har
 
 
-def _journal(source: Journaled | Journal) -> Journal:
-    log = source if isinstance(source, Journal) else getattr(source, "journal", None)
-    if not isinstance(log, Journal):
-        raise TypeError("expected a kit session or its journal")
-    return log
-
-
 def _entries(source: Journaled | Journal) -> list[Entry]:
-    return _journal(source).entries
+    return journal_of(source, "an export").entries
 
 
 def har(source: Journaled | Journal) -> dict[str, Any]:
     """The HAR 1.2 document of a session's journal, as a dict."""
-    log = _journal(source)
+    log = journal_of(source, "an export")
     document: dict[str, Any] = {
         "version": "1.2",
         "creator": {"name": "kit", "version": "0.1.0"},

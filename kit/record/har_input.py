@@ -2,7 +2,7 @@
 
 A HAR file is input like any provider answer: it may be deep, huge, or hold a number where a
 string belongs. :func:`har_entries` reads it within kit's limits (:mod:`kit.bounded`; a UTF-8 byte
-order mark is fine) and turns each entry into a redacted :class:`~kit.entry.Entry`, or raises
+order mark is fine) and turns each entry into a redacted :class:`~kit.record.entry.Entry`, or raises
 :class:`~kit.errors.ConfigError` naming the file, the entry (numbered from 1) and the field. An
 entry with an empty or non-token method is refused, never sent.
 """
@@ -13,12 +13,13 @@ import math
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast, get_args
 from urllib.parse import urlsplit
 
-from kit.bounded import LimitError, loads
-from kit.entry import Entry
+from kit.auth.flow import Kind
+from kit.bounded import LimitError, loads, number
 from kit.errors import ConfigError
+from kit.record.entry import Entry
 from kit.secrets import redact
 
 __all__ = ["entry_from_har", "har_entries"]
@@ -55,11 +56,11 @@ def har_entries(path: str | Path) -> tuple[list[Entry], int]:
     if not isinstance(log, dict) or not isinstance(items, list):
         raise ConfigError(f"{path} is not a readable HAR file: no log.entries list")
     entries = []
-    for number, item in enumerate(items, 1):
+    for position, item in enumerate(items, 1):
         try:
             entries.append(entry_from_har(item))
         except _Bad as exc:
-            raise ConfigError(f"{path}: entry {number}: {exc}") from None
+            raise ConfigError(f"{path}: entry {position}: {exc}") from None
     dropped = log.get("_dropped") or 0
     if not _is_int(dropped) or dropped < 0:
         raise ConfigError(f"{path}: log._dropped must be a whole number of entries")
@@ -70,7 +71,8 @@ def entry_from_har(item: Any) -> Entry:
     """One HAR entry as a redacted journal Entry; _Bad (a ValueError) naming the first unusable field."""
     if not isinstance(item, dict):
         raise _Bad("the entry", "an object")
-    request, response = _object(item, "request"), _object(item, "response", optional=True)
+    request = _object(item, "request")
+    response = _object(item, "response", optional=True)
     method = request.get("method")
     if not isinstance(method, str) or not _METHOD.fullmatch(method):
         raise _Bad("request.method", "an HTTP method such as GET")
@@ -83,7 +85,7 @@ def entry_from_har(item: Any) -> Entry:
     if status is not None and (not _is_int(status) or not 0 <= status <= 999):
         raise _Bad("response.status", "a whole number within 0..999")
     elapsed = item.get("time", 0)
-    if isinstance(elapsed, bool) or not isinstance(elapsed, (int, float)) or not math.isfinite(elapsed):
+    if number(elapsed) is None or not math.isfinite(elapsed):
         raise _Bad("time", "a finite number of milliseconds")
     attempt = item.get("_attempt", 1)
     attempt = 1 if attempt is None else attempt
@@ -109,12 +111,19 @@ def entry_from_har(item: Any) -> Entry:
         response_body=redact(_text(content, "text", "response.content.text")),
         response_type=_text(content, "mimeType", "response.content.mimeType"),
         error=_text(item, "_error", "_error"),
-        kind=_text(item, "_kind", "_kind") or "business",
+        kind=_kind(_text(item, "_kind", "_kind") or "business"),
         action=_text(item, "_action", "_action") or "call",
         reason=_text(item, "_reason", "_reason"),
         attempt=int(attempt),
         retry_after=_text(item, "_retryAfter", "_retryAfter"),
     )
+
+
+def _kind(value: str) -> Kind:
+    for kind in get_args(Kind):
+        if value == kind:
+            return cast(Kind, kind)
+    raise _Bad("_kind", f"one of {', '.join(get_args(Kind))}")
 
 
 def _is_int(value: Any) -> bool:
@@ -144,10 +153,10 @@ def _headers(parent: dict[str, Any], field: str) -> dict[str, str]:
     if not isinstance(items, list):
         raise _Bad(field, "a list of {name, value}")
     headers = {}
-    for number, header in enumerate(items, 1):
+    for position, header in enumerate(items, 1):
         if not isinstance(header, dict) or not isinstance(header.get("name"), str):
-            raise _Bad(f"{field}[{number}].name", "a string")
+            raise _Bad(f"{field}[{position}].name", "a string")
         if not isinstance(header.get("value"), str):
-            raise _Bad(f"{field}[{number}].value", "a string")
+            raise _Bad(f"{field}[{position}].value", "a string")
         headers[header["name"]] = redact(header["value"], key=header["name"])
     return headers

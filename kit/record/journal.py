@@ -1,9 +1,11 @@
 """The exchange journal: every request a kit session sends, with what kind of step it was.
 
-Recording keeps each exchange as a :class:`~kit.entry.Pending` record, unredacted and never shown;
-the first read of the journal (``entries``, tables, HAR, curl) turns them into redacted
-:class:`~kit.entry.Entry` objects, with every secret known by then (a token read from a later
-login answer included). Redaction therefore costs nothing on the request path. Each entry carries
+Recording keeps each exchange, as it is sent, as a :class:`~kit.record.entry.Pending` record
+(references to what was sent and received, unredacted and never shown); the first read of the
+journal (``entries``, tables, HAR, curl) turns them into :class:`~kit.record.entry.Entry` objects
+through the one redaction point, :meth:`Entry.masked <kit.record.entry.Entry.masked>`, with every
+secret known by then (a token read from a later login answer included). Redaction therefore costs
+nothing on the request path. Each entry carries
 structured fields, so nothing needs to parse its human ``step`` label: ``kind`` (auth, business,
 probe, public), ``action`` (token, login, refresh, logout, call), ``reason`` (absent, expiring,
 forced, 401, …), ``attempt`` and ``retry_after``.
@@ -17,17 +19,17 @@ from __future__ import annotations
 import threading
 from collections import deque
 from datetime import UTC, datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import pandas as pd
 import requests
 
 from kit.arguments import ArgumentError, checked
-from kit.entry import Entry, Pending
-from kit.errors import ConfigError
+from kit.auth.flow import Exchange
+from kit.record.entry import Entry, Pending
 from kit.tables import Table
 
-__all__ = ["DEFAULT_LIMIT", "Journal", "Journaled", "journal", "now_utc", "sent"]
+__all__ = ["DEFAULT_LIMIT", "Journal", "Journaled", "journal", "journal_of", "now_utc", "sent"]
 
 DEFAULT_LIMIT = 10_000
 COLUMNS = ["step", "method", "url", "status", "challenge", "ms", "request_headers", "request_body", "response"]
@@ -37,14 +39,22 @@ class Journal:
     """The entries a session recorded, newest last; at most ``limit``, the oldest dropped first."""
 
     def __init__(self, prefix: str = "KIT", *, limit: int = DEFAULT_LIMIT) -> None:
-        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
-            raise ArgumentError(f"a journal limit is a whole number of entries, at least 1, not {limit!r}")
         self.prefix = prefix.upper()
-        self.limit = limit
+        self.limit = self.checked_limit(limit)
         self.dropped = 0
         self._entries: deque[Entry | Pending] = deque(maxlen=limit)
         self._pending = 0  # records not yet turned into entries (redacted when first read)
         self._lock = threading.Lock()
+
+    @staticmethod
+    def checked_limit(limit: object) -> int:
+        """``limit`` if it is a whole number of entries, at least 1.
+
+        :raises ArgumentError: otherwise.
+        """
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise ArgumentError(f"a journal limit is a whole number of entries, at least 1, not {limit!r}")
+        return limit
 
     @property
     def entries(self) -> list[Entry]:
@@ -82,33 +92,21 @@ class Journal:
 
     def record(
         self,
-        request: requests.PreparedRequest,
+        exchange: Exchange,
         response: requests.Response | None,
         *,
+        sent: requests.PreparedRequest,
         step: str,
         elapsed_ms: float,
         started: datetime,
+        hop: int = 0,
         error: BaseException | str | None = None,
-        **fields: Any,
     ) -> None:
-        """Record one exchange, to be redacted when the journal is first read; ``fields`` are kind,
-        action, reason, attempt, retry_after."""
+        """Record one exchange as it was sent: ``sent`` (the exchange's request, prepared, or a redirect
+        hop of it: ``hop`` > 0) and its answer, or the ``error`` that left it without one. Redacted when
+        the journal is read."""
         failure = error if isinstance(error, str) or error is None else f"{type(error).__name__}: {error}"
-        answer = None
-        if response is not None:
-            streamed = getattr(response, "_content", None) is False  # stream=True and the body not read yet
-            content = None if streamed else response.content
-            answer = (response.status_code, response.reason, response.headers, content, response.encoding)
-        pending = Pending(  # references only: the sent request and the answer's headers are not changed later
-            (step, request.method or "", request.url or "", request.headers, request.body),
-            answer,
-            failure or "",
-            elapsed_ms,
-            started,
-            fields,
-            self.prefix,
-        )
-        self.add(pending)
+        self.add(Pending.of(exchange, sent, response, step, elapsed_ms, started, hop, failure or "", self.prefix))
 
     def table(self, full: bool = False) -> pd.DataFrame:
         """One row per kept entry, masked; numbered from the first entry ever recorded. Each response is
@@ -124,7 +122,8 @@ class Journal:
 class Journaled(Protocol):
     """Anything that keeps a journal: a kit Session."""
 
-    journal: Journal
+    @property
+    def journal(self) -> Journal: ...
 
 
 @checked
@@ -143,15 +142,24 @@ def sent(sessions: dict[str, Journaled], step: str) -> dict[str, dict[str, str]]
     return result
 
 
+def journal_of(source: object, what: str) -> Journal:
+    """The journal of ``source``: a kit session's, or ``source`` itself when it is a journal.
+
+    :raises ArgumentError: neither (``what`` names the caller: ``kit.journal()``).
+    """
+    log = source if isinstance(source, Journal) else getattr(source, "journal", None)
+    if not isinstance(log, Journal):
+        raise ArgumentError(f"{what} takes a kit session (made by kit.connect(...).session()) or its journal")
+    return log
+
+
 def journal(session: Journaled, *, full: bool = False) -> pd.DataFrame:  # checks its argument: "a kit session"
     """The journal of a kit session as a table: one row per exchange, redacted.
 
     A response is summarised to one short line (its first 160 characters, then "…"); ``full=True``
     shows every response body whole, as the HAR file from :func:`kit.to_har` keeps it.
     """
-    log = getattr(session, "journal", None)
-    if not isinstance(log, Journal):
-        raise ConfigError("kit.journal() takes a kit session (made by kit.connect(...).session())")
+    log = journal_of(session, "kit.journal()")
     if not isinstance(full, bool):
         raise ArgumentError(f"kit.journal(): full must be True or False, not {full!r}")
     return log.table(full)

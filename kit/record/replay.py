@@ -30,13 +30,13 @@ import pandas as pd
 import requests
 
 from kit.arguments import checked
+from kit.auth.flow import FlowAuth
 from kit.bounded import loads
-from kit.changes import json_changes, summary
-from kit.entry import Entry
 from kit.errors import ConfigError, KitError
-from kit.flow import FlowAuth
-from kit.har_input import har_entries
-from kit.journal import Journal, Journaled
+from kit.record.changes import json_changes, summary
+from kit.record.entry import Entry
+from kit.record.har_input import har_entries
+from kit.record.journal import Journal, Journaled, journal_of
 from kit.secrets import MASKED, is_sensitive, redact
 from kit.session import Session
 from kit.tables import Table
@@ -80,15 +80,15 @@ def recorded(source: str | Path | pd.DataFrame | Journaled | Journal) -> list[Re
         return [Recorded.of(entry) for entry in har_entries(source)[0]]
     if isinstance(source, pd.DataFrame):
         return [_from_row(row) for _, row in source.iterrows()]
-    log = source if isinstance(source, Journal) else getattr(source, "journal", None)
-    if not isinstance(log, Journal):
-        raise ConfigError("replay takes a HAR file, a journal table, or a kit session")
-    return [Recorded.of(entry) for entry in log.entries]
+    return [
+        Recorded.of(entry) for entry in journal_of(source, "replay (besides a HAR file or a journal table)").entries
+    ]
 
 
 def _from_row(row: Any) -> Recorded:
     headers = dict(h.split(": ", 1) for h in str(row["request_headers"]).split("; ") if ": " in h)
-    response, status = str(row["response"]), row["status"]
+    response = str(row["response"])
+    status = row["status"]
     return Recorded(
         str(row["step"]), "business", str(row["method"]), str(row["url"]), headers, str(row["request_body"]),
         None if status == "-" else int(status), response, complete=not response.endswith("…"),
@@ -151,14 +151,14 @@ def _plan(step: Recorded, target: Target, auth_headers: set[str]) -> tuple[str, 
     return (parts.path or "/") + (f"?{urlencode(query)}" if query else ""), headers, body
 
 
-def outcome(session: Session, response: requests.Response) -> str:
+def outcome(session: Session[Any], response: requests.Response) -> str:
     """``ok``, or the code of the error the session's provider reads in ``response`` (its status when the
     error has no code): the provider's own success flag or error class, from its registration."""
     error = session.error_parser(response, session.provider)
     return "ok" if error is None else str(error.code or error.status)
 
 
-def _recorded_outcome(step: Recorded, session: Session) -> str:
+def _recorded_outcome(step: Recorded, session: Session[Any]) -> str:
     """The outcome of the recorded answer ("" when only a summary of it was kept, or no answer came)."""
     if not step.complete or step.status is None:
         return ""
@@ -172,7 +172,7 @@ def _recorded_outcome(step: Recorded, session: Session) -> str:
     return outcome(session, answer)
 
 
-def _replay_one(step: Recorded, target: Target, session: Session) -> tuple[dict[str, Any], list[Any]]:
+def _replay_one(step: Recorded, target: Target, session: Session[Any]) -> tuple[dict[str, Any], list[Any]]:
     if step.kind == "auth":
         return {"what changed": "not replayed: the session redoes auth as it needs"}, []
     if step.follows:
@@ -193,7 +193,8 @@ def _replay_one(step: Recorded, target: Target, session: Session) -> tuple[dict[
     now = str(redact(answer.text))
     changes = json_changes(step.response, now) if step.complete else []
     what = summary(changes) if step.complete else "only a summary of the answer was recorded"
-    then, result = _recorded_outcome(step, session), outcome(session, answer)
+    then = _recorded_outcome(step, session)
+    result = outcome(session, answer)
     same = answer.status_code == step.status and then in ("", result)
     row = {"status now": answer.status_code, "outcome then": then, "outcome now": result, "same": same}
     return {**row, "what changed": what}, changes
@@ -209,7 +210,8 @@ def replay(
     """
     steps = recorded(source)
     session = target.session(**session_options)
-    rows, details = [], {}
+    rows = []
+    details = {}
     try:
         for number, step in enumerate(steps, 1):
             row = {

@@ -23,8 +23,8 @@ from typing import Any
 
 from kit.credentials import env_name
 from kit.errors import ConfigError, KitError
+from kit.sandbox import Sandbox, emulator_class, names
 from kit.sandbox.base import COMMON_SETTINGS
-from kit.sandbox.runner import Sandbox, emulator_class, names
 from kit.shell import export_lines, kit_command, write_env
 
 __all__ = ["main"]

@@ -19,7 +19,8 @@ from kit.claims import utc
 
 __all__ = ["Refusal", "bearer_token", "validate"]
 
-_EARLIEST, _LATEST = -62_135_596_800, 253_402_300_799  # 0001-01-01 and 9999-12-31, UTC
+_EARLIEST = -62_135_596_800  # 0001-01-01 and 9999-12-31, UTC
+_LATEST = 253_402_300_799
 
 
 class Refusal(Exception):
@@ -27,7 +28,9 @@ class Refusal(Exception):
 
     def __init__(self, status: int, message: str, challenge: str | None = None) -> None:
         super().__init__(message)
-        self.status, self.message, self.challenge = status, message, challenge
+        self.status = status
+        self.message = message
+        self.challenge = challenge
 
 
 def _invalid(description: str) -> Refusal:

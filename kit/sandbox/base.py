@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
-from kit.provenance import registry
+from kit.provenance import Registry
 
 __all__ = [
     "COMMON_SETTINGS",
@@ -153,6 +153,7 @@ class Emulator:
     """Base of the provider emulators; subclasses set NAME and SETTINGS and implement dispatch."""
 
     NAME: ClassVar[str] = ""
+    FACTS: ClassVar[Registry]  # the provider's fact registry: what each route rests on
     SETTINGS: ClassVar[tuple[Setting, ...]] = ()
     CREDENTIAL_KEYS: ClassVar[tuple[str, ...]] = ()
     TOKEN_PATHS: ClassVar[tuple[str, ...]] = ()  # where the fault settings apply
@@ -243,7 +244,7 @@ class Emulator:
     def _endpoint(self, endpoint: Endpoint) -> dict[str, str]:
         """One route of the map, with where it comes from (its fact's label), never the fact id."""
         shown = {k: v for k, v in dataclasses.asdict(endpoint).items() if k != "fact"}
-        return {**shown, "source": registry(self.NAME).cite(endpoint.fact) if endpoint.fact else ""}
+        return {**shown, "source": self.FACTS.cite(endpoint.fact) if endpoint.fact else ""}
 
     def cli_extras(self) -> dict[str, Any]:
         """Top-level fields the CLI adds to this sandbox's JSON line (e.g. a public key)."""

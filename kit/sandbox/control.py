@@ -35,7 +35,8 @@ class Control:
     """Validated control of one running sandbox (``Sandbox.control``, ``Target.control``)."""
 
     def __init__(self, emulator: Emulator, url: str) -> None:
-        self._emulator, self._url = emulator, url
+        self._emulator = emulator
+        self._url = url
         self._specs = {s.name: s for s in (*emulator.SETTINGS, *COMMON_SETTINGS)}
 
     @property
@@ -50,7 +51,8 @@ class Control:
         """
         unknown = sorted(set(values) - set(self._specs))
         if unknown:
-            name, known = self._emulator.NAME, ", ".join(self._specs)
+            name = self._emulator.NAME
+            known = ", ".join(self._specs)
             raise ConfigError(f"the {name} sandbox has no setting {', '.join(unknown)}; settings: {known}")
         typed = {name: parse_value(self._specs[name], value) for name, value in values.items()}
         self._emulator.check_settings({**self._emulator.settings, **typed})

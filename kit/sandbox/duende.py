@@ -32,7 +32,8 @@ def oauth_error(error: str, description: str) -> Response:
 def client(request: Request) -> tuple[str, str] | Response:
     """The client id and secret the request authenticates with, or the error answer."""
     header = request.headers.get("Authorization", "")
-    form_id, form_secret = request.form.get("client_id"), request.form.get("client_secret")
+    form_id = request.form.get("client_id")
+    form_secret = request.form.get("client_secret")
     if header and form_secret:  # a client_id alone beside Basic is no second method: Basic is used
         return oauth_error("invalid_request", "multiple client authentication methods used")
     if header:

@@ -50,7 +50,11 @@ class Refused(Exception):
         self, status: int, message: str, code: str | None = None, name: str = "Error", details: Any = None
     ) -> None:
         super().__init__(message)
-        self.status, self.message, self.code, self.name, self.details = status, message, code, name, details
+        self.status = status
+        self.message = message
+        self.code = code
+        self.name = name
+        self.details = details
 
     def response(self) -> Response:
         return error(self.status, self.message, self.code, self.name, self.details)
@@ -222,7 +226,8 @@ def remote_method(method: str, rest: list[str], relations: tuple[str, ...]) -> t
             return name, None, None
     if not rest:
         return "", None, None
-    instance, more = rest[0], rest[1:]
+    instance = rest[0]
+    more = rest[1:]
     if len(more) <= 1:
         name = _INSTANCE_ROUTES.get((method, more[0] if more else ""))
         if name:

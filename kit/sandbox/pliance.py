@@ -48,6 +48,7 @@ from werkzeug.wrappers import Request, Response
 
 from kit.claims import utc
 from kit.protocol.pliance import AUDIENCE
+from kit.provenance.pliance import FACTS
 from kit.sandbox import aspnet_cors as cors
 from kit.sandbox.aspnet import Refusal, bearer_token, validate
 from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
@@ -80,6 +81,7 @@ class Emulator(_Base):
     """The Pliance API surface: auth checks, persons per tenant, webhooks."""
 
     NAME = "pliance"
+    FACTS = FACTS
     CREDENTIAL_KEYS = ("secret", "issuer", "given_name", "subject", "tenant")
     TOKEN_PATHS = ()  # Pliance clients mint their own tokens: there is no token endpoint to break
     ENDPOINTS = (

@@ -22,31 +22,15 @@ import trustme
 from werkzeug.exceptions import ClientDisconnected
 from werkzeug.wrappers import Request, Response
 
-from kit.errors import ConfigError, SandboxError
+from kit.errors import SandboxError
 from kit.sandbox.base import MAX_BODY, Emulator, json_response
 from kit.sandbox.control import Control
 from kit.secrets import redact
 from kit.serving import BackgroundServer
 
-__all__ = ["Sandbox", "emulator_class", "names", "start"]
+__all__ = ["Sandbox"]
 
 log = logging.getLogger("kit.sandbox")
-
-
-def names() -> tuple[str, ...]:
-    """The names of the registered providers, each with a sandbox."""
-    from kit.providers import names as registered  # the registry sits above the sandboxes
-
-    return registered()
-
-
-def emulator_class(name: str) -> type[Emulator]:
-    """The emulator class of provider ``name`` (from its registration); ConfigError for an unknown name."""
-    from kit.providers import provider
-
-    if name not in names():
-        raise ConfigError(f"no sandbox named {name!r}; known: {', '.join(sorted(names()))}")
-    return provider(name).emulator_class()
 
 
 class Sandbox(BackgroundServer):
@@ -201,23 +185,3 @@ def _page(description: dict[str, Any]) -> str:
         "<table border=1 cellpadding=4><tr><th>method</th><th>path</th><th>needs</th><th>note</th><th>source</th></tr>"
         f"{rows}</table><p>Demo credential fields (values: the serve command's JSON line): {fields}</p>"
     )
-
-
-def start(
-    name: str,
-    *,
-    tls: bool = False,
-    mtls: bool = False,
-    port: int = 0,
-    credentials: dict[str, str] | None = None,
-    **settings: Any,
-) -> Sandbox:
-    """Start the sandbox of provider ``name`` in this process and return it (running).
-
-    :param tls: serve HTTPS with a fresh trustme CA (``.ca_bundle``).
-    :param mtls: also ask for a client certificate (``.client_cert``); implies ``tls``.
-    :param credentials: replace some or all of the demo credentials.
-    :param settings: the emulator's settings (``python -m kit.sandbox --help`` lists them).
-    :raises ConfigError: unknown provider or setting, or a bad value.
-    """
-    return Sandbox(emulator_class(name), tls=tls, mtls=mtls, port=port, credentials=credentials, settings=settings)

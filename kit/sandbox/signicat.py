@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.wrappers import Request, Response
 
 from kit.protocol.signicat import DISCOVERY_PATH, SCOPE, TOKEN_PATH
+from kit.provenance.signicat import FACTS
 from kit.sandbox import duende
 from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
@@ -74,6 +75,7 @@ class Emulator(_Base):
     """Token endpoint, discovery, JWKS and the Authentication REST API sessions."""
 
     NAME = "signicat"
+    FACTS = FACTS
     CREDENTIAL_KEYS = ("client_id", "client_secret", "account_id")
     TOKEN_PATHS = (TOKEN_PATH,)
     ENDPOINTS = (

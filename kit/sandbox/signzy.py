@@ -41,6 +41,7 @@ from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
 from kit.protocol.signzy import MODELS
+from kit.provenance.signzy import FACTS
 from kit.sandbox import loopback as lb
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.base import Endpoint, Setting, json_response
@@ -63,6 +64,7 @@ class Emulator(_Base):
     """Channels with passwords, tokens with a ttl, and parent/child channels."""
 
     NAME = "signzy"
+    FACTS = FACTS
     CREDENTIAL_KEYS = ("username", "password")
     TOKEN_PATHS = ("api/channels/login", "api/customers/login")
     ENDPOINTS = (
@@ -151,7 +153,8 @@ class Emulator(_Base):
         parts = path.split("/")[1:]
         if not parts or parts[0] not in MODELS:
             raise lb.Refused(404, f"There is no method to handle {request.method} /{'/'.join(parts)}")
-        model, rest = parts[0], parts[1:]
+        model = parts[0]
+        rest = parts[1:]
         name, instance, related = lb.remote_method(request.method, rest, self.RELATIONS[model])
         if not name:
             shown = "/" + "/".join(rest)
@@ -191,7 +194,8 @@ class Emulator(_Base):
 
     def _login(self, model: str, request: Request) -> Response:
         body = lb.as_object(lb.read_body(request, {}), "credentials")
-        username, email = body.get("username"), body.get("email")
+        username = body.get("username")
+        email = body.get("email")
         if not username and not email:
             raise lb.Refused(400, "username or email is required", "USERNAME_EMAIL_REQUIRED")
         field, wanted = ("email", email) if email else ("username", username)

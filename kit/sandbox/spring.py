@@ -27,7 +27,10 @@ class Refused(Exception):
         self, status: int, message: str, error: str | None = None, errors: list[dict[str, Any]] | None = None
     ) -> None:
         super().__init__(message)
-        self.status, self.message, self.error, self.errors = status, message, error, errors
+        self.status = status
+        self.message = message
+        self.error = error
+        self.errors = errors
 
 
 def error_body(

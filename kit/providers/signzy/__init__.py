@@ -7,20 +7,19 @@ channels, and the tables the notebook shows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Unpack
 
 import pandas as pd
 
+from kit.auth.tokencache import TokenCache
+from kit.auth.tokens import CachedToken
 from kit.claims import utc
 from kit.errors import ConfigError
-from kit.oauth2 import request_table
 from kit.providers.signzy.auth import Credentials, QueryTokenWarning, SignzyAuth, error_parser, login_request
 from kit.secrets import Secret, fingerprint
-from kit.session import Session
+from kit.session import Session, Wiring
 from kit.spec import BusinessCall, Provider
-from kit.tables import Table
-from kit.tokencache import TokenCache
-from kit.tokens import CachedToken
+from kit.tables import Table, request_table
 
 __all__ = ["PROVIDER", "Credentials", "QueryTokenWarning", "SignzyAuth", "change_password", "create_child"]
 __all__ += ["delete_child", "error_parser", "list_children", "login_request", "login_table"]
@@ -42,36 +41,41 @@ def session(
     ttl: int | None = None,
     cache: TokenCache | None = None,
     logout_on_close: bool = True,
-) -> Session:
+    **wiring: Unpack[Wiring],
+) -> Session[CachedToken]:
     """A journaling session that logs in on first use and logs out when it closes."""
     auth = SignzyAuth(credentials, base_url, model=model, transport=transport, ttl=ttl, cache=cache)
-    s = Session(base_url, provider="signzy", auth=auth, verify=verify, error_parser=error_parser)
+    s: Session[CachedToken] = Session(
+        base_url, provider="signzy", auth=auth, verify=verify, error_parser=error_parser, **wiring
+    )
     if logout_on_close:
         s.on_close(lambda: logout(s))
     return s
 
 
-def _auth(s: Session) -> SignzyAuth:
+def _auth(s: Session[Any]) -> SignzyAuth:
     if not isinstance(s.auth, SignzyAuth):
         raise ConfigError("expected a Signzy session (kit.providers.signzy.session)")
     return s.auth
 
 
-def me(s: Session) -> str:
+def me(s: Session[Any]) -> str:
     """The logged-in channel's id, as its login answer named it (logs in first if needed)."""
     _auth(s)
-    token = s.token()
+    token = s.require_token()
     if not token.subject:  # a token cached by an older kit, without the id: log in to learn it
-        token = s.token("forced")
+        token = s.require_token("forced")
     return str(token.subject)
 
 
-def logout(s: Session) -> None:
+def logout(s: Session[Any]) -> None:
     """``POST /api/{model}/logout`` with the current token (204), and forget it; nothing if not logged in."""
     s.run(_auth(s).logout_flow())
 
 
-def change_password(s: Session, old: Secret | str, new: Secret | str, *, username: str | None = None) -> Credentials:
+def change_password(
+    s: Session[Any], old: Secret | str, new: Secret | str, *, username: str | None = None
+) -> Credentials:
     """Change the password (the old one is required), and the username if given; the new credentials.
 
     The docs say a channel's username and password can both be changed with the old password; the
@@ -79,7 +83,8 @@ def change_password(s: Session, old: Secret | str, new: Secret | str, *, usernam
     (see :func:`kit.facts`).
     """
     auth = _auth(s)
-    old_s, new_s = Secret(old) if isinstance(old, str) else old, Secret(new) if isinstance(new, str) else new
+    old_s = Secret(old) if isinstance(old, str) else old
+    new_s = Secret(new) if isinstance(new, str) else new
     body = {"oldPassword": old_s.reveal(), "newPassword": new_s.reveal()}
     if username is not None:
         body["username"] = username
@@ -90,7 +95,7 @@ def change_password(s: Session, old: Secret | str, new: Secret | str, *, usernam
     return auth.credentials
 
 
-def create_child(s: Session, username: str, password: Secret | str, *, email: str) -> dict[str, Any]:
+def create_child(s: Session[Any], username: str, password: Secret | str, *, email: str) -> dict[str, Any]:
     """Create a child channel with the username, password and email this channel sets for it.
 
     The email is required: a channel is LoopBack's User model, which validates it (422 without one).
@@ -105,12 +110,12 @@ def create_child(s: Session, username: str, password: Secret | str, *, email: st
     return result
 
 
-def delete_child(s: Session, child_id: str) -> None:
+def delete_child(s: Session[Any], child_id: str) -> None:
     """Remove a child channel this channel created (LoopBack's relation delete); its tokens stop working."""
     s.call("DELETE", f"api/channels/{me(s)}/channels/{child_id}", step=f"delete child {child_id}")
 
 
-def list_children(s: Session) -> pd.DataFrame:
+def list_children(s: Session[Any]) -> pd.DataFrame:
     """The channels this channel created."""
     return Table(
         s.call("GET", f"api/channels/{me(s)}/channels", step="list children"),

@@ -30,21 +30,22 @@ from urllib.parse import quote
 import requests
 
 from kit.answers import api_error, json_body, json_or_none
-from kit.bearer import CachedBearerAuth
+from kit.auth.bearer import CachedBearerAuth
+from kit.auth.flow import Exchange, Flow
+from kit.auth.tokencache import TokenCache
+from kit.auth.tokens import CachedToken, KeyParts, checked_lifetime, token_answer
 from kit.credentials import Credentials as _Credentials
-from kit.errors import ApiError, AuthError, ConfigError
-from kit.flow import Exchange, Flow
+from kit.errors import ApiError, AuthError, ConfigError, KitError
 from kit.protocol.signzy import MODELS, login_path, logout_path
 from kit.secrets import Secret
-from kit.tokencache import TokenCache
-from kit.tokens import CachedToken, KeyParts, checked_lifetime
 
 __all__ = ["EXPIRED", "TRANSPORTS", "UNKNOWN", "Credentials", "QueryTokenWarning", "SignzyAuth", "error_parser"]
 __all__ += ["login_request"]
 
 
 TRANSPORTS = ("header", "query")
-EXPIRED, UNKNOWN = "INVALID_TOKEN", "AUTHORIZATION_REQUIRED"
+EXPIRED = "INVALID_TOKEN"
+UNKNOWN = "AUTHORIZATION_REQUIRED"
 
 
 class QueryTokenWarning(UserWarning):
@@ -98,7 +99,10 @@ class SignzyAuth(CachedBearerAuth):
                 stacklevel=3,
             )
         login_request(credentials, base_url, model)  # validates the model
-        self.credentials, self.base_url, self.model, self.ttl = credentials, base_url, model, ttl
+        self.credentials = credentials
+        self.base_url = base_url
+        self.model = model
+        self.ttl = ttl
         self.transport = transport
         key = KeyParts(base_url + login_path(model), credentials.username, credentials.password, {"model": model})
         super().__init__(key=key, base_url=base_url, cache=cache)
@@ -136,11 +140,7 @@ class SignzyAuth(CachedBearerAuth):
         """``POST /api/{model}/login``; the answer checked and kept as a CachedToken."""
         request = login_request(self.credentials, self.base_url, self.model, self.ttl)
         answer = yield from self.auth_request(request, "login", reason)
-        body, problem = json_or_none(answer, "the login answer")
-        if answer.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get("id"), str):
-            why = problem if body is None else "no token id string in the answer"
-            raise error_parser(answer, "signzy") or AuthError(answer.status_code, None, why, provider="signzy")
-        token = Secret(body["id"])  # a Secret first: from here on every sink masks it
+        body, token = token_answer(answer, "id", "the login answer", _refused)
         url = str(request.url)
         ttl = checked_lifetime(body.get("ttl"), "ttl", provider="signzy", url=url)
         try:
@@ -187,3 +187,9 @@ def error_parser(response: requests.Response, provider: str) -> ApiError | None:
     body, data = json_body(response)
     error = data["error"] if isinstance(data.get("error"), dict) else {}
     return api_error(response, provider, error.get("code"), error.get("message"), body)
+
+
+def _refused(answer: requests.Response, body: Any, problem: str) -> KitError:
+    """A login answer without a token id: Signzy's own error, else what was wrong with it."""
+    why = problem if body is None else "no token id string in the answer"
+    return error_parser(answer, "signzy") or AuthError(answer.status_code, None, why, provider="signzy")

@@ -36,6 +36,7 @@ from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
 from kit.protocol.saltedge import HEADERS
+from kit.provenance.saltedge import FACTS
 from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.keys import new_key
@@ -105,6 +106,7 @@ class Emulator(_Base):
     """Customers and logins behind three layers of secrets, plus signature checks."""
 
     NAME = "saltedge"
+    FACTS = FACTS
     CREDENTIAL_KEYS = ("client_id", "app_secret", "customer_secret", "login_secret", "private_key_pem")
     SETTINGS = (Setting("status", str, "test", "client status: " + ", ".join(STATUSES)),)
     ENDPOINTS = (
@@ -206,8 +208,10 @@ class Emulator(_Base):
 
     # -- checks ---------------------------------------------------------------------------
     def _check_client(self, request: Request, version: str) -> None:
-        id_header, secret_header = HEADERS[version].app_id, HEADERS[version].app_secret
-        client_id, app_secret = request.headers.get(id_header), request.headers.get(secret_header)
+        id_header = HEADERS[version].app_id
+        secret_header = HEADERS[version].app_secret
+        client_id = request.headers.get(id_header)
+        app_secret = request.headers.get(secret_header)
         if not client_id:
             raise Refused("AppIdNotProvided", f"{id_header} header is missing")
         if not app_secret:
@@ -244,7 +248,8 @@ class Emulator(_Base):
 
     # -- resources ------------------------------------------------------------------------
     def _route(self, request: Request, version: str, path: str) -> Response:
-        login_header, (missing, login_path) = HEADERS[version].login_secret, LOGIN_WORDS[version]
+        login_header = HEADERS[version].login_secret
+        (missing, login_path) = LOGIN_WORDS[version]
         new_login_path = "login" if version == "v3" else "connections"
         if path == "countries" and request.method == "GET":
             return json_response({"data": COUNTRIES, "meta": {"next_id": None, "next_page": None}})

@@ -34,7 +34,8 @@ class Refused(Exception):
 
     def __init__(self, error_class: str, message: str) -> None:
         super().__init__(message)
-        self.error_class, self.message = error_class, message
+        self.error_class = error_class
+        self.message = message
 
 
 def sent_url(request: Request) -> str:
@@ -51,7 +52,8 @@ def sent_url(request: Request) -> str:
 
 def check_signature(request: Request, public_key: rsa.RSAPublicKey, *, required: bool) -> None:
     """Nothing when the request is signed right (or need not be and is not); a Refused otherwise."""
-    expires, signature = request.headers.get("Expires-at"), request.headers.get("Signature")
+    expires = request.headers.get("Expires-at")
+    signature = request.headers.get("Signature")
     if not required and signature is None:  # the docs: no Signature header, no validation (Expires-at or not)
         return
     if expires is None:

@@ -59,6 +59,7 @@ from kit.protocol.synerise import (
     PUBLIC_KEY_PATH,
     SELECT_WORKSPACE_PATH,
 )
+from kit.provenance.synerise import FACTS
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.base import Endpoint, Setting, json_response
 from kit.sandbox.spring import Refused, error_body, json_object
@@ -86,6 +87,7 @@ class Emulator(_Base):
     """Logins, refreshes and a small permission-checked API for the three consumer types."""
 
     NAME = "synerise"
+    FACTS = FACTS
     CREDENTIAL_KEYS = tuple(DEMO)
     TOKEN_PATHS = (
         *(login for login, _ in CONSUMERS.values()),

@@ -25,7 +25,8 @@ class Tokens:
     """Mints and verifies the sandbox's tokens; ``settings`` is the emulator's (lifetime, clock_ahead)."""
 
     def __init__(self, settings: dict[str, Any], *, workspace: int) -> None:
-        self.settings, self.workspace = settings, workspace
+        self.settings = settings
+        self.workspace = workspace
         self.key = new_key()
         self.minted = 0
 
