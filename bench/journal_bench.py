@@ -57,7 +57,7 @@ def _fetch_micros(sessions: dict[str, object]) -> dict[str, float]:
 def run() -> list[str]:
     lines = []
     with start("pliance") as box:
-        s = pliance.session(pliance.Credentials(**box.credentials), box.url)
+        s = pliance.session(pliance.Credentials.of(**box.credentials), box.url)
         answer = s.get("api/Ping")
         rows = {
             "unbounded (every exchange kept)": _memory(10**9, answer.request, answer),
@@ -71,7 +71,7 @@ def run() -> list[str]:
             f"({per_record:.0f} µs per record) | {held / floor:.2f}x |"
         )
     with start("signicat") as box:
-        creds = signicat.Credentials(**box.credentials)
+        creds = signicat.Credentials.of(**box.credentials)
         empty, full = signicat.session(creds, box.url), signicat.session(creds, box.url)
         full.call("POST", "auth/rest/sessions", json={})
         entry = full.journal.entries[-1]

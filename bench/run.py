@@ -83,7 +83,7 @@ class SdkStyleAuth(requests.auth.AuthBase):
 
 def request_overhead() -> list[tuple[str, float, float]]:
     with start("pliance") as box:
-        creds = pliance.Credentials(**box.credentials)
+        creds = pliance.Credentials.of(**box.credentials)
         static = requests.Session()
         static.headers["Authorization"] = "Bearer " + pliance.mint_token(creds, lifetime=3600)
         sdk = requests.Session()
@@ -116,7 +116,7 @@ def request_overhead() -> list[tuple[str, float, float]]:
 
 def auth_only() -> list[tuple[str, float, float]]:
     """The auth callable alone on a prepared request, no network: where minting shows."""
-    creds = pliance.Credentials(
+    creds = pliance.Credentials.of(
         secret="bench-secret-0123456789abcdef-0123456789", issuer="i", given_name="g", subject="s"
     )
     token = "Bearer " + pliance.mint_token(creds)

@@ -38,7 +38,7 @@ def _worker(
         from kit.auth.redis_cache import RedisTokenCache
         from kit.providers import signicat
 
-        shared = signicat.auth_for(signicat.Credentials(**creds), base, cache=RedisTokenCache(redis_url))
+        shared = signicat.auth_for(signicat.Credentials.of(**creds), base, cache=RedisTokenCache(redis_url))
     elif library == "requests-auth":
         import requests_auth
 
@@ -188,7 +188,7 @@ def run() -> list[str]:
 
     lines = []
     with start("signicat", lifetime=3600) as box, RedisServer() as redis:
-        creds = signicat.Credentials(**box.credentials)
+        creds = signicat.Credentials.of(**box.credentials)
         path = _session_path(box)
         calls = PROCESSES * THREADS * CALLS
         same = f"{path}?signicat-accountId={creds.account_id}"  # every library sends the very same request

@@ -31,29 +31,50 @@ class ArgumentError(ConfigError, TypeError):
 
 
 def _matches(value: Any, hint: Any) -> bool:
+    try:
+        test = _test(hint)
+    except TypeError:  # an unhashable hint: built for this call only
+        test = _test.__wrapped__(hint)
+    return test(value)
+
+
+@functools.lru_cache(maxsize=512)
+def _test(hint: Any) -> Callable[[Any], bool]:
+    """The check of a value against ``hint``, worked out once per hint."""
     if hint is Any or isinstance(hint, TypeVar) or hint is object:
-        return True
+        return lambda value: True
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        return any(_matches(value, arg) for arg in typing.get_args(hint))
+        tests = [_matches_of(arg) for arg in typing.get_args(hint)]
+        return lambda value: any(test(value) for test in tests)
     if origin is typing.Literal:
-        return value in typing.get_args(hint)
+        allowed = typing.get_args(hint)
+        return lambda value: value in allowed
     if hint is None or hint is type(None):
-        return value is None
+        return lambda value: value is None
     if origin is not None:
         hint = origin
     if hint is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return lambda value: isinstance(value, (int, float)) and not isinstance(value, bool)
     if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return lambda value: isinstance(value, int) and not isinstance(value, bool)
     if isinstance(hint, type):
         if hint.__module__ == "collections.abc" and hint.__name__ == "Callable":
-            return callable(value)
-        try:
-            return isinstance(value, hint)
-        except TypeError:  # a protocol that is not runtime-checkable
-            return True
-    return True
+            return callable
+        kind = hint
+
+        def instance(value: Any) -> bool:
+            try:
+                return isinstance(value, kind)
+            except TypeError:  # a protocol that is not runtime-checkable
+                return True
+
+        return instance
+    return lambda value: True
+
+
+def _matches_of(hint: Any) -> Callable[[Any], bool]:
+    return lambda value: _matches(value, hint)
 
 
 def _shown(hint: Any) -> str:
@@ -80,27 +101,52 @@ def check_fields(instance: Any) -> None:
 
 
 def checked(fn: F) -> F:
-    """``fn`` with its arguments checked against its signature and type hints first."""
+    """``fn`` with its arguments checked against its signature and type hints first.
+
+    A call whose arguments plainly fit the signature (no more positional arguments than it has, only
+    keywords it names, every required one given) is checked without ``Signature.bind``: that is most
+    calls, on the request path. Anything else goes through ``bind``, whose error names the problem.
+    """
     signature = inspect.signature(fn)
     where = fn.__qualname__.replace(".__init__", "")
+    params = list(signature.parameters.values())
+    plain = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    positional = [p.name for p in params if p.kind in plain]
+    named = {p.name for p in params if p.kind in (*plain, inspect.Parameter.KEYWORD_ONLY)}
+    required = {p.name for p in params if p.default is p.empty and p.kind in (*plain, inspect.Parameter.KEYWORD_ONLY)}
     hints: dict[str, Any] | None = None
 
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        nonlocal hints
+    def arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The arguments by name (only those the hints can check: no ``*args``/``**kwargs`` catch-alls)."""
+        if len(args) <= len(positional) and named.issuperset(kwargs):
+            given = dict(zip(positional, args, strict=False))
+            if given.keys().isdisjoint(kwargs):
+                given.update(kwargs)
+                if required.issubset(given):
+                    return given
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError as exc:
             raise ArgumentError(f"{where}: {exc}") from None
+        return {
+            name: value
+            for name, value in bound.arguments.items()
+            if signature.parameters[name].kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        }
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        nonlocal hints
+        given = arguments(args, kwargs)
         if hints is None:
             try:
                 hints = typing.get_type_hints(fn)
             except (NameError, TypeError):  # a hint only a type checker can resolve: nothing to check
                 hints = {}
-        for name, value in bound.arguments.items():
-            kind = signature.parameters[name].kind
-            if name in hints and kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
-                expect(name, value, hints[name], where)
+        for name, value in given.items():
+            hint = hints.get(name, Any)
+            if hint is not Any:
+                expect(name, value, hint, where)
         return fn(*args, **kwargs)
 
     return typing.cast(F, wrapper)

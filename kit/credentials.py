@@ -101,6 +101,12 @@ class Credentials:
                 raise ConfigError(message)
 
     @classmethod
+    def of(cls, *args: Any, **values: Any) -> Self:
+        """``cls(**values)``, typed for values as given: a secret may be a plain str (it becomes a Secret
+        named after its env var, as the constructor does with any str)."""
+        return cls(*args, **values)
+
+    @classmethod
     @checked
     def from_mapping(cls, data: Mapping[str, Any], *, source: str = "input") -> Credentials:
         """Build from a mapping of field names; empty values count as absent.

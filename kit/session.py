@@ -134,6 +134,9 @@ class Session(requests.Session, Generic[T]):
     @checked
     def url_for(self, path: str) -> str:
         """Resolve ``path`` against the base URL (absolute URLs pass through, then meet the origin check)."""
+        return self._resolve(path)
+
+    def _resolve(self, path: str) -> str:
         if "://" in path:
             return path
         plain = not path.startswith(("/", ".")) and "/." not in path and ":" not in path.partition("/")[0]
@@ -179,7 +182,7 @@ class Session(requests.Session, Generic[T]):
         :raises TransportError: the provider could not be reached.
         """
         verb = _text(method, "method").upper()
-        target = self.url_for(_text(url, "url"))
+        target = self._resolve(_text(url, "url"))
         with self.wire.guard(verb, target):
             check_origin(self.origin, target)
             chosen = self.auth if auth is None else auth

@@ -58,7 +58,7 @@ def test_saltedge_a_client_not_live_may_send_expires_at_without_a_signature(salt
 def test_saltedge_the_client_sends_each_endpoint_only_the_layers_it_needs(saltedge_box: Sandbox, version: str) -> None:
     """layers-per-endpoint: countries the app's; creating a login the customer's; a login's routes both."""
     data = {**saltedge_box.credentials, "api_version": version, "private_key_pem": None}
-    s = saltedge.session(saltedge.Credentials(**data), saltedge_box.url)
+    s = saltedge.session(saltedge.Credentials.of(**data), saltedge_box.url)
     new, one = ("login", "login") if version == "v3" else ("connections", "connection")
     s.call("GET", "countries")
     s.call("POST", new, json={"data": {"country_code": "XF", "provider_code": "fakebank_simple_xf"}})
@@ -118,7 +118,7 @@ def test_synerise_an_api_key_only_endpoint_and_one_without_authorization() -> No
         pem = requests.get(box.url_for("kit-sandbox/synerise/public-key.pem"), timeout=10)
         assert pem.status_code == 200 and "PUBLIC KEY" in pem.text
         # key-permissions: the workspace token may do what its API key may, checked on each call
-        creds = synerise.Credentials(workspace_api_key=key)
+        creds = synerise.Credentials.of(workspace_api_key=key)
         s = synerise.session(creds, box.url)
         assert s.call("GET", "v4/business-profile")["businessProfileId"] == 101
         row = kit.refused(s, "GET", "v4/clients").iloc[0]
@@ -130,7 +130,7 @@ def test_synerise_an_api_key_only_endpoint_and_one_without_authorization() -> No
 def test_synerise_the_client_renews_on_a_403_token_expired_too() -> None:
     """bad-token-403, renew-on-both: an expired token answered 403 is renewed and the call retried once."""
     with start("synerise", expired_status=403) as box:
-        s = synerise.session(synerise.Credentials(workspace_api_key=box.credentials["workspace_api_key"]), box.url)
+        s = synerise.session(synerise.Credentials.of(workspace_api_key=box.credentials["workspace_api_key"]), box.url)
         s.call("GET", "v4/business-profile")
         box.control.set(clock_ahead=7200, lifetime=86400)  # the server's clock: the cached token expired
         r = requests.get(

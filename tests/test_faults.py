@@ -97,7 +97,7 @@ def _together(workers: list[Any], n: int) -> list[BaseException | None]:
 
 def test_memory_waiters_get_the_failure_and_the_next_call_fetches_again() -> None:
     with start("signicat", fault="slow", fault_delay=2) as box:
-        s = signicat.session(signicat.Credentials(**box.credentials), box.url, cache=MemoryTokenCache())
+        s = signicat.session(signicat.Credentials.of(**box.credentials), box.url, cache=MemoryTokenCache())
         s.auth_as(CachedBearerAuth).timeout = (1.0, 0.5)
         errors = _together([s.token] * 8, 8)
         assert all(isinstance(e, kit.KitError) for e in errors)
@@ -109,7 +109,7 @@ def test_memory_waiters_get_the_failure_and_the_next_call_fetches_again() -> Non
 def test_redis_waiters_get_the_failure_and_the_next_call_fetches_again(redis_url: str) -> None:
     with start("signicat", fault="slow", fault_delay=2) as box:
         sessions = [
-            signicat.session(signicat.Credentials(**box.credentials), box.url, cache=RedisTokenCache(redis_url))
+            signicat.session(signicat.Credentials.of(**box.credentials), box.url, cache=RedisTokenCache(redis_url))
             for _ in range(6)
         ]
         for s in sessions:
@@ -129,7 +129,7 @@ def test_unknown_fault_is_a_config_error() -> None:
 
 
 def test_every_request_a_session_sends_has_a_timeout(signicat_box: Sandbox) -> None:
-    s = signicat.session(signicat.Credentials(**signicat_box.credentials), signicat_box.url)
+    s = signicat.session(signicat.Credentials.of(**signicat_box.credentials), signicat_box.url)
     seen: list[tuple[str, Any]] = []
     original = requests.adapters.HTTPAdapter.send
 

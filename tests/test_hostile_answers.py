@@ -55,7 +55,7 @@ def _readable_afterwards(s: kit.Session, tmp_path: Path) -> None:
 
 
 def test_a_deep_business_answer_is_an_api_error_naming_the_limit(hostile: Hostile, tmp_path: Path) -> None:
-    creds = pliance.Credentials(secret="s" * 40, issuer="me", given_name="Ada", subject="1")
+    creds = pliance.Credentials.of(secret="s" * 40, issuer="me", given_name="Ada", subject="1")
     s = pliance.session(creds, hostile.url)
     with pytest.raises(kit.ApiError) as info:
         s.call("GET", "api/Ping")
@@ -68,7 +68,7 @@ def test_a_deep_business_answer_is_an_api_error_naming_the_limit(hostile: Hostil
 @pytest.mark.parametrize("status", [400, 401, 500])
 def test_a_deep_error_body_is_an_api_error_naming_the_limit(hostile: Hostile, status: int, tmp_path: Path) -> None:
     hostile.status, hostile.body = status, SHALLOW_BUT_DEEP_ENOUGH
-    creds = saltedge.Credentials(client_id="c", app_secret="a" * 40)
+    creds = saltedge.Credentials.of(client_id="c", app_secret="a" * 40)
     s = saltedge.session(creds, hostile.url)
     with pytest.raises(kit.ApiError) as info:
         s.call("GET", "countries")
@@ -79,9 +79,9 @@ def test_a_deep_error_body_is_an_api_error_naming_the_limit(hostile: Hostile, st
 @pytest.mark.parametrize(
     "name, make",
     [
-        ("signicat", lambda url: signicat.session(signicat.Credentials("id", "s" * 40), url)),
-        ("synerise", lambda url: synerise.session(synerise.Credentials(workspace_api_key="k" * 36), url)),
-        ("signzy", lambda url: signzy.session(signzy.Credentials("u", "p" * 32), url)),
+        ("signicat", lambda url: signicat.session(signicat.Credentials.of("id", "s" * 40), url)),
+        ("synerise", lambda url: synerise.session(synerise.Credentials.of(workspace_api_key="k" * 36), url)),
+        ("signzy", lambda url: signzy.session(signzy.Credentials.of("u", "p" * 32), url)),
     ],
 )
 def test_a_deep_token_answer_is_a_kit_error_naming_the_limit(hostile: Hostile, name: str, make: Any) -> None:
@@ -94,7 +94,7 @@ def test_a_deep_token_answer_is_a_kit_error_naming_the_limit(hostile: Hostile, n
 
 def test_a_huge_answer_is_refused_by_size(hostile: Hostile) -> None:
     hostile.body = json.dumps(["x" * 1000] * 11_000)  # 11 MB of JSON, shallow
-    creds = pliance.Credentials(secret="s" * 40, issuer="me", given_name="Ada", subject="1")
+    creds = pliance.Credentials.of(secret="s" * 40, issuer="me", given_name="Ada", subject="1")
     with pytest.raises(kit.ApiError, match="characters long"):
         pliance.session(creds, hostile.url).call("GET", "api/Ping")
 

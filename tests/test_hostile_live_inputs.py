@@ -28,8 +28,8 @@ def test_a_live_url_with_hidden_characters_or_port_0_is_refused(url: str, named:
 
 def test_a_header_borne_credential_beyond_latin1_is_refused_at_the_check() -> None:
     with pytest.raises(kit.ConfigError, match="app_secret .*beyond latin-1") as info:
-        saltedge.Credentials(client_id="c", app_secret="kit-secret-€-0123456789abcdef0123")
+        saltedge.Credentials.of(client_id="c", app_secret="kit-secret-€-0123456789abcdef0123")
     assert "€" not in str(info.value)
     with pytest.raises(kit.ConfigError, match="tenant"):
-        pliance.Credentials(secret="s" * 40, issuer="i", given_name="g", subject="s", tenant="tenant-ü-ž")
-    assert saltedge.Credentials(client_id="c", app_secret="é" * 32).app_secret is not None  # latin-1 is fine
+        pliance.Credentials.of(secret="s" * 40, issuer="i", given_name="g", subject="s", tenant="tenant-ü-ž")
+    assert saltedge.Credentials.of(client_id="c", app_secret="é" * 32).app_secret is not None  # latin-1 is fine

@@ -125,7 +125,7 @@ def test_only_loopback_hosts_are_registered_by_default(target: kit.Target, host:
 
 def test_the_webhook_hosts_setting_names_other_hosts() -> None:
     with start("pliance", webhook_hosts="hooks.example.invalid") as box:
-        s = pliance.session(pliance.Credentials(**box.credentials), box.url)
+        s = pliance.session(pliance.Credentials.of(**box.credentials), box.url)
         ok = s.put("api/WebhookCommand", json={"url": "https://hooks.example.invalid/h", "enabled": True})
         assert ok.status_code == 200 and ok.json()["success"] is True
         for loopback in ("https://127.0.0.1:9/h", "https://localhost:9/h", "https://[::1]:9/h"):

@@ -40,7 +40,7 @@ def test_journal_has_one_redacted_row_per_exchange(pliance_target: kit.Target) -
 
 
 def test_journal_records_transport_errors() -> None:
-    creds = pliance.Credentials(secret="x" * 40, issuer="i", given_name="g", subject="s")
+    creds = pliance.Credentials.of(secret="x" * 40, issuer="i", given_name="g", subject="s")
     session = pliance.session(creds, "http://127.0.0.1:9/")  # port 9 (discard) refuses on loopback
     with pytest.raises(kit.KitError):
         session.call("GET", "api/Ping")
@@ -125,7 +125,7 @@ def test_curl_line_uses_env_placeholders_and_runs(pliance_target: kit.Target) ->
 
 
 def test_curl_names_registered_secrets_by_their_env_var() -> None:
-    creds = pliance.Credentials(
+    creds = pliance.Credentials.of(
         secret="curl-test-secret-0123456789abcdef-0123", issuer="i", given_name="g", subject="s"
     )
     journal = kit.Session("http://127.0.0.1:9/", provider="pliance").journal

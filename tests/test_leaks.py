@@ -106,7 +106,7 @@ def test_signicat_sinks_show_no_planted_secret(tmp_path: Path, debug_log: io.Str
     secret = canary("signicat")
     sinks: list[str] = []
     with start("signicat", credentials={"client_secret": secret}) as box:
-        creds = signicat.Credentials(**box.credentials)
+        creds = signicat.Credentials.of(**box.credentials)
         session = signicat.session(creds, box.url)
         created = session.call("POST", "auth/rest/sessions", json={"externalReference": secret}, step="create")
         box.control.rotate_key(keep_previous=False)

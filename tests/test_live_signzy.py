@@ -53,7 +53,7 @@ def test_the_whole_signzy_flow_against_loopback(app: str) -> None:
 
     kid = signzy.create_child(s, "kid", KID_PASSWORD, email="kid@example.invalid")
     assert list(signzy.list_children(s)["username"]) == ["kid"]
-    kid_session = signzy.session(signzy.Credentials("kid", KID_PASSWORD), app, logout_on_close=False)
+    kid_session = signzy.session(signzy.Credentials.of("kid", KID_PASSWORD), app, logout_on_close=False)
     assert signzy.me(kid_session) == kid["id"]
     assert signzy.delete_child(s, kid["id"]) is None  # a real 204: Content-Type JSON, empty body
 

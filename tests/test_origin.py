@@ -280,7 +280,7 @@ def test_plain_requests_auth_refuses_a_redirect_to_another_origin(
 
 def test_plain_requests_auth_retries_the_original_request_once() -> None:
     with start("signicat") as box:
-        auth = signicat.auth_for(signicat.Credentials(**box.credentials), box.url)
+        auth = signicat.auth_for(signicat.Credentials.of(**box.credentials), box.url)
         url = box.url + "auth/rest/sessions"
         created = requests.post(url, json={}, auth=auth, timeout=10).json()
         box.control.rotate_key(keep_previous=False)
@@ -291,7 +291,7 @@ def test_plain_requests_auth_retries_the_original_request_once() -> None:
 
 def test_a_plain_auth_is_bound_to_its_base_url(lab: Callable[..., tuple[RedirectLab, Sandbox]]) -> None:
     front, box = lab("synerise")
-    auth = synerise.SyneriseAuth(synerise.Credentials(**box.credentials), front.url)
+    auth = synerise.SyneriseAuth(synerise.Credentials.of(**box.credentials), front.url)
     with pytest.raises(kit.ConfigError, match="kit sends nothing there"):
         requests.get(front.other_url + "v4/business-profile", auth=auth, timeout=10)
     assert front.received == []  # neither the call nor a login went there

@@ -14,7 +14,7 @@ HEX_SECRET = "4f1c2a9e7b3d5f608e1a2c4b6d8f0a1c4f1c2a9e7b3d5f608e1a2c4b6d8f0a1c"
 
 
 def creds(**over: object) -> pliance.Credentials:
-    return pliance.Credentials(
+    return pliance.Credentials.of(
         **{"secret": HEX_SECRET, "issuer": "acme", "given_name": "Ada", "subject": "u-1", **over}
     )
 
@@ -38,13 +38,13 @@ def test_secret_is_wrapped_and_key_is_its_utf8_bytes_not_hex() -> None:
 def test_non_ascii_secret_is_accepted_by_the_sandbox() -> None:
     secret = "sécret-ünïcode-0123456789abcdef-0123456789"
     with kit.sandbox.start("pliance", credentials={"secret": secret}) as box:
-        session = pliance.session(pliance.Credentials(**box.credentials), box.url)
+        session = pliance.session(pliance.Credentials.of(**box.credentials), box.url)
         assert session.call("GET", "api/Ping")["success"] is True
 
 
 def test_auth_mints_a_fresh_token_for_every_request(pliance_box: Sandbox) -> None:
     ticks = itertools.count(1_795_000_000, 7)
-    session = pliance.session(pliance.Credentials(**pliance_box.credentials), pliance_box.url)
+    session = pliance.session(pliance.Credentials.of(**pliance_box.credentials), pliance_box.url)
     session.auth = pliance.PlianceAuth(session.auth.credentials, clock=lambda: float(next(ticks)))
     seen = capture(session)
     with pytest.raises(kit.AuthError):  # the fake clock is far in the past: the server says expired
@@ -57,7 +57,7 @@ def test_auth_mints_a_fresh_token_for_every_request(pliance_box: Sandbox) -> Non
 
 
 def test_tenant_header_only_when_a_tenant_is_set(pliance_box: Sandbox) -> None:
-    base = pliance.Credentials(**pliance_box.credentials)
+    base = pliance.Credentials.of(**pliance_box.credentials)
     for tenant, expected in ((None, None), ("t-9", "t-9")):
         session = pliance.session(base.replace(tenant=tenant), pliance_box.url)
         seen = capture(session)
@@ -78,7 +78,7 @@ def test_auth_equality_and_repr_hide_the_secret() -> None:
 
 
 def test_rejected_token_raises_auth_error_with_status_and_code(pliance_box: Sandbox) -> None:
-    bad = pliance.Credentials(**{**pliance_box.credentials, "secret": "wrong-secret-0123456789abcdef-0123456"})
+    bad = pliance.Credentials.of(**{**pliance_box.credentials, "secret": "wrong-secret-0123456789abcdef-0123456"})
     with pytest.raises(kit.AuthError) as info:
         pliance.session(bad, pliance_box.url).call("GET", "api/Ping")
     err = info.value
@@ -87,7 +87,7 @@ def test_rejected_token_raises_auth_error_with_status_and_code(pliance_box: Sand
 
 
 def test_business_failure_raises_api_error_not_auth_error(pliance_box: Sandbox) -> None:
-    session = pliance.session(pliance.Credentials(**pliance_box.credentials), pliance_box.url)
+    session = pliance.session(pliance.Credentials.of(**pliance_box.credentials), pliance_box.url)
     with pytest.raises(kit.ApiError) as info:
         session.call("GET", "api/PersonQuery", params={"personReferenceId": "missing"})
     assert not isinstance(info.value, kit.AuthError)
@@ -107,7 +107,7 @@ def test_failure_modes_table(pliance_target: kit.Target) -> None:
 def test_a_token_is_minted_once_per_second_and_is_what_minting_again_gives() -> None:
     """iat has one-second resolution and HS256 is deterministic: within a second, reuse is exact."""
     secret = "mint-test-secret-0123456789abcdef-01234"
-    creds = pliance.Credentials(secret=secret, issuer="i", given_name="g", subject="s")
+    creds = pliance.Credentials.of(secret=secret, issuer="i", given_name="g", subject="s")
     now = [1_800_000_000.2]
     auth = pliance.PlianceAuth(creds, clock=lambda: now[0])
     first = auth.mint()

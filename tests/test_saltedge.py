@@ -29,7 +29,7 @@ def creds(box: Sandbox, version: str = "v3", signed: bool = False, **over: objec
     data = {**box.credentials, "api_version": version, **over}
     if not signed:
         data["private_key_pem"] = None
-    return saltedge.Credentials(**data)
+    return saltedge.Credentials.of(**data)
 
 
 def error_of(call) -> kit.AuthError:
@@ -341,3 +341,25 @@ def test_expires_at_must_be_decimal_seconds(box: Sandbox, value: str) -> None:
         with box.control.using(status=status):
             answer = requests.get(url, headers=headers, timeout=10)
             assert (answer.status_code, answer.json()["error_class"]) == (400, "ExpiresAtInvalid")
+
+
+def test_a_signature_is_reused_for_the_same_request_while_half_its_window_is_left() -> None:
+    """kit's choice (fact signature-reuse): RSA signing is the costly part of a Salt Edge request."""
+    now = [1_800_000_000.0]
+    creds = saltedge.Credentials.of(client_id="c", app_secret="s" * 32, private_key_pem=saltedge.generate_key_pair()[0])
+    auth = saltedge.SaltEdgeAuth(creds, expires_in=60, clock=lambda: now[0])
+
+    def signed(url: str, body: str | None = None) -> tuple[str, str]:
+        request = requests.Request("POST" if body else "GET", url, data=body).prepare()
+        auth.apply(request)
+        return request.headers["Expires-at"], request.headers["Signature"]
+
+    first = signed("https://www.saltedge.com/api/v3/countries")
+    assert first[0] == str(int(now[0] + 60))
+    now[0] += 29  # 31 s of the 60 s window left
+    assert signed("https://www.saltedge.com/api/v3/countries") == first
+    assert signed("https://www.saltedge.com/api/v3/providers")[1] != first[1]  # another URL: its own
+    assert signed("https://www.saltedge.com/api/v3/countries", "{}")[1] != first[1]  # another body: its own
+    now[0] += 2  # 29 s left: less than half
+    again = signed("https://www.saltedge.com/api/v3/countries")
+    assert again != first and again[0] == str(int(now[0] + 60))

@@ -47,7 +47,7 @@ def test_credentials_can_be_replaced_and_unknown_keys_are_refused() -> None:
     secret = "replaced-secret-0123456789abcdef-0123456"
     with start("pliance", credentials={"secret": secret}) as box:
         assert box.credentials["secret"] == secret
-        token = pliance.mint_token(pliance.Credentials(**box.credentials))
+        token = pliance.mint_token(pliance.Credentials.of(**box.credentials))
         assert requests.get(box.url_for("api/Ping"), headers={"Authorization": f"Bearer {token}"}, timeout=5).ok
     from kit import ConfigError
 

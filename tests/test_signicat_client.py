@@ -15,7 +15,7 @@ from kit.secrets import MASK
 
 
 def creds_of(box: Sandbox, **over: object) -> signicat.Credentials:
-    return signicat.Credentials(**{**box.credentials, **over})
+    return signicat.Credentials.of(**{**box.credentials, **over})
 
 
 def steps(session: kit.Session) -> list[tuple[str, int]]:

@@ -151,7 +151,7 @@ def test_change_password_needs_the_old_one(box: Sandbox) -> None:
 
 
 def test_header_transport_sends_the_raw_token_and_query_warns(box: Sandbox, tmp_path) -> None:
-    creds = signzy.Credentials(**box.credentials)
+    creds = signzy.Credentials.of(**box.credentials)
     s = signzy.session(creds, box.url)
     s.call("GET", "api/channels/ch-1", step="me")
     entry = s.journal.entries[-1]
@@ -168,7 +168,7 @@ def test_header_transport_sends_the_raw_token_and_query_warns(box: Sandbox, tmp_
 
 
 def test_expired_token_relogs_in_and_retries_once(box: Sandbox) -> None:
-    s = signzy.session(signzy.Credentials(**box.credentials), box.url)
+    s = signzy.session(signzy.Credentials.of(**box.credentials), box.url)
     s.call("GET", "api/channels/ch-1")
     token = s.require_token().access_token.reveal()
     box.control.expire(token)  # the server's record is 14 days old: expired there only
@@ -181,7 +181,7 @@ def test_expired_token_relogs_in_and_retries_once(box: Sandbox) -> None:
 
 
 def test_close_logs_out(box: Sandbox) -> None:
-    s = signzy.session(signzy.Credentials(**box.credentials), box.url)
+    s = signzy.session(signzy.Credentials.of(**box.credentials), box.url)
     s.call("GET", "api/channels/ch-1")
     assert box.control.counts()["live_tokens"] == 1
     s.close()
@@ -189,10 +189,10 @@ def test_close_logs_out(box: Sandbox) -> None:
 
 
 def test_children_password_change_and_logout_helpers(box: Sandbox) -> None:
-    s = signzy.session(signzy.Credentials(**box.credentials), box.url)
+    s = signzy.session(signzy.Credentials.of(**box.credentials), box.url)
     signzy.create_child(s, "kid", "kid-password-0123456789abcdef-01", email="kid@example.invalid")
     assert list(signzy.list_children(s)["username"]) == ["kid"]
-    kid = signzy.session(signzy.Credentials("kid", "kid-password-0123456789abcdef-01"), box.url)
+    kid = signzy.session(signzy.Credentials.of("kid", "kid-password-0123456789abcdef-01"), box.url)
     assert signzy.me(kid) == "ch-2"
     new = signzy.change_password(s, box.credentials["password"], "new-password-0123456789abcdef-0123")
     assert new.password.reveal() == "new-password-0123456789abcdef-0123"
@@ -211,7 +211,7 @@ def test_failure_modes_table(box: Sandbox) -> None:
 
 
 def test_unknown_model_and_transport_are_config_errors(box: Sandbox) -> None:
-    creds = signzy.Credentials(**box.credentials)
+    creds = signzy.Credentials.of(**box.credentials)
     with pytest.raises(kit.ConfigError):
         signzy.session(creds, box.url, model="admins")
     with warnings.catch_warnings():
@@ -250,7 +250,7 @@ def test_business_endpoint_needs_the_channel_itself(box: Sandbox) -> None:
 
 
 def test_a_token_logged_out_elsewhere_is_replaced_once(box: Sandbox) -> None:
-    s = signzy.session(signzy.Credentials(**box.credentials), box.url, logout_on_close=False)
+    s = signzy.session(signzy.Credentials.of(**box.credentials), box.url, logout_on_close=False)
     s.call("GET", "api/channels/ch-1")
     token = s.require_token().access_token.reveal()
     other_worker = requests.post(box.url_for("api/channels/logout"), headers={"Authorization": token}, timeout=10)
@@ -265,7 +265,7 @@ def test_a_token_logged_out_elsewhere_is_replaced_once(box: Sandbox) -> None:
 
 
 def test_a_session_that_sent_no_token_is_not_retried(box: Sandbox) -> None:
-    s = signzy.session(signzy.Credentials(**box.credentials), box.url, logout_on_close=False)
+    s = signzy.session(signzy.Credentials.of(**box.credentials), box.url, logout_on_close=False)
     answer = s.probe("GET", "api/channels/ch-1")  # no token sent: nothing to replace
     assert answer.status_code == 401 and len(s.journal) == 1
 
@@ -278,7 +278,7 @@ def _steps(s: kit.Session) -> list[tuple[str, int]]:
 
 
 def test_a_204_is_never_parsed(box: Sandbox) -> None:
-    s = signzy.session(signzy.Credentials(**box.credentials), box.url)
+    s = signzy.session(signzy.Credentials.of(**box.credentials), box.url)
     kid = signzy.create_child(s, "kid", "kid-password-0123456789abcdef-01", email="kid@example.invalid")
     assert s.call("DELETE", f"api/channels/ch-1/channels/{kid['id']}") is None  # 204, Content-Type JSON, no body
     new = signzy.change_password(s, box.credentials["password"], "new-password-0123456789abcdef-0123")
@@ -286,7 +286,7 @@ def test_a_204_is_never_parsed(box: Sandbox) -> None:
 
 
 def test_a_denial_costs_a_token_check_not_a_login(box: Sandbox) -> None:
-    s = signzy.session(signzy.Credentials(**box.credentials), box.url)
+    s = signzy.session(signzy.Credentials.of(**box.credentials), box.url)
     signzy.me(s)
     kit.refused(s, "GET", "api/channels/ch-99")
     assert _steps(s)[-2:] == [("GET api/channels/ch-99", 401), ("check (401 AUTHORIZATION_REQUIRED)", 200)]
@@ -294,7 +294,7 @@ def test_a_denial_costs_a_token_check_not_a_login(box: Sandbox) -> None:
 
 
 def test_a_short_ttl_logs_in_once_per_lifetime(box: Sandbox) -> None:
-    s = signzy.session(signzy.Credentials(**box.credentials), box.url, ttl=20)  # shorter than the 30 s margin
+    s = signzy.session(signzy.Credentials.of(**box.credentials), box.url, ttl=20)  # shorter than the 30 s margin
     for _ in range(3):
         s.call("GET", "api/channels/ch-1")
     assert [step for step, _ in _steps(s)].count("login (absent)") == 1
@@ -302,7 +302,7 @@ def test_a_short_ttl_logs_in_once_per_lifetime(box: Sandbox) -> None:
 
 
 def test_a_replaced_token_is_logged_out(box: Sandbox) -> None:
-    s = signzy.session(signzy.Credentials(**box.credentials), box.url)
+    s = signzy.session(signzy.Credentials.of(**box.credentials), box.url)
     old = s.token()
     new = s.token("forced")
     assert new.access_token != old.access_token
@@ -311,14 +311,14 @@ def test_a_replaced_token_is_logged_out(box: Sandbox) -> None:
 
 
 def test_the_business_call_uses_the_logged_in_channel(box: Sandbox) -> None:
-    s = signzy.session(signzy.Credentials("kid", "kid-password-0123456789abcdef-01"), box.url)
-    parent = signzy.session(signzy.Credentials(**box.credentials), box.url)
+    s = signzy.session(signzy.Credentials.of("kid", "kid-password-0123456789abcdef-01"), box.url)
+    parent = signzy.session(signzy.Credentials.of(**box.credentials), box.url)
     signzy.create_child(parent, "kid", "kid-password-0123456789abcdef-01", email="kid@example.invalid")
     assert signzy.PROVIDER.business.path_for(s) == "api/channels/ch-2"
 
 
 def test_used_on_its_own_a_denial_is_checked_not_retried(box: Sandbox) -> None:
-    auth = signzy.SignzyAuth(signzy.Credentials(**box.credentials), box.url)
+    auth = signzy.SignzyAuth(signzy.Credentials.of(**box.credentials), box.url)
     denied = requests.get(box.url_for("api/channels/ch-99"), auth=auth, timeout=10)
     assert denied.status_code == 401 and denied.history == []  # the token still reads ch-1: no new login
     token = auth.token().access_token.reveal()

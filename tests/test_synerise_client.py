@@ -87,9 +87,9 @@ def test_missing_fields_for_a_consumer_type_are_a_config_error() -> None:
 def test_renewal_before_expiry(consumer: str, how: str) -> None:
     with start("synerise", lifetime=3) as box:
         s = synerise.session(creds_of(box), box.url, consumer=consumer, cache=kit.MemoryTokenCache(margin=2))
-        first = s.token()
+        first = s.require_token()
         time.sleep(1.7)  # inside the renewal window of a 3 s token (half its life: 1.5 s), still valid
-        second = s.token()
+        second = s.require_token()
         assert second != first and second.expires_at > first.expires_at
         if consumer == "user":  # a user's login is followed by its workspace selection
             assert happened(s)[-2:] == [

@@ -56,7 +56,7 @@ def broken() -> Iterator[BrokenProvider]:
 
 
 def signicat_session(url: str, cache: Any) -> kit.Session:
-    creds = signicat.Credentials(client_id="kit-test", client_secret="s" * 40)
+    creds = signicat.Credentials.of(client_id="kit-test", client_secret="s" * 40)
     return signicat.session(creds, url, cache=cache)
 
 
@@ -96,7 +96,7 @@ def test_an_absent_expires_in_falls_back_to_the_jwt_exp(broken: BrokenProvider) 
 def test_a_bad_signzy_ttl_is_an_api_error(broken: BrokenProvider, value: str) -> None:
     created = "2026-11-23T00:00:00.000Z"
     broken.body = f'{{"id": "{TOKEN}", "ttl": {value}, "created": "{created}", "userId": "ch-1"}}'
-    s = signzy.session(signzy.Credentials("user", "p" * 32), broken.url, logout_on_close=False)
+    s = signzy.session(signzy.Credentials.of("user", "p" * 32), broken.url, logout_on_close=False)
     with pytest.raises(kit.ApiError) as info:
         s.call("GET", "api/channels/ch-1")
     assert info.value.code == "invalid_lifetime" and "ttl" in str(info.value) and TOKEN not in str(info.value)
@@ -107,7 +107,7 @@ def test_a_bad_signzy_ttl_is_an_api_error(broken: BrokenProvider, value: str) ->
 def test_a_bad_synerise_exp_is_an_api_error(broken: BrokenProvider, exp: Any) -> None:
     claims = {"sub": "x", "iat": int(time.time())} | ({} if exp is None else {"exp": exp})
     broken.body = json.dumps({"token": jwt.encode(claims, "k" * 64, algorithm="HS512")})
-    s = synerise.session(synerise.Credentials(workspace_api_key="k" * 36), broken.url)
+    s = synerise.session(synerise.Credentials.of(workspace_api_key="k" * 36), broken.url)
     with pytest.raises(kit.ApiError) as info:
         s.token()
     assert info.value.code == "invalid_lifetime" and "exp" in str(info.value)
@@ -117,7 +117,7 @@ def test_a_bad_synerise_exp_is_an_api_error(broken: BrokenProvider, exp: Any) ->
 def test_redis_errors_surface_as_kit_errors() -> None:
     with start("signicat") as box:
         s = signicat.session(
-            signicat.Credentials(**box.credentials), box.url, cache=RedisTokenCache("redis://127.0.0.1:9/0")
+            signicat.Credentials.of(**box.credentials), box.url, cache=RedisTokenCache("redis://127.0.0.1:9/0")
         )
         with pytest.raises(kit.KitError, match="redis token cache: reading the token failed: ConnectionError"):
             s.call("POST", "auth/rest/sessions", json={})
@@ -162,13 +162,13 @@ def test_whitespace_or_control_characters_in_credentials_are_config_errors(
 
 def test_a_pem_key_may_hold_newlines() -> None:
     key, _ = saltedge.generate_key_pair()
-    creds = saltedge.Credentials(client_id="c", app_secret="s" * 32, private_key_pem=key.reveal() + "\n")
+    creds = saltedge.Credentials.of(client_id="c", app_secret="s" * 32, private_key_pem=key.reveal() + "\n")
     assert creds.private_key_pem is not None
 
 
 def test_a_bad_pem_is_a_config_error() -> None:
     with start("saltedge") as box:
-        creds = saltedge.Credentials(**{**box.credentials, "private_key_pem": "-----BEGIN nonsense"})
+        creds = saltedge.Credentials.of(**{**box.credentials, "private_key_pem": "-----BEGIN nonsense"})
         with pytest.raises(kit.ConfigError, match="not an unencrypted PEM private key"):
             saltedge.session(creds, box.url).call("GET", "countries")
 
@@ -243,4 +243,4 @@ def test_an_unreachable_live_host_names_method_url_and_env_var() -> None:
 
 def test_pliance_credentials_built_in_code_name_code_as_the_source() -> None:
     with pytest.raises(kit.ConfigError, match="pliance subject from code has leading or trailing whitespace"):
-        pliance.Credentials(secret="s" * 40, issuer="i", given_name="g", subject="demo-1 ")
+        pliance.Credentials.of(secret="s" * 40, issuer="i", given_name="g", subject="demo-1 ")

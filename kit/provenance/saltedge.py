@@ -121,6 +121,13 @@ FACTS = Registry(
             _V3AUTH,
         ),
         Fact(
+            "signature-reuse",
+            "kit reuses a request's signature for the same request while half its Expires-at window is left",
+            "kit's choice",
+            "the docs ask for a valid Expires-at and Signature on every request and refuse it only once Expires-at "
+            "has passed (RequestExpired), and none says a signature may be sent once only",
+        ),
+        Fact(
             "public-key",
             "the public key is pasted into the dashboard, the private key stays with the client",
             "documented",
