@@ -42,7 +42,7 @@ lab: $(STAMP)
 
 test: $(STAMP) conformance-servers
 	$(BIN)/ruff check kit tests bench
-	$(BIN)/mypy kit
+	$(BIN)/mypy kit tests bench
 	$(BIN)/python -m pytest
 
 notebooks: $(STAMP)

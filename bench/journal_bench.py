@@ -77,7 +77,7 @@ def run() -> list[str]:
         entry = full.journal.entries[-1]
         for _ in range(DEFAULT_LIMIT):
             full.journal.add(entry)
-        empty.token()
+        empty.require_token()
         times = _fetch_micros({"empty journal (floor)": empty, f"journal holding {DEFAULT_LIMIT:,} entries": full})
     print("  journal: token fetches done", file=sys.stderr, flush=True)
     base = times["empty journal (floor)"]

@@ -125,7 +125,7 @@ def auth_only() -> list[tuple[str, float, float]]:
         r.headers["Authorization"] = token
         return r
 
-    variants = {
+    variants: dict[str, Callable[[requests.PreparedRequest], requests.PreparedRequest]] = {
         "static header (floor)": static,
         "SDK-style PyJWT AuthBase": SdkStyleAuth(creds),
         "kit PlianceAuth": pliance.PlianceAuth(creds),
@@ -158,7 +158,7 @@ def _floor_rps(clients: int = 8, calls: int = 500) -> float:
         base = f"http://127.0.0.1:{server.port}/"
 
         def client() -> None:
-            s = Session(base, provider="floor")
+            s: Session[None] = Session(base, provider="floor")
             for _ in range(calls):
                 assert s.request("GET", "ping").status_code == 200
                 s.journal.clear()

@@ -20,6 +20,7 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -143,7 +144,7 @@ def cached_token_overhead(box: Any, path: str) -> list[tuple[str, float, float]]
     static.headers["Authorization"] = f"Bearer {token}"
     journaled = signicat.session(creds, box.url)
     journaled.auth_as(CachedBearerAuth).cache = plain_auth.cache
-    variants = {
+    variants: dict[str, Callable[[], requests.Response]] = {
         "static header (floor)": lambda: static.get(url, timeout=10),
         "kit cached token": lambda: kit_auth.get(box.url + path, timeout=10),
         "kit session (token+journal)": lambda: journaled.get(path),

@@ -19,12 +19,21 @@ from requests.utils import guess_json_utf
 from kit.bounded import LimitError, loads
 from kit.errors import ApiError, AuthError
 
-__all__ = ["PROBLEM_JSON", "ErrorParser", "Response", "api_error", "default_error_parser", "json_body", "problem_error"]
+__all__ = [
+    "PROBLEM_JSON",
+    "ErrorParser",
+    "Response",
+    "answer_body",
+    "api_error",
+    "default_error_parser",
+    "json_body",
+    "problem_error",
+]
 
 #: RFC 9457's media type for problem details
 PROBLEM_JSON = "application/problem+json"
 
-ErrorParser = Callable[[requests.Response, str], "ApiError | None"]
+ErrorParser = Callable[[requests.Response, str], ApiError | None]
 
 
 def answer_json(response: requests.Response, what: str = "the answer") -> Any:
@@ -131,3 +140,19 @@ class Response(requests.Response):
             error = self.error_parser(self, self.provider) or default_error_parser(self, self.provider)
             assert error is not None  # the default parser answers every status >= 400
             raise error
+
+
+def answer_body(response: requests.Response, provider: str, method: str, path: str) -> Any:
+    """A successful answer's body: its JSON, or its text; None for a 204 or an empty body, whatever its
+    Content-Type says (LoopBack's 204s say JSON).
+
+    :raises ApiError: the answer says JSON but holds none (``unreadable_answer``).
+    """
+    if response.status_code == 204 or not response.content:
+        return None
+    if "json" in response.headers.get("Content-Type", ""):
+        body, problem = json_or_none(response, f"the answer to {method} {urlsplit(str(path)).path}")
+        if problem:
+            raise ApiError(response.status_code, "unreadable_answer", problem, provider=provider, url=path)
+        return body
+    return response.text

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from kit.errors import ConfigError
 
-__all__ = ["ArgumentError", "check_fields", "checked", "expect"]
+__all__ = ["ArgumentError", "ascii_text", "check_fields", "checked", "expect"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -149,4 +149,15 @@ def checked(fn: F) -> F:
                 expect(name, value, hint, where)
         return fn(*args, **kwargs)
 
+    wrapper.checked = True  # type: ignore[attr-defined]  # tests/test_architecture.py finds every checked function
     return typing.cast(F, wrapper)
+
+
+def ascii_text(value: str | bytes, name: str, where: str) -> str:
+    """A str argument, or bytes that are ASCII (what requests accepts); ArgumentError otherwise."""
+    if isinstance(value, str):
+        return value
+    try:
+        return value.decode("ascii")
+    except UnicodeDecodeError:
+        raise ArgumentError(f"{where}: {name} must be ASCII text, not bytes beyond ASCII") from None

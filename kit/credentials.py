@@ -108,7 +108,7 @@ class Credentials:
 
     @classmethod
     @checked
-    def from_mapping(cls, data: Mapping[str, Any], *, source: str = "input") -> Credentials:
+    def from_mapping(cls, data: Mapping[str, Any], *, source: str = "input") -> Self:
         """Build from a mapping of field names; empty values count as absent.
 
         :raises ConfigError: a required field is missing or a key is unknown (names only, never values).
@@ -125,7 +125,7 @@ class Credentials:
         return cls(**values)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> Credentials:
+    def from_env(cls, environ: Mapping[str, str]) -> Self:
         """Read ``<PROVIDER>_<FIELD>`` for every field."""
         data = {f.name: environ.get(env_name(cls.PROVIDER, f.name), "") for f in cls.fields()}
         missing = [env_name(cls.PROVIDER, f.name) for f in cls.fields() if cls.is_required(f) and not data[f.name]]

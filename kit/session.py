@@ -3,7 +3,7 @@
 Everything users know from requests still works (``auth=``, ``verify=``, ``cert=``, hooks,
 adapters). kit adds: paths relative to the provider's base URL, a default timeout on every
 request, :meth:`Session.call` (the parsed body, or the provider's typed error), and the other
-side of the seam in :mod:`kit.auth.flow`: when the auth is a :class:`~kit.auth.flow.FlowAuth`, the session
+side of the seam in :mod:`kit.auth.flow`: when the auth is a :class:`~kit.auth.scheme.FlowAuth`, the session
 runs its flow, sending and journaling each exchange (token fetch, login, refresh, the call, the
 call again after a refused token) with its structured kind and reason.
 
@@ -27,36 +27,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Generic, TypedDict, TypeVar
-from urllib.parse import urljoin, urlsplit
+from typing import Any, Generic, TypeVar
+from urllib.parse import urljoin
 
 import requests
 
-from kit.answers import ErrorParser, default_error_parser, json_or_none
-from kit.arguments import ArgumentError, checked
-from kit.auth.flow import NO_AUTH, Flow, FlowAuth, Kind, Origin, check_origin, origin
-from kit.errors import ApiError, ConfigError
+from kit.answers import ErrorParser, answer_body, default_error_parser
+from kit.arguments import ascii_text, checked
+from kit.auth.flow import NO_AUTH, Flow, Kind
+from kit.auth.origins import Origin, check_origin, origin
+from kit.auth.scheme import FlowAuth
+from kit.errors import ConfigError
 from kit.record.journal import DEFAULT_LIMIT, Journal
 from kit.secrets import redact
 from kit.wire import Hint, Wire
 
-__all__ = ["DEFAULT_TIMEOUT", "Session", "Wiring"]
+__all__ = ["DEFAULT_TIMEOUT", "Session"]
 
 DEFAULT_TIMEOUT = (5.0, 30.0)
 T = TypeVar("T")
 R = TypeVar("R")
 A = TypeVar("A", bound=requests.auth.AuthBase)
-
-
-class Wiring(TypedDict, total=False):
-    """What a :class:`kit.Target` gives every session it makes, through the provider's factory."""
-
-    #: why the base URL may not answer: the env var it came from (live), or a stopped sandbox
-    explain: Callable[[], str] | None
-    #: what to do about a refusal: which credential was changed and where
-    hint: Hint | None
-    #: keep at most this many journal entries
-    journal_limit: int
 
 
 class Session(requests.Session, Generic[T]):
@@ -181,8 +172,8 @@ class Session(requests.Session, Generic[T]):
         :raises AuthError: a redirect to another origin, or on a token/login/refresh/logout request.
         :raises TransportError: the provider could not be reached.
         """
-        verb = _text(method, "method").upper()
-        target = self._resolve(_text(url, "url"))
+        verb = ascii_text(method, "method", "Session.request").upper()
+        target = self._resolve(ascii_text(url, "url", "Session.request"))
         with self.wire.guard(verb, target):
             check_origin(self.origin, target)
             chosen = self.auth if auth is None else auth
@@ -269,7 +260,7 @@ class Session(requests.Session, Generic[T]):
         """The credential a request would carry as its token, for command-line use; None without one.
 
         Exactly what a journal's ``${<PROVIDER>_TOKEN}`` placeholder stands for: the auth's
-        :meth:`~kit.auth.flow.FlowAuth.credential` of its current token (fetched, or minted, as a
+        :meth:`~kit.auth.scheme.FlowAuth.credential` of its current token (fetched, or minted, as a
         request would).
         """
         auth = self.auth
@@ -291,24 +282,7 @@ class Session(requests.Session, Generic[T]):
         error = self.error_parser(response, self.provider)
         if error is not None:
             raise self.wire.hinted(error)
-        if response.status_code == 204 or not response.content:
-            return None  # nothing to parse, whatever the Content-Type says (LoopBack's 204s say JSON)
-        if "json" in response.headers.get("Content-Type", ""):
-            body, problem = json_or_none(response, f"the answer to {method} {urlsplit(str(path)).path}")
-            if problem:
-                raise ApiError(response.status_code, "unreadable_answer", problem, provider=self.provider, url=path)
-            return body
-        return response.text
+        return answer_body(response, self.provider, method, path)
 
     def __repr__(self) -> str:
         return f"<kit.Session {self.provider} {redact(self.base_url)} exchanges={len(self.journal)}>"
-
-
-def _text(value: str | bytes, name: str) -> str:
-    """A str argument, or bytes that are ASCII (what requests accepts); ArgumentError otherwise."""
-    if isinstance(value, str):
-        return value
-    try:
-        return value.decode("ascii")
-    except UnicodeDecodeError:
-        raise ArgumentError(f"Session.request: {name} must be ASCII text, not bytes beyond ASCII") from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 
@@ -22,11 +22,16 @@ from kit.record.journal import Journal
 from kit.sandbox.control import Control
 from kit.sandbox.runner import Sandbox
 from kit.secrets import Secret, redact
-from kit.session import Session, Wiring
+from kit.session import Session
 from kit.spec import Provider
 from kit.tables import Table
+from kit.wire import Wiring
 
-__all__ = ["Target"]
+__all__ = ["Mode", "Target"]
+
+C = TypeVar("C", bound=Credentials)
+#: a sandbox started in this process, or the live provider
+Mode = Literal["sandbox", "live"]
 
 
 @dataclass
@@ -34,7 +39,7 @@ class Target:
     """Where a notebook talks to: ``mode``, ``base_url``, ``credentials``, ``session()``, ``sandbox``."""
 
     provider: Provider
-    mode: str
+    mode: Mode
     base_url: str
     credentials: Credentials
     sandbox: Sandbox | None = None
@@ -52,6 +57,17 @@ class Target:
         if self.initial is None:
             self.initial = self.credentials
         self._closed = False
+
+    def credentials_as(self, kind: type[C]) -> C:
+        """The credentials, typed as ``kind`` (``target.credentials_as(AcmeCredentials).issuer`` is typed).
+
+        :raises ConfigError: they are another provider's.
+        """
+        if not isinstance(self.credentials, kind):
+            raise ConfigError(
+                f"{self.provider.name} credentials are {type(self.credentials).__name__}, not {kind.__name__}"
+            )
+        return self.credentials
 
     @property
     def closed(self) -> bool:

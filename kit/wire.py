@@ -24,18 +24,19 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 from urllib.parse import urlsplit
 
 import requests
 
 from kit.answers import ErrorParser, Response
-from kit.auth.flow import NO_AUTH, Exchange, Flow, Origin, check_origin, drive, redirect_refused, same_origin
+from kit.auth.flow import NO_AUTH, Exchange, Flow, drive
+from kit.auth.origins import Origin, check_origin, redirect_refused, same_origin
 from kit.errors import ApiError, KitError, TransportError
 from kit.record.journal import Journal, now_utc
 from kit.secrets import redact, show_url
 
-__all__ = ["Hint", "Transport", "Wire"]
+__all__ = ["Hint", "Transport", "Wire", "Wiring"]
 
 T = TypeVar("T")
 E = TypeVar("E", bound=KitError)
@@ -43,6 +44,17 @@ E = TypeVar("E", bound=KitError)
 Hint = Callable[[KitError], str]
 #: sends one prepared request as it is, redirects not followed (requests' own ``Session.send``)
 Transport = Callable[..., requests.Response]
+
+
+class Wiring(TypedDict, total=False):
+    """What a :class:`kit.Target` gives every session it makes, through the provider's factory."""
+
+    #: why the base URL may not answer: the env var it came from (live), or a stopped sandbox
+    explain: Callable[[], str] | None
+    #: what to do about a refusal: which credential was changed and where
+    hint: Hint | None
+    #: keep at most this many journal entries
+    journal_limit: int
 
 
 def _cannot_send(exc: BaseException) -> str:

@@ -95,12 +95,12 @@ def _ready(process: subprocess.Popen[str], log: Any) -> str:
         log.seek(0)
         for line in log.read().splitlines():
             if line.startswith("ready "):
-                return line.split(" ", 1)[1].strip()
+                return str(line.split(" ", 1)[1].strip())
         if process.poll() is not None:
             break
         time.sleep(0.05)
     log.seek(0)
-    raise AssertionError(f"{process.args} did not start: {log.read()[-2000:]}")
+    raise AssertionError(f"{process.args!r} did not start: {log.read()[-2000:]!r}")
 
 
 @contextmanager

@@ -313,3 +313,26 @@ def test_the_readme_architecture_names_every_module() -> None:
     assert "auth/flow.py" in rooms and "record/journal.py" in rooms
     assert (modules | packages | rooms) - listed == set()
     assert listed - (modules | packages | rooms) == set()  # no line for a module that is gone
+
+
+def test_every_checked_function_has_hints_that_resolve() -> None:
+    """checked() checks nothing when a hint cannot be resolved at run time (a name only a type checker
+    sees); every checked function in kit resolves all of its hints."""
+    import importlib
+    import inspect
+    import typing
+
+    found, broken = 0, []
+    for path in KIT.rglob("*.py"):
+        module = importlib.import_module(_module_name(path))
+        owners = [module, *(v for v in vars(module).values() if inspect.isclass(v) and v.__module__ == module.__name__)]
+        for owner in owners:
+            for value in vars(owner).values():
+                fn = value.__func__ if isinstance(value, (classmethod, staticmethod)) else value
+                if getattr(fn, "checked", None) is True and hasattr(fn, "__wrapped__"):
+                    found += 1
+                    try:
+                        typing.get_type_hints(fn.__wrapped__)
+                    except (NameError, TypeError) as exc:
+                        broken.append(f"{fn.__qualname__}: {exc}")
+    assert found > 20 and broken == []

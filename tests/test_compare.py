@@ -1,5 +1,6 @@
 """The side-by-side table is read from real runs of all five flows."""
 
+import pandas as pd
 import pytest
 
 from kit.compare import COLUMNS, timeline
@@ -8,18 +9,18 @@ from kit.sidebyside import side_by_side
 
 
 @pytest.fixture(scope="module")
-def compared():
+def compared() -> pd.DataFrame:
     return side_by_side()
 
 
-def test_every_provider_has_every_column(compared) -> None:
+def test_every_provider_has_every_column(compared: pd.DataFrame) -> None:
     table, runs = compared
     assert list(table.index) == ["pliance", "signicat", "synerise", "signzy", "saltedge"]
     assert list(table.columns) == [*COLUMNS, "source"]
     assert all(len(run.entries) >= 3 for run in runs)
 
 
-def test_the_source_column_cites_a_registered_fact_per_stated_column(compared) -> None:
+def test_the_source_column_cites_a_registered_fact_per_stated_column(compared: pd.DataFrame) -> None:
     table, _ = compared
     for name in table.index:
         spec = provider(name)
@@ -31,7 +32,7 @@ def test_the_source_column_cites_a_registered_fact_per_stated_column(compared) -
     assert "lifetime ← inferred: LoopBack 3's AccessToken defaults" in table.loc["signzy", "source"]
 
 
-def test_facts_come_from_the_runs(compared) -> None:
+def test_facts_come_from_the_runs(compared: pd.DataFrame) -> None:
     table, _ = compared
     assert table.loc["pliance", "token kind"] == "self-minted JWT, typ JWT"
     assert table.loc["signicat", "token kind"] == "JWT, typ at+jwt"
@@ -52,7 +53,7 @@ def test_facts_come_from_the_runs(compared) -> None:
     assert "Api-Version: 4.4" in table.loc["synerise", "sent on each call"]
 
 
-def test_no_secret_in_the_table(compared) -> None:
+def test_no_secret_in_the_table(compared: pd.DataFrame) -> None:
     import importlib
 
     from kit.providers import providers
@@ -66,7 +67,7 @@ def test_no_secret_in_the_table(compared) -> None:
     assert "eyJ" not in text
 
 
-def test_timeline_draws_one_line_per_provider(compared) -> None:
+def test_timeline_draws_one_line_per_provider(compared: pd.DataFrame) -> None:
     _, runs = compared
     figure = timeline(runs)
     labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]

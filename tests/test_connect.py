@@ -11,15 +11,16 @@ def test_sandbox_mode_by_default(pliance_target: kit.Target) -> None:
     t = pliance_target
     assert t.mode == "sandbox" and t.sandbox is not None and t.base_url == t.sandbox.url
     assert isinstance(t.credentials, pliance.Credentials)
-    assert t.credentials.secret.reveal() == t.sandbox.credentials["secret"]
+    assert t.credentials_as(pliance.Credentials).secret.reveal() == t.sandbox.credentials["secret"]
     assert t.session().call("GET", "api/Ping")["success"] is True
     assert t.ca is t.sandbox.ca
 
 
 def test_overrides_split_into_credentials_and_settings() -> None:
     with kit.connect("pliance", environ={}, multitenancy=True, given_name="Ada") as t:
-        assert t.sandbox.settings["multitenancy"] is True
-        assert t.credentials.tenant == "tenant-a" and t.credentials.given_name == "Ada"
+        assert t.sandbox is not None and t.sandbox.settings["multitenancy"] is True
+        creds = t.credentials_as(pliance.Credentials)
+        assert creds.tenant == "tenant-a" and creds.given_name == "Ada"
     with pytest.raises(kit.ConfigError, match="unknown option"):
         kit.connect("pliance", environ={}, colour="blue")
     with pytest.raises(kit.ConfigError, match="unknown provider"):
@@ -28,13 +29,15 @@ def test_overrides_split_into_credentials_and_settings() -> None:
 
 def test_mtls_sandbox_fills_the_client_certificate() -> None:
     with kit.connect("pliance", environ={}, mtls=True) as t:
-        assert t.credentials.cert == t.sandbox.client_cert and t.verify == t.sandbox.ca_bundle
+        assert t.sandbox is not None
+        assert t.credentials_as(pliance.Credentials).cert == t.sandbox.client_cert and t.verify == t.sandbox.ca_bundle
         assert t.session().call("GET", "api/Ping")["success"] is True
 
 
 def test_live_mode_reads_one_env_var_per_field() -> None:
     # A sandbox started separately plays the live host: connect() must not start its own.
     with start("pliance", tls=True) as remote:
+        assert remote.ca_bundle is not None
         env = {
             "PLIANCE_URL": remote.url.rstrip("/"),
             "PLIANCE_CA_BUNDLE": remote.ca_bundle,
@@ -43,7 +46,7 @@ def test_live_mode_reads_one_env_var_per_field() -> None:
         t = kit.connect("pliance", environ=env, multitenancy=True)
         assert t.mode == "live" and t.sandbox is None and t.base_url == remote.url
         assert t.ignored == ["multitenancy"]
-        assert t.credentials.secret.reveal() == remote.credentials["secret"]
+        assert t.credentials_as(pliance.Credentials).secret.reveal() == remote.credentials["secret"]
         assert t.session().call("GET", "api/Ping")["success"] is True
         assert t.env_vars() == [
             "PLIANCE_URL",
@@ -69,6 +72,6 @@ def test_live_mode_names_missing_env_vars_without_values() -> None:
 def test_target_table_masks_secrets(pliance_target: kit.Target) -> None:
     table = pliance_target.table()
     text = table.to_string() + pliance_target._repr_html_() + repr(pliance_target)
-    assert pliance_target.credentials.secret.reveal() not in text
+    assert pliance_target.credentials_as(pliance.Credentials).secret.reveal() not in text
     assert table.loc["secret", "env var"] == "PLIANCE_SECRET"
     assert table.loc["mode", "value"] == "sandbox"

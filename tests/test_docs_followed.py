@@ -97,9 +97,9 @@ def _claims(token: str) -> dict[str, object]:
 def test_synerise_only_user_tokens_carry_a_workspace() -> None:
     """user-workspace: the docs put the workspace and permissions in user tokens only."""
     with kit.connect("synerise", environ={}) as target:
-        workspace = target.session(consumer="workspace").token().access_token.reveal()
-        customer = target.session(consumer="client").token().access_token.reveal()
-        user = target.session(consumer="user").token().access_token.reveal()
+        workspace = target.session(consumer="workspace").require_token().access_token.reveal()
+        customer = target.session(consumer="client").require_token().access_token.reveal()
+        user = target.session(consumer="user").require_token().access_token.reveal()
     assert "bpid" not in _claims(workspace) and "bpid" not in _claims(customer)
     assert _claims(user)["bpid"] == 101 and _claims(user)["permissions"] == ["BUSINESS_PROFILE_READ"]
 
@@ -204,13 +204,13 @@ def test_signzy_a_username_sent_to_change_password_is_changed() -> None:
     """change-by-old-password, username-change: both can be changed with the old password."""
     with kit.connect("signzy", environ={}) as target:
         s = target.session(logout_on_close=False)
-        old = target.credentials.password
+        old = target.credentials_as(signzy.Credentials).password
         new = kit.Secret("kit-new-signzy-password-5e1f0a9b8c7d")
         changed = signzy.change_password(s, old, new, username="kit-renamed-channel")
         assert changed.username == "kit-renamed-channel"
         assert target.session(changed).token() is not None  # logs in with the new username
         with pytest.raises(kit.AuthError):
-            target.session(target.credentials.replace(password=new)).token()  # the old username is gone
+            target.session(target.credentials.replace(password=new)).require_token()  # the old username is gone
         taken = target.session(changed, logout_on_close=False)
         signzy.create_child(taken, "kit-child-x", kit.Secret("c" * 32), email="kit-child-x@example.invalid")
         with pytest.raises(kit.ApiError) as info:
@@ -262,7 +262,7 @@ def test_signicat_problem_details_are_recognised_by_media_type(signicat_box: San
 def test_the_journal_masks_no_value_that_only_describes_a_credential() -> None:
     with kit.connect("signicat", environ={}) as target:
         s = target.session()
-        s.token()
+        s.require_token()
         discovery = s.get("auth/open/.well-known/openid-configuration")
         assert discovery.status_code == 200
         entries = s.journal.entries

@@ -1,6 +1,7 @@
 """Fault injection on token and login endpoints: clear KitErrors, bounded retries, no waiter left hanging."""
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,28 +14,31 @@ from kit.auth.tokencache import MemoryTokenCache
 from kit.providers import signicat, signzy, synerise
 from kit.sandbox import Sandbox, start
 
-FLOWS = {  # provider -> (how to open a session, a business call)
+FLOWS: dict[str, tuple[Callable[..., kit.Session[Any]], tuple[str, str, dict[str, Any]]]] = {
+    # provider -> (how to open a session, a business call)
     "signicat": (
-        lambda box, **kw: signicat.session(signicat.Credentials(**box.credentials), box.url, **kw),
+        lambda box, **kw: signicat.session(signicat.Credentials.of(**box.credentials), box.url, **kw),
         ("POST", "auth/rest/sessions", {"json": {}}),
     ),
     "synerise": (
-        lambda box, **kw: synerise.session(synerise.Credentials(**box.credentials), box.url, **kw),
+        lambda box, **kw: synerise.session(synerise.Credentials.of(**box.credentials), box.url, **kw),
         ("GET", "v4/business-profile", {}),
     ),
     "signzy": (
-        lambda box, **kw: signzy.session(signzy.Credentials(**box.credentials), box.url, logout_on_close=False, **kw),
+        lambda box, **kw: signzy.session(
+            signzy.Credentials.of(**box.credentials), box.url, logout_on_close=False, **kw
+        ),
         ("GET", "api/channels/ch-1", {}),
     ),
 }
 
 
-def call(session: kit.Session, provider: str) -> Any:
+def call(session: kit.Session[Any], provider: str) -> Any:
     method, path, kwargs = FLOWS[provider][1]
     return session.call(method, path, **kwargs)
 
 
-def token_steps(session: kit.Session) -> list[tuple[str, int | None]]:
+def token_steps(session: kit.Session[Any]) -> list[tuple[str, int | None]]:
     """(what made the attempt necessary, status) of every token/login exchange, from the structured fields."""
     return [(e.retry_after, e.status) for e in session.journal.entries if e.kind == "auth"]
 
@@ -77,7 +81,8 @@ def test_malformed_json_is_a_clear_auth_error(provider: str) -> None:
 
 
 def _together(workers: list[Any], n: int) -> list[BaseException | None]:
-    barrier, results = threading.Barrier(n), [None] * n
+    barrier = threading.Barrier(n)
+    results: list[BaseException | None] = [None] * n
 
     def run(i: int) -> None:
         barrier.wait()
@@ -119,8 +124,8 @@ def test_redis_waiters_get_the_failure_and_the_next_call_fetches_again(redis_url
         assert sum("another client failed" in str(e) for e in errors) == 5
         assert sum(len(token_steps(s)) for s in sessions) == 2  # only the leader asked, twice
         box.control.set(fault="none")
-        assert sessions[0].token().token_type == "Bearer"
-        assert sessions[1].token() == sessions[0].token()
+        assert sessions[0].require_token().token_type == "Bearer"
+        assert sessions[1].require_token() == sessions[0].require_token()
 
 
 def test_unknown_fault_is_a_config_error() -> None:
@@ -137,7 +142,7 @@ def test_every_request_a_session_sends_has_a_timeout(signicat_box: Sandbox) -> N
         seen.append((request.path_url.split("?")[0], kwargs.get("timeout")))
         return original(adapter, request, **kwargs)
 
-    requests.adapters.HTTPAdapter.send = spy  # type: ignore[method-assign]
+    requests.adapters.HTTPAdapter.send = spy  # type: ignore[method-assign, assignment]
     try:
         s.call("POST", "auth/rest/sessions", json={})
     finally:

@@ -21,7 +21,8 @@ from requests.structures import CaseInsensitiveDict
 
 import kit
 from kit.auth.bearer import CachedBearerAuth
-from kit.auth.flow import NO_AUTH, Exchange, Flow, FlowAuth, drive
+from kit.auth.flow import NO_AUTH, Exchange, Flow, drive
+from kit.auth.scheme import FlowAuth
 from kit.auth.tokencache import MemoryTokenCache
 from kit.providers import provider
 from kit.sandbox import emulator_class
@@ -106,7 +107,7 @@ def test_an_absent_token_is_fetched_first_and_then_carried(name: str) -> None:
     assert token is not None
     sent = call.request
     assert isinstance(sent, requests.PreparedRequest)
-    assert token.access_token.reveal() in (sent.headers.get("Authorization", "") + (sent.url or ""))
+    assert token.access_token.reveal() in (str(sent.headers.get("Authorization", "")) + (sent.url or ""))
     with pytest.raises(StopIteration):
         flow.send(answer(200, {}, to=call))
 

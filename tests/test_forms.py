@@ -2,16 +2,18 @@
 
 import builtins
 import getpass
+from typing import Any
 
 import ipywidgets as widgets
 import pytest
 
 import kit
+from kit.providers import pliance
 
 
 @pytest.fixture(autouse=True)
 def no_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args, **kwargs):  # a headless form must never prompt
+    def refuse(*args: Any, **kwargs: Any) -> None:  # a headless form must never prompt
         raise AssertionError("the form prompted for input")
 
     monkeypatch.setattr(builtins, "input", refuse)
@@ -23,7 +25,7 @@ def test_fields_follow_the_dataclass_and_secrets_are_password_widgets(pliance_ta
     assert list(form.fields) == ["secret", "issuer", "given_name", "subject", "tenant", "cert"]
     assert isinstance(form.fields["secret"], widgets.Password)
     assert all(type(form.fields[n]) is widgets.Text for n in ("issuer", "given_name", "subject", "tenant", "cert"))
-    assert form.fields["issuer"].value == pliance_target.credentials.issuer
+    assert form.fields["issuer"].value == pliance_target.credentials_as(pliance.Credentials).issuer
     assert form.fields["secret"].value == ""  # the prefilled secret never goes to the browser
     assert "from the sandbox" in form.fields["secret"].placeholder
 
@@ -39,6 +41,7 @@ def test_submit_does_what_the_button_does_and_clears_secrets(pliance_target: kit
     form.fields["secret"].value = typed
     form.fields["given_name"].value = "Ada"
     creds = form.submit()
+    assert isinstance(creds, pliance.Credentials)  # the form's type, for the checker too
     assert creds.secret.reveal() == typed and creds.given_name == "Ada"
     assert pliance_target.credentials is creds
     assert form.fields["secret"].value == "" and typed not in str(form.widget.get_state())
@@ -46,7 +49,7 @@ def test_submit_does_what_the_button_does_and_clears_secrets(pliance_target: kit
     assert form.value == creds and form.submit() == creds  # a second submit keeps the secret
     form.fields["given_name"].value = "Grace"
     form.button.click()
-    assert pliance_target.credentials.given_name == "Grace"
+    assert pliance_target.credentials_as(pliance.Credentials).given_name == "Grace"
 
 
 def test_missing_required_field_is_reported_on_the_status_line(pliance_target: kit.Target) -> None:
@@ -96,7 +99,7 @@ def test_a_typed_value_is_marked_and_stays_marked_in_a_new_form(pliance_target: 
     form = kit.credentials_form(pliance_target)
     form.fields["given_name"].value = "Grace"
     assert form.marks["given_name"].value.count("✎ changed from the sandbox") == 1
-    form.fields["given_name"].value = pliance_target.credentials.given_name  # typed back: no mark
+    form.fields["given_name"].value = pliance_target.credentials_as(pliance.Credentials).given_name  # typed back
     assert "✎" not in form.marks["given_name"].value
     form.fields["secret"].value = "typed-secret-0123456789abcdef-0123456789"
     assert "✎ changed" in form.marks["secret"].value
@@ -110,7 +113,7 @@ def test_a_typed_value_is_marked_and_stays_marked_in_a_new_form(pliance_target: 
 
 
 def test_reset_brings_the_source_values_back(pliance_target: kit.Target) -> None:
-    original = pliance_target.credentials
+    original = pliance_target.credentials_as(pliance.Credentials)
     form = kit.credentials_form(pliance_target)
     form.fields["secret"].value = "typed-secret-0123456789abcdef-0123456789"
     form.fields["issuer"].value = "someone-else"

@@ -6,7 +6,9 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -18,17 +20,18 @@ SCHEMA = json.loads((Path(__file__).parent / "har12.schema.json").read_text())
 
 
 @pytest.fixture
-def busy_session():
+def busy_session() -> Iterator[kit.Session[Any]]:
     with kit.connect("signicat", environ={}) as t:
         s = t.session()
         s.call("POST", "auth/rest/sessions", json={"flow": "redirect"}, step="create")
+        assert t.sandbox is not None
         t.sandbox.control.rotate_key(keep_previous=False)
         s.call("GET", "auth/rest/sessions/00000000-0000-0000-0000-000000000001", step="get")  # 401 then retry
         s.get("auth/rest/sessions/nope")
         yield s
 
 
-def test_har_from_kit_passes_the_schema(busy_session, tmp_path: Path) -> None:
+def test_har_from_kit_passes_the_schema(busy_session: kit.Session[Any], tmp_path: Path) -> None:
     document = json.loads(kit.to_har(busy_session, tmp_path / "s.har").read_text())
     jsonschema.validate(document, SCHEMA)
     assert len(document["log"]["entries"]) == len(busy_session.journal.entries) == 6
@@ -48,7 +51,7 @@ def test_schema_rejects_a_broken_har() -> None:
         )
 
 
-def test_read_har_round_trips_the_journal(busy_session, tmp_path: Path) -> None:
+def test_read_har_round_trips_the_journal(busy_session: kit.Session[Any], tmp_path: Path) -> None:
     path = kit.to_har(busy_session, tmp_path / "s.har")
     again = kit.read_har(path)
     assert again.equals(kit.journal(busy_session))
@@ -135,6 +138,7 @@ def test_make_sandbox_serves_all_five_on_fixed_ports() -> None:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
+        assert proc.stdout is not None
         lines = [json.loads(proc.stdout.readline()) for _ in names]
         assert [line["provider"] for line in lines] == names
         assert [line["url"] for line in lines] == [f"http://127.0.0.1:{base + i}/" for i in range(5)]
@@ -145,7 +149,7 @@ def test_make_sandbox_serves_all_five_on_fixed_ports() -> None:
         assert proc.wait(timeout=10) == 0
 
 
-def test_har_carries_each_entrys_kind_action_reason_and_attempt(busy_session, tmp_path: Path) -> None:
+def test_har_carries_each_entrys_kind_action_reason_and_attempt(busy_session: kit.Session[Any], tmp_path: Path) -> None:
     from kit.record.har_input import entry_from_har
 
     items = json.loads(kit.to_har(busy_session, tmp_path / "s.har").read_text())["log"]["entries"]

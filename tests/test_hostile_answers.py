@@ -47,7 +47,7 @@ def hostile() -> Iterator[Hostile]:
         server.server.stop()
 
 
-def _readable_afterwards(s: kit.Session, tmp_path: Path) -> None:
+def _readable_afterwards(s: kit.Session[Any], tmp_path: Path) -> None:
     table = kit.journal(s)
     assert "not shown" in table.iloc[-1]["response"]  # the entry, its body summarised
     assert kit.to_har(s, tmp_path / "x.har").exists()
@@ -87,7 +87,7 @@ def test_a_deep_error_body_is_an_api_error_naming_the_limit(hostile: Hostile, st
 def test_a_deep_token_answer_is_a_kit_error_naming_the_limit(hostile: Hostile, name: str, make: Any) -> None:
     s = make(hostile.url)
     with pytest.raises(kit.KitError) as info:
-        s.token()
+        s.require_token()
     assert "nested deeper than" in str(info.value), name
     assert "not shown" in kit.journal(s).iloc[-1]["response"]
 

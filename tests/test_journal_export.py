@@ -3,6 +3,7 @@
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -11,6 +12,7 @@ import kit
 from kit.auth.flow import Exchange
 from kit.providers import pliance
 from kit.record.journal import now_utc
+from kit.sandbox import Sandbox
 from kit.secrets import MASK
 
 
@@ -54,21 +56,23 @@ def test_every_request_has_a_timeout(pliance_target: kit.Target) -> None:
     seen = {}
     original = requests.adapters.HTTPAdapter.send
 
-    def spy(self, request, **kwargs):  # observe what reaches the transport; the real send still runs
+    def spy(
+        self: Any, request: Any, **kwargs: Any
+    ) -> Any:  # observe what reaches the transport; the real send still runs
         seen["timeout"] = kwargs.get("timeout")
         return original(self, request, **kwargs)
 
-    requests.adapters.HTTPAdapter.send = spy
+    requests.adapters.HTTPAdapter.send = spy  # type: ignore[method-assign, assignment]
     try:
         session.get("api/Ping")
     finally:
-        requests.adapters.HTTPAdapter.send = original
+        requests.adapters.HTTPAdapter.send = original  # type: ignore[method-assign]
     assert seen["timeout"] == (5.0, 30.0)
 
 
 def test_journal_rejects_plain_sessions() -> None:
     with pytest.raises(kit.ConfigError, match="takes a kit session"):
-        kit.journal(requests.Session())
+        kit.journal(requests.Session())  # type: ignore[arg-type]
 
 
 def test_har_has_every_required_field(pliance_target: kit.Target, tmp_path: Path) -> None:
@@ -113,7 +117,7 @@ def test_curl_line_uses_env_placeholders_and_runs(pliance_target: kit.Target) ->
     session.call("GET", "api/Ping")
     line = kit.to_curl(session).splitlines()[-1]  # the curl line itself, after the lines that fill it
     assert '"Authorization: Bearer ${PLIANCE_TOKEN}"' in line and "eyJ" not in line
-    token = pliance.mint_token(pliance_target.credentials)
+    token = pliance.mint_token(pliance_target.credentials_as(pliance.Credentials))
     result = subprocess.run(
         ["bash", "-c", line + " --silent"],
         capture_output=True,
@@ -151,11 +155,11 @@ def test_sent_compares_what_sessions_sent_for_one_step(pliance_target: kit.Targe
     assert shown["a"]["request_headers"].startswith(f"Authorization: Bearer {MASK}")
 
 
-def test_the_journal_keeps_at_most_its_limit_and_says_how_many_it_dropped(pliance_box, tmp_path: Path) -> None:
+def test_the_journal_keeps_at_most_its_limit_and_says_how_many_it_dropped(pliance_box: Sandbox, tmp_path: Path) -> None:
     import pandas as pd
 
-    auth = pliance.PlianceAuth(pliance.Credentials(**pliance_box.credentials))
-    s = kit.Session(pliance_box.url, provider="pliance", auth=auth, journal_limit=3)
+    auth = pliance.PlianceAuth(pliance.Credentials.of(**pliance_box.credentials))
+    s: kit.Session[None] = kit.Session(pliance_box.url, provider="pliance", auth=auth, journal_limit=3)
     for i in range(5):
         s.call("GET", "api/Ping", step=f"ping {i + 1}")
     assert len(s.journal) == 3 and s.journal.dropped == 2
@@ -168,7 +172,7 @@ def test_the_journal_keeps_at_most_its_limit_and_says_how_many_it_dropped(plianc
     s.journal.clear()
     assert len(s.journal) == 0 and kit.journal(s).index.name is None
     with pytest.raises(kit.ConfigError):
-        kit.Session(pliance_box.url, provider="pliance", journal_limit=0)
+        kit.Session[Any](pliance_box.url, provider="pliance", journal_limit=0)
 
 
 def test_a_secret_learned_after_recording_is_masked_when_read(pliance_target: kit.Target, tmp_path: Path) -> None:

@@ -10,7 +10,9 @@ import io
 import json
 import logging
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -27,7 +29,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 @pytest.fixture
-def debug_log() -> io.StringIO:
+def debug_log() -> Iterator[io.StringIO]:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.DEBUG)
@@ -51,6 +53,7 @@ def test_no_sink_shows_a_planted_secret(tmp_path: Path, debug_log: io.StringIO) 
         start("pliance", tls=True, multitenancy=True, credentials={"secret": secret}) as remote,
     ):
         warnings.simplefilter("always")
+        assert remote.ca_bundle is not None
         env = {
             "PLIANCE_URL": remote.url,
             "PLIANCE_CA_BUNDLE": remote.ca_bundle,
@@ -60,6 +63,7 @@ def test_no_sink_shows_a_planted_secret(tmp_path: Path, debug_log: io.StringIO) 
         form = kit.credentials_form(target)
         form.fields["secret"].value = secret
         creds = form.submit()
+        assert isinstance(creds, pliance.Credentials)  # the form's type, for the checker too
         session = target.session()
         session.call("GET", "api/Ping", step="ping")
         with kit.WebhookReceiver(remote.ca, secret=hook_secret, secret_header="X-PLIANCE-SECRET") as hook:
@@ -226,7 +230,7 @@ def _texts(exc: BaseException) -> list[str]:
 
 @pytest.mark.parametrize("provider, env, options, path", EXCEPTION_VARIANTS)
 def test_no_exception_out_of_a_session_shows_a_secret(
-    provider: str, env: dict[str, str], options: dict[str, str], path: str
+    provider: str, env: dict[str, str], options: dict[str, Any], path: str
 ) -> None:
     import importlib
 

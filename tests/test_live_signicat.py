@@ -14,6 +14,7 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -59,7 +60,7 @@ def opaque_server() -> Iterator[str]:
         yield url
 
 
-def _actions(s: kit.Session) -> list[str]:
+def _actions(s: kit.Session[Any]) -> list[str]:
     return [e.action for e in s.journal.entries if e.kind == "auth"]
 
 
@@ -74,7 +75,7 @@ def test_jwt_access_tokens_one_fetch_for_many_calls(jwt_server: str, client: dic
 
 def test_verify_token_takes_the_resource_audience(jwt_server: str) -> None:
     s = kit.connect("signicat", environ=_env(jwt_server, BASIC)).session()
-    token = s.token()
+    token = s.require_token()
     default = signicat.verify_token(s, token).set_index("name")
     assert default.loc["aud", "check"] == "audience mismatch"  # Signicat's own aud is not the resource
     table = signicat.verify_token(s, token, audience=RESOURCE).set_index("name")
@@ -87,7 +88,7 @@ def test_verify_token_allows_what_the_jwks_key_allows(alg: str) -> None:
     with oidc_server([BASIC], token_format="jwt", alg=alg, RESOURCE=RESOURCE) as url:
         s = kit.connect("signicat", environ=_env(url, BASIC)).session()
         s.call("POST", "auth/rest/sessions", json={})
-        table = signicat.verify_token(s, s.token(), audience=RESOURCE).set_index("name")
+        table = signicat.verify_token(s, s.require_token(), audience=RESOURCE).set_index("name")
     assert table.loc["alg", "value"] == alg and table.loc["alg", "check"] == "ok"
     assert table.attrs["verified"] is True
 
@@ -103,7 +104,7 @@ def test_opaque_tokens_work_where_jwts_do(opaque_server: str) -> None:
     s = kit.connect("signicat", environ=_env(opaque_server, BASIC, SIGNICAT_ACCOUNT_ID=ACCOUNT)).session()
     assert s.call("POST", "auth/rest/sessions", json={})["tokenFormat"] == "opaque"
     assert "signicat-accountId=a-kit-conformance" in s.journal.entries[-1].url  # from the credentials
-    token = s.token()
+    token = s.require_token()
     assert signicat.token_table(token).iloc[0]["format"] == "opaque"
     assert kit.claims(token.access_token).iloc[0]["value"].startswith("opaque (fp=")
     with pytest.raises(kit.ConfigError, match="opaque"):
@@ -138,7 +139,7 @@ def test_a_narrowed_grant_shows_and_warns_once(jwt_server: str) -> None:
     env = _env(jwt_server, POST, SIGNICAT_SCOPE="signicat-api kit-not-offered")
     s = kit.connect("signicat", environ=env).session()
     with pytest.warns(NarrowedGrant, match="not granted kit-not-offered"):
-        token = s.token()
+        token = s.require_token()
     row = signicat.token_table(token).iloc[0]
     assert (row["scope"], row["scope asked"], row["not granted"]) == (
         "signicat-api",

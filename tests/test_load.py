@@ -26,6 +26,6 @@ def test_ci_runs_fuzz_and_load_at_full_strength() -> None:
     from hypothesis import settings
 
     if os.environ.get("CI"):
-        assert settings.default.max_examples == 1000 and LOAD_CALLS == 500
+        assert settings.default is not None and settings.default.max_examples == 1000 and LOAD_CALLS == 500
     else:
-        assert settings.default.max_examples >= 100 and LOAD_CALLS >= 100
+        assert settings.default is not None and settings.default.max_examples >= 100 and LOAD_CALLS >= 100

@@ -100,8 +100,8 @@ def live(provider: str, lab: RedirectLab, box: Sandbox, **env: str) -> kit.Targe
 
 
 def session_through(
-    front: RedirectLab, box: Sandbox, provider: str, env: dict[str, str], **options: str
-) -> kit.Session:
+    front: RedirectLab, box: Sandbox, provider: str, env: dict[str, str], **options: Any
+) -> kit.Session[Any]:
     """A live session of ``provider`` whose base URL is the front (Signzy's query transport warns: expected)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", signzy.QueryTokenWarning)
@@ -147,11 +147,11 @@ def test_auth_requests_never_follow_a_redirect(
     front, box = lab(provider)
     s = session_through(front, box, provider, env, **options)
     if trigger != "token":
-        s.token()  # logged in through the front; now the refresh or logout endpoint redirects
+        s.require_token()  # logged in through the front; now the refresh or logout endpoint redirects
     front.paths.add(path)
     with pytest.raises(kit.AuthError) as info:
         if trigger == "token":
-            s.token()
+            s.require_token()
         elif trigger == "refresh":
             s.token("expiring")
         else:

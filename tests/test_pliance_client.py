@@ -5,6 +5,7 @@ import itertools
 import jwt
 import pytest
 import requests
+from jwt.types import Options
 
 import kit
 from kit.providers import pliance
@@ -29,7 +30,7 @@ def test_secret_is_wrapped_and_key_is_its_utf8_bytes_not_hex() -> None:
     c = creds()
     assert isinstance(c.secret, kit.Secret) and HEX_SECRET not in repr(c)
     token = pliance.mint_token(c, now=1_800_000_000)
-    opts = {"verify_exp": False, "verify_nbf": False, "verify_iat": False}
+    opts: Options = {"verify_exp": False, "verify_nbf": False, "verify_iat": False}
     assert jwt.decode(token, HEX_SECRET.encode("utf-8"), algorithms=["HS256"], audience="pliance.io", options=opts)
     with pytest.raises(jwt.InvalidSignatureError):
         jwt.decode(token, bytes.fromhex(HEX_SECRET), algorithms=["HS256"], audience="pliance.io", options=opts)
@@ -45,12 +46,14 @@ def test_non_ascii_secret_is_accepted_by_the_sandbox() -> None:
 def test_auth_mints_a_fresh_token_for_every_request(pliance_box: Sandbox) -> None:
     ticks = itertools.count(1_795_000_000, 7)
     session = pliance.session(pliance.Credentials.of(**pliance_box.credentials), pliance_box.url)
-    session.auth = pliance.PlianceAuth(session.auth.credentials, clock=lambda: float(next(ticks)))
+    session.auth = pliance.PlianceAuth(
+        session.auth_as(pliance.PlianceAuth).credentials, clock=lambda: float(next(ticks))
+    )
     seen = capture(session)
     with pytest.raises(kit.AuthError):  # the fake clock is far in the past: the server says expired
         session.call("GET", "api/Ping")
     session.get("api/Ping")
-    tokens = [r.headers["Authorization"].removeprefix("Bearer ") for r in seen]
+    tokens = [str(r.headers["Authorization"]).removeprefix("Bearer ") for r in seen]
     assert len(set(tokens)) == 2
     iats = [jwt.decode(t, options={"verify_signature": False})["iat"] for t in tokens]
     assert iats == [1_795_000_000, 1_795_000_007]

@@ -19,7 +19,7 @@ def creds_of(box: Sandbox, **over: Any) -> pliance.Credentials:
     return pliance.Credentials(**{**box.credentials, **over})
 
 
-def claims_for(box: Sandbox, **over: Any) -> dict:
+def claims_for(box: Sandbox, **over: Any) -> dict[str, Any]:
     now = int(time.time())
     c = box.credentials
     return {
@@ -34,7 +34,7 @@ def claims_for(box: Sandbox, **over: Any) -> dict:
     }
 
 
-def hs(box: Sandbox, claims: dict, key: bytes | None = None, alg: str = "HS256") -> str:
+def hs(box: Sandbox, claims: dict[str, Any], key: bytes | None = None, alg: str = "HS256") -> str:
     return jwt.encode(claims, key or box.credentials["secret"].encode(), algorithm=alg)
 
 
@@ -109,7 +109,7 @@ def test_bad_tokens(pliance_box: Sandbox, case: str, status: int, message: str, 
         "basic": "Basic ZGVtbzpkZW1v",
         "malformed": "Bearer abc.def",
         "bad signature": "Bearer " + hs(box, claims_for(box), b"k" * 40),
-        "alg none": "Bearer " + jwt.encode(claims_for(box), None, algorithm="none"),
+        "alg none": "Bearer " + jwt.encode(claims_for(box), "", algorithm="none"),
         "alg RS256": "Bearer " + jwt.encode(claims_for(box), RSA_KEY, algorithm="RS256"),
         "alg HS512": "Bearer " + hs(box, claims_for(box), key + key, "HS512"),
         "expired": "Bearer " + hs(box, claims_for(box, exp=now - 301, iat=now - 600, nbf=now - 600)),

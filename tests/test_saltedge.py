@@ -6,16 +6,20 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 import kit
 from kit.providers import saltedge
 from kit.sandbox import Sandbox, start
 
-NEW_LOGIN = {"data": {"country_code": "XF", "provider_code": "fakebank_simple_xf", "credentials": {"login": "u"}}}
+NEW_LOGIN: dict[str, Any] = {
+    "data": {"country_code": "XF", "provider_code": "fakebank_simple_xf", "credentials": {"login": "u"}}
+}
 
 
 @pytest.fixture
@@ -32,7 +36,7 @@ def creds(box: Sandbox, version: str = "v3", signed: bool = False, **over: objec
     return saltedge.Credentials.of(**data)
 
 
-def error_of(call) -> kit.AuthError:
+def error_of(call: Callable[[], Any]) -> kit.AuthError:
     with pytest.raises(kit.AuthError) as info:
         call()
     return info.value
@@ -245,6 +249,7 @@ def test_cli_serves_saltedge_with_its_keys() -> None:
         text=True,
     )
     try:
+        assert proc.stdout is not None
         line = json.loads(proc.stdout.readline())
         assert set(line["credentials"]) == {
             "client_id",
@@ -313,7 +318,8 @@ def _signed_outside_kit(box: Sandbox, url: str, expires: str, *, openssl: bool) 
             ).stdout
     else:
         private = serialization.load_pem_private_key(pem.encode(), None)
-        raw = private.sign(text, padding.PKCS1v15(), hashes.SHA256())  # type: ignore[union-attr]
+        assert isinstance(private, rsa.RSAPrivateKey)
+        raw = private.sign(text, padding.PKCS1v15(), hashes.SHA256())
     return base64.b64encode(raw).decode()
 
 
@@ -349,7 +355,7 @@ def test_a_signature_is_reused_for_the_same_request_while_half_its_window_is_lef
     creds = saltedge.Credentials.of(client_id="c", app_secret="s" * 32, private_key_pem=saltedge.generate_key_pair()[0])
     auth = saltedge.SaltEdgeAuth(creds, expires_in=60, clock=lambda: now[0])
 
-    def signed(url: str, body: str | None = None) -> tuple[str, str]:
+    def signed(url: str, body: str | None = None) -> tuple[str | bytes, str | bytes]:
         request = requests.Request("POST" if body else "GET", url, data=body).prepare()
         auth.apply(request)
         return request.headers["Expires-at"], request.headers["Signature"]

@@ -138,7 +138,8 @@ def test_the_cli_prints_each_token_or_login_url() -> None:
         text=True,
     )
     try:
-        signicat, synerise = json.loads(proc.stdout.readline()), json.loads(proc.stdout.readline())  # type: ignore[union-attr]
+        assert proc.stdout is not None
+        signicat, synerise = json.loads(proc.stdout.readline()), json.loads(proc.stdout.readline())
         assert signicat["token or login"] == [signicat["url"] + "auth/open/connect/token"]
         assert synerise["url"] + "sauth/v3/auth/login/client" in synerise["token or login"]
     finally:

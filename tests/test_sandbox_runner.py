@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from werkzeug.wrappers import Request, Response
 
 from kit import SandboxError
 from kit.providers import pliance
@@ -58,7 +59,7 @@ def test_credentials_can_be_replaced_and_unknown_keys_are_refused() -> None:
 class Buggy(PlianceEmulator):
     """A real emulator with a deliberate bug in its handler, to prove crashes are not lost."""
 
-    def dispatch(self, request):
+    def dispatch(self, request: Request) -> Response:
         raise RuntimeError("handler bug")
 
 
@@ -76,7 +77,7 @@ def test_port_in_use_is_a_sandbox_error() -> None:
             start("pliance", port=box.port)
 
 
-def _serve(*args: str) -> subprocess.Popen:
+def _serve(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "kit.sandbox", "serve", "--json", *args],
         stdout=subprocess.PIPE,
@@ -89,6 +90,7 @@ def _serve(*args: str) -> subprocess.Popen:
 def test_cli_prints_one_json_line_and_serves_until_sigterm() -> None:
     proc = _serve("pliance", "--tls", "--set", "pliance.multitenancy=true")
     try:
+        assert proc.stdout is not None
         line = json.loads(proc.stdout.readline())
         assert line["provider"] == "pliance" and line["url"].startswith("https://127.0.0.1:")
         assert set(line["credentials"]) == {"secret", "issuer", "given_name", "subject", "tenant"}
@@ -97,7 +99,10 @@ def test_cli_prints_one_json_line_and_serves_until_sigterm() -> None:
             line["url"] + "api/Ping",
             verify=line["ca_bundle"],
             timeout=5,
-            headers={"Authorization": "Bearer " + pliance.mint_token(creds), "X-Tenant": creds.tenant},
+            headers={
+                "Authorization": "Bearer " + pliance.mint_token(creds),
+                **({"X-Tenant": creds.tenant} if creds.tenant else {}),
+            },
         )
         assert r.json()["success"] is True
     finally:
@@ -110,6 +115,7 @@ def test_cli_serves_all_registered_providers() -> None:
 
     proc = _serve("all")
     try:
+        assert proc.stdout is not None
         lines = [json.loads(proc.stdout.readline()) for _ in REGISTERED]
         assert [line["provider"] for line in lines] == list(REGISTERED)
     finally:
@@ -120,6 +126,7 @@ def test_cli_serves_all_registered_providers() -> None:
 def test_cli_sigint_exits_zero() -> None:
     proc = _serve("pliance")
     try:
+        assert proc.stdout is not None
         assert json.loads(proc.stdout.readline())["provider"] == "pliance"
     finally:
         proc.send_signal(signal.SIGINT)
@@ -150,6 +157,7 @@ def test_cli_help_documents_every_setting() -> None:
 def test_cli_serves_signicat_with_its_credential_keys() -> None:
     proc = _serve("signicat", "--set", "signicat.lifetime=60")
     try:
+        assert proc.stdout is not None
         line = json.loads(proc.stdout.readline())
         assert line["provider"] == "signicat"
         assert set(line["credentials"]) == {"client_id", "client_secret", "account_id"}

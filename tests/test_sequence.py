@@ -45,7 +45,7 @@ def test_one_arrow_per_exchange_to_its_lifeline_and_a_refused_one_marked() -> No
     assert [g.get("data-status") for g in refused] == ["401"]
     assert "✗ 401" in "".join(refused[0].itertext())
     lifelines = {title: x for _, title, x in picture.lifelines()}
-    ends = [float(g.find(f"{SVG}line").get("x2")) + 8 for g in groups]  # type: ignore[union-attr]
+    ends = [float(g.find(f"{SVG}line").get("x2")) + 8 for g in groups]  # type: ignore[union-attr, arg-type]
     auth_x, api_x = lifelines["token / login endpoint"], lifelines["API"]
     assert ends == [auth_x, api_x, api_x, auth_x, api_x]
     text = repr(picture).splitlines()

@@ -2,6 +2,8 @@
 
 import base64
 import time
+from collections.abc import Callable
+from typing import Any
 
 import jwt
 import pytest
@@ -18,11 +20,11 @@ def basic(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
-def post_token(box: Sandbox, data: dict | str, headers: dict | None = None) -> requests.Response:
+def post_token(box: Sandbox, data: dict[str, Any] | str, headers: dict[str, Any] | None = None) -> requests.Response:
     return requests.post(box.url_for(TOKEN), data=data, headers={**FORM, **(headers or {})}, timeout=10)
 
 
-def good_auth(box: Sandbox) -> dict:
+def good_auth(box: Sandbox) -> dict[str, Any]:
     c = box.credentials
     return {"Authorization": basic(c["client_id"], c["client_secret"])}
 
@@ -30,7 +32,8 @@ def good_auth(box: Sandbox) -> dict:
 def access_token(box: Sandbox) -> str:
     r = post_token(box, {"grant_type": "client_credentials", "scope": "signicat-api"}, good_auth(box))
     assert r.status_code == 200, r.text
-    return r.json()["access_token"]
+    token: str = r.json()["access_token"]
+    return token
 
 
 def test_token_response_and_claims(signicat_box: Sandbox) -> None:
@@ -162,7 +165,7 @@ def forged(box: Sandbox, **claims: object) -> str:
 def test_api_errors_are_problem_details(signicat_box: Sandbox, case: str, status: int, code: str) -> None:
     now = int(time.time())
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    tokens = {
+    tokens: dict[str, Callable[[], str | None]] = {
         "missing": lambda: None,
         "expired": lambda: forged(signicat_box, iat=now - 700, nbf=now - 700, exp=now - 100),
         "unknown key": lambda: jwt.encode(

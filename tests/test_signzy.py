@@ -6,24 +6,28 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 
 import kit
 from kit.providers import signzy
+from kit.providers.signzy.auth import SignzyAuth
 from kit.sandbox import Sandbox, start
 from kit.secrets import MASK
 
 
 @pytest.fixture
-def box():
+def box() -> Iterator[Sandbox]:
     with start("signzy") as sandbox:
         yield sandbox
         sandbox.check()
 
 
-def login(box: Sandbox, **body: object) -> requests.Response:
+def login(box: Sandbox, **body: Any) -> requests.Response:
     return requests.post(box.url_for("api/channels/login"), json={**box.credentials, **body}, timeout=10)
 
 
@@ -47,7 +51,7 @@ def test_login_answers_id_ttl_created_user_id(box: Sandbox) -> None:
 @pytest.mark.parametrize("where", ["query", "x-access-token", "authorization"])
 def test_token_accepted_where_loopback_looks(box: Sandbox, where: str) -> None:
     token = login(box).json()["id"]
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "query": {"params": {"access_token": token}},
         "x-access-token": {"headers": {"X-Access-Token": token}},
         "authorization": {"headers": {"Authorization": token}},
@@ -150,7 +154,7 @@ def test_change_password_needs_the_old_one(box: Sandbox) -> None:
 # -- the client -----------------------------------------------------------------------------
 
 
-def test_header_transport_sends_the_raw_token_and_query_warns(box: Sandbox, tmp_path) -> None:
+def test_header_transport_sends_the_raw_token_and_query_warns(box: Sandbox, tmp_path: Path) -> None:
     creds = signzy.Credentials.of(**box.credentials)
     s = signzy.session(creds, box.url)
     s.call("GET", "api/channels/ch-1", step="me")
@@ -228,6 +232,7 @@ def test_cli_serves_signzy() -> None:
         text=True,
     )
     try:
+        assert proc.stdout is not None
         line = json.loads(proc.stdout.readline())
         assert set(line["credentials"]) == {"username", "password"}
         r = requests.post(line["url"] + "api/channels/login", json=line["credentials"], timeout=10)
@@ -273,7 +278,7 @@ def test_a_session_that_sent_no_token_is_not_retried(box: Sandbox) -> None:
 # -- the client against LoopBack's answers (checked against the real framework in test_conformance_signzy) --
 
 
-def _steps(s: kit.Session) -> list[tuple[str, int]]:
+def _steps(s: kit.Session[Any]) -> list[tuple[str, int | None]]:
     return [(e.step, e.status) for e in s.journal.entries]
 
 
@@ -282,7 +287,7 @@ def test_a_204_is_never_parsed(box: Sandbox) -> None:
     kid = signzy.create_child(s, "kid", "kid-password-0123456789abcdef-01", email="kid@example.invalid")
     assert s.call("DELETE", f"api/channels/ch-1/channels/{kid['id']}") is None  # 204, Content-Type JSON, no body
     new = signzy.change_password(s, box.credentials["password"], "new-password-0123456789abcdef-0123")
-    assert s.auth.credentials == new  # kept: the server changed it, so must kit
+    assert s.auth_as(SignzyAuth).credentials == new  # kept: the server changed it, so must kit
 
 
 def test_a_denial_costs_a_token_check_not_a_login(box: Sandbox) -> None:
@@ -303,8 +308,8 @@ def test_a_short_ttl_logs_in_once_per_lifetime(box: Sandbox) -> None:
 
 def test_a_replaced_token_is_logged_out(box: Sandbox) -> None:
     s = signzy.session(signzy.Credentials.of(**box.credentials), box.url)
-    old = s.token()
-    new = s.token("forced")
+    old = s.require_token()
+    new = s.require_token("forced")
     assert new.access_token != old.access_token
     assert _steps(s)[-2:] == [("login (forced)", 200), ("logout (replaced (forced))", 204)]
     assert box.control.counts()["live_tokens"] == 1

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Any
 
 import jwt
 import pytest
@@ -17,14 +18,14 @@ from kit.secrets import MASK
 
 
 def creds_of(box: Sandbox, **over: object) -> synerise.Credentials:
-    return synerise.Credentials(**{**box.credentials, **over})
+    return synerise.Credentials.of(**{**box.credentials, **over})
 
 
-def steps(s: kit.Session) -> list[tuple[str, int]]:
+def steps(s: kit.Session[Any]) -> list[tuple[str, int | None]]:
     return [(e.step, e.status) for e in s.journal.entries]
 
 
-def happened(s: kit.Session) -> list[tuple[str, str, str, int | None]]:
+def happened(s: kit.Session[Any]) -> list[tuple[str, str, str, int | None]]:
     """(kind, action, reason, status) of every exchange: what happened, read from structured fields."""
     return [(e.kind, e.action, e.reason, e.status) for e in s.journal.entries]
 
@@ -78,7 +79,7 @@ def test_login_tables_mask_keys_and_passwords() -> None:
 
 def test_missing_fields_for_a_consumer_type_are_a_config_error() -> None:
     with pytest.raises(kit.ConfigError, match="needs client_api_key, client_email, client_password"):
-        synerise.session(synerise.Credentials(workspace_api_key="k" * 36), "http://x/", consumer="client")
+        synerise.session(synerise.Credentials.of(workspace_api_key="k" * 36), "http://x/", consumer="client")
     with pytest.raises(kit.ConfigError, match="unknown consumer type"):
         synerise.session(synerise.Credentials(), "http://x/", consumer="admin")
 
@@ -114,10 +115,10 @@ def test_renewal_before_expiry(consumer: str, how: str) -> None:
 def test_refresh_refused_falls_back_to_login() -> None:
     with start("synerise", lifetime=3) as box:
         s = synerise.session(creds_of(box), box.url, consumer="workspace", cache=kit.MemoryTokenCache(margin=2))
-        s.token()
+        s.require_token()
         box.control.rotate_key(keep_previous=False)  # refresh now fails
         time.sleep(1.7)  # inside the renewal window (half of 3 s), still valid
-        s.token()
+        s.require_token()
         assert [(a, r) for _, a, r, _ in happened(s)][-2:] == [("refresh", "expiring"), ("login", "refresh refused")]
         assert [st for st, _ in steps(s)][-2:] == [
             "refresh workspace token (expiring)",
@@ -128,7 +129,7 @@ def test_refresh_refused_falls_back_to_login() -> None:
 def test_token_expired_is_retried_exactly_once() -> None:
     with start("synerise", lifetime=60) as box:
         s = synerise.session(creds_of(box), box.url, consumer="workspace", cache=kit.MemoryTokenCache(margin=0))
-        s.token()
+        s.require_token()
         # the server's clock jumps 90 s ahead: the cached token (60 s) is expired for it, a new one (1 h) is not
         box.control.set(clock_ahead=90, lifetime=3600)
         assert s.call("GET", "v4/business-profile", step="call")["businessProfileId"] == 101
@@ -174,6 +175,7 @@ def test_cli_line_carries_the_public_key() -> None:
         text=True,
     )
     try:
+        assert proc.stdout is not None
         line = json.loads(proc.stdout.readline())
         assert line["public_key_pem"].startswith("-----BEGIN PUBLIC KEY-----")
         assert set(line["credentials"]) == {

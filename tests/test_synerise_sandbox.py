@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import jwt
 import pytest
@@ -23,7 +24,9 @@ def box() -> Iterator[Sandbox]:
         sandbox.check()
 
 
-def post(box: Sandbox, path: str, body: object = None, token: str | None = None, raw: str | None = None):
+def post(
+    box: Sandbox, path: str, body: Any = None, token: str | None = None, raw: str | None = None
+) -> requests.Response:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if raw is not None:
         return requests.post(
@@ -55,7 +58,8 @@ def login(box: Sandbox, consumer: str) -> str:
     else:
         r = post(box, USER_LOGIN, {"username": c["user_username"], "password": c["user_password"]})
     assert r.status_code == 200, r.text
-    return r.json()["token"]
+    token: str = r.json()["token"]
+    return token
 
 
 def assert_spring(r: requests.Response, status: int, error: str, message: str) -> None:

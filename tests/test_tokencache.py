@@ -8,6 +8,7 @@ import multiprocessing
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 
@@ -276,11 +277,15 @@ def test_a_lost_lock_is_a_kit_error_not_a_raw_redis_one(redis_url: str) -> None:
         fetched(cache, "k", fetch)
 
 
+def _token_expiring_at(expires_at: float, reason: str) -> CachedToken:
+    return CachedToken(Secret("t" * 24), expires_at)
+
+
 def test_a_token_a_cache_must_not_keep_is_refused_by_both(redis_url: str) -> None:
     for cache in (MemoryTokenCache(), RedisTokenCache(redis_url)):
         for expires_at in (float("nan"), float("inf"), time.time() - 5, time.time() + 1e30):
             with pytest.raises(KitError, match="was not cached"):
-                fetched(cache, "k", lambda reason, at=expires_at: CachedToken(Secret("t" * 24), at))
+                fetched(cache, "k", partial(_token_expiring_at, expires_at))
             assert cache.peek("k") is None
 
 

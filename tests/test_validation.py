@@ -55,7 +55,7 @@ def broken() -> Iterator[BrokenProvider]:
     provider.server.stop()
 
 
-def signicat_session(url: str, cache: Any) -> kit.Session:
+def signicat_session(url: str, cache: Any) -> kit.Session[Any]:
     creds = signicat.Credentials.of(client_id="kit-test", client_secret="s" * 40)
     return signicat.session(creds, url, cache=cache)
 
@@ -89,7 +89,7 @@ def test_an_absent_expires_in_falls_back_to_the_jwt_exp(broken: BrokenProvider) 
     assert 590 < s.require_token().expires_in() <= 600
     broken.body = json.dumps({"access_token": TOKEN, "token_type": "Bearer"})  # neither: refused
     with pytest.raises(kit.ApiError, match="expires_in .absent; nor does the token carry exp. is missing"):
-        signicat_session(broken.url, MemoryTokenCache()).token()
+        signicat_session(broken.url, MemoryTokenCache()).require_token()
 
 
 @pytest.mark.parametrize("value", BAD_LIFETIMES)
@@ -109,7 +109,7 @@ def test_a_bad_synerise_exp_is_an_api_error(broken: BrokenProvider, exp: Any) ->
     broken.body = json.dumps({"token": jwt.encode(claims, "k" * 64, algorithm="HS512")})
     s = synerise.session(synerise.Credentials.of(workspace_api_key="k" * 36), broken.url)
     with pytest.raises(kit.ApiError) as info:
-        s.token()
+        s.require_token()
     assert info.value.code == "invalid_lifetime" and "exp" in str(info.value)
     assert s.auth_as(CachedBearerAuth).cache.peek(s.auth_as(CachedBearerAuth).key) is None
 
@@ -150,8 +150,9 @@ def test_whitespace_or_control_characters_in_credentials_are_config_errors(
             with pytest.raises(kit.ConfigError, match=f"{field} from env var {var} ") as info:
                 kit.connect(provider, environ=env)
             assert good[field] not in str(info.value)
+            options: dict[str, Any] = {field: bad}
             with pytest.raises(kit.ConfigError, match=f"{field} from code "):
-                kit.connect(provider, environ={}, **{field: bad})
+                kit.connect(provider, environ={}, **options)
             target = kit.connect(provider, environ={})
             form = kit.credentials_form(target)
             form.fields[field].value = bad

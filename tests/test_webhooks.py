@@ -1,15 +1,21 @@
 """The Pliance webhook round trip: delivered over HTTPS to a local receiver with the secret header."""
 
+from typing import Any
+
 import requests
 
 import kit
+from kit.providers import pliance
 from kit.secrets import MASK
 
 
-def register_and_poke(target: kit.Target, url: str, secret: str) -> dict:
+def register_and_poke(target: kit.Target, url: str, secret: str) -> dict[str, Any]:
     s = target.session()
     s.call("PUT", "api/WebhookCommand", json={"url": url, "secret": secret, "enabled": True})
-    return s.call("POST", "api/WebhookQuery/Poke", json={"type": "PersonSanctionMatched", "referenceId": "p-1"})
+    answer: dict[str, Any] = s.call(
+        "POST", "api/WebhookQuery/Poke", json={"type": "PersonSanctionMatched", "referenceId": "p-1"}
+    )
+    return answer
 
 
 def test_https_delivery_carries_the_secret_and_is_checked(pliance_target: kit.Target) -> None:
@@ -23,8 +29,8 @@ def test_https_delivery_carries_the_secret_and_is_checked(pliance_target: kit.Ta
     assert row["event"] == "PersonSanctionMatched" and row["secret_check"] == "match"
     assert row["secret_header"].startswith(MASK) and secret.reveal() not in table.to_string()
     body = hook.deliveries[0]["body"]
-    assert body["metadata"]["subject"] == pliance_target.credentials.subject
-    assert body["metadata"]["givenName"] == pliance_target.credentials.given_name
+    assert body["metadata"]["subject"] == pliance_target.credentials_as(pliance.Credentials).subject
+    assert body["metadata"]["givenName"] == pliance_target.credentials_as(pliance.Credentials).given_name
     assert len(body["checkpoint"]) == 64
 
 

@@ -10,7 +10,7 @@ and on a stale-token answer invalidates the token it used, gets a fresh one and 
 
 Driven by a kit Session, every attempt and every fetch is journaled with its kind and reason. Used
 on its own (``requests.get(url, auth=auth)``), the same flow runs over a plain requests session
-(:class:`~kit.auth.flow.FlowAuth` drives it): the credential stays bound to the origin of
+(:class:`~kit.auth.scheme.FlowAuth` drives it): the credential stays bound to the origin of
 ``base_url``, a redirect elsewhere is refused, and the one retry re-sends the original request.
 """
 
@@ -21,7 +21,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
-from kit.auth.flow import Exchange, Flow, FlowAuth, origin
+from kit.auth.flow import Exchange, Flow
+from kit.auth.origins import origin
+from kit.auth.scheme import FlowAuth
 from kit.auth.tokencache import MemoryTokenCache, TokenCache
 from kit.auth.tokens import CachedToken, KeyParts
 from kit.errors import TransportError

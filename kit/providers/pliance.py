@@ -23,15 +23,16 @@ import jwt
 import requests
 
 from kit.answers import api_error, json_body
-from kit.auth.flow import TokenlessAuth
+from kit.auth.scheme import TokenlessAuth
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError
 from kit.meanings import register_meanings
 from kit.protocol.pliance import AUDIENCE, HEADER, LIFETIME, TENANT_HEADER
 from kit.provenance.pliance import FACTS
 from kit.secrets import Secret
-from kit.session import Session, Wiring
+from kit.session import Session
 from kit.spec import BusinessCall, Provider
+from kit.wire import Wiring
 
 __all__ = ["PROVIDER", "Credentials", "PlianceAuth", "error_parser", "mint_token", "session"]
 

@@ -38,15 +38,16 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from kit.answers import api_error, json_body
-from kit.auth.flow import TokenlessAuth
+from kit.auth.scheme import TokenlessAuth
 from kit.credentials import MULTILINE
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
 from kit.protocol.saltedge import HEADERS, MAX_AHEAD, layers, signature_string
 from kit.secrets import Secret, fingerprint, redact, reveal
-from kit.session import Session, Wiring
+from kit.session import Session
 from kit.spec import BusinessCall, Provider
 from kit.tables import Table
+from kit.wire import Wiring
 
 __all__ = ["HEADERS", "PROVIDER", "Credentials", "SaltEdgeAuth", "error_parser", "generate_key_pair", "session"]
 __all__ += ["host_url", "sign", "signature_string", "signature_table"]

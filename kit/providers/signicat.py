@@ -38,9 +38,10 @@ from kit.meanings import register_meanings
 from kit.protocol.signicat import ACCOUNT_PARAMETER, DISCOVERY_PATH, SCOPE, TOKEN_PATH
 from kit.provenance.signicat import FACTS
 from kit.secrets import Secret, fingerprint
-from kit.session import Session, Wiring
+from kit.session import Session
 from kit.spec import BusinessCall, Provider
 from kit.tables import Table, request_table
+from kit.wire import Wiring
 
 __all__ = ["PROVIDER", "Credentials", "error_parser", "session", "token_request_table", "token_table", "verify_token"]
 

@@ -37,9 +37,10 @@ from kit.meanings import register_meanings
 from kit.protocol.synerise import API_VERSION, CONSUMERS, EXPIRED, PUBLIC_KEY_PATH, SELECT_WORKSPACE_PATH
 from kit.provenance.synerise import FACTS
 from kit.secrets import Secret, reveal
-from kit.session import Session, Wiring
+from kit.session import Session
 from kit.spec import BusinessCall, Provider
 from kit.tables import request_table
+from kit.wire import Wiring
 
 __all__ = ["CONSUMERS", "PROVIDER", "Credentials", "SyneriseAuth", "error_parser"]
 __all__ += ["login_request", "login_table", "public_key", "session", "verify_token"]

@@ -30,7 +30,7 @@ import pandas as pd
 import requests
 
 from kit.arguments import checked
-from kit.auth.flow import FlowAuth
+from kit.auth.scheme import FlowAuth
 from kit.bounded import loads
 from kit.errors import ConfigError, KitError
 from kit.record.changes import json_changes, summary

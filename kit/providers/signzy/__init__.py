@@ -17,9 +17,10 @@ from kit.claims import utc
 from kit.errors import ConfigError
 from kit.providers.signzy.auth import Credentials, QueryTokenWarning, SignzyAuth, error_parser, login_request
 from kit.secrets import Secret, fingerprint
-from kit.session import Session, Wiring
+from kit.session import Session
 from kit.spec import BusinessCall, Provider
 from kit.tables import Table, request_table
+from kit.wire import Wiring
 
 __all__ = ["PROVIDER", "Credentials", "QueryTokenWarning", "SignzyAuth", "change_password", "create_child"]
 __all__ += ["delete_child", "error_parser", "list_children", "login_request", "login_table"]
