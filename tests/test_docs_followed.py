@@ -208,7 +208,9 @@ def test_signzy_a_username_sent_to_change_password_is_changed() -> None:
         new = kit.Secret("kit-new-signzy-password-5e1f0a9b8c7d")
         changed = signzy.change_password(s, old, new, username="kit-renamed-channel")
         assert changed.username == "kit-renamed-channel"
-        assert target.session(changed).token() is not None  # logs in with the new username
+        renamed = target.session(changed, logout_on_close=False)
+        renamed.require_token()  # logs in with the new username
+        assert [(e.action, e.status) for e in renamed.journal.entries] == [("login", 200)]
         with pytest.raises(kit.AuthError):
             target.session(target.credentials.replace(password=new)).require_token()  # the old username is gone
         taken = target.session(changed, logout_on_close=False)

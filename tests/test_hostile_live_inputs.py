@@ -32,4 +32,6 @@ def test_a_header_borne_credential_beyond_latin1_is_refused_at_the_check() -> No
     assert "€" not in str(info.value)
     with pytest.raises(kit.ConfigError, match="tenant"):
         pliance.Credentials.of(secret="s" * 40, issuer="i", given_name="g", subject="s", tenant="tenant-ü-ž")
-    assert saltedge.Credentials.of(client_id="c", app_secret="é" * 32).app_secret is not None  # latin-1 is fine
+    assert (
+        saltedge.Credentials.of(client_id="c", app_secret="é" * 32).app_secret.reveal() == "é" * 32
+    )  # latin-1 is fine
