@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import requests
 
 from kit.answers import ErrorParser, Response
-from kit.auth.flow import NO_AUTH, Exchange, Flow, drive
+from kit.auth.flow import NO_AUTH, Exchange, Flow, Kind, drive
 from kit.auth.origins import Origin, check_origin, redirect_refused, same_origin
 from kit.errors import ApiError, KitError, TransportError
 from kit.record.journal import Journal, now_utc
@@ -138,7 +138,7 @@ class Wire:
     # -- driving ----------------------------------------------------------------------------------
 
     @staticmethod
-    def once(request: requests.PreparedRequest, kind: Any = "business") -> Flow[None]:
+    def once(request: requests.PreparedRequest, kind: Kind = "business") -> Flow[None]:
         """A flow of one exchange: ``request`` sent as it is."""
         yield Exchange(request, kind=kind)
 

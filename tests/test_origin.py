@@ -23,6 +23,7 @@ import requests
 from werkzeug.wrappers import Request, Response
 
 import kit
+import kit.auth.oauth2 as kit_oauth2
 from kit.providers import signicat, signzy, synerise
 from kit.sandbox import Sandbox, start
 from kit.serving import BackgroundServer
@@ -287,6 +288,42 @@ def test_plain_requests_auth_retries_the_original_request_once() -> None:
         answer = requests.get(f"{url}/{created['id']}", auth=auth, timeout=10)
         assert answer.status_code == 200 and [r.status_code for r in answer.history] == [401]
         assert answer.request.url == answer.history[0].request.url
+
+
+def test_the_plain_retry_rewinds_the_body_and_carries_the_cookies_the_refusal_set() -> None:
+    """As requests' own HTTPDigestAuth.handle_401 does: a file body is sent whole again, and a cookie set
+    by the refused answer goes with the retry. A small real server: the first call is refused as stale
+    (and sets a cookie), the second must carry the cookie and the whole body."""
+    import io
+    import json
+
+    calls: list[tuple[str, bytes, str]] = []
+    issued = [0]
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        if request.path == "/token":
+            issued[0] += 1
+            body = {"access_token": f"token-{issued[0]}-0123456789abcdef", "expires_in": 600}
+            return Response(json.dumps(body), content_type="application/json")(environ, start_response)
+        calls.append((request.headers.get("Authorization", ""), request.get_data(), request.headers.get("Cookie", "")))
+        if len(calls) == 1:
+            refused = Response('{"error": "invalid_token"}', 401, content_type="application/json")
+            refused.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+            refused.set_cookie("route", "b")
+            return refused(environ, start_response)
+        return Response("{}", content_type="application/json")(environ, start_response)
+
+    with BackgroundServer(app, name="plain-retry") as server:
+        base = f"http://127.0.0.1:{server.port}/"
+        auth = kit_oauth2.ClientCredentialsAuth(
+            token_url=base + "token", client_id="c", client_secret=kit.Secret("s" * 32)
+        )
+        answer = requests.post(base + "api", data=io.BytesIO(b"the whole body"), auth=auth, timeout=10)
+    assert answer.status_code == 200 and [r.status_code for r in answer.history] == [401]
+    assert [body for _, body, _ in calls] == [b"the whole body", b"the whole body"]
+    assert calls[0][2] == "" and "route=b" in calls[1][2]
+    assert [token for token, _, _ in calls] == ["Bearer token-1-0123456789abcdef", "Bearer token-2-0123456789abcdef"]
 
 
 def test_a_plain_auth_is_bound_to_its_base_url(lab: Callable[..., tuple[RedirectLab, Sandbox]]) -> None:

@@ -61,7 +61,7 @@ class PlainDriver:
                 step = self._feed(current)
         finally:
             self.flow.close()
-        return self.auth._refuse_redirect(current)
+        return self.auth.refuse_redirect(current)
 
     def _feed(self, answer: requests.Response) -> Exchange | Done[None]:
         """Give the flow ``answer``; what it yields next that requests must send, or its end."""

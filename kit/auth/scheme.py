@@ -90,7 +90,7 @@ class FlowAuth(requests.auth.AuthBase, Generic[T]):
         check_origin(self.bound, request.url or "")
         return PlainDriver(self, request).start()
 
-    def _refuse_redirect(self, response: requests.Response) -> requests.Response:
+    def refuse_redirect(self, response: requests.Response) -> requests.Response:
         """A redirect to another origin is an AuthError before requests follows it."""
         if response.is_redirect and not same_origin(urljoin(response.url, response.headers["Location"]), self.bound):
             raise redirect_refused("business", response, response.url)
