@@ -9,6 +9,7 @@ from kit.auth.tokencache import MemoryTokenCache
 from kit.auth.tokens import CachedToken
 from kit.cache_stats import cache_stats
 from kit.claims import claims, claims_diff
+from kit.compare import timeline
 from kit.conformance import conformance, known_differences
 from kit.connect import connect
 from kit.credentials import Credentials
@@ -21,10 +22,12 @@ from kit.providers import facts
 from kit.record.export import read_har, to_curl, to_har
 from kit.record.journal import journal, sent
 from kit.record.replay import replay, replay_change
+from kit.redis_server import RedisServer
 from kit.refusals import refused
 from kit.secrets import Secret, fingerprint, redact
 from kit.sequence import sequence
 from kit.session import Session
+from kit.sidebyside import side_by_side
 from kit.tables import Table
 from kit.target import Target
 from kit.webhooks import WebhookReceiver
@@ -42,6 +45,7 @@ __all__ = [
     "CredentialsForm",
     "KitError",
     "MemoryTokenCache",
+    "RedisServer",
     "RedisTokenCache",
     "SandboxError",
     "Secret",
@@ -68,6 +72,8 @@ __all__ = [
     "replay_change",
     "sent",
     "sequence",
+    "side_by_side",
+    "timeline",
     "to_curl",
     "to_har",
 ]

@@ -11,6 +11,7 @@ from typing import Any
 
 import jwt
 
+from kit.arguments import checked
 from kit.credentials import Credentials
 from kit.record.entry import HIDDEN_HEADERS, Entry
 from kit.secrets import MASK, is_sensitive
@@ -102,6 +103,7 @@ def _duration(seconds: float) -> str:
     return f"{seconds} s"
 
 
+@checked
 def timeline(profiles: list[Profile]) -> Any:
     """A matplotlib figure: each provider's exchanges on its own line, from its first request (ms)."""
     import matplotlib.pyplot as plt

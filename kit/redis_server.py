@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from kit.arguments import checked
 from kit.errors import ConfigError
 
 __all__ = ["RedisServer", "redis_server_binary"]
@@ -56,6 +57,7 @@ def _terminate(process: subprocess.Popen[bytes]) -> None:
 class RedisServer:
     """``RedisServer()`` starts a server; ``.url`` is ``redis://127.0.0.1:<port>/0``."""
 
+    @checked
     def __init__(self, *, startup_timeout: float = 10.0) -> None:
         import redis
 

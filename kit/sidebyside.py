@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.arguments import checked
 from kit.compare import COLUMNS, Profile, held, observe, renewal, token_facts
 from kit.connect import connect
 from kit.probes import probes_of
@@ -61,6 +62,7 @@ def profile(target: Target) -> Profile:
     return Profile(spec.name, facts, entries)
 
 
+@checked
 def side_by_side(names: list[str] | None = None) -> tuple[pd.DataFrame, list[Profile]]:
     """Run every provider's flow against a fresh sandbox; return the comparison table and the runs."""
     runs = []

@@ -336,3 +336,36 @@ def test_every_checked_function_has_hints_that_resolve() -> None:
                     except (NameError, TypeError) as exc:
                         broken.append(f"{fn.__qualname__}: {exc}")
     assert found > 20 and broken == []
+
+
+def test_notebooks_import_only_public_names() -> None:
+    """A notebook uses ``kit``'s public names and each provider's own modules (``kit.providers.<name>``,
+    ``kit.probes.<name>``), nothing from inside a room."""
+    import nbformat
+
+    allowed = {
+        "kit",
+        "kit.providers",
+        *(f"kit.{room}.{name}" for room in ("providers", "probes") for name in REGISTERED),
+    }
+    seen: set[str] = set()
+    inside: list[str] = []
+    for path in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            lines = [line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+            for node in ast.walk(ast.parse("\n".join(lines))):
+                names: list[str] = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    subs = [f"{node.module}.{a.name}" for a in node.names]
+                    names = [s for s in subs if s in allowed] or [node.module]
+                for name in names:
+                    if name == "kit" or name.startswith("kit."):
+                        seen.add(name)
+                        if name not in allowed:
+                            inside.append(f"{path.name}: {name}")
+    assert "kit" in seen and "kit.providers.signzy" in seen  # the notebooks' imports are really read
+    assert inside == []

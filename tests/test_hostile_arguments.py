@@ -42,6 +42,7 @@ CASES: dict[str, tuple[Callable[[kit.Target], Any], str] | None] = {
     "Credentials": (lambda t: kit.Credentials.from_mapping("x"), "data"),  # type: ignore[arg-type]
     "CredentialsForm": (lambda t: kit.CredentialsForm("x"), "credentials_type"),  # type: ignore[arg-type]
     "MemoryTokenCache": (lambda t: kit.MemoryTokenCache(margin="x"), "margin"),  # type: ignore[arg-type]
+    "RedisServer": (lambda t: kit.RedisServer(startup_timeout="soon"), "startup_timeout"),  # type: ignore[arg-type]
     "RedisTokenCache": (lambda t: kit.RedisTokenCache("nope://"), "url"),
     "Secret": (lambda t: kit.Secret(123), "value"),  # type: ignore[arg-type]
     "Session": (lambda t: kit.Session[Any](123, provider="x"), "base_url"),  # type: ignore[arg-type]
@@ -64,7 +65,9 @@ CASES: dict[str, tuple[Callable[[kit.Target], Any], str] | None] = {
     "replay": (lambda t: kit.replay(123, t), "source"),
     "replay_change": (lambda t: kit.replay_change(123, 1), "table"),
     "sent": (lambda t: kit.sent({"a": _session(t)}, "nope"), "nope"),
+    "side_by_side": (lambda t: kit.side_by_side("pliance"), "names"),  # type: ignore[arg-type]
     "sequence": (lambda t: kit.sequence("x"), "session"),
+    "timeline": (lambda t: kit.timeline(123), "profiles"),  # type: ignore[arg-type]
     "to_curl": (lambda t: kit.to_curl("x"), "entry"),  # type: ignore[arg-type]
     "to_har": (lambda t: kit.to_har(_session(t), "/no/such/dir/x.har"), "/no/such/dir"),
 }
