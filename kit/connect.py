@@ -25,6 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from kit.arguments import checked
 from kit.credentials import Credentials, env_name
+from kit.environment import Environment
 from kit.errors import ConfigError
 from kit.providers import provider
 from kit.sandbox.base import COMMON_SETTINGS
@@ -89,6 +90,7 @@ def connect(
     tls: bool = False,
     mtls: bool = False,
     environ: Mapping[str, str] | None = None,
+    env_file: str | os.PathLike[str] | None = None,
     allow_http: bool | None = None,
     **overrides: Any,
 ) -> Target:
@@ -96,12 +98,15 @@ def connect(
 
     :param tls, mtls: serve the sandbox over HTTPS (and ask for a client certificate).
     :param environ: where to read env vars (default ``os.environ``).
+    :param env_file: a ``.env`` file (python-dotenv's format) whose ``<NAME>_*`` values fill in what the env
+        vars do not set (an env var wins, as with ``load_dotenv()``); shown as ``.env <NAME>_SECRET``.
     :param allow_http: allow a live ``http://`` URL to another machine (default: ``KIT_ALLOW_HTTP``).
     :param overrides: credentials fields to replace, or sandbox settings.
-    :raises ConfigError: unknown provider, unknown override, a bad live URL, or missing live env vars.
+    :raises ConfigError: unknown provider, unknown override, a bad live URL, missing live env vars, or an
+        ``env_file`` that is not a readable file.
     """
     spec = provider(name)
-    env = os.environ if environ is None else environ
+    env = Environment(environ, env_file=env_file, prefix=spec.name.upper())
     fields = {f.name for f in spec.credentials.fields()}
     settings_known = {s.name for s in (*spec.emulator_class().SETTINGS, *COMMON_SETTINGS)}
     unknown = sorted(set(overrides) - fields - settings_known)
@@ -130,9 +135,12 @@ def connect(
                 raise ConfigError(f"{var}: {exc.message}") from None
         verify = env.get(env_name(spec.name, "ca_bundle")) or None
         named = {f.name: env_name(spec.name, f.name) for f in creds.fields()}
-        given = {name: f"env {var}" for name, var in named.items() if env.get(var)}
+        given = {name: env.label(var) for name, var in named.items() if env.get(var)}
         sources = _sources(creds, given, cred_overrides)
-        return Target(spec, "live", url, creds, verify=verify, ignored=sorted(settings), sources=sources)
+        ignored = sorted(settings)
+        return Target(
+            spec, "live", url, creds, verify=verify, ignored=ignored, sources=sources, url_source=env.label(var)
+        )
     sandbox = Sandbox(spec.emulator_class(), tls=tls, mtls=mtls, settings=settings)
     data: dict[str, Any] = dict(sandbox.credentials)
     if sandbox.client_cert and "cert" in fields:

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
 from kit.arguments import checked
+from kit.environment import Environment
 from kit.errors import ConfigError
 from kit.secrets import Secret, reveal
 
@@ -77,8 +78,9 @@ class Credentials:
         return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
 
     @classmethod
-    def check(cls, values: Mapping[str, Any], source: str) -> None:
-        """Refuse text values with surrounding whitespace or control characters, naming field and source.
+    def check(cls, values: Mapping[str, Any], source: str, where: Mapping[str, str] | None = None) -> None:
+        """Refuse text values with surrounding whitespace or control characters, naming field and source
+        (``where``: each field's own source, as a refusal names it, when they differ).
 
         :raises ConfigError: never quoting the value.
         """
@@ -96,8 +98,10 @@ class Credentials:
                 else ""
             )
             if problem:
-                where = f"env var {env_name(cls.PROVIDER, field.name)}" if source == "env" else source
-                message = f"{cls.PROVIDER} {field.name} from {where} {problem}; fix it there (kit never strips it)"
+                named = (where or {}).get(field.name) or (
+                    f"env var {env_name(cls.PROVIDER, field.name)}" if source == "env" else source
+                )
+                message = f"{cls.PROVIDER} {field.name} from {named} {problem}; fix it there (kit never strips it)"
                 raise ConfigError(message)
 
     @classmethod
@@ -108,7 +112,9 @@ class Credentials:
 
     @classmethod
     @checked
-    def from_mapping(cls, data: Mapping[str, Any], *, source: str = "input") -> Self:
+    def from_mapping(
+        cls, data: Mapping[str, Any], *, source: str = "input", where: Mapping[str, str] | None = None
+    ) -> Self:
         """Build from a mapping of field names; empty values count as absent.
 
         :raises ConfigError: a required field is missing or a key is unknown (names only, never values).
@@ -121,17 +127,24 @@ class Credentials:
         missing = [f.name for f in cls.fields() if cls.is_required(f) and f.name not in values]
         if missing:
             raise ConfigError(f"{cls.PROVIDER} credentials from {source} lack {', '.join(missing)}")
-        cls.check(values, source)
+        cls.check(values, source, where)
         return cls(**values)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Self:
-        """Read ``<PROVIDER>_<FIELD>`` for every field."""
+        """Read ``<PROVIDER>_<FIELD>`` for every field (from env vars, or a :class:`kit.environment.Environment`
+        that adds a ``.env`` file's values and names the file in a refusal)."""
         data = {f.name: environ.get(env_name(cls.PROVIDER, f.name), "") for f in cls.fields()}
         missing = [env_name(cls.PROVIDER, f.name) for f in cls.fields() if cls.is_required(f) and not data[f.name]]
         if missing:
-            raise ConfigError(f"live {cls.PROVIDER} needs the env vars {', '.join(missing)}")
-        return cls.from_mapping(data, source="env")
+            where = f" (nor in {environ.file.name})" if isinstance(environ, Environment) and environ.file else ""
+            raise ConfigError(f"live {cls.PROVIDER} needs the env vars {', '.join(missing)}{where}")
+        named = (
+            {f.name: environ.where(env_name(cls.PROVIDER, f.name)) for f in cls.fields()}
+            if isinstance(environ, Environment)
+            else None
+        )
+        return cls.from_mapping(data, source="env", where=named)
 
     def plain(self) -> dict[str, Any]:
         """Field values with secrets revealed, e.g. to build a request. Never display this."""

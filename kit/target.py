@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import pandas as pd
 
@@ -26,6 +26,9 @@ from kit.session import Session
 from kit.spec import Provider
 from kit.tables import Table
 from kit.wire import Wiring
+
+if TYPE_CHECKING:
+    from kit.auth.httpx_bridge import HttpxAuth
 
 __all__ = ["Mode", "Target"]
 
@@ -51,6 +54,8 @@ class Target:
     initial: Credentials | None = None
     #: the values a credentials form submitted, by field (a refusal's hint says "✎ changed in the form")
     typed: dict[str, Any] = field(default_factory=dict)
+    #: where a live base URL came from: ``env <PROVIDER>_URL`` or ``.env <PROVIDER>_URL``
+    url_source: str = ""
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -103,6 +108,11 @@ class Target:
         if "journal_limit" in options:  # every session takes it, whatever its provider
             wiring["journal_limit"] = Journal.checked_limit(options.pop("journal_limit"))
         return self.provider.session(used, self.base_url, verify=self.verify, **options, **wiring)
+
+    def httpx_auth(self, credentials: Credentials | None = None, **options: Any) -> HttpxAuth:
+        """This target's auth for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``): the flow a
+        session would run, its token cache, bound to the target's origin; options as for :meth:`session`."""
+        return self.session(credentials, **options).httpx_auth()
 
     def hint(self, used: Credentials, error: KitError) -> str:
         """What to look at when ``error`` refused a session made with ``used``: the fields that differ from
@@ -165,7 +175,9 @@ class Target:
 
     def table(self) -> pd.DataFrame:
         """Mode, URL and every credentials field (secrets as fingerprints), where it came from, its env var."""
-        url_from = "sandbox" if self.mode == "sandbox" else f"env {env_name(self.provider.name, 'url')}"
+        url_from = (
+            "sandbox" if self.mode == "sandbox" else self.url_source or f"env {env_name(self.provider.name, 'url')}"
+        )
         rows = [
             {"field": "mode", "value": self.mode, "from": "", "env var": ""},
             {
