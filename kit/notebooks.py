@@ -18,8 +18,10 @@ __all__ = ["execute", "main"]
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
-def execute(path: str | Path, *, setup: str | None = None, save: bool = True, timeout: int = 300) -> Any:
-    """Run the notebook at ``path``; ``setup`` is code run first in the kernel (not saved)."""
+def execute(
+    path: str | Path, *, setup: str | None = None, teardown: str | None = None, save: bool = True, timeout: int = 300
+) -> Any:
+    """Run the notebook at ``path``; ``setup`` is code run first in the kernel, ``teardown`` last (neither saved)."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -32,6 +34,8 @@ def execute(path: str | Path, *, setup: str | None = None, save: bool = True, ti
     notebook.metadata["kernelspec"] = dict(KERNELSPEC)
     if setup is not None:
         notebook.cells.insert(0, new_code_cell(setup))
+    if teardown is not None:
+        notebook.cells.append(new_code_cell(teardown))
     client = NotebookClient(
         notebook,
         timeout=timeout,
@@ -41,6 +45,8 @@ def execute(path: str | Path, *, setup: str | None = None, save: bool = True, ti
     )
     client.execute()
     notebook.metadata.pop("widgets", None)
+    if teardown is not None:
+        notebook.cells.pop()
     if setup is not None:
         notebook.cells.pop(0)
     if save:

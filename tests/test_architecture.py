@@ -17,7 +17,8 @@ from kit.sandbox import start
 ROOT = Path(__file__).resolve().parent.parent
 KIT = ROOT / "kit"
 PROVIDER_WORDS = re.compile(r"pliance|signicat|synerise|signzy|salt\s?edge", re.IGNORECASE)
-PER_PROVIDER = ("providers", "sandbox", "probes", "protocol", "provenance")  # packages with one module per provider
+# packages with one module per provider
+PER_PROVIDER = ("providers", "sandbox", "probes", "protocol", "provenance", "surface")
 
 
 def core_modules() -> list[Path]:
@@ -212,6 +213,7 @@ FLOORS: dict[str, int] = {
             "kit.shell",
             "kit.notebooks",
             "kit.protocol",
+            "kit.environment",
         ],
         0,
     ),  # fmt: skip
@@ -219,7 +221,7 @@ FLOORS: dict[str, int] = {
     **dict.fromkeys(["kit.record", "kit.record.entry", "kit.record.journal", "kit.record.har_input"], 2),
     "kit.record.changes": 2,  # 2: what a session records
     **dict.fromkeys(["kit.wire", "kit.session", "kit.sequence", "kit.webhooks"], 3),  # 3: the session
-    **dict.fromkeys(["kit.provenance", "kit.sandbox"], 4),  # 4: facts and the emulators
+    **dict.fromkeys(["kit.provenance", "kit.surface", "kit.sandbox"], 4),  # 4: facts, API surfaces, emulators
     # 5: the registration (the sandbox package's face looks sandboxes up in it)
     **dict.fromkeys(["kit.spec", "kit.providers", "kit.sandbox.__init__", "kit.sandbox.__main__"], 5),
     **dict.fromkeys(["kit.target", "kit.connect", "kit.compare", "kit.probes", "kit.cache_stats"], 6),  # 6: targets
@@ -232,6 +234,7 @@ FLOORS: dict[str, int] = {
             "kit.conformance",
             "kit.sidebyside",
             "kit.forms",
+            "kit.httpie_auth",
             "kit.__init__",
             "kit.__main__",
         ],

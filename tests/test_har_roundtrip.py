@@ -141,7 +141,7 @@ def test_make_sandbox_serves_all_five_on_fixed_ports() -> None:
         assert proc.stdout is not None
         lines = [json.loads(proc.stdout.readline()) for _ in names]
         assert [line["provider"] for line in lines] == names
-        assert [line["url"] for line in lines] == [f"http://127.0.0.1:{base + i}/" for i in range(5)]
+        assert [line["url"] for line in lines] == [f"http://localhost:{base + i}/" for i in range(5)]
         creds = signicat.Credentials(**lines[1]["credentials"])
         assert signicat.session(creds, lines[1]["url"]).require_token().token_type == "Bearer"
     finally:

@@ -184,6 +184,28 @@ def test_mtls_requires_a_client_certificate() -> None:
         ("PUT", "api/PersonCommand", "{not json", 400, "not valid JSON"),
         ("PUT", "api/PersonCommand", "[1]", 400, "must be a JSON object"),
         ("PUT", "api/PersonCommand", '{"firstName": "A"}', 400, "Missing field(s): personReferenceId, lastName"),
+        # model binding (found by fuzzing the sandbox from its OpenAPI document): a field of another JSON type
+        (
+            "PUT",
+            "api/PersonCommand",
+            '{"personReferenceId": "p", "firstName": "A", "lastName": "B", "addresses": "x"}',
+            400,
+            "could not be converted to System.Collections.Generic.List. Path: $.addresses",
+        ),
+        (
+            "PUT",
+            "api/PersonCommand",
+            '{"personReferenceId": 7, "firstName": "A", "lastName": "B"}',
+            400,
+            "$.personReferenceId",
+        ),
+        (
+            "PUT",
+            "api/WebhookCommand",
+            '{"url": "https://localhost/", "enabled": "yes"}',
+            400,
+            "System.Boolean. Path: $.enabled",
+        ),
         ("PUT", "api/WebhookCommand", '{"url": "ftp://x"}', 400, "must be http or https"),
         ("POST", "api/WebhookQuery/Poke", '{"type": "Nope"}', 400, "Unknown webhook type 'Nope'"),
         ("POST", "api/WebhookQuery/Poke", '{"type": "PersonSanctionMatched"}', 200, "No enabled webhook"),

@@ -295,6 +295,17 @@ def test_kit_signs_percent_encoded_urls_as_sent(box: Sandbox, params: dict[str, 
         assert "%" in s.journal.entries[-1].url
 
 
+def test_a_body_that_is_not_utf8_is_signed_as_its_bytes(box: Sandbox) -> None:
+    """Found by fuzzing the sandbox from its OpenAPI document: kit decoded the body to sign it (an error
+    out of kit that was no KitError). Salt Edge signs the raw body; its bytes are signed as they are."""
+    with box.control.using(status="live"):  # the signature must hold, or the answer is 401 SignatureNotMatch
+        s = saltedge.session(creds(box, signed=True), box.url)
+        made = s.call("POST", "customers", data=b'{"data": {"identifier": "caf\xe9"}}')  # latin-1, not UTF-8
+        assert made["data"]["identifier"] == "caf\ufffd"  # the sandbox reads it as werkzeug decodes it
+        error = error_of(lambda: s.call("POST", "customers", data=b"\xff\xfe not JSON"))
+    assert (error.status, error.code) == (400, "JsonParseError")  # refused for its JSON, not its signature
+
+
 def _signed_outside_kit(box: Sandbox, url: str, expires: str, *, openssl: bool) -> str:
     """A signature made without kit: the cryptography package, or the openssl command line."""
     import base64

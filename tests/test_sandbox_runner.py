@@ -92,7 +92,9 @@ def test_cli_prints_one_json_line_and_serves_until_sigterm() -> None:
     try:
         assert proc.stdout is not None
         line = json.loads(proc.stdout.readline())
-        assert line["provider"] == "pliance" and line["url"].startswith("https://127.0.0.1:")
+        assert line["provider"] == "pliance" and line["url"].startswith(
+            "https://localhost:"
+        )  # the name people type; it listens on 127.0.0.1
         assert set(line["credentials"]) == {"secret", "issuer", "given_name", "subject", "tenant"}
         creds = pliance.Credentials(**line["credentials"])
         r = requests.get(

@@ -14,7 +14,7 @@ import requests
 
 from kit.errors import ApiError
 from kit.probes import numbered
-from kit.protocol.saltedge import signature_string
+from kit.protocol.saltedge import signed_bytes
 from kit.provenance.saltedge import FACTS
 from kit.providers.saltedge import Credentials, error_parser, generate_key_pair, session, sign
 from kit.session import Session
@@ -80,7 +80,7 @@ def _probe(target: Target, case: str, c: Credentials, method: str, path: str, tw
         request.headers["Expires-at"] = expires
         raw = request.body if isinstance(request.body, (bytes, str)) else None
         request.headers["Signature"] = sign(
-            c.private_key_pem, signature_string(expires, method, request.url or "", raw)
+            c.private_key_pem, signed_bytes(expires, method, request.url or "", raw)
         )
     with s.step(case):
         answer = s.send(request)

@@ -20,10 +20,16 @@ HEADERS = {
 MAX_AHEAD = 3600  # Expires-at at most one hour ahead
 
 
+def signed_bytes(expires_at: str, method: str, url: str, body: bytes | str | None) -> bytes:
+    """``"<Expires-at>|<METHOD>|<full URL>|<raw body>"``, what Salt Edge signs: the body's bytes as sent
+    (a body that is not UTF-8 is signed as it is, never decoded)."""
+    raw = body if isinstance(body, bytes) else (body or "").encode("utf-8")
+    return f"{expires_at}|{method.upper()}|{url}|".encode() + raw
+
+
 def signature_string(expires_at: str, method: str, url: str, body: bytes | str | None) -> str:
-    """``"<Expires-at>|<METHOD>|<full URL>|<raw body>"``, the text Salt Edge signs."""
-    raw = body.decode() if isinstance(body, bytes) else (body or "")
-    return f"{expires_at}|{method.upper()}|{url}|{raw}"
+    """:func:`signed_bytes` as text, to show (bytes that are not UTF-8 as U+FFFD)."""
+    return signed_bytes(expires_at, method, url, body).decode("utf-8", "replace")
 
 
 #: the secret layers beyond the app's that an endpoint needs, by (method, first path word); CONFIRMED:

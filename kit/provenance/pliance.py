@@ -178,7 +178,7 @@ FACTS = Registry(
         ),
         Fact(
             "body-400",
-            "a body that is not JSON or lacks required fields: 400 envelope",
+            "a body that is not JSON, lacks required fields or has a field of another type: 400 envelope",
             "inferred",
             "ASP.NET Core model validation",
             "https://learn.microsoft.com/aspnet/core/web-api",

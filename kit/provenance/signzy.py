@@ -48,6 +48,13 @@ FACTS = Registry(
             _V2,
         ),
         Fact(
+            "swagger2",
+            "Signzy's APIs follow Swagger 2.0's authentication: an Authorization header or access_token query",
+            "documented",
+            "docs.signzy.com, Multi Channel: Authentication",
+            _V2,
+        ),
+        Fact(
             "children",
             "a channel is created by another channel only, which sets its username and password",
             "documented",
@@ -151,6 +158,22 @@ FACTS = Registry(
             "LoopBack 3's body parser and strong-error-handler",
             _LB,
             answers=("400",),
+        ),
+        Fact(
+            "argument-400",
+            "a required argument missing (credentials, data, oldPassword) or not an object: 400, no code",
+            "inferred",
+            "LoopBack 3's strong-remoting argument checks",
+            _LB,
+            answers=("400",),
+        ),
+        Fact(
+            "logout-401",
+            "a logout without a token it knows: 401 accessToken is required to logout, no code",
+            "inferred",
+            "LoopBack 3's User.logout",
+            _USER,
+            answers=("401",),
         ),
         Fact(
             "authorization-required",

@@ -240,6 +240,13 @@ FACTS = Registry(
             answers=("403 Forbidden",),
         ),
         Fact(
+            "uuid-403",
+            "a customer login naming another customer's uuid: 403",
+            "kit's choice",
+            "a customer never gets another customer's identity (Synerise documents no answer)",
+            answers=("403 Forbidden",),
+        ),
+        Fact(
             "permissions-checked",
             "a user's permissions are checked on each call (kit's names)",
             "inferred",

@@ -28,7 +28,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -42,14 +42,26 @@ from kit.auth.scheme import TokenlessAuth
 from kit.credentials import MULTILINE
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
-from kit.protocol.saltedge import HEADERS, MAX_AHEAD, layers, signature_string
+from kit.protocol.saltedge import HEADERS, MAX_AHEAD, layers, signature_string, signed_bytes
 from kit.secrets import Secret, fingerprint, redact, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
 from kit.tables import Table
 from kit.wire import Wiring
 
-__all__ = ["HEADERS", "PROVIDER", "Credentials", "SaltEdgeAuth", "error_parser", "generate_key_pair", "session"]
+if TYPE_CHECKING:
+    from kit.auth.httpx_bridge import HttpxAuth
+
+__all__ = [
+    "Credentials",
+    "HEADERS",
+    "PROVIDER",
+    "SaltEdgeAuth",
+    "error_parser",
+    "generate_key_pair",
+    "httpx_auth",
+    "session",
+]
 __all__ += ["host_url", "sign", "signature_string", "signature_table"]
 
 
@@ -93,10 +105,11 @@ def _load(pem: str) -> rsa.RSAPrivateKey:
     return key
 
 
-def sign(private_key_pem: Secret | str, text: str) -> str:
-    """base64 (no newlines) of RSA PKCS#1 v1.5 with SHA-256 over ``text``."""
+def sign(private_key_pem: Secret | str, text: str | bytes) -> str:
+    """base64 (no newlines) of RSA PKCS#1 v1.5 with SHA-256 over ``text`` (a str: its UTF-8 bytes)."""
     key = _load(str(reveal(private_key_pem)))
-    return base64.b64encode(key.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
+    data = text if isinstance(text, bytes) else text.encode()
+    return base64.b64encode(key.sign(data, padding.PKCS1v15(), hashes.SHA256())).decode()
 
 
 class SaltEdgeAuth(TokenlessAuth):
@@ -152,7 +165,7 @@ class SaltEdgeAuth(TokenlessAuth):
         if known is not None and known[0] - now >= self.expires_in / 2:
             return known
         expires = int(now + self.expires_in)
-        signed = (expires, sign(key, signature_string(str(expires), method, url, body)))
+        signed = (expires, sign(key, signed_bytes(str(expires), method, url, body)))
         with self._lock:
             self._signed[wanted] = signed
             self._signed.move_to_end(wanted)
@@ -231,12 +244,12 @@ def signature_table(
     """What was signed and whether the signature holds, the way jwt.io shows a JWT: one row per part."""
     expires = str(request.headers.get("Expires-at", ""))
     signature = str(request.headers.get("Signature", ""))
-    text = signature_string(expires, request.method or "", request.url or "", _body(request))
+    signed = signed_bytes(expires, request.method or "", request.url or "", _body(request))
     key = serialization.load_pem_public_key(public_key_pem.encode())
     verdict = "not signed"
     if signature and isinstance(key, rsa.RSAPublicKey):
         try:
-            key.verify(base64.b64decode(signature), text.encode(), padding.PKCS1v15(), hashes.SHA256())
+            key.verify(base64.b64decode(signature), signed, padding.PKCS1v15(), hashes.SHA256())
             verdict = "ok"
         except (InvalidSignature, ValueError):
             verdict = "signature does not match"
@@ -248,7 +261,7 @@ def signature_table(
         ("method", request.method or "", ""),
         ("url", redact(request.url or ""), ""),
         ("body", redact(_text(_body(request))), ""),
-        ("signed string", redact(text), ""),
+        ("signed string", redact(signed.decode("utf-8", "replace")), ""),
         ("Signature", f"fp={fingerprint(signature)}" if signature else "", verdict),
     ]
     return Table(rows, columns=["part", "value", "check"])
@@ -259,7 +272,13 @@ def _body(request: requests.PreparedRequest) -> bytes | str | None:
 
 
 def _text(body: bytes | str | None) -> str:
-    return body.decode() if isinstance(body, bytes) else (body or "")
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
+
+
+def httpx_auth(credentials: Credentials, base_url: str, **options: Any) -> HttpxAuth:
+    """The auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``): the same
+    flow and token cache, bound to ``base_url``'s origin; ``options`` as for :func:`session`."""
+    return session(credentials, base_url, **options).httpx_auth()
 
 
 PROVIDER = Provider(

@@ -119,7 +119,14 @@ def main(argv: list[str] | None = None) -> int:
         settings = _settings(args.names, args.sets)
         for offset, name in enumerate(args.names):
             port = args.port + offset if args.port else 0
-            box = Sandbox(emulator_class(name), tls=args.tls, mtls=args.mtls, port=port, settings=settings[name])
+            box = Sandbox(
+                emulator_class(name),
+                tls=args.tls,
+                mtls=args.mtls,
+                port=port,
+                settings=settings[name],
+                url_host="localhost",  # what people type (HTTPie's :PORT, a browser); it listens on 127.0.0.1
+            )
             sandboxes.append(box)
             line: dict[str, Any] = {
                 "provider": name,

@@ -5,11 +5,13 @@ Core's JwtBearer handler (INFERRED, and said so by each sandbox that uses this):
 ``WWW-Authenticate: Bearer`` when there is no bearer token, and 401 with ``Bearer
 error="invalid_token", error_description="…"`` when it is refused, checks in the order signature,
 lifetime (with clock skew), audience, issuer, required claims. A time claim outside the years 1..9999
-(.NET's DateTime range) is refused as ``invalid_token`` too, never a server error.
+(.NET's DateTime range) is refused as ``invalid_token`` too, never a server error. A request body's
+properties are bound to the model's types (:func:`bound`): a value of another JSON type is 400.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import jwt
@@ -17,7 +19,7 @@ from werkzeug.wrappers import Request
 
 from kit.claims import utc
 
-__all__ = ["Refusal", "bearer_token", "validate"]
+__all__ = ["Refusal", "bearer_token", "bound", "validate"]
 
 _EARLIEST = -62_135_596_800  # 0001-01-01 and 9999-12-31, UTC
 _LATEST = 253_402_300_799
@@ -98,3 +100,18 @@ def _alg(token: str) -> str:
         return str(jwt.get_unverified_header(token).get("alg"))
     except jwt.PyJWTError:
         return "?"
+
+
+#: .NET's name for each JSON type a model property may have (System.Text.Json's refusal names it)
+_DOTNET = {str: "System.String", bool: "System.Boolean", list: "System.Collections.Generic.List", dict: "System.Object"}
+
+
+def bound(body: dict[str, Any], types: Mapping[str, type]) -> None:
+    """Model binding (System.Text.Json): each named property, when present and not null, has its type;
+    a 400 :class:`Refusal` naming the first that does not (``bool`` is no number, a number no string)."""
+    for name, kind in types.items():
+        value = body.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, kind) or (isinstance(value, list) and not all(isinstance(i, dict) for i in value)):
+            raise Refusal(400, f"The JSON value could not be converted to {_DOTNET[kind]}. Path: $.{name}")

@@ -7,7 +7,6 @@ for a client mistake: it answers with the provider's own error envelope and a 4x
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import re
@@ -18,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
 from kit.provenance import Registry
+from kit.surface import Endpoint, Surface
 
 __all__ = [
     "COMMON_SETTINGS",
@@ -38,18 +38,6 @@ _BRACKET = re.compile(r"[\[\]{}]")
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """One route of a sandbox, for its self-description at ``GET /``: what it needs, never a value."""
-
-    method: str
-    path: str
-    needs: str  # the credential layer: "none", "client id and secret (Basic or form)", "Bearer token", …
-    note: str = ""
-    #: the registered fact (kit.provenance) this route rests on: documented, or an inferred path
-    fact: str = ""
 
 
 @dataclass(frozen=True)
@@ -157,7 +145,9 @@ class Emulator:
     SETTINGS: ClassVar[tuple[Setting, ...]] = ()
     CREDENTIAL_KEYS: ClassVar[tuple[str, ...]] = ()
     TOKEN_PATHS: ClassVar[tuple[str, ...]] = ()  # where the fault settings apply
-    ENDPOINTS: ClassVar[tuple[Endpoint, ...]] = ()  # what GET / lists
+    #: its routes, schemes and answers (kit.surface.<name>): GET / lists them, GET /openapi.json renders them
+    SURFACE: ClassVar[Surface]
+    ENDPOINTS: ClassVar[tuple[Endpoint, ...]] = ()  # what GET / lists: SURFACE.endpoints
 
     def __init__(
         self,
@@ -243,7 +233,7 @@ class Emulator:
 
     def _endpoint(self, endpoint: Endpoint) -> dict[str, str]:
         """One route of the map, with where it comes from (its fact's label), never the fact id."""
-        shown = {k: v for k, v in dataclasses.asdict(endpoint).items() if k != "fact"}
+        shown = {"method": endpoint.method, "path": endpoint.path, "needs": endpoint.needs, "note": endpoint.note}
         return {**shown, "source": self.FACTS.cite(endpoint.fact) if endpoint.fact else ""}
 
     def cli_extras(self) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,34 +48,34 @@ import requests
 from werkzeug.wrappers import Request, Response
 
 from kit.claims import utc
-from kit.protocol.pliance import AUDIENCE
+from kit.protocol.pliance import AUDIENCE, POKE_TYPES
 from kit.provenance.pliance import FACTS
 from kit.sandbox import aspnet_cors as cors
-from kit.sandbox.aspnet import Refusal, bearer_token, validate
-from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
+from kit.sandbox.aspnet import Refusal, bearer_token, bound, validate
+from kit.sandbox.base import BodyRejected, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.delivery import deliver, is_loopback
+from kit.surface.pliance import SURFACE
 
 __all__ = ["POKE_TYPES", "Emulator"]
 
 ZERO = "0" * 64
-POKE_TYPES = tuple(  # WebhookPokeType in the JS SDK
-    """
-    PersonSanctionMatched PersonSanctionMatchRemoved CompanySanctionMatched CompanySanctionMatchRemoved
-    CompanyNameChanged CompanyDescriptionChanged CompanySignatoryChanged CompanyLinkAdded
-    CompanyLinkRemoved CompanyLinkUpdated CompanyLinkDescriptionUpdated CompanyLinkScreeningMatched
-    CompanyLinkScreeningMatchRemoved CompanyLinkScreeningMatchedNameChanged CompanyScreeningMatched
-    CompanyScreeningMatchRemoved CompanyAddressChanged CompanySniClassificationChanged
-    """.split()
-)
+#: a person's properties and their types (INFERRED: the model the .NET SDK's RegisterPersonCommand binds)
+PERSON: dict[str, type] = {
+    "personReferenceId": str,
+    "firstName": str,
+    "lastName": str,
+    "birthdate": str,
+    "gender": str,
+    "identity": dict,
+    "addresses": list,
+}
 DEMO = {
     "secret": "kit-demo-pliance-secret-4f1c2a9e7b3d5f608e1a2c4b6d8f0a1c",
     "issuer": "kit-demo",
     "given_name": "Demo User",
     "subject": "demo-1",
 }
-
-_MINTED = "Bearer <a JWT you mint: HS256 with the secret>, X-Tenant with multitenancy"
 
 
 class Emulator(_Base):
@@ -84,15 +85,8 @@ class Emulator(_Base):
     FACTS = FACTS
     CREDENTIAL_KEYS = ("secret", "issuer", "given_name", "subject", "tenant")
     TOKEN_PATHS = ()  # Pliance clients mint their own tokens: there is no token endpoint to break
-    ENDPOINTS = (
-        Endpoint("GET", "api/Ping", _MINTED, fact="route-ping"),
-        Endpoint("PUT", "api/PersonCommand", _MINTED, "register a person", "route-person"),
-        Endpoint("GET", "api/PersonQuery", _MINTED, "?personReferenceId=", "route-person-query"),
-        Endpoint("PUT", "api/WebhookCommand", _MINTED, "{url, secret, enabled}", "webhook-register"),
-        Endpoint("GET", "api/WebhookQuery", _MINTED, fact="route-webhook-query"),
-        Endpoint("POST", "api/WebhookQuery/Poke", _MINTED, "deliver a test event", "webhook-poke"),
-        Endpoint("OPTIONS", "api/*", "none", "CORS preflight (Origin, Access-Control-Request-Method)", "cors"),
-    )
+    SURFACE = SURFACE
+    ENDPOINTS = SURFACE.endpoints
     SETTINGS = (
         Setting("multitenancy", bool, False, "require X-Tenant and keep data apart per tenant"),
         Setting("allowed_ips", list, [], "comma-separated client IPs or networks allowed (empty: all)"),
@@ -182,13 +176,17 @@ class Emulator(_Base):
             return self._error(refusal.status, refusal.message, refusal.challenge)
         return methods[request.method](request, claims, tenant)
 
-    def _json(self, request: Request, *required: str) -> dict[str, Any] | Response:
+    def _json(self, request: Request, *required: str, types: Mapping[str, type]) -> dict[str, Any] | Response:
         try:
             body = read_json(request)
         except BodyRejected as rejected:
             return self._error(400, rejected.message)
         if not isinstance(body, dict):
             return self._error(400, "The request body must be a JSON object")
+        try:
+            bound(body, types)
+        except Refusal as refusal:
+            return self._error(refusal.status, refusal.message)
         missing = [name for name in required if not body.get(name)]
         if missing:
             return self._error(400, f"Missing field(s): {', '.join(missing)}")
@@ -198,7 +196,7 @@ class Emulator(_Base):
         return self._ok()
 
     def _register_person(self, request: Request, claims: dict[str, Any], tenant: str) -> Response:
-        body = self._json(request, "personReferenceId", "firstName", "lastName")
+        body = self._json(request, "personReferenceId", "firstName", "lastName", types=PERSON)
         if isinstance(body, Response):
             return body
         self.writes += 1
@@ -230,7 +228,7 @@ class Emulator(_Base):
         return self._ok(data=person)
 
     def _set_webhook(self, request: Request, claims: dict[str, Any], tenant: str) -> Response:
-        body = self._json(request, "url")
+        body = self._json(request, "url", types={"url": str, "secret": str, "enabled": bool})
         if isinstance(body, Response):
             return body
         try:
@@ -256,7 +254,7 @@ class Emulator(_Base):
         return self._ok(data=self.webhooks.get(tenant, {"enabled": False, "secret": None, "url": None}))
 
     def _poke(self, request: Request, claims: dict[str, Any], tenant: str) -> Response:
-        body = self._json(request, "type")
+        body = self._json(request, "type", types={"type": str, "referenceId": str})
         if isinstance(body, Response):
             return body
         if body["type"] not in POKE_TYPES:

@@ -15,6 +15,7 @@ import logging
 import ssl
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,8 @@ from kit.sandbox.base import MAX_BODY, Emulator, json_response
 from kit.sandbox.control import Control
 from kit.secrets import redact
 from kit.serving import BackgroundServer
+from kit.surface.openapi import openapi
+from kit.surface.swagger2 import swagger2
 
 __all__ = ["Sandbox"]
 
@@ -46,7 +49,9 @@ class Sandbox(BackgroundServer):
         port: int = 0,
         credentials: dict[str, str] | None = None,
         settings: dict[str, Any] | None = None,
+        url_host: str | None = None,
     ) -> None:
+        """``url_host``: the host name its URL gives, when not the address it listens on (``localhost``)."""
         self.name = emulator_type.NAME
         self.tls = tls or mtls
         self.mtls = mtls
@@ -62,7 +67,7 @@ class Sandbox(BackgroundServer):
         except OSError as exc:
             self._dir.cleanup()
             raise SandboxError(f"{self.name} sandbox cannot listen on {host}:{port}: {exc}") from None
-        self.url = f"{self.scheme}://{host}:{self.port}/"
+        self.url = f"{self.scheme}://{url_host or host}:{self.port}/"
         self.control = Control(self._emulator, self.url)
 
     @property
@@ -129,6 +134,9 @@ class Sandbox(BackgroundServer):
                 return Response('{"error": "the request body did not arrive in time"}', 408)(environ, start_response)
         if request.path == "/" and request.method == "GET":  # the sandbox describes itself
             return self._describe(request)(environ, start_response)
+        document = self._documents().get(request.path) if request.method == "GET" else None
+        if document is not None:  # and its API as OpenAPI 3.1 (and Swagger 2.0 where the docs name it)
+            return json_response(document())(environ, start_response)
         try:
             response = self._fault(request, environ) or self._emulator.dispatch(request)
         except Exception as exc:  # a bug in the emulator, never a client mistake
@@ -138,8 +146,18 @@ class Sandbox(BackgroundServer):
         return response(environ, start_response)
 
     def describe(self) -> dict[str, Any]:
-        """Its endpoint map: routes and the credential layer each needs, credential field names, settings."""
-        return {"url": self.url, **self._emulator.describe()}
+        """Its endpoint map: routes and the credential layer each needs, credential field names, settings,
+        and where its OpenAPI document is."""
+        links = {name.strip("/").removesuffix(".json"): self.url + name.lstrip("/") for name in self._documents()}
+        return {"url": self.url, **links, **self._emulator.describe()}
+
+    def _documents(self) -> dict[str, Callable[[], dict[str, Any]]]:
+        """The API documents this sandbox serves, by path."""
+        surface = self._emulator.SURFACE
+        documents = {"/openapi.json": lambda: openapi(surface, self.url)}
+        if surface.swagger2:
+            documents["/swagger.json"] = lambda: swagger2(openapi(surface, self.url))
+        return documents
 
     def _describe(self, request: Request) -> Response:
         description = self.describe()
@@ -182,6 +200,7 @@ def _page(description: dict[str, Any]) -> str:
     return (
         f"<!doctype html><title>kit sandbox: {e(description['provider'])}</title>"
         f"<h1>kit sandbox: {e(description['provider'])}</h1><p>{e(description['url'])}</p>"
+        f"<p>OpenAPI 3.1: <a href=\"{e(description['openapi'])}\">{e(description['openapi'])}</a></p>"
         "<table border=1 cellpadding=4><tr><th>method</th><th>path</th><th>needs</th><th>note</th><th>source</th></tr>"
         f"{rows}</table><p>Demo credential fields (values: the serve command's JSON line): {fields}</p>"
     )

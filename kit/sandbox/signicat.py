@@ -41,9 +41,10 @@ from werkzeug.wrappers import Request, Response
 from kit.protocol.signicat import DISCOVERY_PATH, SCOPE, TOKEN_PATH
 from kit.provenance.signicat import FACTS
 from kit.sandbox import duende
-from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
+from kit.sandbox.base import BodyRejected, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.keys import new_key
+from kit.surface.signicat import SURFACE
 
 __all__ = ["Emulator"]
 
@@ -78,19 +79,8 @@ class Emulator(_Base):
     FACTS = FACTS
     CREDENTIAL_KEYS = ("client_id", "client_secret", "account_id")
     TOKEN_PATHS = (TOKEN_PATH,)
-    ENDPOINTS = (
-        Endpoint(
-            "POST",
-            TOKEN_PATH,
-            "client id and secret: Basic, or form (client_secret_post)",
-            "grant_type, scope",
-            "token-endpoint",
-        ),
-        Endpoint("GET", DISCOVERY_PATH, "none", fact="discovery"),
-        Endpoint("GET", DISCOVERY_PATH + "/jwks", "none", fact="jwks"),
-        Endpoint("POST", "auth/rest/sessions", "Bearer <access token> (+ ?signicat-accountId=)", "{flow}", "sessions"),
-        Endpoint("GET", "auth/rest/sessions/{id}", "Bearer <access token> (+ ?signicat-accountId=)", fact="sessions"),
-    )
+    SURFACE = SURFACE
+    ENDPOINTS = SURFACE.endpoints
     SETTINGS = (
         Setting("lifetime", int, 600, "access token lifetime in seconds (Dashboard range)", 1, 3600),
         Setting("products", list, [PRODUCT], "API products the client may use (empty: 403 on /auth/rest)"),

@@ -44,7 +44,8 @@ from kit.protocol.signzy import MODELS
 from kit.provenance.signzy import FACTS
 from kit.sandbox import loopback as lb
 from kit.sandbox.base import Emulator as _Base
-from kit.sandbox.base import Endpoint, Setting, json_response
+from kit.sandbox.base import Setting, json_response
+from kit.surface.signzy import SURFACE
 
 __all__ = ["Emulator", "SEED_EMAIL", "SEED_ID"]
 
@@ -52,8 +53,6 @@ DEMO = {"username": "kit-demo-channel", "password": "kit-demo-signzy-password-6d
 SEED_ID = "ch-1"
 SEED_EMAIL = "kit-demo-channel@example.invalid"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-_TOKEN = "the token: raw Authorization, ?access_token=, X-Access-Token, or Bearer base64(token)"
 
 
 def _iso(epoch: float) -> str:
@@ -67,38 +66,8 @@ class Emulator(_Base):
     FACTS = FACTS
     CREDENTIAL_KEYS = ("username", "password")
     TOKEN_PATHS = ("api/channels/login", "api/customers/login")
-    ENDPOINTS = (
-        Endpoint(
-            "POST",
-            "api/channels/login",
-            "username (or email) + password, JSON or form",
-            "{id, ttl, created}",
-            "channel-login",
-        ),
-        Endpoint(
-            "POST",
-            "api/customers/login",
-            "username (or email) + password, JSON or form",
-            "single customer",
-            "customer-login",
-        ),
-        Endpoint("POST", "api/channels/logout", _TOKEN, "204", "channel-logout"),
-        Endpoint("POST", "api/customers/logout", _TOKEN, "204", "customer-logout"),
-        Endpoint(
-            "POST",
-            "api/channels/change-password",
-            _TOKEN,
-            "{oldPassword, newPassword, username?}",
-            "change-password-path",
-        ),
-        Endpoint("GET", "api/channels/{id}", _TOKEN, fact="channel-paths"),
-        Endpoint("GET", "api/channels/{id}/channels", _TOKEN, "children", "channel-paths"),
-        Endpoint(
-            "POST", "api/channels/{id}/channels", _TOKEN, "create a child {username, password, email}", "children"
-        ),
-        Endpoint("DELETE", "api/channels/{id}/channels/{child}", _TOKEN, fact="delete-child"),
-        Endpoint("POST", "api/channels/{id}/onboardings", _TOKEN, fact="channel-paths"),
-    )
+    SURFACE = SURFACE
+    ENDPOINTS = SURFACE.endpoints
     SETTINGS = (
         Setting("ttl", int, 1209600, "default token ttl in seconds (LoopBack: 14 days)", 1, 31556926),
         Setting("max_ttl", int, 31556926, "largest ttl a login may ask for (LoopBack: 1 year)", 1, 31556926),

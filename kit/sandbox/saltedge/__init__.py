@@ -37,10 +37,11 @@ from werkzeug.wrappers import Request, Response
 from kit.errors import ConfigError
 from kit.protocol.saltedge import HEADERS
 from kit.provenance.saltedge import FACTS
-from kit.sandbox.base import BodyRejected, Endpoint, Setting, json_response, read_json
+from kit.sandbox.base import BodyRejected, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.keys import new_key
 from kit.sandbox.saltedge.signatures import Refused, check_signature
+from kit.surface.saltedge import SURFACE
 
 __all__ = ["DEMO", "STATUSES", "Emulator", "private_pem", "public_pem"]
 
@@ -99,8 +100,6 @@ def public_pem(key: rsa.RSAPrivateKey) -> str:
     )
 
 
-_APP = "app id + app secret headers (+ Expires-at and Signature; required when live)"
-
 
 class Emulator(_Base):
     """Customers and logins behind three layers of secrets, plus signature checks."""
@@ -109,17 +108,8 @@ class Emulator(_Base):
     FACTS = FACTS
     CREDENTIAL_KEYS = ("client_id", "app_secret", "customer_secret", "login_secret", "private_key_pem")
     SETTINGS = (Setting("status", str, "test", "client status: " + ", ".join(STATUSES)),)
-    ENDPOINTS = (
-        Endpoint("GET", "api/{v3|v5|v6}/countries", _APP, fact="countries-app-only"),
-        Endpoint("POST", "api/{v3|v5|v6}/customers", _APP, fact="customers-route"),
-        Endpoint("POST", "api/v3/login, api/{v5|v6}/connections", _APP + " + Customer-secret", fact="customer-layer"),
-        Endpoint(
-            "GET, DELETE",
-            "api/v3/login, api/{v5|v6}/connection",
-            _APP + " + Customer- and Login-secret",
-            fact="login-layer",
-        ),
-    )
+    SURFACE = SURFACE
+    ENDPOINTS = SURFACE.endpoints
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
         self._key = new_key()

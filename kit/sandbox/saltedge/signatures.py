@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from werkzeug.wrappers import Request
 
-from kit.protocol.saltedge import MAX_AHEAD, signature_string
+from kit.protocol.saltedge import MAX_AHEAD, signed_bytes
 
 __all__ = ["Refused", "check_signature", "sent_url"]
 
@@ -67,10 +67,10 @@ def check_signature(request: Request, public_key: rsa.RSAPublicKey, *, required:
         raise Refused("ExpiresAtInvalid", "Expires-at is more than 1 hour ahead")
     if when < time.time():
         raise Refused("RequestExpired", "Expires-at is in the past")
-    signed = signature_string(expires, request.method, sent_url(request), request.get_data())
+    signed = signed_bytes(expires, request.method, sent_url(request), request.get_data())
     try:
         public_key.verify(
-            base64.b64decode(signature, validate=True), signed.encode(), padding.PKCS1v15(), hashes.SHA256()
+            base64.b64decode(signature, validate=True), signed, padding.PKCS1v15(), hashes.SHA256()
         )
     except (InvalidSignature, binascii.Error, ValueError):
         raise Refused("SignatureNotMatch", "The signature does not match the request") from None

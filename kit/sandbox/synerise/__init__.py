@@ -61,10 +61,11 @@ from kit.protocol.synerise import (
 )
 from kit.provenance.synerise import FACTS
 from kit.sandbox.base import Emulator as _Base
-from kit.sandbox.base import Endpoint, Setting, json_response
+from kit.sandbox.base import Setting, json_response
 from kit.sandbox.spring import Refused, error_body, json_object
 from kit.sandbox.synerise.demo_api import DemoApi
 from kit.sandbox.synerise.tokens import Tokens
+from kit.surface.synerise import SURFACE
 
 __all__ = ["PUBLIC_KEY_PATH", "Emulator"]
 
@@ -94,39 +95,8 @@ class Emulator(_Base):
         LEGACY_WORKSPACE_LOGIN,
         *(refresh[1] for _, refresh in CONSUMERS.values() if refresh),
     )
-    ENDPOINTS = (
-        Endpoint("POST", CONSUMERS["workspace"][0], "workspace API key in the body (apiKey)", fact="workspace-login"),
-        Endpoint("POST", LEGACY_WORKSPACE_LOGIN, "workspace API key in the body (apiKey)", fact="workspace-login-v4"),
-        Endpoint("GET", "v4/auth/refresh/profile", "Bearer <workspace token>", fact="workspace-refresh"),
-        Endpoint(
-            "POST",
-            CONSUMERS["client"][0],
-            "client API key + identity (password, or a provider token)",
-            fact="customer-login",
-        ),
-        Endpoint("POST", "sauth/v3/auth/refresh/client", "Bearer <customer token> + apiKey", fact="customer-refresh"),
-        Endpoint("POST", CONSUMERS["user"][0], "username + password", fact="user-login"),
-        Endpoint(
-            "POST", SELECT_WORKSPACE_PATH, "Bearer <user token>", "kit's path for an undocumented step", "select-path"
-        ),
-        Endpoint("POST", KEY_CHECK_PATH, "API key only (apiKey in the body)", "{apiKey, permissions}", "key-check"),
-        Endpoint(
-            "GET",
-            "v4/business-profile",
-            "Bearer <workspace token with the key's BUSINESS_PROFILE_READ, or a user with it>",
-            fact="demo-endpoints",
-        ),
-        Endpoint("GET", "v4/clients", "Bearer <workspace token, or user; CLIENTS_READ>", fact="demo-endpoints"),
-        Endpoint("GET", "v4/clients/{id}", "Bearer <workspace token, or the customer itself>", fact="demo-endpoints"),
-        Endpoint("GET", "sauth/my-account/personal-information", "Bearer <customer token>", fact="demo-endpoints"),
-        Endpoint(
-            "GET",
-            PUBLIC_KEY_PATH,
-            "none (no authorization)",
-            "kit's path: where Synerise publishes it is undocumented",
-            "public-key",
-        ),
-    )
+    SURFACE = SURFACE
+    ENDPOINTS = SURFACE.endpoints
     SETTINGS = (
         Setting("lifetime", int, 3600, "token lifetime in seconds (docs: 1 h default, up to a week)", 1, 604800),
         Setting("clock_ahead", int, 0, "fault injection: seconds the server's clock runs ahead of clients'", 0, 86400),

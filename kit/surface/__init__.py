@@ -1,0 +1,151 @@
+"""A provider's API surface as data: its routes, what each needs, takes and answers, and its auth schemes.
+
+One module per provider (``kit.surface.<name>``) defines ``SURFACE``, a :class:`Surface`. Its
+:class:`Endpoint` tuple is the one registration of the provider's routes: the sandbox lists it at
+``GET /`` (its endpoint map) and :mod:`kit.surface.openapi` renders it, with the security schemes, as
+an OpenAPI 3.1 document (and Swagger 2.0 where the provider's docs name that version). Nothing here
+states a fact of its own: every route, scheme, parameter and refusal names a registered fact
+(:mod:`kit.provenance`), whose label the document carries as ``x-kit-source``; a refusal's status must be
+one the fact accounts for (its ``answers``), or the document is not made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from kit.provenance import Registry
+
+__all__ = [
+    "Answer",
+    "Body",
+    "Endpoint",
+    "Parameter",
+    "Refusals",
+    "Schema",
+    "Scheme",
+    "Surface",
+    "array",
+    "obj",
+    "refusals",
+    "text",
+]
+
+#: a JSON Schema (2020-12, as OpenAPI 3.1 uses it)
+Schema = Mapping[str, Any]
+#: (status, the id of the fact that accounts for it) for each error answer of an endpoint
+Refusals = tuple[tuple[int, str], ...]
+
+
+def obj(required: tuple[str, ...] = (), *, extra: bool = True, **properties: Schema) -> Schema:
+    """An object schema with ``properties``; ``required`` names; ``extra``: other properties allowed."""
+    schema: dict[str, Any] = {"type": "object", "properties": dict(properties)}
+    if required:
+        schema["required"] = list(required)
+    if not extra:
+        schema["additionalProperties"] = False
+    return schema
+
+
+def text(**more: Any) -> Schema:
+    """A string schema (``text(format="uri")``, ``text(enum=[...])``)."""
+    return {"type": "string", **more}
+
+
+def array(items: Schema) -> Schema:
+    return {"type": "array", "items": dict(items)}
+
+
+def refusals(status: int, *facts: str) -> Refusals:
+    """``status`` accounted for by each of ``facts``: ``refusals(401, "no-bearer", "invalid-token")``."""
+    return tuple((status, fact) for fact in facts)
+
+
+@dataclass(frozen=True)
+class Body:
+    """A request body: its schema, in each media type it may come in."""
+
+    schema: Schema
+    media: tuple[str, ...] = ("application/json",)
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A success answer: status, body schema (None: no body) and media type."""
+
+    status: int
+    schema: Schema | None
+    description: str
+    media: str = "application/json"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A query, header or path parameter, and the fact it rests on (path parameters: the route's)."""
+
+    name: str
+    where: Literal["query", "header", "path"]
+    description: str
+    schema: Schema = field(default_factory=lambda: {"type": "string"})
+    required: bool = False
+    fact: str = ""
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """An OpenAPI security scheme: its name, the scheme object (``type`` and its fields), its fact."""
+
+    name: str
+    spec: Mapping[str, Any]
+    description: str
+    fact: str
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One route: what the endpoint map shows (method, path, needs, note, fact) and what OpenAPI adds."""
+
+    method: str
+    path: str
+    needs: str  # the credential layer: "none", "client id and secret (Basic or form)", "Bearer token", …
+    note: str = ""
+    #: the registered fact (kit.provenance) this route rests on: documented, or an inferred path
+    fact: str = ""
+    body: Body | None = None
+    answers: tuple[Answer, ...] = ()
+    refusals: Refusals = ()
+    #: alternatives, each a set of schemes sent together; None: the surface's; ``()``: no auth at all
+    security: tuple[tuple[str, ...], ...] | None = None
+    parameters: tuple[Parameter, ...] = ()
+    #: the error body when it is not the surface's (an OAuth2 token endpoint's, another version's)
+    error: Answer | None = None
+    #: rendered into OpenAPI; False for what an operation cannot state (a preflight on every path)
+    described: bool = True
+    #: ``x-`` extensions of the operation (what OpenAPI has no field for)
+    extensions: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A provider's API as OpenAPI sees it: schemes, default security, the error body, the endpoints."""
+
+    name: str
+    title: str
+    facts: Registry
+    schemes: tuple[Scheme, ...]
+    security: tuple[tuple[str, ...], ...]
+    #: the error body every refusal carries (unless an endpoint names its own)
+    error: Answer
+    endpoints: tuple[Endpoint, ...]
+    #: where the live API is: an OpenAPI server URL, ``{variables}`` allowed
+    live_server: str
+    live_variables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: parameters every authenticated endpoint takes (a tenant header)
+    parameters: tuple[Parameter, ...] = ()
+    #: ``x-`` extensions of the document (what a scheme adds that OpenAPI has no field for)
+    extensions: Mapping[str, Any] = field(default_factory=dict)
+    #: the provider's docs name Swagger 2.0: the sandbox serves that rendering too
+    swagger2: bool = False
+    description: str = ""

@@ -1,0 +1,166 @@
+"""Salt Edge's API surface: no token; app, customer and login secrets in headers, a signature per request.
+
+Each API version the sandbox serves (v3, v5, v6) has its own paths and header names
+(:data:`kit.protocol.saltedge.HEADERS`). An endpoint requires the app's two headers together with the
+layers it needs (:func:`kit.protocol.saltedge.layers`); ``Expires-at`` and ``Signature`` have no
+OpenAPI scheme type, so ``x-kit-signature`` describes them (and each operation says ``x-kit-signed``).
+Statements and sources are the fact registry's (:mod:`kit.provenance.saltedge`).
+"""
+
+from __future__ import annotations
+
+from kit.protocol.saltedge import HEADERS, layers
+from kit.provenance.saltedge import FACTS
+from kit.surface import Answer, Body, Endpoint, Refusals, Schema, Scheme, Surface, array, obj, refusals, text
+
+__all__ = ["SURFACE"]
+
+_APP = "app id + app secret headers (+ Expires-at and Signature; required when live)"
+_INTEGER = {"type": "integer"}
+_LIST_META = obj(("next_id", "next_page"), next_id={}, next_page={})
+_LOGIN = obj(
+    ("id", "status"),
+    id=_INTEGER,
+    secret=text(),
+    status=text(),
+    country_code=text(),
+    provider_code=text(),
+    created_at=text(),
+)
+_CLIENT = (
+    *refusals(400, "statuses"),  # a missing header, Expires-at or Signature
+    *refusals(401, "statuses"),  # a wrong secret or signature, an expired request
+    *refusals(403, "client-statuses"),
+    *refusals(404, "statuses"),  # an unknown client or API key
+)
+_SIGNED = {"x-kit-signed": "Expires-at and Signature: required when the client is live, verified when sent"}
+
+
+def _error(version: str) -> Answer:
+    if version == "v3":
+        schema = obj(("error_class", "error_message"), error_class=text(), error_message=text(), request=obj())
+        return Answer(0, schema, "a v3 error (flat)")
+    fields = {"class": text(), "message": text(), "documentation_url": text()}  # "class": no keyword
+    inner = {"type": "object", "properties": fields, "required": ["class", "message"]}
+    return Answer(0, obj(("error",), error=inner, request=obj()), f"a {version} error")
+
+
+def _needs(method: str, word: str) -> tuple[str, Refusals]:
+    held = layers(method, word) or ()
+    if "login" in held:
+        return _APP + " + Customer- and Login-secret", refusals(404, "login-layer", "connection-404")
+    if "customer" in held:
+        return _APP + " + Customer-secret", refusals(404, "statuses")
+    return _APP, ()
+
+
+def _security(version: str, method: str, word: str) -> tuple[tuple[str, ...], ...]:
+    names = HEADERS[version]
+    held = layers(method, word) or ()
+    extra = (names.customer_secret,) * ("customer" in held) + (names.login_secret,) * ("login" in held)
+    return ((names.app_id, names.app_secret, *extra),)
+
+
+def _endpoint(version: str, method: str, word: str, fact: str, answer: Answer, body: Schema | None = None) -> Endpoint:
+    needs, layered = _needs(method, word)
+    bodied = refusals(400, "statuses") if body is not None else ()
+    return Endpoint(
+        method,
+        f"api/{version}/{word}",
+        needs,
+        fact=fact,
+        body=Body(obj(("data",), data=body)) if body is not None else None,
+        answers=(answer,),
+        refusals=_CLIENT + layered + bodied,
+        security=_security(version, method, word),
+        error=_error(version),
+        extensions=_SIGNED,
+    )
+
+
+def _version(version: str) -> tuple[Endpoint, ...]:
+    one = "login" if version == "v3" else "connection"
+    new = "login" if version == "v3" else "connections"
+    login = obj(("data",), data=_LOGIN)
+    return (
+        _endpoint(
+            version,
+            "GET",
+            "countries",
+            "countries-app-only",
+            Answer(
+                200,
+                obj(("data", "meta"), data=array(obj(("code", "name"), code=text(), name=text())), meta=_LIST_META),
+                "the countries",
+            ),
+        ),
+        _endpoint(
+            version,
+            "POST",
+            "customers",
+            "customers-route",
+            Answer(
+                200,
+                obj(("data",), data=obj(("id", "secret"), id=_INTEGER, identifier=text(), secret=text())),
+                "the customer and its secret",
+            ),
+            obj(("identifier",), identifier=text()),
+        ),
+        _endpoint(
+            version,
+            "POST",
+            new,
+            "customer-layer",
+            Answer(200, login, f"the {one} and its secret"),
+            obj(country_code=text(), provider_code=text(), credentials=obj()),
+        ),
+        _endpoint(version, "GET", one, "login-layer", Answer(200, login, f"the {one}")),
+        _endpoint(
+            version,
+            "DELETE",
+            one,
+            "login-layer",
+            Answer(
+                200, obj(("data",), data=obj(("id", "removed"), id=_INTEGER, removed={"type": "boolean"})), "removed"
+            ),
+        ),
+    )
+
+
+def _schemes() -> tuple[Scheme, ...]:
+    found: dict[str, Scheme] = {}
+    for version, names in HEADERS.items():
+        app = "v3-headers" if version == "v3" else "v5-headers"
+        for header, what, fact in (
+            (names.app_id, "the app's id", app),
+            (names.app_secret, "the app's secret", app),
+            (names.customer_secret, "the customer's secret, where an endpoint acts for a customer", "customer-layer"),
+            (names.login_secret, f"the {'login' if version == 'v3' else 'connection'}'s secret", "login-layer"),
+        ):
+            found.setdefault(header, Scheme(header, {"type": "apiKey", "in": "header", "name": header}, what, fact))
+    return tuple(found.values())
+
+
+SURFACE = Surface(
+    name="saltedge",
+    title="Salt Edge API (authentication as kit knows it)",
+    description="No token: the app's secrets travel in headers on every request, a customer's and a login's "
+    "where an endpoint needs them, and a live client signs every request.",
+    facts=FACTS,
+    schemes=_schemes(),
+    security=(),
+    error=_error("v5"),
+    endpoints=tuple(endpoint for version in HEADERS for endpoint in _version(version)),
+    live_server="https://www.saltedge.com/",
+    extensions={
+        "x-kit-signature": {
+            "headers": {
+                "Expires-at": "UNIX seconds when the request expires, at most 1 hour ahead (now + 60 s suggested)",
+                "Signature": "base64 of an RSA PKCS#1 v1.5 SHA-256 signature with the app's private key",
+            },
+            "signs": "<Expires-at>|<METHOD>|<full URL, as sent>|<raw body>",
+            "required": "on every request of a live client; verified whenever a Signature is sent",
+            "x-kit-source": FACTS.cite("live-signs", "signature-string", "optional-signature", "expires-ahead"),
+        }
+    },
+)

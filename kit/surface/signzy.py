@@ -1,0 +1,157 @@
+"""Signzy's API surface: LoopBack 3 logins answering an opaque token, sent raw in Authorization or a query.
+
+Statements and sources are the fact registry's (:mod:`kit.provenance.signzy`); what each route takes
+and answers is what the sandbox takes and answers (:mod:`kit.sandbox.signzy`). Signzy's docs name Swagger
+2.0 for their authentication, so the sandbox serves that rendering too (``GET /swagger.json``).
+"""
+
+from __future__ import annotations
+
+from kit.protocol.signzy import login_path, logout_path
+from kit.provenance.signzy import FACTS
+from kit.surface import Answer, Body, Endpoint, Scheme, Surface, array, obj, refusals, text
+
+__all__ = ["SURFACE"]
+
+_TOKEN = "the token: raw Authorization, ?access_token=, X-Access-Token, or Bearer base64(token)"
+_BOTH = ("application/json", "application/x-www-form-urlencoded")
+_LOGIN = Body(obj(username=text(), email=text(), password=text(), ttl={}), media=_BOTH)
+_ACCESS = obj(
+    ("id", "ttl", "created", "userId"),
+    id=text(),
+    ttl={"type": ["integer", "number", "string", "null"]},
+    created=text(),
+    userId=text(),
+)
+_CHANNEL = obj(("id",), id=text(), username=text(), email=text(), parentId=text())
+_GONE = Answer(204, None, "done: no body")
+_LOGIN_REFUSED = (
+    *refusals(400, "username-required", "argument-400", "syntax-error"),
+    *refusals(401, "login-failed", "invalid-token"),
+)
+_API = refusals(401, "authorization-required", "invalid-token")
+_BODY = refusals(400, "argument-400", "syntax-error")
+_HOLDER = ("accessTokenHeader",), ("accessTokenQuery",)
+#: (model, note, fact) of each login and (model, fact) of each logout, channels and single customers
+_LOGINS = (("channels", "{id, ttl, created}", "channel-login"), ("customers", "single customer", "customer-login"))
+_LOGOUTS = (("channels", "channel-logout"), ("customers", "customer-logout"))
+
+
+def _login(model: str, note: str, fact: str) -> Endpoint:
+    return Endpoint(
+        "POST",
+        login_path(model),
+        "username (or email) + password, JSON or form",
+        note,
+        fact,
+        body=_LOGIN,
+        answers=(Answer(200, _ACCESS, "the access token (id) and its ttl"),),
+        refusals=_LOGIN_REFUSED,
+        security=(),
+    )
+
+
+def _logout(model: str, fact: str) -> Endpoint:
+    refused = refusals(401, "logout-401", "invalid-token")
+    return Endpoint("POST", logout_path(model), _TOKEN, "204", fact, answers=(_GONE,), refusals=refused)
+
+
+ENDPOINTS = (
+    *(_login(model, note, fact) for model, note, fact in _LOGINS),
+    *(_logout(model, fact) for model, fact in _LOGOUTS),
+    Endpoint(
+        "POST",
+        "api/channels/change-password",
+        _TOKEN,
+        "{oldPassword, newPassword, username?}",
+        "change-password-path",
+        body=Body(obj(("oldPassword", "newPassword"), oldPassword=text(), newPassword=text(), username=text()), _BOTH),
+        answers=(_GONE,),
+        refusals=_API + _BODY + refusals(400, "invalid-password") + refusals(422, "username-change"),
+    ),
+    Endpoint(
+        "GET",
+        "api/channels/{id}",
+        _TOKEN,
+        fact="channel-paths",
+        answers=(Answer(200, _CHANNEL, "the channel"),),
+        refusals=_API,
+    ),
+    Endpoint(
+        "GET",
+        "api/channels/{id}/channels",
+        _TOKEN,
+        "children",
+        "channel-paths",
+        answers=(Answer(200, array(_CHANNEL), "its children"),),
+        refusals=_API,
+    ),
+    Endpoint(
+        "POST",
+        "api/channels/{id}/channels",
+        _TOKEN,
+        "create a child {username, password, email}",
+        "children",
+        body=Body(obj(("username", "password", "email"), username=text(), password=text(), email=text()), _BOTH),
+        answers=(Answer(200, _CHANNEL, "the child"),),
+        refusals=_API + _BODY + refusals(422, "validation"),
+    ),
+    Endpoint(
+        "DELETE",
+        "api/channels/{id}/channels/{child}",
+        _TOKEN,
+        fact="delete-child",
+        answers=(_GONE,),
+        refusals=_API + refusals(404, "not-found"),
+    ),
+    Endpoint(
+        "POST",
+        "api/channels/{id}/onboardings",
+        _TOKEN,
+        fact="channel-paths",
+        body=Body(obj(name=text()), _BOTH, required=False),
+        answers=(Answer(200, obj(("id", "channelId"), id=text(), channelId=text(), name=text()), "the onboarding"),),
+        refusals=_API + _BODY,
+    ),
+)
+
+SURFACE = Surface(
+    name="signzy",
+    title="Signzy Multi Channel API (authentication as kit knows it)",
+    description="A login answers an opaque access token, sent raw in Authorization or as ?access_token=.",
+    facts=FACTS,
+    schemes=(
+        Scheme(
+            "accessTokenHeader",
+            {"type": "apiKey", "in": "header", "name": "Authorization"},
+            "the login's id, raw in the Authorization header (no scheme word); advised over the query",
+            "raw-header",
+        ),
+        Scheme(
+            "accessTokenQuery",
+            {"type": "apiKey", "in": "query", "name": "access_token"},
+            "the login's id as the access_token query parameter (it may end up in logs)",
+            "raw-header",
+        ),
+    ),
+    security=_HOLDER,
+    error=Answer(
+        0,
+        obj(
+            ("error",),
+            error=obj(
+                ("statusCode", "name", "message"),
+                statusCode={"type": "integer"},
+                name=text(),
+                message=text(),
+                code=text(),
+                details={},
+            ),
+        ),
+        "strong-error-handler's error",
+    ),
+    endpoints=ENDPOINTS,
+    live_server="https://multi-channel.signzy.tech/",
+    extensions={"x-kit-swagger": FACTS.cite("swagger2")},
+    swagger2=True,
+)

@@ -1,0 +1,223 @@
+"""Synerise's API surface: a bearer JWT per consumer type (workspace, customer, user), with their logins.
+
+Statements and sources are the fact registry's (:mod:`kit.provenance.synerise`); what each route takes
+and answers is what the sandbox takes and answers (:mod:`kit.sandbox.synerise`).
+"""
+
+from __future__ import annotations
+
+from kit.protocol.synerise import (
+    CONSUMERS,
+    IDENTITY_PROVIDERS,
+    KEY_CHECK_PATH,
+    LEGACY_WORKSPACE_LOGIN,
+    PUBLIC_KEY_PATH,
+    SELECT_WORKSPACE_PATH,
+)
+from kit.provenance.synerise import FACTS
+from kit.surface import Answer, Body, Endpoint, Scheme, Surface, array, obj, refusals, text
+
+__all__ = ["SURFACE"]
+
+_TOKEN = obj(("token",), token=text())
+_BAD_TOKEN = (*refusals(401, "no-token", "invalid-token", "token-expired"), *refusals(403, "bad-token-403"))
+_BODY = refusals(400, "validation-400")
+_WRONG = refusals(401, "wrong-key")
+_SCOPED = _BAD_TOKEN + refusals(403, "consumer-403", "permissions-checked", "key-permissions")
+_CLIENT = obj(("clientId",), clientId=text(), email={"type": ["string", "null"]})
+_WORKSPACE_LOGIN = Body(obj(("apiKey",), apiKey=text()))
+
+
+def _bearer(name: str, consumer: str, fact: str, login: str, refresh: str) -> Scheme:
+    extensions = {"x-kit-login": login, **({"x-kit-refresh": refresh} if refresh else {})}
+    return Scheme(
+        name,
+        {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", **extensions},
+        f"the {consumer}'s token (RS512 JWT) from {login}" + (f", renewed with {refresh}" if refresh else ""),
+        fact,
+    )
+
+
+ENDPOINTS = (
+    Endpoint(
+        "POST",
+        CONSUMERS["workspace"][0],
+        "workspace API key in the body (apiKey)",
+        fact="workspace-login",
+        body=_WORKSPACE_LOGIN,
+        answers=(Answer(200, _TOKEN, "the workspace's token"),),
+        refusals=_WRONG + _BODY,
+        security=(),
+    ),
+    Endpoint(
+        "POST",
+        LEGACY_WORKSPACE_LOGIN,
+        "workspace API key in the body (apiKey)",
+        fact="workspace-login-v4",
+        body=_WORKSPACE_LOGIN,
+        answers=(Answer(200, _TOKEN, "the workspace's token"),),
+        refusals=_WRONG + _BODY,
+        security=(),
+    ),
+    Endpoint(
+        "GET",
+        "v4/auth/refresh/profile",
+        "Bearer <workspace token>",
+        fact="workspace-refresh",
+        answers=(Answer(200, _TOKEN, "a new token for the same workspace"),),
+        refusals=_BAD_TOKEN + refusals(403, "consumer-403"),
+        security=(("workspaceToken",),),
+    ),
+    Endpoint(
+        "POST",
+        CONSUMERS["client"][0],
+        "client API key + identity (password, or a provider token)",
+        fact="customer-login",
+        body=Body(
+            obj(
+                ("apiKey", "identityProvider"),
+                apiKey=text(),
+                identityProvider=text(enum=list(IDENTITY_PROVIDERS)),
+                email=text(),
+                password=text(),
+                identityProviderToken=text(),
+                uuid=text(),
+            )
+        ),
+        answers=(Answer(200, _TOKEN, "the customer's token"),),
+        refusals=_WRONG + _BODY + refusals(403, "uuid-403"),
+        security=(),
+    ),
+    Endpoint(
+        "POST",
+        "sauth/v3/auth/refresh/client",
+        "Bearer <customer token> + apiKey",
+        fact="customer-refresh",
+        body=Body(obj(("apiKey",), apiKey=text())),
+        answers=(
+            Answer(
+                200,
+                obj(("token", "expiration"), token=text(), expiration={"type": "integer"}, realm=text()),
+                "a new token for the same customer",
+            ),
+        ),
+        refusals=_BAD_TOKEN + _WRONG + _BODY + refusals(403, "consumer-403"),
+        security=(("customerToken",),),
+    ),
+    Endpoint(
+        "POST",
+        CONSUMERS["user"][0],
+        "username + password",
+        fact="user-login",
+        body=Body(obj(("username", "password"), username=text(), password=text())),
+        answers=(Answer(200, obj(("token",), token=text(), consumer=obj()), "the user's token"),),
+        refusals=_WRONG + _BODY,
+        security=(),
+    ),
+    Endpoint(
+        "POST",
+        SELECT_WORKSPACE_PATH,
+        "Bearer <user token>",
+        "kit's path for an undocumented step",
+        "select-path",
+        answers=(Answer(200, _TOKEN, "the user's token for that workspace, with its permissions"),),
+        refusals=_BAD_TOKEN + refusals(403, "select-workspace", "consumer-403"),
+        security=(("userToken",),),
+    ),
+    Endpoint(
+        "POST",
+        KEY_CHECK_PATH,
+        "API key only (apiKey in the body)",
+        "{apiKey, permissions}",
+        "key-check",
+        body=Body(obj(("apiKey",), apiKey=text(), permissions=array(text()))),
+        answers=(Answer(200, obj(("permissions",), permissions=obj()), "each permission, held or not"),),
+        refusals=refusals(401, "key-check") + _BODY,
+        security=(),
+    ),
+    Endpoint(
+        "GET",
+        "v4/business-profile",
+        "Bearer <workspace token with the key's BUSINESS_PROFILE_READ, or a user with it>",
+        fact="demo-endpoints",
+        answers=(Answer(200, obj(("businessProfileId",), businessProfileId={"type": "integer"}), "the workspace"),),
+        refusals=_SCOPED,
+        security=(("workspaceToken",), ("userToken",)),
+    ),
+    Endpoint(
+        "GET",
+        "v4/clients",
+        "Bearer <workspace token, or user; CLIENTS_READ>",
+        fact="demo-endpoints",
+        answers=(Answer(200, array(_CLIENT), "the workspace's customers"),),
+        refusals=_SCOPED,
+        security=(("workspaceToken",), ("userToken",)),
+    ),
+    Endpoint(
+        "GET",
+        "v4/clients/{id}",
+        "Bearer <workspace token, or the customer itself>",
+        fact="demo-endpoints",
+        answers=(Answer(200, _CLIENT, "one customer"),),
+        refusals=_SCOPED + refusals(404, "demo-endpoints"),
+        security=(("workspaceToken",), ("customerToken",)),
+    ),
+    Endpoint(
+        "GET",
+        "sauth/my-account/personal-information",
+        "Bearer <customer token>",
+        fact="demo-endpoints",
+        answers=(Answer(200, _CLIENT, "the customer's own data"),),
+        refusals=_BAD_TOKEN + refusals(403, "consumer-403"),
+        security=(("customerToken",),),
+    ),
+    Endpoint(
+        "GET",
+        PUBLIC_KEY_PATH,
+        "none (no authorization)",
+        "kit's path: where Synerise publishes it is undocumented",
+        "public-key",
+        answers=(Answer(200, text(), "the PEM public key that verifies tokens", media="application/x-pem-file"),),
+        security=(),
+    ),
+)
+
+SURFACE = Surface(
+    name="synerise",
+    title="Synerise API (authentication as kit knows it)",
+    description="Each consumer type logs in for its own RS512 JWT and sends it as a Bearer token.",
+    facts=FACTS,
+    schemes=(
+        _bearer(
+            "workspaceToken",
+            "workspace",
+            "workspace-login",
+            "POST /" + CONSUMERS["workspace"][0],
+            "GET /v4/auth/refresh/profile",
+        ),
+        _bearer(
+            "customerToken",
+            "customer",
+            "customer-login",
+            "POST /" + CONSUMERS["client"][0],
+            "POST /sauth/v3/auth/refresh/client",
+        ),
+        _bearer("userToken", "user", "user-login", "POST /" + CONSUMERS["user"][0], ""),
+    ),
+    security=(("workspaceToken",),),
+    error=Answer(
+        0,
+        obj(
+            ("status", "error", "message"),
+            timestamp=text(),
+            status={"type": "integer"},
+            error=text(),
+            message=text(),
+            path=text(),
+            errors=array(obj()),
+        ),
+        "Spring's error body",
+    ),
+    endpoints=ENDPOINTS,
+    live_server="https://api.synerise.com/",
+)
