@@ -22,6 +22,8 @@ Run as ``python bench/run.py`` (``make bench``). Signicat's rows come from ``sig
 6. ``make test``'s pytest at full (CI) strength and at a workstation's (``suite_bench.py``).
 7. ``make lab`` from a fresh clone until JupyterLab answers, the former pip recipe vs today's
    (``lab_bench.py``).
+8. kit's auth in httpx (``httpx_bench.py``): each provider's call through ``httpx.Client`` and a batch
+   through ``httpx.AsyncClient``, against precomputed headers. ``python bench/run.py httpx`` prints only these.
 
 Not part of ``make test``; run with ``make bench``. Timings, not assertions.
 """
@@ -36,6 +38,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx_bench
 import journal_bench
 import jwt
 import lab_bench
@@ -244,11 +247,15 @@ def main() -> int:
     if sys.argv[1:] == ["sessions"]:  # only the session rows (a minute), to compare before and after a change
         print("\n".join(["| measure | variant | median | ratio |", "|---|---|---|---|", *session_rows()]))
         return 0
+    if sys.argv[1:] == ["httpx"]:  # only kit's auth in httpx
+        print("\n".join(["| measure | variant | median | ratio |", "|---|---|---|---|", *httpx_bench.run()]))
+        return 0
     print(f"kit bench: {ROUNDS}x{PER_ROUND} interleaved requests per variant, {NBVAL_RUNS} nbval runs", file=sys.stderr)
     lines = ["| measure | variant | median | ratio |", "|---|---|---|---|"]
     for name, micros, ratio in auth_only():
         lines.append(f"| auth callable only, no network | {name} | {micros:.1f} µs | {ratio:.1f}x |")
     lines += session_rows()
+    lines += httpx_bench.run()
     lines += signicat_bench.run()
     lines += journal_bench.run()
     lines += secrets_bench.run()

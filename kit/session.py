@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urljoin
 
 import requests
@@ -41,6 +41,9 @@ from kit.errors import ConfigError
 from kit.record.journal import DEFAULT_LIMIT, Journal
 from kit.secrets import redact
 from kit.wire import Hint, Wire
+
+if TYPE_CHECKING:
+    from kit.auth.httpx_bridge import HttpxAuth
 
 __all__ = ["DEFAULT_TIMEOUT", "Session"]
 
@@ -119,6 +122,19 @@ class Session(requests.Session, Generic[T]):
         if not isinstance(self.auth, kind):
             raise ConfigError(f"this {self.provider} session's auth is {type(self.auth).__name__}, not {kind.__name__}")
         return self.auth
+
+    def httpx_auth(self) -> HttpxAuth:
+        """This session's auth for httpx (sync and async clients): the same flow, token cache and origin
+        (``kit[httpx]``). httpx's exchanges are not journaled.
+
+        :raises ConfigError: httpx is not installed, or the session's auth is not one of kit's.
+        """
+        try:
+            from kit.auth.httpx_bridge import HttpxAuth
+        except ImportError:
+            raise ConfigError("httpx is not installed: pip install 'kit[httpx]'") from None
+        auth = self.auth_as(FlowAuth)
+        return HttpxAuth(auth, self.base_url, verify=self.verify, cert=self.cert)
 
     # -- what callers use -----------------------------------------------------------------------
 

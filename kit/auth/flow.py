@@ -34,7 +34,7 @@ import requests
 from kit.auth.origins import redirect_refused
 from kit.errors import KitError
 
-__all__ = ["NO_AUTH", "Done", "Exchange", "Flow", "Kind", "Send", "advance", "drive"]
+__all__ = ["NO_AUTH", "Done", "Exchange", "Flow", "Kind", "Send", "advance", "answer", "drive"]
 
 Kind = Literal["auth", "business", "probe", "public"]
 T = TypeVar("T")
@@ -109,15 +109,23 @@ def advance(
         while not (until_business and exchange.kind != "auth"):
             try:
                 response = send(exchange)
-                if exchange.kind == "auth" and response.is_redirect:
-                    raise redirect_refused("auth", response, response.request.url or "")
             except KitError as exc:
                 exchange = flow.throw(exc)
                 continue
-            exchange = flow.send(response)
+            exchange = answer(flow, exchange, response)
         return exchange
     except StopIteration as stop:
         return Done(stop.value)
+
+
+def answer(flow: Flow[T], exchange: Exchange, response: requests.Response) -> Exchange:
+    """Feed ``exchange``'s ``response`` to ``flow``; the next exchange it yields (StopIteration at its end).
+
+    A redirect answered to an auth exchange is refused: an AuthError thrown into the flow, never followed.
+    """
+    if exchange.kind == "auth" and response.is_redirect:
+        return flow.throw(redirect_refused("auth", response, response.request.url or ""))
+    return flow.send(response)
 
 
 def drive(flow: Flow[T], send: Send) -> T:

@@ -17,7 +17,7 @@ import dataclasses
 import re
 import time
 from collections.abc import Callable
-from typing import Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 import jwt
 import requests
@@ -34,7 +34,10 @@ from kit.session import Session
 from kit.spec import BusinessCall, Provider
 from kit.wire import Wiring
 
-__all__ = ["PROVIDER", "Credentials", "PlianceAuth", "error_parser", "mint_token", "session"]
+if TYPE_CHECKING:
+    from kit.auth.httpx_bridge import HttpxAuth
+
+__all__ = ["Credentials", "PROVIDER", "PlianceAuth", "error_parser", "httpx_auth", "mint_token", "session"]
 
 _TIME = re.compile(r" '(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)'")  # moved to its own column: stable tables
 
@@ -152,6 +155,12 @@ def session(
         error_parser=error_parser,
         **wiring,
     )
+
+
+def httpx_auth(credentials: Credentials, base_url: str, **options: Any) -> HttpxAuth:
+    """The auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``): the same
+    flow and token cache, bound to ``base_url``'s origin; ``options`` as for :func:`session`."""
+    return session(credentials, base_url, **options).httpx_auth()
 
 
 PROVIDER = Provider(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import jwt
@@ -43,7 +43,19 @@ from kit.spec import BusinessCall, Provider
 from kit.tables import Table, request_table
 from kit.wire import Wiring
 
-__all__ = ["PROVIDER", "Credentials", "error_parser", "session", "token_request_table", "token_table", "verify_token"]
+if TYPE_CHECKING:
+    from kit.auth.httpx_bridge import HttpxAuth
+
+__all__ = [
+    "Credentials",
+    "PROVIDER",
+    "error_parser",
+    "httpx_auth",
+    "session",
+    "token_request_table",
+    "token_table",
+    "verify_token",
+]
 
 DEFAULT_BASE_URL = "https://api.signicat.com/"
 
@@ -229,6 +241,12 @@ def _json(s: Session[Any], path: str, step: str) -> dict[str, Any]:
     if answer.status_code != 200 or not isinstance(body, dict):
         raise ConfigError(f"{step} answered {answer.status_code} without a JSON object")
     return body
+
+
+def httpx_auth(credentials: Credentials, base_url: str = DEFAULT_BASE_URL, **options: Any) -> HttpxAuth:
+    """The auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``): the same
+    flow and token cache, bound to ``base_url``'s origin; ``options`` as for :func:`session`."""
+    return session(credentials, base_url, **options).httpx_auth()
 
 
 PROVIDER = Provider(

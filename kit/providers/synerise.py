@@ -19,7 +19,7 @@ a JWT, or whose ``exp`` is not 1 s..366 days ahead, is refused before it is used
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 import pandas as pd
 import requests
@@ -42,7 +42,10 @@ from kit.spec import BusinessCall, Provider
 from kit.tables import request_table
 from kit.wire import Wiring
 
-__all__ = ["CONSUMERS", "PROVIDER", "Credentials", "SyneriseAuth", "error_parser"]
+if TYPE_CHECKING:
+    from kit.auth.httpx_bridge import HttpxAuth
+
+__all__ = ["CONSUMERS", "Credentials", "PROVIDER", "SyneriseAuth", "error_parser", "httpx_auth"]
 __all__ += ["login_request", "login_table", "public_key", "session", "verify_token"]
 
 #: consumer type -> the credentials fields its login needs
@@ -256,6 +259,12 @@ def verify_token(token: CachedToken | str, public_key_pem: str, *, now: float | 
     """Claims table verified with the public key, RS512 pinned (HS512 or none are refused)."""
     raw = token.access_token.reveal() if isinstance(token, CachedToken) else token
     return claims(raw, public_key_pem, algorithms=["RS512"], now=now, provider="synerise")
+
+
+def httpx_auth(credentials: Credentials, base_url: str, **options: Any) -> HttpxAuth:
+    """The auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``): the same
+    flow and token cache, bound to ``base_url``'s origin; ``options`` as for :func:`session`."""
+    return session(credentials, base_url, **options).httpx_auth()
 
 
 PROVIDER = Provider(

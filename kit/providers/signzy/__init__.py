@@ -7,7 +7,7 @@ channels, and the tables the notebook shows.
 
 from __future__ import annotations
 
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 import pandas as pd
 
@@ -22,7 +22,18 @@ from kit.spec import BusinessCall, Provider
 from kit.tables import Table, request_table
 from kit.wire import Wiring
 
-__all__ = ["PROVIDER", "Credentials", "QueryTokenWarning", "SignzyAuth", "change_password", "create_child"]
+if TYPE_CHECKING:
+    from kit.auth.httpx_bridge import HttpxAuth
+
+__all__ = [
+    "Credentials",
+    "PROVIDER",
+    "QueryTokenWarning",
+    "SignzyAuth",
+    "change_password",
+    "create_child",
+    "httpx_auth",
+]
 __all__ += ["delete_child", "error_parser", "list_children", "login_request", "login_table"]
 __all__ += ["logout", "me", "session", "token_table"]
 
@@ -128,6 +139,12 @@ def token_table(token: CachedToken) -> pd.DataFrame:
     """The token as kit keeps it: a fingerprint, the model, ttl and computed expiry (created + ttl)."""
     row = {"id": f"fp={fingerprint(token.access_token.reveal())}", "model": token.issued_for}
     return Table([{**row, "ttl": f"{token.lifetime:.0f} s", "expires (created + ttl)": utc(token.expires_at)}])
+
+
+def httpx_auth(credentials: Credentials, base_url: str, **options: Any) -> HttpxAuth:
+    """The auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``): the same
+    flow and token cache, bound to ``base_url``'s origin; ``options`` as for :func:`session`."""
+    return session(credentials, base_url, **options).httpx_auth()
 
 
 PROVIDER = Provider(
