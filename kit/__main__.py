@@ -12,6 +12,11 @@
   ``<NAME>_URL`` and the credential env vars (the same ones :func:`kit.connect` reads). Exit status 2
   with the reason on stderr when ``<NAME>_URL`` is unset, a credential is missing, or the scheme has
   no token (the provider spec's ``without_token`` text: how its headers are filled instead).
+* ``kit openapi NAME``: print the provider's OpenAPI 3.1 document (``--swagger2``: Swagger 2.0, where the
+  provider's docs name it), its server the live API at ``<NAME>_URL`` when set, ``--server URL`` (a running
+  ``kit sandbox serve NAME``), or else the live API's URL with its variables. Exit status 2 with the reason.
+* Every command that reads ``<NAME>_*`` env vars takes ``--env-file FILE``: a ``.env`` file read as well (an
+  env var wins), shown as ``.env <NAME>_SECRET`` where a source is shown.
 * ``kit conformance NAME``: send the provider's probes to the live provider (named by
   ``<NAME>_URL`` and its credential env vars) and to a fresh sandbox, print both answers side by side
   (:func:`kit.conformance`). Exit status: 0 when every probe sent to both got the same answer, 1 when
@@ -21,21 +26,24 @@
 from __future__ import annotations
 
 import argparse
-import os
+import json
 import sys
 from typing import Any
 
 import pandas as pd
 
 from kit.conformance import conformance, differences
-from kit.connect import connect
+from kit.connect import connect, live_url
 from kit.credentials import env_name
+from kit.environment import Environment
 from kit.errors import ConfigError, KitError
 from kit.providers import provider
 from kit.record.replay import replay
 from kit.sandbox.__main__ import main as sandbox_main
 from kit.shell import kit_command
 from kit.spec import Provider
+from kit.surface.openapi import openapi
+from kit.surface.swagger2 import swagger2
 
 __all__ = ["main"]
 
@@ -46,7 +54,7 @@ def _options(pairs: list[str]) -> dict[str, Any]:
 
 def _replay(args: argparse.Namespace) -> int:
     try:
-        with connect(args.name) as target:
+        with connect(args.name, env_file=args.env_file) as target:
             table = replay(args.har, target, **_options(args.option))
     except KitError as exc:
         print(f"kit replay: {exc}", file=sys.stderr)
@@ -59,11 +67,11 @@ def _replay(args: argparse.Namespace) -> int:
     return 1 if differs else 0
 
 
-def _live(name: str) -> Provider:
+def _live(name: str, env_file: str | None = None) -> Provider:
     """The provider's spec when ``<NAME>_URL`` is set; a ConfigError saying what to set otherwise."""
     spec = provider(name)
     var = env_name(spec.name, "url")
-    if not os.environ.get(var, "").strip():
+    if not Environment(env_file=env_file, prefix=spec.name.upper()).get(var, "").strip():
         needed = ", ".join(env_name(spec.name, f.name) for f in spec.credentials.fields())
         raise ConfigError(
             f"set {var} to the live API ({spec.live_url}) and the credential env vars ({needed}); for a "
@@ -74,7 +82,7 @@ def _live(name: str) -> Provider:
 
 def _conformance(args: argparse.Namespace) -> int:
     try:
-        with connect(_live(args.name).name) as target:
+        with connect(_live(args.name, args.env_file).name, env_file=args.env_file) as target:
             table = conformance(target)
     except KitError as exc:
         print(f"kit conformance: {exc}", file=sys.stderr)
@@ -89,8 +97,8 @@ def _conformance(args: argparse.Namespace) -> int:
 
 def _token(args: argparse.Namespace) -> int:
     try:
-        spec = _live(args.name)
-        session = connect(spec.name).session(**_options(args.option))
+        spec = _live(args.name, args.env_file)
+        session = connect(spec.name, env_file=args.env_file).session(**_options(args.option))
         value = session.token_value()  # not closed: a close may log the token out (a logout hook)
     except KitError as exc:
         print(f"kit token: {exc}", file=sys.stderr)
@@ -99,6 +107,25 @@ def _token(args: argparse.Namespace) -> int:
         print(f"kit token: {spec.without_token or spec.name + ' sends no token'}", file=sys.stderr)
         return 2
     print(value)
+    return 0
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    try:
+        spec = provider(args.name)
+        surface = spec.emulator_class().SURFACE
+        if args.swagger2 and not surface.swagger2:
+            raise ConfigError(
+                f"{spec.name}'s docs name no Swagger 2.0; its document is OpenAPI 3.1 (without --swagger2)"
+            )
+        var = env_name(spec.name, "url")
+        raw = args.server or Environment(env_file=args.env_file, prefix=spec.name.upper()).get(var, "").strip()
+        server = live_url(raw, "--server" if args.server else var, allow_http=True) if raw else None
+        document = openapi(surface, server)
+    except KitError as exc:
+        print(f"kit openapi: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(swagger2(document) if args.swagger2 else document, indent=2, ensure_ascii=False))
     return 0
 
 
@@ -116,12 +143,20 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("name", metavar="NAME", help="the provider, reached at <NAME>_URL with its credential env vars")
     check = commands.add_parser("conformance", help="the provider's probes against the live provider and a sandbox")
     check.add_argument("name", metavar="NAME", help="the provider, reached at <NAME>_URL with its credential env vars")
+    document = commands.add_parser("openapi", help="print the provider's OpenAPI 3.1 document (or Swagger 2.0)")
+    document.add_argument(
+        "name", metavar="NAME", help="the provider; its server: --server, <NAME>_URL, or the live API"
+    )
+    document.add_argument("--server", metavar="URL", help="the base URL to name as its server (a running sandbox)")
+    document.add_argument("--swagger2", action="store_true", help="Swagger 2.0, where the provider's docs name it")
     for sub in (command, token):
         sub.add_argument(
             "--option", action="append", default=[], metavar="KEY=VALUE", help="a session option, e.g. consumer=client"
         )
+    for sub in (command, token, check, document):
+        sub.add_argument("--env-file", metavar="FILE", help="a .env file of <NAME>_* values (an env var wins)")
     args = parser.parse_args(given)
-    run = {"replay": _replay, "token": _token, "conformance": _conformance}[args.command]
+    run = {"replay": _replay, "token": _token, "conformance": _conformance, "openapi": _openapi}[args.command]
     return run(args)
 
 

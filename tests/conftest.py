@@ -8,6 +8,9 @@ sandbox and 8 clients × 500 calls per provider. ``KIT_FULL=1`` asks for full st
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +18,7 @@ from hypothesis import HealthCheck, settings
 from load import FULL
 
 import kit
+from kit.providers import names
 from kit.redis_server import RedisServer
 from kit.sandbox import Sandbox, start
 
@@ -64,3 +68,19 @@ def signicat_box() -> Iterator[Sandbox]:
     yield box
     box.stop()
     box.check()
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[dict[str, dict[str, str]]]:
+    """Every registered sandbox served by the CLI (``python -m kit.sandbox serve all``) in its own process;
+    each provider's env vars, as printed."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kit.sandbox", "serve", "--json", "all"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        lines = [json.loads(process.stdout.readline()) for _ in names()]
+        yield {line["provider"]: line["env"] for line in lines}
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -8,12 +8,10 @@ they are, with ``python`` being this environment's, so the hints themselves are 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,21 +21,6 @@ from kit.providers import names
 from kit.shell import kit_command
 
 PYTHON_DIR = str(Path(sys.executable).parent)
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[dict[str, dict[str, str]]]:
-    """Every registered sandbox served by the CLI; each provider's env vars, as printed."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kit.sandbox", "serve", "--json", "all"], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert process.stdout is not None
-        lines = [json.loads(process.stdout.readline()) for _ in names()]
-        yield {line["provider"]: line["env"] for line in lines}
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def _env(extra: dict[str, str]) -> dict[str, str]:
