@@ -166,7 +166,11 @@ class HttpxAuth(httpx.Auth):
         check_origin(self.bound, prepared.url or "")
         extensions = dict(original.extensions)
         extensions["trace"] = functools.partial(guard, extensions.get("trace"))
-        return _request(prepared, extensions)
+        if prepared.method != original.method or prepared.body != (original.content or None):
+            return _request(prepared, extensions)  # the flow made another request: sent as it wrote it
+        _write(original, prepared)  # the caller's request, its credential written on (as httpx's own auths do)
+        original.extensions = extensions
+        return original
 
     # A client that follows redirects (follow_redirects=True) sends the next hop itself, without running
     # the auth again, with every header but Authorization: an app secret in its own header would go
@@ -206,15 +210,28 @@ def _prepared(request: httpx.Request) -> requests.PreparedRequest:
     return prepared
 
 
+def _write(request: httpx.Request, prepared: requests.PreparedRequest) -> None:
+    """What the flow wrote on ``prepared`` (headers, the URL of a query credential), written on ``request``."""
+    written = {name.lower(): _text(value) for name, value in prepared.headers.items()}
+    for name in [name for name in request.headers if name.lower() not in written]:
+        del request.headers[name]
+    for name, value in written.items():
+        if request.headers.get(name) != value:
+            request.headers[name] = value
+    if prepared.url != str(request.url):
+        request.url = httpx.URL(prepared.url or "")
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
 def _request(prepared: requests.PreparedRequest, extensions: Any = None) -> httpx.Request:
     body: Any = prepared.body
     content: bytes | None = body.encode("utf-8") if isinstance(body, str) else body
     if content is not None and not isinstance(content, bytes):  # a generator body (requests streams it)
         content = b"".join(part.encode("utf-8") if isinstance(part, str) else part for part in body)
-    headers = [
-        (name, value.decode("latin-1") if isinstance(value, bytes) else value)
-        for name, value in prepared.headers.items()
-    ]
+    headers = [(name, _text(value)) for name, value in prepared.headers.items()]
     return httpx.Request(
         prepared.method or "GET", prepared.url or "", headers=headers, content=content, extensions=extensions
     )
