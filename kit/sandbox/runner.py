@@ -31,7 +31,10 @@ from kit.serving import BackgroundServer
 from kit.surface.openapi import openapi
 from kit.surface.swagger2 import swagger2
 
-__all__ = ["Sandbox"]
+__all__ = ["DOCUMENT_PATHS", "Sandbox"]
+
+#: where a sandbox may serve its API document (the others are the emulator's to answer)
+DOCUMENT_PATHS = frozenset({"/openapi.json", "/swagger.json"})
 
 log = logging.getLogger("kit.sandbox")
 
@@ -134,9 +137,10 @@ class Sandbox(BackgroundServer):
                 return Response('{"error": "the request body did not arrive in time"}', 408)(environ, start_response)
         if request.path == "/" and request.method == "GET":  # the sandbox describes itself
             return self._describe(request)(environ, start_response)
-        document = self._documents().get(request.path) if request.method == "GET" else None
-        if document is not None:  # and its API as OpenAPI 3.1 (and Swagger 2.0 where the docs name it)
-            return json_response(document())(environ, start_response)
+        if request.method == "GET" and request.path in DOCUMENT_PATHS:  # its API as OpenAPI (Swagger 2.0 too)
+            document = self._documents().get(request.path)
+            if document is not None:
+                return json_response(document())(environ, start_response)
         try:
             response = self._fault(request, environ) or self._emulator.dispatch(request)
         except Exception as exc:  # a bug in the emulator, never a client mistake
@@ -200,7 +204,7 @@ def _page(description: dict[str, Any]) -> str:
     return (
         f"<!doctype html><title>kit sandbox: {e(description['provider'])}</title>"
         f"<h1>kit sandbox: {e(description['provider'])}</h1><p>{e(description['url'])}</p>"
-        f"<p>OpenAPI 3.1: <a href=\"{e(description['openapi'])}\">{e(description['openapi'])}</a></p>"
+        f'<p>OpenAPI 3.1: <a href="{e(description["openapi"])}">{e(description["openapi"])}</a></p>'
         "<table border=1 cellpadding=4><tr><th>method</th><th>path</th><th>needs</th><th>note</th><th>source</th></tr>"
         f"{rows}</table><p>Demo credential fields (values: the serve command's JSON line): {fields}</p>"
     )

@@ -17,7 +17,7 @@ from typing import Any
 from kit.errors import ConfigError
 from kit.surface import Answer, Endpoint, Parameter, Surface
 
-__all__ = ["openapi", "operation_id"]
+__all__ = ["openapi", "operation_id", "server_url"]
 
 _PATH_PARAMETER = re.compile(r"\{([^}]+)\}")
 
@@ -76,8 +76,12 @@ def openapi(surface: Surface, server: str | None = None) -> dict[str, Any]:
 
 def _concrete(surface: Surface) -> str:
     """The live server's URL with each variable's default."""
-    url = surface.live_server
-    for name, variable in surface.live_variables.items():
+    return server_url(surface.live_server, surface.live_variables)
+
+
+def server_url(url: str, variables: Mapping[str, Mapping[str, Any]]) -> str:
+    """An OpenAPI server URL with each ``{variable}`` replaced by its default."""
+    for name, variable in variables.items():
         url = url.replace("{" + name + "}", str(variable.get("default", name)))
     return url
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from kit.surface.openapi import server_url
+
 __all__ = ["swagger2"]
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -20,10 +22,7 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 def swagger2(document: dict[str, Any]) -> dict[str, Any]:
     """``document`` (OpenAPI 3.1, one server) as a Swagger 2.0 document."""
     server = document["servers"][0]
-    url = server["url"]
-    for name, variable in server.get("variables", {}).items():
-        url = url.replace("{" + name + "}", str(variable.get("default", name)))
-    parts = urlsplit(url)
+    parts = urlsplit(server_url(server["url"], server.get("variables", {})))
     not_rendered: list[str] = []
     definitions = {}
     for name, scheme in document["components"]["securitySchemes"].items():
