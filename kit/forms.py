@@ -140,7 +140,8 @@ class CredentialsForm:
             text = f"{TYPED} (no value from {self.source or 'a source'})"
         else:
             text = f"{TYPED} from {self._describe(name)}"
-        self.marks[name].value = f"<span title='where this value comes from'>{text}</span>"
+        # the text names a source (an env file's name): escaped, as everything kit did not write itself
+        self.marks[name].value = f"<span title='where this value comes from'>{html.escape(text)}</span>"
 
     # -- what the buttons do --------------------------------------------------------------------
 
@@ -192,7 +193,7 @@ class CredentialsForm:
 
     def _say(self, text: str) -> None:
         """Show ``text`` under the buttons, wrapped (escaped: it may quote a field name or a source)."""
-        self.status.value = html.escape(text, quote=False)
+        self.status.value = html.escape(text)
 
     def show(self) -> widgets.VBox:
         return self.widget

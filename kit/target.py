@@ -9,6 +9,8 @@ sessions are refused and a session made earlier fails with a message saying what
 
 from __future__ import annotations
 
+import html
+
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -217,4 +219,5 @@ class Target:
 
     def _repr_html_(self) -> str:
         state = " · stopped" if self._closed else ""
-        return f"<p><b>{self.provider.name}</b> · {self.mode}{state}</p>" + str(self.table()._repr_html_())
+        title = html.escape(f"{self.provider.name}")
+        return f"<p><b>{title}</b> · {self.mode}{state}</p>" + str(self.table()._repr_html_())
