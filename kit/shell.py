@@ -17,7 +17,9 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["export_lines", "kit_command", "working_folder", "write_env"]
+from kit.terminal import visible
+
+__all__ = ["comment", "export_lines", "kit_command", "working_folder", "write_env"]
 
 
 def _shown(path: Path) -> str:
@@ -44,6 +46,12 @@ def kit_command() -> str:
 def working_folder() -> str:
     """The name of the working directory, which a relative :func:`kit_command` is relative to."""
     return Path.cwd().name or os.sep
+
+
+def comment(text: str) -> str:
+    """``# text`` as one comment line a person pastes: every control character in it made visible, so a
+    newline in a folder's name cannot end the comment and run what follows."""
+    return "# " + visible(text)
 
 
 def export_lines(values: Mapping[str, str]) -> list[str]:

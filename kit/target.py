@@ -10,7 +10,6 @@ sessions are refused and a session made earlier fails with a message saying what
 from __future__ import annotations
 
 import html
-
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar

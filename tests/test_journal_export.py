@@ -116,7 +116,7 @@ def test_curl_line_uses_env_placeholders_and_runs(pliance_target: kit.Target) ->
     session = pliance_target.session()
     session.call("GET", "api/Ping")
     line = kit.to_curl(session).splitlines()[-1]  # the curl line itself, after the lines that fill it
-    assert '"Authorization: Bearer ${PLIANCE_TOKEN}"' in line and "eyJ" not in line
+    assert "'Authorization: Bearer '\"${PLIANCE_TOKEN}\"" in line and "eyJ" not in line
     token = pliance.mint_token(pliance_target.credentials_as(pliance.Credentials))
     result = subprocess.run(
         ["bash", "-c", line + " --silent"],

@@ -102,7 +102,7 @@ def test_the_pasted_curl_block_answers_2xx_in_a_clean_shell(
     block = kit.to_curl(session)
     assert f'"$({kit_command()} token {name})"' in block and "python -m kit" not in block
     assert block.splitlines()[-1].startswith(
-        f'curl -X {call.method} "${{{name.upper()}_URL%/}}/'
+        f'curl -X {call.method} "${{{name.upper()}_URL%/}}"\'/'
     )  # where the env points
     script = f"source {env_file}\nset -e\n{block} --silent --show-error --output /dev/null --write-out '%{{http_code}}'"
     done = subprocess.run(

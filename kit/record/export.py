@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -26,9 +25,11 @@ from kit.record.entry import Entry
 from kit.record.har_input import har_entries
 from kit.record.journal import Journal, Journaled, journal_of
 from kit.secrets import MASKED
+from kit.shell import comment
 
 __all__ = ["read_har", "to_curl", "to_har"]
 
+_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")  # a variable name a shell expands as written
 _SKIP_CURL = {"content-length", "connection", "accept-encoding", "user-agent"}
 
 
@@ -81,10 +82,6 @@ def _har_entry(recorded: Entry) -> dict[str, Any]:
     return har
 
 
-def _entries(source: Journaled | Journal) -> list[Entry]:
-    return journal_of(source, "an export").entries
-
-
 def har(source: Journaled | Journal) -> dict[str, Any]:
     """The HAR 1.2 document of a session's journal, as a dict."""
     log = journal_of(source, "an export")
@@ -125,15 +122,45 @@ def read_har(path: str | Path) -> pd.DataFrame:
     return journal.table()
 
 
-def _unmask(text: str, entry: Entry) -> str:
-    return MASKED.sub(lambda m: "${" + entry.placeholders.get(m.group(1), "SECRET_" + m.group(1).upper()) + "}", text)
+def _single(text: str) -> str:
+    """``text`` single-quoted for a POSIX shell (``'`` as ``'\\''``): nothing in it expands, in bash or zsh,
+    interactive or not (no ``$``, no backquote, no ``!`` history expansion)."""
+    return "'" + text.replace("'", "'\\''") + "'" if text else ""
 
 
-def _quote(text: str) -> str:
-    """Quote for a POSIX shell, keeping ``${VAR}`` placeholders expandable."""
-    if "${" not in text:
-        return shlex.quote(text)
-    return '"' + re.sub(r'(["`\\]|\$(?!\{))', r"\\\1", text) + '"'
+class _Words:
+    """The shell words of one curl line: recorded text single-quoted, kit's own ``${<NAME>_…}`` the only
+    expansions. A masked value becomes its placeholder only when the placeholder is the owner's (``prefix``):
+    another provider's credential is never referenced, it stays masked."""
+
+    def __init__(self, entry: Entry, prefix: str) -> None:
+        self.entry = entry
+        self.prefix = prefix
+        self.names: list[str] = []  # the variables the line references, in order
+        self.kept: list[str] = []  # the placeholders left masked (another provider's)
+
+    def variable(self, name: str, operation: str = "") -> str:
+        """``"${NAME}"`` (``operation``: ``%/`` for the URL without its last slash)."""
+        if name not in self.names:
+            self.names.append(name)
+        return '"${' + name + operation + '}"'
+
+    def word(self, text: str) -> str:
+        """``text`` (masked) as one shell word: its masked values as ``"${NAME}"``, the rest single-quoted."""
+        out: list[str] = []
+        at = 0
+        for match in MASKED.finditer(text):
+            name = self.entry.placeholders.get(match.group(1), "SECRET_" + match.group(1).upper())
+            if not self.prefix:
+                self.prefix = name.split("_", 1)[0] + "_"  # an entry on its own: the first placeholder's owner
+            if not name.startswith(self.prefix) or not _NAME.fullmatch(name):
+                if name not in self.kept:
+                    self.kept.append(name)
+                continue  # left as the masked text, quoted with what surrounds it
+            out += [_single(text[at : match.start()]), self.variable(name)]
+            at = match.end()
+        out.append(_single(text[at:]))
+        return "".join(out) or "''"
 
 
 @checked
@@ -145,6 +172,10 @@ def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
     the curl line reaches it as ``${<PROVIDER>_URL%/}/path``, so the block goes where the env vars point
     (the sandbox ``kit sandbox serve`` started, or the live API), as ``kit token`` does.
 
+    Everything recorded (the path, the query, header values, the body) is single-quoted: the only
+    expansions in the block are kit's own ``${<PROVIDER>_…}`` references, and only the session's provider's
+    (a masked value of another provider's stays masked); comment lines hold no control character.
+
     Before the curl line: a check that ``<PROVIDER>_URL`` and the credential env vars (the ones
     :func:`kit.connect` and ``kit token`` read) are set, with what to run when they are not; ``export
     <PROVIDER>_TOKEN="$(kit token <provider>)"`` naming the ``kit`` that really has kit (the venv's
@@ -154,32 +185,38 @@ def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
     base = str(getattr(entry, "base_url", "") or "")  # a session's: the curl line then follows <NAME>_URL
     owner = str(getattr(entry, "provider", "") or "")
     if not isinstance(entry, Entry):
-        entries = _entries(entry)
+        log = journal_of(entry, "an export")
+        owner = owner or (log.prefix.lower() if log.prefix != "KIT" else "")
+        entries = log.entries
         if not -len(entries) <= index < len(entries):
             raise ArgumentError(f"to_curl: index {index} is not an entry (the journal holds {len(entries)})")
         entry = entries[index]
     entry = entry.masked()
-    parts = ["curl", "-X", entry.method, _quote(_unmask(_from_env(entry.url, base, owner), entry))]
+    words = _Words(entry, owner.upper() + "_" if owner else "")
+    url_var, rest = _from_env(entry.url, base, owner)
+    target = (words.variable(url_var, "%/") if url_var else "") + words.word(rest)
+    method = entry.method if _NAME.fullmatch(entry.method) else _single(entry.method)  # GET, POST: as they are
+    parts = ["curl", "-X", method, target]
     for name, value in entry.request_headers.items():
         if name.lower() not in _SKIP_CURL:
-            parts += ["-H", _quote(f"{name}: {_unmask(value, entry)}")]
+            parts += ["-H", words.word(f"{name}: {value}")]
     if entry.request_body:
-        parts += ["--data-raw", _quote(_unmask(entry.request_body, entry))]
-    command = " ".join(parts)
-    names = list(dict.fromkeys(re.findall(r"\$\{([A-Z0-9_]+)(?:%/)?\}", command)))
-    return "\n".join([*_how_to_fill(names, entry.url), command])
+        parts += ["--data-raw", words.word(entry.request_body)]
+    whose = f"{owner}'s" if owner else "this provider's"
+    kept = [comment(f"left masked: {name} is not {whose}, so this block never sends it") for name in words.kept]
+    return "\n".join([*_how_to_fill(words.names, entry.url), *kept, " ".join(parts)])
 
 
-def _from_env(url: str, base: str, owner: str) -> str:
-    """``url`` with its origin written as ``${<OWNER>_URL%/}``, when ``base`` (the session's base URL) is that
-    origin and ``owner`` (the session's provider) is registered; else ``url`` as recorded."""
+def _from_env(url: str, base: str, owner: str) -> tuple[str, str]:
+    """``(<OWNER>_URL, the rest of url)`` when ``base`` (the session's base URL) is an origin and ``url`` is
+    under it and ``owner`` (the session's provider) is registered; else ``("", url)``."""
     from kit.credentials import env_name
     from kit.providers import names as registered
 
     parts = urlsplit(base)
     if owner not in registered() or parts.path not in ("", "/") or parts.query or not url.startswith(base):
-        return url
-    return "${" + env_name(owner, "url") + "%/}" + url[len(f"{parts.scheme}://{parts.netloc}") :]
+        return "", url
+    return env_name(owner, "url"), url[len(f"{parts.scheme}://{parts.netloc}") :]
 
 
 def _how_to_fill(names: list[str], url: str) -> list[str]:
@@ -199,7 +236,7 @@ def _how_to_fill(names: list[str], url: str) -> list[str]:
         if any(n.endswith("_TOKEN") for n in names)
         else ""
     )
-    lines = [f"# paste into bash or zsh{where}{token}"]
+    lines = [comment(f"paste into bash or zsh{where}{token}")]
     owners = list(dict.fromkeys(n.split("_", 1)[0].lower() for n in names))
     fills: list[str] = []
     for owner in owners:
@@ -216,8 +253,10 @@ def _how_to_fill(names: list[str], url: str) -> list[str]:
         ]
         needed += [n for n in names if n in fields and n not in needed]  # a credential the line itself holds
         lines.append(
-            f"# {env_name(owner, 'url')} and the credentials, as kit.connect reads them (this call went to {origin});"
-            f" for a sandbox: {kit} sandbox serve {owner} --write-env {owner}.env, then: source {owner}.env"
+            comment(
+                f"{env_name(owner, 'url')} and the credentials, as kit.connect reads them (this call went to {origin});"
+                f" for a sandbox: {kit} sandbox serve {owner} --write-env {owner}.env, then: source {owner}.env"
+            )
         )
         lines.append(": " + " ".join(f'"${{{var}:?set {var} first}}"' for var in needed))
     for name in names:
@@ -231,7 +270,7 @@ def _how_to_fill(names: list[str], url: str) -> list[str]:
         elif name in fields:
             continue  # checked above: the env var kit.connect reads
         elif known:
-            fills.append(f"# {name}: made for each request; {kit} token {owner} says how")
+            fills.append(comment(f"{name}: made for each request; {kit} token {owner} says how"))
         else:
-            fills.append(f"# {name}: set it first (export {name}=...)")
+            fills.append(comment(f"{name}: set it first (export {name}=...)"))
     return lines + fills
