@@ -17,6 +17,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from kit.files import replace_file
 from kit.terminal import visible
 
 __all__ = ["comment", "export_lines", "kit_command", "working_folder", "write_env"]
@@ -60,10 +61,10 @@ def export_lines(values: Mapping[str, str]) -> list[str]:
 
 
 def write_env(path: str | Path, lines: list[str]) -> Path:
-    """Write ``lines`` to ``path`` for ``source path``, readable by its owner only (it holds credentials)."""
-    target = Path(path)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write("\n".join(lines) + "\n")
-    os.chmod(target, 0o600)  # an existing file keeps its mode through O_CREAT: set it
-    return target
+    """Write ``lines`` to ``path`` for ``source path``, readable by its owner only (it holds credentials):
+    a new file renamed over the old one, never written through a link or into another user's file
+    (:func:`kit.files.replace_file`).
+
+    :raises ConfigError: ``path`` is a link, a FIFO or another non-regular file, another user's, or unwritable.
+    """
+    return replace_file(path, "\n".join(lines) + "\n", mode=0o600, what="--write-env")

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 
 from kit.arguments import ArgumentError, checked
-from kit.errors import ConfigError
+from kit.files import replace_file
 from kit.record.entry import Entry
 from kit.record.har_input import har_entries
 from kit.record.journal import Journal, Journaled, journal_of
@@ -99,12 +99,8 @@ def har(source: Journaled | Journal) -> dict[str, Any]:
 @checked
 def to_har(source: Journaled | Journal, path: str | Path) -> Path:
     """Write the journal of ``source`` (a kit session or journal) as a HAR 1.2 file; return the path."""
-    target = Path(path)
-    try:
-        target.write_text(json.dumps(har(source), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"to_har: {path} cannot be written: {exc.strerror or type(exc).__name__}") from None
-    return target
+    text = json.dumps(har(source), indent=2, ensure_ascii=False) + "\n"
+    return replace_file(path, text, mode=0o666, exact=False, what="to_har: the file")
 
 
 @checked
