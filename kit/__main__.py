@@ -44,8 +44,22 @@ from kit.shell import kit_command
 from kit.spec import Provider
 from kit.surface.openapi import openapi
 from kit.surface.swagger2 import swagger2
+from kit.terminal import visible
 
 __all__ = ["main"]
+
+
+def _say(command: str, error: KitError) -> None:
+    """One line on stderr: ``kit COMMAND: message``, any control character in it made visible."""
+    print(visible(f"kit {command}: {error}"), file=sys.stderr)
+
+
+def _print_table(table: pd.DataFrame, width: int, column: int) -> None:
+    """``table`` as text, each cell's outside text (a HAR's step, a URL, a provider's message) made visible."""
+    shown = table.map(lambda cell: visible(cell) if isinstance(cell, str) else cell)
+    shown.index = [visible(str(label)) for label in shown.index]
+    with pd.option_context("display.width", width, "display.max_colwidth", column):
+        print(shown.to_string())
 
 
 def _options(pairs: list[str]) -> dict[str, Any]:
@@ -57,10 +71,9 @@ def _replay(args: argparse.Namespace) -> int:
         with connect(args.name, env_file=args.env_file) as target:
             table = replay(args.har, target, **_options(args.option))
     except KitError as exc:
-        print(f"kit replay: {exc}", file=sys.stderr)
+        _say("replay", exc)
         return 2
-    with pd.option_context("display.width", 200, "display.max_colwidth", 80):
-        print(table.to_string())
+    _print_table(table, 200, 80)
     replayed = table[table["status now"] != ""]
     differs = int((~replayed["same"].astype(bool)).sum())
     print(f"{len(replayed)} steps replayed, {differs} with another status or outcome", file=sys.stderr)
@@ -85,10 +98,9 @@ def _conformance(args: argparse.Namespace) -> int:
         with connect(_live(args.name, args.env_file).name, env_file=args.env_file) as target:
             table = conformance(target)
     except KitError as exc:
-        print(f"kit conformance: {exc}", file=sys.stderr)
+        _say("conformance", exc)
         return 2
-    with pd.option_context("display.width", 250, "display.max_colwidth", 90):
-        print(table.to_string())
+    _print_table(table, 250, 90)
     differs = differences(table)
     sent = int(table["same"].notna().sum())
     print(f"{sent} probes sent to both, {differs} answered otherwise by the target", file=sys.stderr)
@@ -101,7 +113,7 @@ def _token(args: argparse.Namespace) -> int:
         session = connect(spec.name, env_file=args.env_file).session(**_options(args.option))
         value = session.token_value()  # not closed: a close may log the token out (a logout hook)
     except KitError as exc:
-        print(f"kit token: {exc}", file=sys.stderr)
+        _say("token", exc)
         return 2
     if value is None:
         print(f"kit token: {spec.without_token or spec.name + ' sends no token'}", file=sys.stderr)
@@ -123,7 +135,7 @@ def _openapi(args: argparse.Namespace) -> int:
         server = live_url(raw, "--server" if args.server else var, allow_http=True) if raw else None
         document = openapi(surface, server)
     except KitError as exc:
-        print(f"kit openapi: {exc}", file=sys.stderr)
+        _say("openapi", exc)
         return 2
     print(json.dumps(swagger2(document) if args.swagger2 else document, indent=2, ensure_ascii=False))
     return 0

@@ -11,6 +11,7 @@ the signature row carries a fingerprint.
 from __future__ import annotations
 
 import json
+import math
 import time
 import warnings
 from datetime import UTC, datetime
@@ -32,6 +33,18 @@ COLUMNS = ["part", "name", "value", "meaning", "source", "utc", "relative", "che
 TIME_CLAIMS = ("exp", "nbf", "iat", "auth_time")
 UNVERIFIED = "UNVERIFIED"
 _MIN_HMAC = {"HS256": 32, "HS384": 48, "HS512": 64}
+#: the instants a time claim can name that a calendar shows (years 1..9999, as datetime has them)
+_EARLIEST, _LATEST = -62_135_596_800, 253_402_300_799
+UNREADABLE_TIME = "not a time kit can read (NaN, infinite, or beyond the years 1..9999)"
+
+
+def instant(value: Any) -> float | None:
+    """``value`` as UNIX seconds when it is a number (not a bool) naming a calendar instant; else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not (math.isfinite(value) and _EARLIEST <= value <= _LATEST):
+        return None
+    return float(value)
 
 
 def utc(epoch: float) -> str:
@@ -101,7 +114,7 @@ def _signature_check(token: str, key: Any, algorithms: list[str], alg: str) -> s
         return "alg not allowed"
     except jwt.InvalidSignatureError:
         return "signature invalid"
-    except (jwt.InvalidKeyError, ValueError, TypeError):
+    except (jwt.InvalidKeyError, ValueError, TypeError, OverflowError):
         return "key does not fit alg"
     return "ok"
 
@@ -109,8 +122,10 @@ def _signature_check(token: str, key: Any, algorithms: list[str], alg: str) -> s
 def _claim_check(
     name: str, value: Any, now: float, leeway: float, audience: str | list[str] | None, issuer: str | list[str] | None
 ) -> str:
-    if name in TIME_CLAIMS and not isinstance(value, (int, float)):
+    if name in TIME_CLAIMS and (isinstance(value, bool) or not isinstance(value, (int, float))):
         return "not a number"
+    if name in TIME_CLAIMS and instant(value) is None:
+        return UNREADABLE_TIME
     if name == "exp":
         return "expired" if value <= now - leeway else "ok"
     if name == "nbf":
@@ -118,8 +133,10 @@ def _claim_check(
     if name == "iat":
         return "issued in the future" if value > now + leeway else "ok"
     if name == "aud" and audience is not None:
+        if not (isinstance(value, str) or isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            return "not a string or a list of strings (RFC 7519 4.1.3)"
         wanted = {audience} if isinstance(audience, str) else set(audience)
-        got = {value} if isinstance(value, str) else set(value if isinstance(value, list) else [])
+        got = {value} if isinstance(value, str) else set(value)
         return "ok" if wanted & got else "audience mismatch"
     if name == "iss" and issuer is not None:
         allowed = [issuer] if isinstance(issuer, str) else issuer
@@ -170,16 +187,17 @@ def claims(
         return opaque(plain)
     raw, header, payload = _decode(token)
     if now == "iat":
-        if not isinstance(payload.get("iat"), (int, float)):
-            raise ConfigError("now='iat' needs a token with a numeric iat claim")
-        now = float(payload["iat"])
+        issued = instant(payload.get("iat"))
+        if issued is None:
+            raise ConfigError(f"now='iat' needs a token whose iat claim is a time (its iat is {UNREADABLE_TIME})")
+        now = issued
     now = time.time() if now is None else float(now)
     allowed = [a for a in (algorithms or _default_algorithms(_key_material(key))) if a.lower() != "none"]
     alg = str(header.get("alg", ""))
     rows: list[dict[str, str]] = []
     for part, fields in (("header", header), ("payload", payload)):
         for name, value in fields.items():
-            is_time = name in TIME_CLAIMS and isinstance(value, (int, float))
+            is_time = name in TIME_CLAIMS and instant(value) is not None
             if part == "header":
                 check = (
                     ("ok" if alg in allowed and alg.lower() != "none" else "alg not allowed") if name == "alg" else ""
@@ -242,12 +260,13 @@ def claims_diff(a: str | Secret, b: str | Secret) -> pd.DataFrame:
             new = after.get(name)
             if old == new:
                 continue
+            then, later = (instant(old), instant(new)) if name in TIME_CLAIMS else (None, None)
             if name not in before:
                 change = "added"
             elif name not in after:
                 change = "removed"
-            elif isinstance(old, (int, float)) and isinstance(new, (int, float)) and name in TIME_CLAIMS:
-                change = f"{new - old:+g} s"
+            elif then is not None and later is not None:
+                change = f"{later - then:+g} s"
             else:
                 change = "changed"
             rows.append(

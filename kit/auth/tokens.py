@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -28,7 +29,7 @@ import requests
 from kit.answers import json_or_none
 from kit.arguments import check_fields
 from kit.bounded import number
-from kit.errors import ApiError, KitError
+from kit.errors import ApiError, AuthError, KitError
 from kit.secrets import Secret, digest
 
 __all__ = [
@@ -164,7 +165,26 @@ def token_answer(response: requests.Response, field: str, what: str, refused: Re
     body, problem = json_or_none(response, what)
     if response.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get(field), str):
         raise refused(response, body, problem)
-    return body, Secret(body[field])
+    token = Secret(body[field])  # registered before anything is said of it: no message can show it
+    unusable = _unusable(token.reveal())
+    if unusable:
+        reason = f"{what}'s {field} {unusable}: kit does not use it"
+        raise AuthError(response.status_code, "unusable_token", reason, url=response.url)
+    return body, token
+
+
+#: what a token may hold: visible ASCII, as RFC 6750's b64token and RFC 7235's token68 (and a LoopBack id, a JWT)
+_TOKEN_TEXT = re.compile(r"[\x21-\x7e]+")
+
+
+def _unusable(value: str) -> str:
+    """Why ``value`` cannot be a token sent in a header or printed for a shell ("" when it can)."""
+    if not value:
+        return "is empty (it would be sent as a bare scheme, 'Bearer ')"
+    if not _TOKEN_TEXT.fullmatch(value):
+        bad = next(c for c in value if not _TOKEN_TEXT.fullmatch(c))
+        return f"holds U+{ord(bad):04X}, which a header cannot carry (a token is visible ASCII)"
+    return ""
 
 
 def jwt_exp(token: Secret) -> tuple[float | None, dict[str, Any] | None]:

@@ -219,20 +219,37 @@ def verify_token(
     if not isinstance(meta.get("jwks_uri"), str) or not isinstance(meta.get("issuer"), str):
         raise ConfigError("discovery names no jwks_uri or issuer")
     published = _json(s, meta["jwks_uri"], "jwks").get("keys")
-    entry = next((k for k in published or [] if isinstance(k, dict) and k.get("kid") == header.get("kid")), None)
+    if not isinstance(published, list):
+        raise ConfigError(f"the JWKS's keys must be a list of keys (RFC 7517 5.1), not {_kind(published)}")
+    entry = next((k for k in published if isinstance(k, dict) and k.get("kid") == header.get("kid")), None)
     key = None
     allowed = list(ALGORITHMS["RSA"])
     if entry is not None:
-        try:
-            jwk = jwt.PyJWK.from_dict(entry)
-        except jwt.PyJWTError as exc:
-            raise ConfigError(f"the JWKS key {header.get('kid')!r} is not usable: {exc}") from None
-        key = jwk.key
+        key = _jwk(entry, header.get("kid"))
         allowed = list(ALGORITHMS.get(str(entry.get("kty")), ()))
         if entry.get("alg") in allowed:
             allowed = [str(entry["alg"])]  # the key names its one algorithm
     wanted = meta["issuer"].removesuffix("/auth/open") if audience is None else audience
     return claims(raw, key, algorithms=allowed, audience=wanted, issuer=meta["issuer"], now=now, provider="signicat")
+
+
+#: the members of a JWK that are text when present (RFC 7517 4, RFC 7518 6): kty, alg, use, kid, and the key's own
+_JWK_TEXT = ("kty", "alg", "use", "kid", "crv", "n", "e", "x", "y", "k")
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _jwk(entry: dict[str, Any], kid: Any) -> Any:
+    """The public key of one JWKS entry through PyJWT; a ConfigError naming the member that is not usable."""
+    for member in _JWK_TEXT:
+        if member in entry and not isinstance(entry[member], str):
+            raise ConfigError(f"the JWKS key {kid!r} is not usable: its {member} is {_kind(entry[member])}, not text")
+    try:
+        return jwt.PyJWK.from_dict(entry).key
+    except (jwt.PyJWTError, ValueError, TypeError) as exc:  # a member PyJWT cannot decode (base64url, a curve)
+        raise ConfigError(f"the JWKS key {kid!r} is not usable: {type(exc).__name__}: {exc}") from None
 
 
 def _json(s: Session[Any], path: str, step: str) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from kit.errors import ConfigError, KitError
 from kit.sandbox import Sandbox, emulator_class, names
 from kit.sandbox.base import COMMON_SETTINGS
 from kit.shell import export_lines, kit_command, write_env
+from kit.terminal import visible
 
 __all__ = ["main"]
 
@@ -155,12 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         for box in sandboxes:
             box.stop()
-        print(f"error: --write-env {args.write_env}: {exc.strerror}", file=sys.stderr)
+        print(visible(f"error: --write-env {args.write_env}: {exc.strerror}"), file=sys.stderr)
         return 2
     except KitError as exc:
         for box in sandboxes:
             box.stop()
-        print(f"error: {exc}", file=sys.stderr)
+        print(visible(f"error: {exc}"), file=sys.stderr)
         return 2
     while not stop.wait(0.5):
         pass
