@@ -4,7 +4,8 @@
   The target is the live provider when ``<NAME>_URL`` is set (credentials from its env vars), else a
   fresh sandbox. Exit status: 0 when every replayed step answered with the status and the outcome
   (the provider's success flag or error class) it had, 1 when one differs, 2 when the recording or the
-  target cannot be used (the reason on stderr).
+  target cannot be used (the reason on stderr). Against a live API, a recording that writes (DELETE, PUT,
+  PATCH, a POST other than a login) sends nothing without ``--live-writes``.
 * ``kit sandbox serve NAME …``: serve sandboxes and print the ``export`` lines that point kit at them
   (:mod:`kit.sandbox.__main__`).
 * ``kit token NAME``: print a fresh token for curl, the value ``kit.to_curl``'s
@@ -69,7 +70,7 @@ def _options(pairs: list[str]) -> dict[str, Any]:
 def _replay(args: argparse.Namespace) -> int:
     try:
         with connect(args.name, env_file=args.env_file) as target:
-            table = replay(args.har, target, **_options(args.option))
+            table = replay(args.har, target, allow_writes=args.live_writes, **_options(args.option))
     except KitError as exc:
         _say("replay", exc)
         return 2
@@ -151,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     command = commands.add_parser("replay", help="replay a HAR file against a provider and show what changed")
     command.add_argument("har", metavar="FILE.har", help="a HAR file written by kit.to_har or a browser")
     command.add_argument("name", metavar="NAME", help="the provider (live when <NAME>_URL is set)")
+    command.add_argument(
+        "--live-writes", action="store_true", help="send the recording's DELETE, PUT, PATCH and POST to a live API"
+    )
     token = commands.add_parser("token", help="print a fresh token for curl (${<NAME>_TOKEN} in kit.to_curl)")
     token.add_argument("name", metavar="NAME", help="the provider, reached at <NAME>_URL with its credential env vars")
     check = commands.add_parser("conformance", help="the provider's probes against the live provider and a sandbox")

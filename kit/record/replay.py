@@ -42,10 +42,17 @@ from kit.session import Session
 from kit.tables import Table
 from kit.target import Target
 
-__all__ = ["COLUMNS", "Recorded", "outcome", "recorded", "replay", "replay_change"]
+__all__ = ["COLUMNS", "HOP_BY_HOP", "Recorded", "dropped", "outcome", "recorded", "replay", "replay_change", "writes"]
 
 COLUMNS = ["step", "method", "path", "status then", "status now", "outcome then", "outcome now", "same", "what changed"]
 SET_BY_THE_CLIENT = {"host", "content-length", "connection", "accept-encoding", "user-agent", "cookie"}
+#: hop-by-hop and framing headers (RFC 9110 7.6.1, RFC 9112 6): they describe one connection or one message's
+#: framing, never the request; sent again beside requests' own framing they make a smuggling shape
+#: (Transfer-Encoding with Content-Length) for any proxy between. Dropped, and said in the table.
+HOP_BY_HOP = {"transfer-encoding", "content-length", "connection", "keep-alive", "upgrade", "te", "trailer",
+              "expect", "host"}  # fmt: skip
+#: methods that change what the provider holds: sent to a live target only when the caller allows writes
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,20 @@ def _fill_json(value: Any, target: Target, key: str = "") -> Any:
     return value
 
 
+def _hop_by_hop(headers: dict[str, str]) -> set[str]:
+    """The names (lower case) of ``headers`` that are hop-by-hop or framing, those a Connection header
+    names among them (RFC 9110 7.6.1), and every ``Proxy-*``."""
+    named = {n.strip().lower() for k, v in headers.items() if k.lower() == "connection" for n in v.split(",")}
+    return {k.lower() for k in headers if k.lower() in HOP_BY_HOP | named or k.lower().startswith("proxy-")}
+
+
+def dropped(step: Recorded) -> list[str]:
+    """The recorded hop-by-hop and framing headers a replay drops that the client does not write itself
+    (Host, Content-Length and Connection it writes for the request it sends)."""
+    framing = _hop_by_hop(step.headers) - SET_BY_THE_CLIENT
+    return sorted(k for k in step.headers if k.lower() in framing)
+
+
 def _plan(step: Recorded, target: Target, auth_headers: set[str]) -> tuple[str, dict[str, str], str | None]:
     """Path with query, headers and body to send now; LookupError with the reason when it cannot be."""
     parts = urlsplit(step.url)
@@ -136,9 +157,10 @@ def _plan(step: Recorded, target: Target, auth_headers: set[str]) -> tuple[str, 
             value = filled
         query.append((key, value))
     headers = {}
+    framing = _hop_by_hop(step.headers)
     for key, value in step.headers.items():
-        if key.lower() in auth_headers | SET_BY_THE_CLIENT or is_sensitive(key):
-            continue  # the session and its auth write these themselves
+        if key.lower() in auth_headers | SET_BY_THE_CLIENT | framing or is_sensitive(key):
+            continue  # the session and its auth write these themselves; requests frames the body
         if MASKED.search(value):
             raise LookupError(f"the header {key} holds a masked value")
         headers[key] = value
@@ -197,18 +219,50 @@ def _replay_one(step: Recorded, target: Target, session: Session[Any]) -> tuple[
     result = outcome(session, answer)
     same = answer.status_code == step.status and then in ("", result)
     row = {"status now": answer.status_code, "outcome then": then, "outcome now": result, "same": same}
+    names = dropped(step)
+    if names:
+        what += f"; not sent: {', '.join(names)} (hop-by-hop or framing: requests frames the body itself)"
     return {**row, "what changed": what}, changes
+
+
+def writes(steps: list[Recorded], target: Target) -> list[str]:
+    """The steps a replay would send that change what the provider holds: a DELETE, PUT or PATCH, and a
+    POST to a path other than the provider's token or login paths (``METHOD /path``)."""
+    auth_paths = {path.strip("/") for path in target.provider.emulator_class().TOKEN_PATHS}
+    return [
+        f"{step.method} {urlsplit(step.url).path}"
+        for step in steps
+        if step.kind != "auth" and not step.follows and step.method.upper() in WRITES
+        and not (step.method.upper() == "POST" and urlsplit(step.url).path.strip("/") in auth_paths)
+    ]  # fmt: skip
 
 
 @checked
 def replay(
-    source: str | Path | pd.DataFrame | Journaled | Journal, target: Target, **session_options: Any
+    source: str | Path | pd.DataFrame | Journaled | Journal,
+    target: Target,
+    *,
+    allow_writes: bool = False,
+    **session_options: Any,
 ) -> pd.DataFrame:
     """Re-send every business step of ``source`` through a fresh ``target.session(**session_options)``.
 
-    :raises ConfigError: an unreadable source. Transport failures are rows, not exceptions.
+    Against a live target, a recording holding writes (DELETE, PUT, PATCH, a POST other than a token or
+    login) sends nothing unless ``allow_writes`` (``kit replay --live-writes``): a replay of yesterday's
+    investigation must not delete today's data by surprise. A sandbox takes them.
+
+    :raises ConfigError: an unreadable source, or writes against a live target without ``allow_writes``.
+        Transport failures are rows, not exceptions.
     """
     steps = recorded(source)
+    if target.mode == "live" and not allow_writes:
+        changing = writes(steps, target)
+        if changing:
+            shown = ", ".join(changing[:3]) + (f" and {len(changing) - 3} more" if len(changing) > 3 else "")
+            raise ConfigError(
+                f"replay: the recording holds {len(changing)} write(s) ({shown}) and {target.provider.name} is live: "
+                "nothing was sent; allow them with allow_writes=True (kit replay --live-writes)"
+            )
     session = target.session(**session_options)
     rows = []
     details = {}
