@@ -4,6 +4,7 @@ Every test takes tokens as the auth flows do: ``acquire`` and, on a miss, a ``Le
 fetched token (:func:`fetched`). Time is the cache's clock, moved by the test, never slept away.
 """
 
+import asyncio
 import multiprocessing
 import threading
 import time
@@ -330,3 +331,32 @@ def test_a_follower_waits_a_bounded_time_for_a_leader_that_never_settles() -> No
     assert time.monotonic() - began < 5  # it gave up; it did not hang
     lease.fail(KitError("given up"))
     assert isinstance(cache.acquire("k"), Lease)  # the next caller fetches again
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+@pytest.mark.parametrize("ended", [GeneratorExit, asyncio.CancelledError, KeyboardInterrupt])
+def test_a_lease_ended_by_cancellation_is_given_back_and_a_waiter_fetches(
+    kind: str, ended: type[BaseException], redis_url: str
+) -> None:
+    cache = MemoryTokenCache() if kind == "memory" else RedisTokenCache(redis_url)
+    lease = cache.acquire("k")
+    assert isinstance(lease, Lease)
+    got: list[object] = []
+    working = Counter()
+
+    def waiter() -> None:
+        try:
+            got.append(fetched(cache, "k", working))
+        except BaseException as exc:  # noqa: BLE001 - what the waiter receives is what this test checks
+            got.append(exc)
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while kind == "memory" and cache.stats().waits < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1 if kind == "redis" else 0)  # Redis: the waiter is blocked on the lock by now
+    lease.__exit__(ended, ended(), None)  # what a `with` does when a generator is closed or a task cancelled
+    thread.join(timeout=30)
+    assert len(got) == 1 and isinstance(got[0], CachedToken), got
+    assert working.calls == 1 and cache.stats().errors == 0

@@ -12,7 +12,8 @@ origins) before anything is written onto it, and so is a redirect to another ori
 client follows (``follow_redirects=True``): that hop is refused before its headers are sent (see
 ``_check_hop``). The token cache is the flow's own, single-flight across threads; within one
 event loop an ``asyncio.Lock`` lets one task at a time run the flow's auth steps, so concurrent tasks
-wait for one token fetch instead of blocking the loop in the cache's wait.
+wait for one token fetch, and each step of the flow runs in a worker thread, so a wait for another thread's
+fetch never blocks the event loop (``_Steps``).
 """
 
 from __future__ import annotations
@@ -98,34 +99,33 @@ class HttpxAuth(httpx.Auth):
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         await request.aread()
-        flow = self._start(request)
+        steps = _Steps(self._start(request))
         lock = self._lock()
         try:
             async with lock:
-                step = await self._advance(flow, lambda: next(flow))
+                step = await self._advance(steps, lambda: next(steps.flow))
             while isinstance(step, Exchange):
                 response = yield self._outgoing(step, request, self._guard_async)
                 await response.aread()
-                then = functools.partial(answer, flow, step, _answer(response, step))
+                then = functools.partial(answer, steps.flow, step, _answer(response, step))
                 async with lock:
-                    step = await self._advance(flow, then)
+                    step = await self._advance(steps, then)
         finally:
-            flow.close()
+            steps.close()
 
-    async def _advance(self, flow: Flow[None], start: Callable[[], Exchange]) -> Exchange | Done[None]:
-        """:func:`kit.auth.flow.advance` awaiting each auth exchange (the same steps, the same refusals)."""
-        try:
-            exchange = start()
-            while exchange.kind == "auth":
-                try:
-                    response = await self._asend(exchange)
-                except KitError as exc:
-                    exchange = flow.throw(exc)
-                    continue
-                exchange = answer(flow, exchange, response)
-            return exchange
-        except StopIteration as stop:
-            return Done(stop.value)
+    async def _advance(self, steps: _Steps, start: Callable[[], Exchange]) -> Exchange | Done[None]:
+        """:func:`kit.auth.flow.advance` awaiting each auth exchange (the same steps, the same refusals), each
+        step of the flow run off the event loop (:class:`_Steps`)."""
+        step = await steps.run(start)
+        while isinstance(step, Exchange) and step.kind == "auth":
+            exchange = step
+            try:
+                response = await self._asend(exchange)
+            except KitError as exc:
+                step = await steps.run(functools.partial(steps.flow.throw, exc))
+                continue
+            step = await steps.run(functools.partial(answer, steps.flow, exchange, response))
+        return step
 
     async def _asend(self, exchange: Exchange) -> requests.Response:
         outgoing, prepared = self._auth_request(exchange)
@@ -198,6 +198,40 @@ class HttpxAuth(httpx.Auth):
             url = info["request"].url
             port = f":{url.port}" if url.port else ""
             check_origin(self.bound, f"{url.scheme.decode()}://{url.host.decode()}{port}{url.target.decode()}")
+
+
+class _Steps:
+    """A flow driven from an event loop, each of its steps run in a worker thread.
+
+    A step may wait: for another thread's token fetch, in the cache (:meth:`TokenCache.acquire` blocks,
+    bounded). Run on the loop, that wait would stall every task of it; run here, only this request waits.
+    A step is shielded from the task's cancellation (a thread cannot be stopped midway): a cancelled task
+    leaves the step to finish, and the flow is closed once it has, so a token lease it holds is given back
+    (:meth:`Lease.cancel`) and the next caller fetches.
+    """
+
+    def __init__(self, flow: Flow[None]) -> None:
+        self.flow = flow
+        self.running: asyncio.Future[Exchange | Done[None]] | None = None
+
+    async def run(self, step: Callable[[], Exchange]) -> Exchange | Done[None]:
+        self.running = asyncio.get_running_loop().run_in_executor(None, _done_or, step)
+        return await asyncio.shield(self.running)
+
+    def close(self) -> None:
+        """Close the flow now, or once its running step has ended (it runs in a thread)."""
+        if self.running is not None and not self.running.done():
+            self.running.add_done_callback(lambda _: self.flow.close())
+        else:
+            self.flow.close()
+
+
+def _done_or(step: Callable[[], Exchange]) -> Exchange | Done[None]:
+    """``step()``, or :class:`Done` when the flow ended (a StopIteration cannot cross into a Future)."""
+    try:
+        return step()
+    except StopIteration as stop:
+        return Done(stop.value)
 
 
 def _prepared(request: httpx.Request) -> requests.PreparedRequest:

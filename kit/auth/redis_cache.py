@@ -95,7 +95,10 @@ class _RedisLease(Lease):
             self._release()
         self.cache._fetched(self.reason)
 
-    def _abandon(self, error: BaseException) -> None:
+    def _give_back(self) -> None:
+        self._release()  # no failure noted: a waiter that takes the lock next finds no token and fetches
+
+    def _abandon(self, error: KitError) -> None:
         self.cache._stats.add(errors=1)
         try:
             with _redis_errors("noting a failed fetch"):

@@ -100,14 +100,26 @@ class Lease:
         return token
 
     def fail(self, error: BaseException) -> None:
+        """Settle the lease with ``error``: every waiter gets it (as a KitError: another caller's failure
+        reaches a waiter as kit's, never as a bare ``TypeError`` of code it did not run)."""
         if not self.settled:
             self.settled = True
-            self._abandon(error)
+            self._abandon(error if isinstance(error, KitError) else KitError(f"the token fetch failed: {error!r}"))
+
+    def cancel(self) -> None:
+        """Give the duty back with neither a token nor an error (a cancelled task, a flow closed midway):
+        the next caller, a waiter included, fetches, and nobody receives the cancellation."""
+        if not self.settled:
+            self.settled = True
+            self._give_back()
 
     def _store(self, token: CachedToken) -> None:
         raise NotImplementedError
 
-    def _abandon(self, error: BaseException) -> None:
+    def _abandon(self, error: KitError) -> None:
+        raise NotImplementedError
+
+    def _give_back(self) -> None:
         raise NotImplementedError
 
     def __enter__(self) -> Lease:
@@ -116,8 +128,10 @@ class Lease:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if exc is not None:
+        if isinstance(exc, Exception):
             self.fail(exc)
+        elif exc is not None:  # GeneratorExit, CancelledError, KeyboardInterrupt: no failure of the fetch
+            self.cancel()
         elif not self.settled:
             self.fail(KitError("the token fetch ended without a token"))
 
@@ -188,7 +202,8 @@ class _Flight:
     def __init__(self) -> None:
         self.done = threading.Event()
         self.token: CachedToken | None = None
-        self.error: BaseException | None = None
+        self.error: KitError | None = None
+        self.cancelled = False  # given back: a waiter fetches itself
 
 
 class _MemoryLease(Lease):
@@ -206,11 +221,19 @@ class _MemoryLease(Lease):
         self.flight.token = token
         self.flight.done.set()
 
-    def _abandon(self, error: BaseException) -> None:
+    def _abandon(self, error: KitError) -> None:
         self.cache._stats.add(errors=1)
         self.flight.error = error
+        self._end()
+
+    def _give_back(self) -> None:
+        self.flight.cancelled = True
+        self._end()
+
+    def _end(self) -> None:
         with self.cache._lock:
-            self.cache._flights.pop(self.key, None)
+            if self.cache._flights.get(self.key) is self.flight:
+                del self.cache._flights[self.key]
         self.flight.done.set()
 
 
@@ -229,6 +252,22 @@ class MemoryTokenCache(TokenCache):
         self._pending_reason: dict[str, str] = {}
 
     def acquire(self, key: str, *, renew: str | None = None) -> CachedToken | Lease:
+        deadline = time.monotonic() + self.wait
+        while True:
+            got = self._lead_or_follow(key, renew)
+            if not isinstance(got, _Flight):
+                return got
+            self._stats.add(waits=1)
+            if not got.done.wait(max(0.0, deadline - time.monotonic())):
+                raise KitError(f"waited {self.wait:g} s for another caller's token fetch, which has not ended")
+            if got.error is not None:
+                raise got.error
+            if got.token is not None:
+                return got.token
+            # the fetch was given back (its caller was cancelled): look again, and fetch if nobody does
+
+    def _lead_or_follow(self, key: str, renew: str | None) -> CachedToken | Lease | _Flight:
+        """The usable token, a lease to fetch one, or the fetch in flight to wait for."""
         with self._lock:
             token = self._tokens.get(key)
             reason = self._reason(token, self.clock(), renew)
@@ -241,13 +280,7 @@ class MemoryTokenCache(TokenCache):
                 flight = self._flights[key] = _Flight()
                 noted = self._pending_reason.pop(key, None)
                 return _MemoryLease(self, key, flight, renew or noted or reason or "absent")
-        self._stats.add(waits=1)
-        if not flight.done.wait(self.wait):
-            raise KitError(f"waited {self.wait:g} s for another caller's token fetch, which has not ended")
-        if flight.error is not None:
-            raise flight.error
-        assert flight.token is not None
-        return flight.token
+            return flight
 
     def invalidate(self, key: str, token: CachedToken, reason: str = "401") -> None:
         with self._lock:
