@@ -60,8 +60,11 @@ def live_url(raw: str, var: str, *, allow_http: bool = False) -> str:
         raise ConfigError(f"{var} holds a control or bidirectional character (U+{ord(unsafe):04X}); type the URL again")
     parts = urlsplit(raw)
     scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise ConfigError(f"{var} must be an https:// URL, not {show_url(raw)!r} (scheme {scheme or 'missing'!r})")
+    if scheme not in ("http", "https"):  # not a URL at all: it may be a secret in the wrong variable, never repeated
+        raise ConfigError(
+            f"{var} must be an https:// URL; what it holds does not start with https:// or http:// "
+            "(kit does not repeat it: it may be a credential set in the wrong variable)"
+        )
     if "@" in parts.netloc:
         raise ConfigError(f"{var} must not carry a user name or password before the host; use the credential env vars")
     try:
@@ -72,8 +75,10 @@ def live_url(raw: str, var: str, *, allow_http: bool = False) -> str:
         raise ConfigError(f"{var} has a port that is not a number within 1..65535: {show_url(raw)!r}")
     if not parts.hostname:
         raise ConfigError(f"{var} has no host: {show_url(raw)!r}")
-    if parts.query or parts.fragment:
-        raise ConfigError(f"{var} must be a base URL without a query or fragment: {show_url(raw)!r}")
+    if parts.query or parts.fragment:  # shown without them: either may carry a token (an implicit grant's #)
+        hidden = parts._replace(query="…" if parts.query else "", fragment="…" if parts.fragment else "")
+        bare = show_url(urlunsplit(hidden))
+        raise ConfigError(f"{var} must be a base URL without a query or fragment: {bare!r}")
     if scheme == "http" and not _loopback(parts.hostname) and not allow_http:
         raise ConfigError(
             f"{var} is plain http:// to {parts.hostname}: credentials would cross the network in clear. Use https://, "
@@ -120,6 +125,7 @@ def connect(
     var = env_name(spec.name, "url")
     raw = env.get(var, "").strip()
     if raw:
+        spec.credentials.register_secrets(env)  # first: a refusal of the URL below may quote what it holds
         insecure = env.get("KIT_ALLOW_HTTP", "").strip().lower() in _TRUE if allow_http is None else allow_http
         url = live_url(raw, var, allow_http=insecure)
         try:

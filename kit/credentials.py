@@ -105,6 +105,17 @@ class Credentials:
                 raise ConfigError(message)
 
     @classmethod
+    def register_secrets(cls, env: Mapping[str, str]) -> None:
+        """Register the value of each secret field that ``env`` sets (``<PROVIDER>_<FIELD>``) for masking,
+        before anything else is read or said: a secret pasted into the wrong variable (the URL's) is then
+        masked in the refusal that names that variable."""
+        for field in cls.fields():
+            value = env.get(env_name(cls.PROVIDER, field.name), "") if cls.is_secret(field) else ""
+            if value.strip():
+                Secret(value.strip(), name=env_name(cls.PROVIDER, field.name))
+                Secret(value, name=env_name(cls.PROVIDER, field.name))
+
+    @classmethod
     def of(cls, *args: Any, **values: Any) -> Self:
         """``cls(**values)``, typed for values as given: a secret may be a plain str (it becomes a Secret
         named after its env var, as the constructor does with any str)."""

@@ -193,15 +193,27 @@ def _redact_pairs(pairs: list[tuple[str, str]]) -> str:
 
 
 def _redact_url(url: str) -> str:
+    """``url`` with its password, and credentials in its query or its fragment (``#access_token=…``, where an
+    implicit grant puts a token), masked; then every registered secret in what is left."""
     parts = urlsplit(url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    if not parts.password and not any(is_sensitive(k) for k, _ in pairs):
+    fragment = parse_qsl(parts.fragment, keep_blank_values=True) if "=" in parts.fragment else []
+    in_query = any(is_sensitive(k) for k, _ in pairs)
+    in_fragment = any(is_sensitive(k) for k, _ in fragment)
+    if not parts.password and not in_query and not in_fragment:
         return _scrub(url)
-    query = _redact_pairs(pairs) if any(is_sensitive(k) for k, _ in pairs) else parts.query
     netloc = parts.netloc
     if parts.password:
         netloc = netloc.replace(f":{parts.password}@", f":{_mask(parts.password)}@")
-    return _scrub(urlunsplit(parts._replace(query=query, netloc=netloc)))
+    return _scrub(
+        urlunsplit(
+            parts._replace(
+                query=_redact_pairs(pairs) if in_query else parts.query,
+                fragment=_redact_pairs(fragment) if in_fragment else parts.fragment,
+                netloc=netloc,
+            )
+        )
+    )
 
 
 def _redact_text(text: str) -> str:
