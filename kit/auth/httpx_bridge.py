@@ -12,8 +12,8 @@ origins) before anything is written onto it, and so is a redirect to another ori
 client follows (``follow_redirects=True``): that hop is refused before its headers are sent (see
 ``_check_hop``). The token cache is the flow's own, single-flight across threads; within one
 event loop an ``asyncio.Lock`` lets one task at a time run the flow's auth steps, so concurrent tasks
-wait for one token fetch, and each step of the flow runs in a worker thread, so a wait for another thread's
-fetch never blocks the event loop (``_Steps``).
+wait for one token fetch, and a step that would wait for another thread's fetch runs in a worker thread, so
+it never blocks the event loop (``_Steps``).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from requests.structures import CaseInsensitiveDict
 from kit.auth.flow import Done, Exchange, Flow, advance, answer
 from kit.auth.origins import Origin, check_origin, origin
 from kit.auth.scheme import FlowAuth
+from kit.auth.tokencache import WouldWait, no_wait
 from kit.errors import KitError, TransportError
 
 __all__ = ["HttpxAuth"]
@@ -99,24 +100,26 @@ class HttpxAuth(httpx.Auth):
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         await request.aread()
-        steps = _Steps(self._start(request))
+        steps = _Steps(lambda: self._start(request))
         lock = self._lock()
         try:
             async with lock:
-                step = await self._advance(steps, lambda: next(steps.flow))
+                step = await self._advance(steps, steps.first)
             while isinstance(step, Exchange):
                 response = yield self._outgoing(step, request, self._guard_async)
                 await response.aread()
                 then = functools.partial(answer, steps.flow, step, _answer(response, step))
-                async with lock:
-                    step = await self._advance(steps, then)
+                async with lock:  # an error answer may renew the token: that step may wait, off the loop
+                    step = await self._advance(steps, then, may_wait=response.status_code >= 400)
         finally:
             steps.close()
 
-    async def _advance(self, steps: _Steps, start: Callable[[], Exchange]) -> Exchange | Done[None]:
-        """:func:`kit.auth.flow.advance` awaiting each auth exchange (the same steps, the same refusals), each
-        step of the flow run off the event loop (:class:`_Steps`)."""
-        step = await steps.run(start)
+    async def _advance(
+        self, steps: _Steps, start: Callable[[], Exchange], *, may_wait: bool = False
+    ) -> Exchange | Done[None]:
+        """:func:`kit.auth.flow.advance` awaiting each auth exchange (the same steps, the same refusals); each
+        step of the flow runs as :class:`_Steps` says, never waiting on the event loop."""
+        step = await steps.run(start, may_wait=may_wait)
         while isinstance(step, Exchange) and step.kind == "auth":
             exchange = step
             try:
@@ -201,20 +204,35 @@ class HttpxAuth(httpx.Auth):
 
 
 class _Steps:
-    """A flow driven from an event loop, each of its steps run in a worker thread.
+    """A flow driven from an event loop, whose steps never wait on the loop.
 
-    A step may wait: for another thread's token fetch, in the cache (:meth:`TokenCache.acquire` blocks,
-    bounded). Run on the loop, that wait would stall every task of it; run here, only this request waits.
-    A step is shielded from the task's cancellation (a thread cannot be stopped midway): a cancelled task
-    leaves the step to finish, and the flow is closed once it has, so a token lease it holds is given back
-    (:meth:`Lease.cancel`) and the next caller fetches.
+    A step may wait for another thread's token fetch (the cache's :meth:`~kit.auth.tokencache.TokenCache.acquire`
+    blocks, bounded): on the loop, that wait would stall every task of it. So a step runs on the loop inside
+    :func:`~kit.auth.tokencache.no_wait`, where the cache raises :class:`WouldWait` instead of waiting: the first
+    step (nothing sent yet) then starts afresh in a worker thread, where it may wait. A step that may renew
+    the token after an error answer runs in a worker thread from the start. A step in a thread is shielded
+    from the task's cancellation (a thread cannot be stopped midway): the flow is closed once it has ended,
+    so a token lease it holds is given back (:meth:`~kit.auth.tokencache.Lease.cancel`).
     """
 
-    def __init__(self, flow: Flow[None]) -> None:
-        self.flow = flow
+    def __init__(self, start: Callable[[], Flow[None]]) -> None:
+        self.start = start
+        self.flow = start()
         self.running: asyncio.Future[Exchange | Done[None]] | None = None
 
-    async def run(self, step: Callable[[], Exchange]) -> Exchange | Done[None]:
+    def first(self) -> Exchange:
+        return next(self.flow)
+
+    async def run(self, step: Callable[[], Exchange], *, may_wait: bool = False) -> Exchange | Done[None]:
+        if not may_wait:
+            try:
+                with no_wait():
+                    return _done_or(step)
+            except WouldWait:
+                if step != self.first:
+                    raise  # only the first step waits on a cache; a later one that would is kit's bug, said
+                self.flow = self.start()  # nothing was sent: the same request, its first step off the loop
+                step = self.first
         self.running = asyncio.get_running_loop().run_in_executor(None, _done_or, step)
         return await asyncio.shield(self.running)
 

@@ -28,7 +28,7 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from kit.arguments import ArgumentError, checked
-from kit.auth.tokencache import Clock, Lease, TokenCache
+from kit.auth.tokencache import Clock, Lease, TokenCache, WouldWait, waits_refused
 from kit.auth.tokens import CachedToken
 from kit.errors import ConfigError, KitError
 from kit.secrets import redact
@@ -174,7 +174,10 @@ class RedisTokenCache(TokenCache):
                 blocking_timeout=self.max_fetch + self.lock_timeout,
                 thread_local=False,  # the keeper thread renews it
             )
-            if not lock.acquire():
+            refused = waits_refused()
+            if not lock.acquire(blocking=not refused):
+                if refused:
+                    raise WouldWait()
                 waited = self.max_fetch + self.lock_timeout
                 raise KitError(f"redis token cache: the token lock was not free within {waited:.0f} s")
         try:
