@@ -14,14 +14,15 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import math
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from kit.errors import ConfigError
 
-__all__ = ["ArgumentError", "ascii_text", "check_fields", "checked", "expect"]
+__all__ = ["ArgumentError", "ascii_text", "check_fields", "checked", "expect", "request_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -161,3 +162,31 @@ def ascii_text(value: str | bytes, name: str, where: str) -> str:
         return value.decode("ascii")
     except UnicodeDecodeError:
         raise ArgumentError(f"{where}: {name} must be ASCII text, not bytes beyond ASCII") from None
+
+
+def _seconds(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+
+
+def _pairs(value: Any) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(p, (list, tuple)) and len(p) == 2 for p in value)
+
+
+def request_options(timeout: Any, headers: Any, params: Any, where: str) -> None:
+    """The request options requests would fail on deep inside, checked first (ArgumentError naming the one):
+    ``timeout`` seconds (a number > 0) or a ``(connect, read)`` pair of them (None allowed in the pair);
+    ``headers`` a mapping of text names to text or bytes values; ``params`` a mapping, a list of pairs,
+    or text (a query string)."""
+    pair = isinstance(timeout, tuple) and len(timeout) == 2 and all(t is None or _seconds(t) for t in timeout)
+    if not (timeout is None or _seconds(timeout) or pair):
+        raise ArgumentError(
+            f"{where}: timeout must be seconds (a number > 0) or a (connect, read) pair of them, not {timeout!r:.40}"
+        )
+    if headers is not None and not (
+        isinstance(headers, Mapping)
+        and all(isinstance(k, (str, bytes)) and isinstance(v, (str, bytes)) for k, v in headers.items())
+    ):
+        raise ArgumentError(f"{where}: headers must be a mapping of names to str or bytes values, not {headers!r:.40}")
+    if params is not None and not (isinstance(params, (Mapping, str, bytes)) or _pairs(params)):
+        raise ArgumentError(f"{where}: params must be a mapping, a list of (name, value) pairs or a query string, "
+                            f"not {type(params).__name__}")  # fmt: skip

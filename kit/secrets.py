@@ -220,7 +220,7 @@ def _redact_text(text: str) -> str:
     stripped = text.strip()
     if stripped[:1] in "{[":
         try:
-            return json.dumps(redact(loads(stripped, what="the text")), ensure_ascii=False)
+            return _dumped(redact(loads(stripped, what="the text")))
         except ValueError:  # not JSON, or beyond kit's limits (LimitError): masked as text
             pass
     if "=" in text and "://" not in text and "\n" not in text and " " not in stripped:
@@ -230,6 +230,17 @@ def _redact_text(text: str) -> str:
     if "://" in stripped and " " not in stripped:
         return _redact_url(stripped)
     return _scrub(text)
+
+
+def _dumped(value: Any) -> str:
+    """JSON text of ``value``, non-ASCII as it is; a lone surrogate (an escape such as ``\\ud800`` read
+    from JSON) stays an escape, so the text can be encoded, sent and printed."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
 
 
 def show_url(url: str) -> str:

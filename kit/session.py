@@ -33,7 +33,7 @@ from urllib.parse import urljoin
 import requests
 
 from kit.answers import ErrorParser, answer_body, default_error_parser
-from kit.arguments import ascii_text, checked
+from kit.arguments import ascii_text, checked, request_options
 from kit.auth.flow import NO_AUTH, Flow, Kind
 from kit.auth.origins import Origin, check_origin, origin
 from kit.auth.scheme import FlowAuth
@@ -189,6 +189,7 @@ class Session(requests.Session, Generic[T]):
         :raises TransportError: the provider could not be reached.
         """
         verb = ascii_text(method, "method", "Session.request").upper()
+        request_options(timeout, headers, params, "Session.request")
         target = self._resolve(ascii_text(url, "url", "Session.request"))
         with self.wire.guard(verb, target):
             check_origin(self.origin, target)

@@ -13,8 +13,9 @@ import re
 
 __all__ = ["HIDDEN", "visible"]
 
-#: C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional marks
-HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: C0 and C1 controls, DEL, the line and paragraph separators, the bidirectional marks, and lone surrogates
+#: (a JSON ``\\ud800`` escape read into a string: no terminal encoding can write one)
+HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -95,6 +95,14 @@ SESSION_CASES: list[tuple[str, Callable[[kit.Session[Any]], Any], str]] = [
     ("token(renew=1)", lambda s: s.token(1), "renew"),  # type: ignore[arg-type]
     ("to_curl(index 10**6)", lambda s: kit.to_curl(s, 10**6), "index"),
     ("target.session(journal_limit='5')", lambda s: None, ""),
+    ("call(timeout='abc')", lambda s: s.call("GET", "api/Ping", timeout="abc"), "timeout"),
+    ("call(timeout=-1)", lambda s: s.call("GET", "api/Ping", timeout=-1), "timeout"),
+    ("call(timeout=(1, 'x'))", lambda s: s.call("GET", "api/Ping", timeout=(1, "x")), "timeout"),
+    ("call(timeout=nan)", lambda s: s.call("GET", "api/Ping", timeout=float("nan")), "timeout"),
+    ("call(headers=[1])", lambda s: s.call("GET", "api/Ping", headers=[1]), "headers"),
+    ("call(headers={'a': 1})", lambda s: s.call("GET", "api/Ping", headers={"a": 1}), "headers"),
+    ("call(params=5)", lambda s: s.call("GET", "api/Ping", params=5), "params"),
+    ("call(params=[1, 2])", lambda s: s.call("GET", "api/Ping", params=[1, 2]), "params"),
 ]
 
 
@@ -110,6 +118,7 @@ def test_a_session_method_with_a_wrong_argument_is_a_kit_error(
     with pytest.raises(kit.KitError) as info:
         call(s)
     assert named in str(info.value)
+    assert "could not be sent" not in str(info.value)  # refused before requests was asked, naming the argument
 
 
 @pytest.mark.parametrize("name", ["pliance", "signicat", "synerise", "signzy", "saltedge"])

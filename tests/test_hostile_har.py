@@ -64,6 +64,13 @@ CORPUS: dict[str, tuple[str, str]] = {
     "not JSON": ("{nope", "not a readable HAR"),
     "empty": ("", "not a readable HAR"),
     "step a list": (json.dumps(_har(_entry(_step=["x"]))), "_step"),
+    "step a lone surrogate": (json.dumps(_har(_entry(_step="x\ud800"))), "_step must be Unicode text"),
+    "url a lone surrogate": (
+        json.dumps(_har(_entry(**{"request.url": "http://127.0.0.1:9/\udfff"}))), "request.url must be Unicode"
+    ),
+    "header a lone surrogate": (
+        json.dumps(_har(_entry(**{"request.headers": [{"name": "A\ud834", "value": "x"}]}))), "request.headers[1].name"
+    ),
 }
 
 
@@ -86,7 +93,9 @@ def test_read_har_and_replay_refuse_with_a_config_error_naming_the_field(corpus:
     assert named in str(again.value)
 
 
-@pytest.mark.parametrize("name", ["deep", "attempt 1e400", "method empty", "status a string", "not JSON"])
+@pytest.mark.parametrize(
+    "name", ["deep", "attempt 1e400", "method empty", "status a string", "not JSON", "step a lone surrogate"]
+)
 def test_the_replay_cli_exits_2_with_one_line_and_no_traceback(corpus: Path, name: str) -> None:
     path = corpus / f"{list(CORPUS).index(name)}.har"
     done = subprocess.run(
@@ -101,3 +110,16 @@ def test_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     path = tmp_path / "bom.har"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(_har(_entry())).encode())
     assert kit.read_har(path).iloc[0]["method"] == "GET"
+
+
+def test_an_escaped_lone_surrogate_inside_a_recorded_body_replays_and_prints(tmp_path: Path) -> None:
+    """The body's JSON text holds ``\\ud800`` as an escape: redaction keeps it one, the CLI prints it visibly."""
+    body = json.dumps({"\ud800": 1, "note": "\udfff"})  # ASCII text: the escapes as written
+    path = tmp_path / "escaped.har"
+    path.write_text(json.dumps(_har(_entry(**{"response.content": {"text": body}}))), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "kit", "replay", str(path), "pliance"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+    assert "\\ud800" in done.stdout
+    assert kit.redact(body) == body  # still the escapes: text that can be sent, written and printed

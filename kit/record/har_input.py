@@ -145,6 +145,16 @@ def _text(parent: dict[str, Any], name: str, field: str) -> str:
         return ""
     if not isinstance(value, str):
         raise _Bad(field, "a string")
+    return _unicode(value, field)
+
+
+def _unicode(value: str, field: str) -> str:
+    """``value``, if it is text UTF-8 can carry: a lone surrogate (JSON's ``\\ud800``) can be neither sent,
+    printed nor written back to a file."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise _Bad(field, f"Unicode text (it holds a lone surrogate, U+{ord(value[exc.start]):04X})") from None
     return value
 
 
@@ -158,5 +168,6 @@ def _headers(parent: dict[str, Any], field: str) -> dict[str, str]:
             raise _Bad(f"{field}[{position}].name", "a string")
         if not isinstance(header.get("value"), str):
             raise _Bad(f"{field}[{position}].value", "a string")
-        headers[header["name"]] = redact(header["value"], key=header["name"])
+        name = _unicode(header["name"], f"{field}[{position}].name")
+        headers[name] = redact(_unicode(header["value"], f"{field}[{position}].value"), key=name)
     return headers
