@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -142,7 +143,25 @@ def _openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+#: the exit status of a command whose reader went away (``kit openapi NAME | head``): 128 + SIGPIPE, as a
+#: shell reports any program that SIGPIPE ended
+BROKEN_PIPE = 141
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; a reader that closed the pipe ends it quietly (:data:`BROKEN_PIPE`), as ``cat`` ends."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # what is left unflushed goes nowhere, with no second error
+        os.close(devnull)
+        return BROKEN_PIPE
+
+
+def _main(argv: list[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
     if given[:1] == ["sandbox"]:  # its own parser: kit sandbox serve NAME … (settings in its --help)
         return sandbox_main(given[1:])

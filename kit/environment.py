@@ -10,6 +10,7 @@ Nothing read from the file enters ``os.environ``.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -18,7 +19,10 @@ from dotenv import dotenv_values
 
 from kit.errors import ConfigError
 
-__all__ = ["Environment"]
+__all__ = ["MAX_ENV_BYTES", "Environment"]
+
+#: the largest .env file kit reads (bytes): far beyond any provider's few lines, far below a mistake's size
+MAX_ENV_BYTES = 1_000_000
 
 
 class Environment(Mapping[str, str]):
@@ -34,7 +38,14 @@ class Environment(Mapping[str, str]):
             if not self.file.is_file():
                 raise ConfigError(f"env_file {str(self.file)!r} is not a file (a .env file of {prefix}_* lines)")
             try:
-                values = dotenv_values(self.file, interpolate=False, encoding="utf-8")
+                with open(self.file, "rb") as stream:
+                    raw = stream.read(MAX_ENV_BYTES + 1)  # bounded, as a HAR file is: never read whole first
+                if len(raw) > MAX_ENV_BYTES:
+                    raise ConfigError(
+                        f"env_file {str(self.file)!r} is larger than {MAX_ENV_BYTES // 1000} kB: kit does not read it "
+                        "(a .env file holds a few lines)"
+                    )
+                values = dotenv_values(stream=io.StringIO(raw.decode("utf-8")), interpolate=False)
             except (OSError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"env_file {str(self.file)!r} cannot be read: {type(exc).__name__}") from None
             self._from_file = {

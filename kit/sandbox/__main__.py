@@ -16,9 +16,9 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import signal
 import sys
-import threading
 from typing import Any
 
 from kit.credentials import env_name
@@ -109,11 +109,46 @@ def _exports(name: str, box: Sandbox) -> list[str]:
     return [head, *export_lines(_env(name, box))]
 
 
+class _Signals:
+    """SIGINT and SIGTERM through a self-pipe (``signal.set_wakeup_fd``): the C handler writes a byte that
+    :meth:`wait` reads. The Python handler does nothing, so it never takes a lock the code it interrupts may
+    hold (an ``Event.set`` from a handler that interrupted that Event's ``wait`` deadlocks: a server that
+    ignores Ctrl-C). Made before the sandboxes start, so a signal during start-up stops them too."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+        self._old_fd = signal.set_wakeup_fd(self._write)
+        self._old = {sig: signal.signal(sig, _noted) for sig in self.SIGNALS}
+
+    def wait(self) -> None:
+        """Until SIGINT or SIGTERM arrives (or has arrived since this object was made)."""
+        os.read(self._read, 1)
+
+    def close(self) -> None:
+        signal.set_wakeup_fd(self._old_fd)
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
+        os.close(self._read)
+        os.close(self._write)
+
+
+def _noted(signum: int, frame: Any) -> None:
+    """The Python side of a signal: nothing (the byte on the wakeup pipe is the message)."""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+    signals = _Signals()
+    try:
+        return _serve(args, signals)
+    finally:
+        signals.close()
+
+
+def _serve(args: argparse.Namespace, signals: _Signals) -> int:
     sandboxes: list[Sandbox] = []
     try:
         args.names = _checked_names(args.names)
@@ -163,8 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             box.stop()
         print(visible(f"error: {exc}"), file=sys.stderr)
         return 2
-    while not stop.wait(0.5):
-        pass
+    signals.wait()
     for box in sandboxes:
         box.stop()
     return 0
