@@ -27,6 +27,7 @@ from kit.environment import Environment
 from kit.errors import ConfigError, KitError
 from kit.providers import REGISTERED, provider
 from kit.shell import kit_command
+from kit.terminal import visible
 
 __all__ = ["plugin"]
 
@@ -49,7 +50,7 @@ def plugin(name: str) -> type[AuthPlugin]:
             try:
                 return _auth(spec.name, self.raw_auth or None)
             except KitError as exc:  # said as HTTPie says a usage error, without a traceback
-                print(f"http: error: {exc}", file=sys.stderr)
+                print(visible(f"http: error: {exc}"), file=sys.stderr)  # a provider's words, shown not obeyed
                 raise SystemExit(2) from None
 
     KitAuthPlugin.__name__ = KitAuthPlugin.__qualname__ = f"{spec.name.capitalize()}AuthPlugin"

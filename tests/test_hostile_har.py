@@ -123,3 +123,13 @@ def test_an_escaped_lone_surrogate_inside_a_recorded_body_replays_and_prints(tmp
     assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
     assert "\\ud800" in done.stdout
     assert kit.redact(body) == body  # still the escapes: text that can be sent, written and printed
+
+
+def test_a_har_file_past_the_limit_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    from kit.record.har_input import MAX_BYTES
+
+    path = tmp_path / "huge.har"
+    with open(path, "wb") as out:  # sparse: its size says 40 MB and more, its blocks hold nothing
+        out.truncate(MAX_BYTES + 10)
+    with pytest.raises(kit.ConfigError, match="larger than 40 MB"):
+        kit.read_har(path)

@@ -100,3 +100,12 @@ def test_to_har_refuses_a_symlink_too(pliance_target: kit.Target, tmp_path: Path
         kit.to_har(session, tmp_path / "run.har")
     assert victim.read_text() == "keep me\n"
     assert kit.to_har(session, tmp_path / "new.har").read_text().startswith("{")
+
+
+def test_the_serving_line_quotes_the_file_and_shows_its_control_characters(tmp_path: Path) -> None:
+    env_file = tmp_path / "my env\nsource evil.env"
+    code, printed, errors = serve(env_file)
+    assert code is None, errors
+    assert printed[-1].startswith("# serving until Ctrl-C; in another shell: source '") and "\\x0a" in printed[-1]
+    assert not any(line.startswith("source") for line in printed)
+    assert env_file.exists() and stat.S_IMODE(env_file.stat().st_mode) == 0o600

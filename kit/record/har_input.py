@@ -17,7 +17,7 @@ from typing import Any, cast, get_args
 from urllib.parse import urlsplit
 
 from kit.auth.flow import Kind
-from kit.bounded import LimitError, loads, number
+from kit.bounded import MAX_CHARS, LimitError, loads, number
 from kit.errors import ConfigError
 from kit.record.entry import Entry
 from kit.secrets import redact
@@ -26,6 +26,8 @@ __all__ = ["entry_from_har", "har_entries"]
 
 _METHOD = re.compile(r"[A-Za-z]{1,20}")  # an HTTP method token (GET, PUT, PROPFIND, …)
 _MAX_ATTEMPT = 100
+#: the most bytes kit reads of a HAR file: its text limit, every character at UTF-8's widest
+MAX_BYTES = 4 * MAX_CHARS
 
 
 class _Bad(ValueError):
@@ -41,10 +43,14 @@ def har_entries(path: str | Path) -> tuple[list[Entry], int]:
     :raises ConfigError: the file cannot be read, is not a HAR document, or an entry's field is unusable.
     """
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as stream:  # bounded: a file past kit's limit is never read whole
+            raw = stream.read(MAX_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise ConfigError(f"{path} is not a readable HAR file: it cannot be read ({reason})") from None
+    if len(raw) > MAX_BYTES:
+        size = f"{MAX_BYTES // 1_000_000} MB"
+        raise ConfigError(f"the HAR file {path} is larger than {size}: kit does not read it (its limit)")
     try:
         document = loads(raw, what=f"the HAR file {path}")
     except LimitError as exc:

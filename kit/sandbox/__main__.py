@@ -17,6 +17,7 @@ import argparse
 import difflib
 import json
 import os
+import shlex
 import signal
 import sys
 from typing import Any
@@ -25,7 +26,7 @@ from kit.credentials import env_name
 from kit.errors import ConfigError, KitError
 from kit.sandbox import Sandbox, emulator_class, names
 from kit.sandbox.base import COMMON_SETTINGS
-from kit.shell import export_lines, kit_command, write_env
+from kit.shell import comment, export_lines, kit_command, write_env
 from kit.terminal import visible
 
 __all__ = ["main"]
@@ -183,11 +184,11 @@ def _serve(args: argparse.Namespace, signals: _Signals) -> int:
         if args.write_env:
             write_env(args.write_env, exports)
         if not args.json:
-            where = f"source {args.write_env}" if args.write_env else "paste the export lines above"
+            where = f"source {shlex.quote(args.write_env)}" if args.write_env else "paste the export lines above"
             print("\n".join(exports), flush=True)
-            print(
-                f"# serving until Ctrl-C; in another shell: {where}, then e.g. {kit_command()} token NAME", flush=True
-            )
+            # a comment a person may paste: the file's name quoted, any control character in it made visible
+            print(comment(f"serving until Ctrl-C; in another shell: {where}, then e.g. {kit_command()} token NAME"),
+                  flush=True)  # fmt: skip
     except OSError as exc:
         for box in sandboxes:
             box.stop()
