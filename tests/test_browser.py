@@ -36,29 +36,11 @@ import nbformat
 import pytest
 import requests
 from realservers import stop
+from trusted_render import ARGS, CHROMIUM, need_browser
 
 from kit.sandbox import pliance, signicat
 
-CHROMIUM = "/usr/bin/chromium"
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _need_browser() -> None:
-    if Path(CHROMIUM).exists():
-        return
-    message = "Chromium is not installed at /usr/bin/chromium (apt-get install chromium); .ci/run installs it"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @dataclass(frozen=True)
@@ -102,7 +84,7 @@ CASES = [
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """JupyterLab on a free port, serving fresh, output-free copies of the notebooks."""
-    _need_browser()
+    need_browser()
     tmp_path = tmp_path_factory.mktemp("lab")
     root, state = tmp_path / "root", tmp_path / "state"
     root.mkdir()

@@ -74,36 +74,39 @@ def test_claims_diff_of_unreadable_times_is_a_table() -> None:
     assert table.iloc[0]["change"] == "changed"
 
 
-class KeySet:
-    """Discovery and a JWKS on loopback; ``keys`` is whatever the test sets."""
+class Provider:
+    """A provider on loopback answering what the test sets: discovery and a JWKS whose ``keys`` is ``keys``
+    (laid out as Signicat's are), and ``body`` (a token answer) on every other path."""
 
     def __init__(self) -> None:
         self.keys: Any = []
-        self.server = BackgroundServer(self._app, name="jwks")
+        self.body: dict[str, Any] = {}
+        self.server = BackgroundServer(self._app, name="provider")
         self.url = f"http://127.0.0.1:{self.server.port}/"
 
     def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
-        path = Request(environ).path
-        if path.endswith("openid-configuration"):
+        request = Request(environ)
+        request.get_data()
+        if request.path.endswith("openid-configuration"):
             body: Any = {"issuer": self.url + "auth/open", "jwks_uri": self.url + "jwks"}
         else:
-            body = {"keys": self.keys}
+            body = {"keys": self.keys} if request.path == "/jwks" else self.body
         return Response(json.dumps(body), 200, content_type="application/json")(environ, start_response)
 
 
 @pytest.fixture
-def keyset() -> Iterator[KeySet]:
-    made = KeySet()
+def server() -> Iterator[Provider]:
+    made = Provider()
     try:
         yield made
     finally:
         made.server.stop()
 
 
-def _session(keyset: KeySet) -> kit.Session[Any]:
+def _session(server: Provider) -> kit.Session[Any]:
     assert DISCOVERY_PATH.endswith("openid-configuration")
     creds = signicat.Credentials.of(client_id="c", client_secret="s" * 40)
-    return signicat.session(creds, keyset.url)
+    return signicat.session(creds, server.url)
 
 
 def _public_jwk(**over: Any) -> dict[str, Any]:
@@ -112,11 +115,11 @@ def _public_jwk(**over: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("keys, named", [(5, "int"), (True, "bool"), ("x", "str"), (None, "null")])
-def test_a_jwks_whose_keys_is_not_a_list_is_a_config_error(keyset: KeySet, keys: Any, named: str) -> None:
-    keyset.keys = keys
+def test_a_jwks_whose_keys_is_not_a_list_is_a_config_error(server: Provider, keys: Any, named: str) -> None:
+    server.keys = keys
     token = jwt.encode({"sub": "a"}, KEY, "RS256", headers={"kid": "k1"})
     with pytest.raises(kit.ConfigError, match=f"keys must be a list of keys .*not {named}"):
-        signicat.verify_token(_session(keyset), token)
+        signicat.verify_token(_session(server), token)
 
 
 @pytest.mark.parametrize(
@@ -124,52 +127,30 @@ def test_a_jwks_whose_keys_is_not_a_list_is_a_config_error(keyset: KeySet, keys:
     [({"alg": ["RS256"]}, "alg"), ({"kty": 5}, "kty"), ({"n": 12}, "n"), ({"e": None}, "e"), ({"use": {}}, "use")],
 )
 def test_a_jwks_key_with_a_member_that_is_not_text_is_a_config_error_naming_it(
-    keyset: KeySet, over: dict[str, Any], member: str
+    server: Provider, over: dict[str, Any], member: str
 ) -> None:
-    keyset.keys = [_public_jwk(**over)]
+    server.keys = [_public_jwk(**over)]
     token = jwt.encode({"sub": "a"}, KEY, "RS256", headers={"kid": "k1"})
     with pytest.raises(kit.ConfigError, match=f"JWKS key 'k1' is not usable: its {member} is"):
-        signicat.verify_token(_session(keyset), token)
+        signicat.verify_token(_session(server), token)
 
 
-def test_a_jwks_key_that_does_not_decode_is_a_config_error(keyset: KeySet) -> None:
-    keyset.keys = [_public_jwk(n="a")]  # one base64url character: no number at all
+def test_a_jwks_key_that_does_not_decode_is_a_config_error(server: Provider) -> None:
+    server.keys = [_public_jwk(n="a")]  # one base64url character: no number at all
     token = jwt.encode({"sub": "a"}, KEY, "RS256", headers={"kid": "k1"})
     with pytest.raises(kit.ConfigError, match="JWKS key 'k1' is not usable"):
-        signicat.verify_token(_session(keyset), token)
+        signicat.verify_token(_session(server), token)
 
 
-def test_a_verified_token_with_hostile_claims_is_a_table(keyset: KeySet) -> None:
-    keyset.keys = [_public_jwk(alg="RS256")]
+def test_a_verified_token_with_hostile_claims_is_a_table(server: Provider) -> None:
+    server.keys = [_public_jwk(alg="RS256")]
     claims = {"exp": math.inf, "iat": -1e20, "aud": [[1]], "iss": "elsewhere", "sub": "a"}
     token = jwt.encode(claims, KEY, "RS256", headers={"kid": "k1"})
-    table = signicat.verify_token(_session(keyset), token)
+    table = signicat.verify_token(_session(server), token)
     checks = dict(zip(table["name"], table["check"], strict=True))
     assert checks["exp"] == checks["iat"] == UNREADABLE_TIME
     assert checks["aud"].startswith("not a string") and checks["iss"] == "issuer mismatch"
     assert checks["signature"] == "ok" and table.attrs["verified"] is False
-
-
-class TokenServer:
-    """Answers every request with ``body`` (a token answer the test writes), as a provider's token endpoint."""
-
-    def __init__(self) -> None:
-        self.body: dict[str, Any] = {}
-        self.server = BackgroundServer(self._app, name="tokens")
-        self.url = f"http://127.0.0.1:{self.server.port}/"
-
-    def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
-        Request(environ).get_data()
-        return Response(json.dumps(self.body), 200, content_type="application/json")(environ, start_response)
-
-
-@pytest.fixture
-def tokens() -> Iterator[TokenServer]:
-    made = TokenServer()
-    try:
-        yield made
-    finally:
-        made.server.stop()
 
 
 HOSTILE_TOKENS = {
@@ -199,19 +180,19 @@ MAKERS = {
 
 @pytest.mark.parametrize("case", sorted(HOSTILE_TOKENS))
 @pytest.mark.parametrize("name", sorted(MAKERS))
-def test_a_token_that_cannot_be_a_header_is_an_auth_error(tokens: TokenServer, name: str, case: str) -> None:
+def test_a_token_that_cannot_be_a_header_is_an_auth_error(server: Provider, name: str, case: str) -> None:
     value, said = HOSTILE_TOKENS[case]
-    tokens.body = _answer(name, value)
-    s = MAKERS[name](tokens.url)
+    server.body = _answer(name, value)
+    s = MAKERS[name](server.url)
     with pytest.raises(kit.AuthError) as info:
         s.require_token()
     assert info.value.code == "unusable_token" and said in str(info.value)
     assert value == "" or value not in str(info.value)
 
 
-def test_kit_token_prints_no_control_character_from_the_provider(tokens: TokenServer) -> None:
-    tokens.body = _answer("signicat", HOSTILE_TOKENS["esc"][0])
-    env = {**os.environ, "SIGNICAT_URL": tokens.url, "SIGNICAT_CLIENT_ID": "c", "SIGNICAT_CLIENT_SECRET": "s" * 40}
+def test_kit_token_prints_no_control_character_from_the_provider(server: Provider) -> None:
+    server.body = _answer("signicat", HOSTILE_TOKENS["esc"][0])
+    env = {**os.environ, "SIGNICAT_URL": server.url, "SIGNICAT_CLIENT_ID": "c", "SIGNICAT_CLIENT_SECRET": "s" * 40}
     done = subprocess.run([str(KIT), "token", "signicat"], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 2 and done.stdout == ""
     assert "U+001B" in done.stderr and not HIDDEN.search(done.stderr.rstrip("\n"))

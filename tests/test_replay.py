@@ -53,7 +53,7 @@ def test_a_fresh_sandbox_answers_every_step_the_same(name: str, tmp_path: Path) 
     ],
 )
 def test_a_changed_sandbox_shows_which_steps_differ(
-    name: str, changed: dict[str, Any], options: dict[str, str], then: int, now: int, tmp_path: Path
+    name: str, changed: dict[str, Any], options: dict[str, Any], then: int, now: int, tmp_path: Path
 ) -> None:
     creds = {"private_key_pem": None} if name == "saltedge" else {}
     call = provider(name).business
