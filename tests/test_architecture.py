@@ -210,6 +210,8 @@ FLOORS: dict[str, int] = {
             "kit.error_box",
             "kit.serving",
             "kit.redis_server",
+            "kit.terminal",
+            "kit.files",
             "kit.shell",
             "kit.notebooks",
             "kit.protocol",
