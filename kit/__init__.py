@@ -4,33 +4,88 @@ Start with :func:`connect`, which picks a local sandbox or the live provider; ev
 session sends is in :func:`journal`, exportable with :func:`to_har` and :func:`to_curl`.
 """
 
-from kit.auth.redis_cache import RedisTokenCache
-from kit.auth.tokencache import MemoryTokenCache
-from kit.auth.tokens import CachedToken
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+
+# functions named as their own modules (kit/connect.py holds connect()): imported now, for once a submodule
+# is imported Python binds its name on the package, where the function must stay (each module is light)
 from kit.cache_stats import cache_stats
 from kit.claims import claims, claims_diff
-from kit.compare import timeline
 from kit.conformance import conformance, known_differences
 from kit.connect import connect
-from kit.credentials import Credentials
 from kit.error_box import install as _install_error_box
 from kit.errors import ApiError, AuthError, ConfigError, KitError, SandboxError, TransportError
-from kit.forms import CredentialsForm, credentials_form
 from kit.logs import install as _install_log_redaction
-from kit.probes import failure_modes
-from kit.providers import facts
-from kit.record.export import read_har, to_curl, to_har
-from kit.record.journal import journal, sent
-from kit.record.replay import replay, replay_change
-from kit.redis_server import RedisServer
-from kit.refusals import refused
-from kit.secrets import Secret, fingerprint, redact
 from kit.sequence import sequence
-from kit.session import Session
-from kit.sidebyside import side_by_side
-from kit.tables import Table
-from kit.target import Target
-from kit.webhooks import WebhookReceiver
+
+#: every public name that is not an error, and the module it lives in: loaded when first asked for (PEP 562),
+#: so ``import kit`` costs little and pandas, ipywidgets and werkzeug load only where they are used
+_LAZY = {
+    "CachedToken": "kit.auth.tokens",
+    "Credentials": "kit.credentials",
+    "CredentialsForm": "kit.forms",
+    "MemoryTokenCache": "kit.auth.tokencache",
+    "RedisServer": "kit.redis_server",
+    "RedisTokenCache": "kit.auth.redis_cache",
+    "Secret": "kit.secrets",
+    "Session": "kit.session",
+    "Table": "kit.tables",
+    "Target": "kit.target",
+    "WebhookReceiver": "kit.webhooks",
+    "credentials_form": "kit.forms",
+    "facts": "kit.providers",
+    "failure_modes": "kit.probes",
+    "fingerprint": "kit.secrets",
+    "journal": "kit.record.journal",
+    "read_har": "kit.record.export",
+    "redact": "kit.secrets",
+    "refused": "kit.refusals",
+    "replay": "kit.record.replay",
+    "replay_change": "kit.record.replay",
+    "sent": "kit.record.journal",
+    "side_by_side": "kit.sidebyside",
+    "timeline": "kit.compare",
+    "to_curl": "kit.record.export",
+    "to_har": "kit.record.export",
+}
+
+if _TYPE_CHECKING:  # what a type checker and an editor see: the same names, imported
+    from kit.auth.redis_cache import RedisTokenCache
+    from kit.auth.tokencache import MemoryTokenCache
+    from kit.auth.tokens import CachedToken
+    from kit.compare import timeline
+    from kit.credentials import Credentials
+    from kit.forms import CredentialsForm, credentials_form
+    from kit.probes import failure_modes
+    from kit.providers import facts
+    from kit.record.export import read_har, to_curl, to_har
+    from kit.record.journal import journal, sent
+    from kit.record.replay import replay, replay_change
+    from kit.redis_server import RedisServer
+    from kit.refusals import refused
+    from kit.secrets import Secret, fingerprint, redact
+    from kit.session import Session
+    from kit.sidebyside import side_by_side
+    from kit.tables import Table
+    from kit.target import Target
+    from kit.webhooks import WebhookReceiver
+
+
+def __getattr__(name: str) -> _Any:
+    """A public name, imported from its module the first time it is asked for, then kept here."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kit' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __version__ = "0.1.0"
 _install_log_redaction()

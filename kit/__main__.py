@@ -30,23 +30,19 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from kit.conformance import conformance, differences
-from kit.connect import connect, live_url
 from kit.credentials import env_name
 from kit.environment import Environment
 from kit.errors import ConfigError, KitError
 from kit.providers import provider
-from kit.record.replay import replay
-from kit.sandbox.__main__ import main as sandbox_main
 from kit.shell import kit_command
 from kit.spec import Provider
-from kit.surface.openapi import openapi
-from kit.surface.swagger2 import swagger2
 from kit.terminal import visible
+
+if TYPE_CHECKING:  # loaded where used, so that importing this module stays light
+    import pandas as pd
+
 
 __all__ = ["main"]
 
@@ -58,6 +54,8 @@ def _say(command: str, error: KitError) -> None:
 
 def _print_table(table: pd.DataFrame, width: int, column: int) -> None:
     """``table`` as text, each cell's outside text (a HAR's step, a URL, a provider's message) made visible."""
+    import pandas as pd
+
     shown = table.map(lambda cell: visible(cell) if isinstance(cell, str) else cell)
     shown.index = [visible(str(label)) for label in shown.index]
     with pd.option_context("display.width", width, "display.max_colwidth", column):
@@ -69,6 +67,9 @@ def _options(pairs: list[str]) -> dict[str, Any]:
 
 
 def _replay(args: argparse.Namespace) -> int:
+    from kit.connect import connect
+    from kit.record.replay import replay
+
     try:
         with connect(args.name, env_file=args.env_file) as target:
             table = replay(args.har, target, allow_writes=args.live_writes, **_options(args.option))
@@ -96,6 +97,9 @@ def _live(name: str, env_file: str | None = None) -> Provider:
 
 
 def _conformance(args: argparse.Namespace) -> int:
+    from kit.conformance import conformance, differences
+    from kit.connect import connect
+
     try:
         with connect(_live(args.name, args.env_file).name, env_file=args.env_file) as target:
             table = conformance(target)
@@ -110,6 +114,8 @@ def _conformance(args: argparse.Namespace) -> int:
 
 
 def _token(args: argparse.Namespace) -> int:
+    from kit.connect import connect
+
     try:
         spec = _live(args.name, args.env_file)
         session = connect(spec.name, env_file=args.env_file).session(**_options(args.option))
@@ -125,6 +131,10 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def _openapi(args: argparse.Namespace) -> int:
+    from kit.connect import live_url
+    from kit.surface.openapi import openapi
+    from kit.surface.swagger2 import swagger2
+
     try:
         spec = provider(args.name)
         surface = spec.emulator_class().SURFACE
@@ -162,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None = None) -> int:
+    from kit.sandbox.__main__ import main as sandbox_main
+
     given = sys.argv[1:] if argv is None else argv
     if given[:1] == ["sandbox"]:  # its own parser: kit sandbox serve NAME … (settings in its --help)
         return sandbox_main(given[1:])

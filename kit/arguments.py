@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import inspect
 import math
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -22,7 +23,7 @@ from typing import Any, TypeVar
 
 from kit.errors import ConfigError
 
-__all__ = ["ArgumentError", "ascii_text", "check_fields", "checked", "expect", "request_options"]
+__all__ = ["ArgumentError", "ascii_text", "check_fields", "checked", "expect", "hints", "request_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,15 +91,32 @@ def expect(name: str, value: Any, hint: Any, where: str) -> None:
 
 
 def check_fields(instance: Any) -> None:
-    """Each field of a dataclass ``instance`` checked against its type hint (call in ``__post_init__``)."""
+    """Each field of a dataclass ``instance`` checked against its type hint (call in ``__post_init__``); a hint
+    naming what its module imports only for type checkers (a sandbox, a table) is left unchecked."""
     cls = type(instance)
-    try:
-        hints = typing.get_type_hints(cls)
-    except (NameError, TypeError):
-        return
+    namespace = vars(sys.modules[cls.__module__])
     for field in dataclasses.fields(instance):
-        if field.name in hints:
-            expect(field.name, getattr(instance, field.name), hints[field.name], cls.__name__)
+        hint = field.type
+        if isinstance(hint, str):
+            try:
+                hint = eval(hint, namespace)  # noqa: S307 - kit's own annotations
+            except (NameError, TypeError):
+                continue
+        expect(field.name, getattr(instance, field.name), hint, cls.__name__)
+
+
+def hints(fn: Callable[..., Any]) -> dict[str, Any]:
+    """The type hints of ``fn``'s parameters, resolved in its module (what :func:`checked` checks; the return
+    hint is not needed, so a table's ``pd.DataFrame`` named only for type checkers costs no import of pandas).
+
+    :raises NameError, TypeError: a parameter's hint that cannot be resolved at run time.
+    """
+    namespace = getattr(inspect.unwrap(fn), "__globals__", {})
+    return {
+        name: eval(hint, namespace) if isinstance(hint, str) else hint  # noqa: S307 - kit's own annotations
+        for name, hint in inspect.get_annotations(fn).items()
+        if name != "return"
+    }
 
 
 def checked(fn: F) -> F:
@@ -115,7 +133,7 @@ def checked(fn: F) -> F:
     positional = [p.name for p in params if p.kind in plain]
     named = {p.name for p in params if p.kind in (*plain, inspect.Parameter.KEYWORD_ONLY)}
     required = {p.name for p in params if p.default is p.empty and p.kind in (*plain, inspect.Parameter.KEYWORD_ONLY)}
-    hints: dict[str, Any] | None = None
+    resolved: dict[str, Any] | None = None
 
     def arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         """The arguments by name (only those the hints can check: no ``*args``/``**kwargs`` catch-alls)."""
@@ -137,15 +155,15 @@ def checked(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        nonlocal hints
+        nonlocal resolved
         given = arguments(args, kwargs)
-        if hints is None:
+        if resolved is None:
             try:
-                hints = typing.get_type_hints(fn)
+                resolved = hints(fn)
             except (NameError, TypeError):  # a hint only a type checker can resolve: nothing to check
-                hints = {}
+                resolved = {}
         for name, value in given.items():
-            hint = hints.get(name, Any)
+            hint = resolved.get(name, Any)
             if hint is not Any:
                 expect(name, value, hint, where)
         return fn(*args, **kwargs)

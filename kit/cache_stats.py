@@ -7,15 +7,16 @@ labelled by the name it was given, so two sessions' caches can be compared side 
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from kit.arguments import ArgumentError
 from kit.auth.bearer import CachedBearerAuth
 from kit.auth.tokencache import TokenCache
 from kit.session import Session
-from kit.tables import Table
+
+if TYPE_CHECKING:  # loaded where used, so that importing this module stays light
+    import pandas as pd
+
 
 __all__ = ["cache_stats"]
 
@@ -34,6 +35,8 @@ def cache_stats(*caches: TokenCache | Session[Any], **labelled: TokenCache | Ses
     """One row per token cache (or session whose auth caches tokens): hits, misses, fetches, waits, errors
     and the last renew reason. Rows are labelled by keyword (``cache_stats(a=s1, b=s2)``), else by the
     cache kind."""
+    from kit.tables import Table
+
     rows = []
     index = []
     for label, what in [*((None, c) for c in caches), *labelled.items()]:

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from requests.structures import CaseInsensitiveDict
-from werkzeug.datastructures import WWWAuthenticate
 
 from kit.secrets import redact
 
@@ -44,7 +43,11 @@ def challenge(headers: Mapping[str, str] | str | None) -> Challenge | None:
     if headers is None:
         return None
     raw = headers if isinstance(headers, str) else CaseInsensitiveDict(headers).get("WWW-Authenticate", "")
-    parsed = WWWAuthenticate.from_header(raw.strip()) if raw and raw.strip() else None
+    if not (raw and raw.strip()):
+        return None
+    from werkzeug.datastructures import WWWAuthenticate  # only when there is a challenge to read
+
+    parsed = WWWAuthenticate.from_header(raw.strip())
     if parsed is None:
         return None
     scheme = raw.strip().split(None, 1)[0].split(",", 1)[0]

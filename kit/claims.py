@@ -15,17 +15,16 @@ import math
 import time
 import warnings
 from datetime import UTC, datetime
-from typing import Any
-
-import jwt
-import pandas as pd
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from typing import TYPE_CHECKING, Any
 
 from kit.arguments import checked
 from kit.errors import ConfigError
 from kit.meanings import meaning
 from kit.secrets import Secret, fingerprint, redact
-from kit.tables import Table
+
+if TYPE_CHECKING:  # loaded where used, so that importing this module stays light
+    import pandas as pd
+
 
 __all__ = ["claims", "claims_diff", "opaque", "relative", "utc"]
 
@@ -64,6 +63,8 @@ def relative(epoch: float, now: float) -> str:
 
 
 def _default_algorithms(key: Any) -> list[str]:
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
     if isinstance(key, (rsa.RSAPublicKey, rsa.RSAPrivateKey)):
         return ["RS256"]
     if isinstance(key, (ec.EllipticCurvePublicKey, ec.EllipticCurvePrivateKey)):
@@ -84,6 +85,8 @@ def _render(value: Any) -> str:
 
 
 def _signature_check(token: str, key: Any, algorithms: list[str], alg: str) -> str:
+    import jwt
+
     if key is None:
         return UNVERIFIED
     if alg.lower() == "none" or alg not in algorithms:
@@ -145,6 +148,8 @@ def _claim_check(
 
 
 def _decode(token: str | Secret) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    import jwt
+
     raw = token.reveal() if isinstance(token, Secret) else token
     if not isinstance(raw, str) or raw.count(".") != 2:
         raise ConfigError("not a JWT: expected three base64url parts separated by dots")
@@ -182,6 +187,8 @@ def claims(
 
     :raises ConfigError: when the token looks like a JWT (it has dots) and is not one.
     """
+    from kit.tables import Table
+
     plain = token.reveal() if isinstance(token, Secret) else token
     if isinstance(plain, str) and plain and "." not in plain:
         return opaque(plain)
@@ -239,6 +246,8 @@ def claims(
 
 def opaque(token: str) -> pd.DataFrame:
     """The claims table of an opaque token: one row, nothing to read."""
+    from kit.tables import Table
+
     row = {name: "" for name in COLUMNS}
     meaning = "nothing to read: only its issuer knows what it grants (RFC 7662 introspection, if offered)"
     row.update(part="token", name="format", value=f"opaque (fp={fingerprint(token)})", meaning=meaning)
@@ -251,6 +260,8 @@ def opaque(token: str) -> pd.DataFrame:
 @checked
 def claims_diff(a: str | Secret, b: str | Secret) -> pd.DataFrame:
     """What changed between two tokens: part, name, before, after, change."""
+    from kit.tables import Table
+
     rows = []
     _, ha, pa = _decode(a)
     _, hb, pb = _decode(b)

@@ -13,15 +13,16 @@ created and deleted, a logout of kit's own token). The rows that need the sandbo
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from kit.arguments import checked
 from kit.connect import connect
 from kit.probes import failure_modes, probes_of
-from kit.tables import Table
 from kit.target import Target
+
+if TYPE_CHECKING:  # loaded where used, so that importing this module stays light
+    import pandas as pd
+
 
 __all__ = ["COLUMNS", "SANDBOX_ONLY", "conformance", "differences", "known_differences"]
 
@@ -40,6 +41,10 @@ def conformance(target: Target, **settings: Any) -> pd.DataFrame:
     :returns: one row per probe: probe, sandbox answered, target answered, same (True, False, or
         None for a probe that needs the sandbox and was not sent to the target), source.
     """
+    import pandas as pd
+
+    from kit.tables import Table
+
     with connect(target.provider.name, environ={}, **settings) as reference:
         ours = failure_modes(reference)
     theirs = failure_modes(target)
@@ -75,6 +80,10 @@ def known_differences(target: Target) -> pd.DataFrame:
 
     Empty for a provider whose sandbox has not been checked against one (its probe module says so).
     """
+    import pandas as pd
+
+    from kit.tables import Table
+
     probes = probes_of(target)
     listed: dict[str, str] = dict(getattr(probes, "DIFFERENCES", {}))
     table = Table([{"what differs": what, "why": why} for what, why in listed.items()], columns=["what differs", "why"])

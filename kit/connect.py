@@ -20,7 +20,7 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from kit.arguments import checked
@@ -28,10 +28,11 @@ from kit.credentials import Credentials, env_name
 from kit.environment import Environment
 from kit.errors import ConfigError
 from kit.providers import provider
-from kit.sandbox.base import COMMON_SETTINGS
-from kit.sandbox.runner import Sandbox
 from kit.secrets import show_url
 from kit.target import Target
+
+if TYPE_CHECKING:  # loaded where used, so that importing this module stays light
+    pass
 
 __all__ = ["connect", "live_url"]
 
@@ -110,6 +111,9 @@ def connect(
     :raises ConfigError: unknown provider, unknown override, a bad live URL, missing live env vars, or an
         ``env_file`` that is not a readable file.
     """
+    from kit.sandbox.base import COMMON_SETTINGS
+    from kit.sandbox.runner import Sandbox
+
     spec = provider(name)
     env = Environment(environ, env_file=env_file, prefix=spec.name.upper())
     fields = {f.name for f in spec.credentials.fields()}

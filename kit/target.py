@@ -14,22 +14,21 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-import pandas as pd
-
 from kit.arguments import check_fields, checked
 from kit.credentials import Credentials, env_name, random_secret
 from kit.errors import AuthError, ConfigError, KitError
 from kit.record.journal import Journal
-from kit.sandbox.control import Control
-from kit.sandbox.runner import Sandbox
 from kit.secrets import Secret, redact
 from kit.session import Session
 from kit.spec import Provider
-from kit.tables import Table
 from kit.wire import Wiring
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from kit.auth.httpx_bridge import HttpxAuth
+    from kit.sandbox.control import Control
+    from kit.sandbox.runner import Sandbox
 
 __all__ = ["Mode", "Target"]
 
@@ -176,6 +175,8 @@ class Target:
 
     def table(self) -> pd.DataFrame:
         """Mode, URL and every credentials field (secrets as fingerprints), where it came from, its env var."""
+        from kit.tables import Table
+
         url_from = (
             "sandbox" if self.mode == "sandbox" else self.url_source or f"env {env_name(self.provider.name, 'url')}"
         )

@@ -325,7 +325,8 @@ def test_every_checked_function_has_hints_that_resolve() -> None:
     sees); every checked function in kit resolves all of its hints."""
     import importlib
     import inspect
-    import typing
+
+    from kit.arguments import hints
 
     found, broken = 0, []
     for path in KIT.rglob("*.py"):
@@ -337,7 +338,7 @@ def test_every_checked_function_has_hints_that_resolve() -> None:
                 if getattr(fn, "checked", None) is True and hasattr(fn, "__wrapped__"):
                     found += 1
                     try:
-                        typing.get_type_hints(fn.__wrapped__)
+                        hints(fn.__wrapped__)  # as checked() resolves them (pandas named as pd, loaded then)
                     except (NameError, TypeError) as exc:
                         broken.append(f"{fn.__qualname__}: {exc}")
     assert found > 20 and broken == []

@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-import jwt
 import requests
 
 from kit.answers import json_or_none
@@ -189,6 +188,8 @@ def _unusable(value: str) -> str:
 
 def jwt_exp(token: Secret) -> tuple[float | None, dict[str, Any] | None]:
     """A JWT's ``exp`` (a number, else None) and its claims, read without verifying (None: not a JWT)."""
+    import jwt  # only for a token whose answer gave no lifetime: PyJWT (and cryptography) load then
+
     try:
         claims = jwt.decode(token.reveal(), options={"verify_signature": False})
     except jwt.PyJWTError:

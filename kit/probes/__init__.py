@@ -19,15 +19,15 @@ the sandbox (a token it forged) are left out against a live provider.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol, cast
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from kit.arguments import checked
 from kit.errors import ApiError
 from kit.session import Session
-from kit.tables import Table
 from kit.target import Target
+
+if TYPE_CHECKING:  # loaded where used, so that importing this module stays light
+    import pandas as pd
 
 __all__ = ["Probes", "failure_modes", "numbered", "probes_of"]
 
@@ -61,6 +61,10 @@ def numbered(rows: Sequence[Mapping[str, Any]], sources: Mapping[str, str]) -> p
     ``sources`` maps each case to the labels of the facts it rests on (``Registry.cite``); a case
     without one is a bug, not a silent gap.
     """
+    import pandas as pd
+
+    from kit.tables import Table
+
     missing = [row["case"] for row in rows if row["case"] not in sources]
     if missing:
         raise KeyError(f"probe cases without a source: {', '.join(missing)}")

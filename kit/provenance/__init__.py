@@ -20,10 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from kit.errors import ConfigError
-from kit.tables import Table
+
+if TYPE_CHECKING:  # loaded where used, so that importing this module stays light
+    from kit.tables import Table
 
 __all__ = ["ARROW", "HTTP", "KINDS", "SEPARATOR", "Fact", "Kind", "Registry"]
 
@@ -124,6 +126,8 @@ class Registry:
 
     def table(self) -> Table:
         """Every fact: id, statement, kind of source, the source, and the citation."""
+        from kit.tables import Table
+
         rows = [
             {"fact": f.id, "statement": f.statement, "source": f.kind, "from": f.source, "citation": f.url}
             for f in self._facts.values()

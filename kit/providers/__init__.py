@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import difflib
 import importlib
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kit.arguments import checked
 from kit.errors import ConfigError
-from kit.provenance import Registry
 from kit.spec import Provider
-from kit.tables import Table
+
+if TYPE_CHECKING:  # the registry is read on every path; its tables load pandas only when shown
+    import pandas as pd
+
+    from kit.provenance import Registry
 
 __all__ = ["REGISTERED", "Provider", "facts", "names", "overview", "provider", "providers", "registry"]
 
@@ -45,6 +47,8 @@ def providers() -> list[Provider]:
 
 def overview() -> pd.DataFrame:
     """One row per registered provider: how it authenticates and which env var makes it live."""
+    from kit.tables import Table
+
     rows = [
         {
             "provider": spec.name,

@@ -19,7 +19,6 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Unpack
 
-import jwt
 import requests
 
 from kit.answers import api_error, json_body
@@ -68,6 +67,8 @@ class Credentials(_Credentials):
 
 def mint_token(credentials: Credentials, *, now: float | None = None, lifetime: int = LIFETIME) -> str:
     """A Pliance JWT: exactly the documented header and claims, signed HS256 with the secret's UTF-8 bytes."""
+    import jwt
+
     issued = int(time.time() if now is None else now)
     claims = {
         "iat": issued,

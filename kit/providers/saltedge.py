@@ -31,7 +31,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Unpack
 from urllib.parse import urlsplit
 
-import pandas as pd
 import requests
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -46,10 +45,11 @@ from kit.protocol.saltedge import HEADERS, MAX_AHEAD, layers, signature_string, 
 from kit.secrets import Secret, fingerprint, redact, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
-from kit.tables import Table
 from kit.wire import Wiring
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from kit.auth.httpx_bridge import HttpxAuth
 
 __all__ = [
@@ -242,6 +242,8 @@ def signature_table(
     request: requests.PreparedRequest, public_key_pem: str, *, now: float | None = None
 ) -> pd.DataFrame:
     """What was signed and whether the signature holds, the way jwt.io shows a JWT: one row per part."""
+    from kit.tables import Table
+
     expires = str(request.headers.get("Expires-at", ""))
     signature = str(request.headers.get("Signature", ""))
     signed = signed_bytes(expires, request.method or "", request.url or "", _body(request))

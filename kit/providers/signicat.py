@@ -23,15 +23,12 @@ import functools
 from typing import TYPE_CHECKING, Any, Unpack
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import jwt
-import pandas as pd
 import requests
 
 from kit.answers import api_error, json_body, json_or_none, problem_error
 from kit.auth.oauth2 import ClientCredentialsAuth
 from kit.auth.tokencache import TokenCache
 from kit.auth.tokens import CachedToken
-from kit.claims import claims
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
 from kit.meanings import register_meanings
@@ -40,10 +37,11 @@ from kit.provenance.signicat import FACTS
 from kit.secrets import Secret, fingerprint
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
-from kit.tables import Table, request_table
 from kit.wire import Wiring
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from kit.auth.httpx_bridge import HttpxAuth
 
 __all__ = [
@@ -85,6 +83,8 @@ def _account_of(token: str) -> str | None:
     """The token's ``account_id`` claim; None for a token without one, or an opaque token."""
     if token.count(".") != 2:
         return None
+    import jwt  # PyJWT (and cryptography) load with the first business call, not with kit
+
     try:
         value = jwt.decode(token, options={"verify_signature": False}).get("account_id")
     except jwt.PyJWTError:
@@ -167,6 +167,8 @@ def token_request_table(
     credentials: Credentials, base_url: str = DEFAULT_BASE_URL, auth_method: str | None = None
 ) -> pd.DataFrame:
     """The token request as it would be sent (redacted), for one client-auth method."""
+    from kit.tables import request_table
+
     creds = dataclasses.replace(credentials, auth_method=auth_method) if auth_method else credentials
     return request_table(auth_for(creds, base_url).request())
 
@@ -176,6 +178,8 @@ def token_table(token: CachedToken) -> pd.DataFrame:
 
     A grant narrower than asked shows the scope asked for and what was not granted.
     """
+    from kit.tables import Table
+
     raw = token.access_token.reveal()
     row: dict[str, Any] = {
         "access_token": f"fp={fingerprint(raw)}",
@@ -209,6 +213,10 @@ def verify_token(
     :raises ConfigError: the token is not a JWT (an opaque token cannot be verified here; its table is
         :func:`kit.claims`'s one row), or discovery or the key set is not usable.
     """
+    import jwt
+
+    from kit.claims import claims
+
     raw = token.access_token.reveal() if isinstance(token, CachedToken) else token
     try:
         header = jwt.get_unverified_header(raw)
@@ -243,6 +251,8 @@ def _kind(value: Any) -> str:
 
 def _jwk(entry: dict[str, Any], kid: Any) -> Any:
     """The public key of one JWKS entry through PyJWT; a ConfigError naming the member that is not usable."""
+    import jwt
+
     for member in _JWK_TEXT:
         if member in entry and not isinstance(entry[member], str):
             raise ConfigError(f"the JWKS key {kid!r} is not usable: its {member} is {_kind(entry[member])}, not text")

@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, Unpack
 
-import pandas as pd
 import requests
 
 from kit.answers import api_error, json_body, json_or_none
@@ -30,7 +29,6 @@ from kit.auth.flow import Flow
 from kit.auth.tokencache import TokenCache
 from kit.auth.tokens import CachedToken, KeyParts, checked_lifetime, jwt_exp, token_answer
 from kit.bounded import number
-from kit.claims import claims
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError, KitError
 from kit.meanings import register_meanings
@@ -39,10 +37,11 @@ from kit.provenance.synerise import FACTS
 from kit.secrets import Secret, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
-from kit.tables import request_table
 from kit.wire import Wiring
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from kit.auth.httpx_bridge import HttpxAuth
 
 __all__ = ["CONSUMERS", "Credentials", "PROVIDER", "SyneriseAuth", "error_parser", "httpx_auth"]
@@ -245,6 +244,8 @@ def session(
 
 def login_table(credentials: Credentials, base_url: str, consumer: str) -> pd.DataFrame:
     """The login request for ``consumer`` as rows (secrets masked), before it is sent."""
+    from kit.tables import request_table
+
     return request_table(login_request(credentials, base_url, consumer))
 
 
@@ -257,6 +258,8 @@ def public_key(s: Session[Any]) -> str:
 
 def verify_token(token: CachedToken | str, public_key_pem: str, *, now: float | str | None = None) -> pd.DataFrame:
     """Claims table verified with the public key, RS512 pinned (HS512 or none are refused)."""
+    from kit.claims import claims
+
     raw = token.access_token.reveal() if isinstance(token, CachedToken) else token
     return claims(raw, public_key_pem, algorithms=["RS512"], now=now, provider="synerise")
 

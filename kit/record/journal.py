@@ -19,15 +19,16 @@ from __future__ import annotations
 import threading
 from collections import deque
 from datetime import UTC, datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import pandas as pd
 import requests
 
 from kit.arguments import ArgumentError, checked
 from kit.auth.flow import Exchange
 from kit.record.entry import Entry, Pending
-from kit.tables import Table
+
+if TYPE_CHECKING:  # a journal is made on the request path: pandas loads only when one is shown
+    import pandas as pd
 
 __all__ = ["DEFAULT_LIMIT", "Journal", "Journaled", "journal", "journal_of", "now_utc", "sent"]
 
@@ -111,6 +112,10 @@ class Journal:
     def table(self, full: bool = False) -> pd.DataFrame:
         """One row per kept entry, masked; numbered from the first entry ever recorded. Each response is
         summarised to one short line ending in "…"; ``full`` shows every body whole (wrapped)."""
+        import pandas as pd
+
+        from kit.tables import Table
+
         frame = Table([e.row(full) for e in self.entries], columns=COLUMNS)
         frame.index = pd.RangeIndex(self.dropped + 1, self.dropped + len(frame) + 1)
         if self.dropped:

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Unpack
 
-import pandas as pd
-
 from kit.auth.tokencache import TokenCache
 from kit.auth.tokens import CachedToken
-from kit.claims import utc
 from kit.errors import ConfigError
 from kit.providers.signzy.auth import Credentials, QueryTokenWarning, SignzyAuth, error_parser, login_request
 from kit.secrets import Secret, fingerprint
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
-from kit.tables import Table, request_table
 from kit.wire import Wiring
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from kit.auth.httpx_bridge import HttpxAuth
 
 __all__ = [
@@ -40,6 +38,8 @@ __all__ += ["logout", "me", "session", "token_table"]
 
 def login_table(credentials: Credentials, base_url: str, model: str = "channels") -> pd.DataFrame:
     """The login request as rows, the password masked."""
+    from kit.tables import request_table
+
     return request_table(login_request(credentials, base_url, model))
 
 
@@ -129,6 +129,8 @@ def delete_child(s: Session[Any], child_id: str) -> None:
 
 def list_children(s: Session[Any]) -> pd.DataFrame:
     """The channels this channel created."""
+    from kit.tables import Table
+
     return Table(
         s.call("GET", f"api/channels/{me(s)}/channels", step="list children"),
         columns=["id", "username", "email", "parentId"],
@@ -137,6 +139,9 @@ def list_children(s: Session[Any]) -> pd.DataFrame:
 
 def token_table(token: CachedToken) -> pd.DataFrame:
     """The token as kit keeps it: a fingerprint, the model, ttl and computed expiry (created + ttl)."""
+    from kit.claims import utc
+    from kit.tables import Table
+
     row = {"id": f"fp={fingerprint(token.access_token.reveal())}", "model": token.issued_for}
     return Table([{**row, "ttl": f"{token.lifetime:.0f} s", "expires (created + ttl)": utc(token.expires_at)}])
 
