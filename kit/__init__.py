@@ -4,23 +4,25 @@ Start with :func:`connect`, which picks a local sandbox or the live provider; ev
 session sends is in :func:`journal`, exportable with :func:`to_har` and :func:`to_curl`.
 """
 
+import sys as _sys
+from types import ModuleType as _ModuleType
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
-# functions named as their own modules (kit/connect.py holds connect()): imported now, for once a submodule
-# is imported Python binds its name on the package, where the function must stay (each module is light)
-from kit.cache_stats import cache_stats
-from kit.claims import claims, claims_diff
-from kit.conformance import conformance, known_differences
-from kit.connect import connect
 from kit.error_box import install as _install_error_box
 from kit.errors import ApiError, AuthError, ConfigError, KitError, SandboxError, TransportError
 from kit.logs import install as _install_log_redaction
-from kit.sequence import sequence
 
 #: every public name that is not an error, and the module it lives in: loaded when first asked for (PEP 562),
 #: so ``import kit`` costs little and pandas, ipywidgets and werkzeug load only where they are used
 _LAZY = {
+    "cache_stats": "kit.cache_stats",
+    "claims": "kit.claims",
+    "claims_diff": "kit.claims",
+    "conformance": "kit.conformance",
+    "connect": "kit.connect",
+    "known_differences": "kit.conformance",
+    "sequence": "kit.sequence",
     "CachedToken": "kit.auth.tokens",
     "Credentials": "kit.credentials",
     "CredentialsForm": "kit.forms",
@@ -53,7 +55,11 @@ if _TYPE_CHECKING:  # what a type checker and an editor see: the same names, imp
     from kit.auth.redis_cache import RedisTokenCache
     from kit.auth.tokencache import MemoryTokenCache
     from kit.auth.tokens import CachedToken
+    from kit.cache_stats import cache_stats
+    from kit.claims import claims, claims_diff
     from kit.compare import timeline
+    from kit.conformance import conformance, known_differences
+    from kit.connect import connect
     from kit.credentials import Credentials
     from kit.forms import CredentialsForm, credentials_form
     from kit.probes import failure_modes
@@ -64,6 +70,7 @@ if _TYPE_CHECKING:  # what a type checker and an editor see: the same names, imp
     from kit.redis_server import RedisServer
     from kit.refusals import refused
     from kit.secrets import Secret, fingerprint, redact
+    from kit.sequence import sequence
     from kit.session import Session
     from kit.sidebyside import side_by_side
     from kit.tables import Table
@@ -85,6 +92,20 @@ def __getattr__(name: str) -> _Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY})
+
+
+class _Kit(_ModuleType):
+    """kit's module: a submodule named as the function it holds (``kit/connect.py`` holds ``connect()``) is
+    not bound on the package when it is imported, so ``kit.connect`` stays the function (the submodule is in
+    ``sys.modules``, where ``from kit.connect import …`` finds it)."""
+
+    def __setattr__(self, name: str, value: _Any) -> None:
+        if name in _LAZY and isinstance(value, _ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Kit
 
 
 __version__ = "0.1.0"

@@ -137,7 +137,7 @@ def _openapi(args: argparse.Namespace) -> int:
 
     try:
         spec = provider(args.name)
-        surface = spec.emulator_class().SURFACE
+        surface = spec.surface()
         if args.swagger2 and not surface.swagger2:
             raise ConfigError(
                 f"{spec.name}'s docs name no Swagger 2.0; its document is OpenAPI 3.1 (without --swagger2)"
@@ -172,10 +172,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    from kit.sandbox.__main__ import main as sandbox_main
-
     given = sys.argv[1:] if argv is None else argv
     if given[:1] == ["sandbox"]:  # its own parser: kit sandbox serve NAME … (settings in its --help)
+        from kit.sandbox.__main__ import main as sandbox_main
+
         return sandbox_main(given[1:])
     parser = argparse.ArgumentParser(prog="kit", description="kit from a shell.")
     commands = parser.add_subparsers(dest="command", required=True)

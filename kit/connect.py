@@ -29,6 +29,7 @@ from kit.environment import Environment
 from kit.errors import ConfigError
 from kit.providers import provider
 from kit.secrets import show_url
+from kit.spec import Provider
 from kit.target import Target
 
 if TYPE_CHECKING:  # loaded where used, so that importing this module stays light
@@ -111,13 +112,10 @@ def connect(
     :raises ConfigError: unknown provider, unknown override, a bad live URL, missing live env vars, or an
         ``env_file`` that is not a readable file.
     """
-    from kit.sandbox.base import COMMON_SETTINGS
-    from kit.sandbox.runner import Sandbox
-
     spec = provider(name)
     env = Environment(environ, env_file=env_file, prefix=spec.name.upper())
     fields = {f.name for f in spec.credentials.fields()}
-    settings_known = {s.name for s in (*spec.emulator_class().SETTINGS, *COMMON_SETTINGS)}
+    settings_known = _settings(spec) if set(overrides) - fields else set()  # the sandbox's, only when named
     unknown = sorted(set(overrides) - fields - settings_known)
     if unknown:
         raise ConfigError(
@@ -151,6 +149,8 @@ def connect(
         return Target(
             spec, "live", url, creds, verify=verify, ignored=ignored, sources=sources, url_source=env.label(var)
         )
+    from kit.sandbox.runner import Sandbox  # werkzeug and trustme load here, when a sandbox starts
+
     sandbox = Sandbox(spec.emulator_class(), tls=tls, mtls=mtls, settings=settings)
     data: dict[str, Any] = dict(sandbox.credentials)
     if sandbox.client_cert and "cert" in fields:
@@ -163,6 +163,13 @@ def connect(
         raise
     sources = _sources(creds, {name: "sandbox" for name in data}, cred_overrides)
     return Target(spec, "sandbox", sandbox.url, creds, sandbox=sandbox, verify=sandbox.ca_bundle, sources=sources)
+
+
+def _settings(spec: Provider) -> set[str]:
+    """The names of the settings ``spec``'s sandbox takes (its own and every sandbox's)."""
+    from kit.sandbox.base import COMMON_SETTINGS
+
+    return {s.name for s in (*spec.emulator_class().SETTINGS, *COMMON_SETTINGS)}
 
 
 def _sources(creds: Credentials, given: Mapping[str, str], overrides: Mapping[str, Any]) -> dict[str, str]:

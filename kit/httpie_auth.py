@@ -14,51 +14,61 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
 from httpie.plugins import AuthPlugin
 
-from kit.auth.origins import origin
-from kit.auth.scheme import FlowAuth
-from kit.connect import connect
-from kit.credentials import env_name
-from kit.environment import Environment
-from kit.errors import ConfigError, KitError
-from kit.providers import REGISTERED, provider
-from kit.shell import kit_command
-from kit.terminal import visible
+if TYPE_CHECKING:
+    import requests
+
+    from kit.auth.scheme import FlowAuth
 
 __all__ = ["plugin"]
+
+# HTTPie loads every plugin on every run: this module imports nothing of kit's until HTTPie asks a plugin for
+# an auth (get_auth), so a plain `http` costs no more with kit installed than without it.
 
 
 @functools.cache
 def plugin(name: str) -> type[AuthPlugin]:
     """The HTTPie auth plugin class of provider ``name`` (``--auth-type=kit-<name>``)."""
-    spec = provider(name)
 
     class KitAuthPlugin(AuthPlugin):  # type: ignore[misc]
-        __doc__ = f"{spec.name}: {spec.scheme} (kit)"
-        name = f"kit {spec.name}"
-        description = f"{spec.scheme}; reads {env_name(spec.name, 'url')} and the credential env vars (kit)"
-        auth_type = f"kit-{spec.name}"
+        __doc__ = f"{name}: its auth as a kit session does it"
+        description = f"{name}'s auth as a kit session does it; reads {name.upper()}_URL and the credential env vars"
+        auth_type = f"kit-{name}"
         auth_require = False
         auth_parse = False
         prompt_password = False
 
         def get_auth(self, username: str | None = None, password: str | None = None) -> requests.auth.AuthBase:
+            from kit.errors import KitError
+            from kit.terminal import visible
+
             try:
-                return _auth(spec.name, self.raw_auth or None)
+                return _auth(name, self.raw_auth or None)
             except KitError as exc:  # said as HTTPie says a usage error, without a traceback
                 print(visible(f"http: error: {exc}"), file=sys.stderr)  # a provider's words, shown not obeyed
                 raise SystemExit(2) from None
 
-    KitAuthPlugin.__name__ = KitAuthPlugin.__qualname__ = f"{spec.name.capitalize()}AuthPlugin"
+    KitAuthPlugin.name = f"kit {name}"
+    KitAuthPlugin.__name__ = KitAuthPlugin.__qualname__ = f"{name.capitalize()}AuthPlugin"
     return KitAuthPlugin
 
 
 def _auth(name: str, env_file: str | None) -> FlowAuth[Any]:
     """The auth a session of provider ``name`` would use, bound to ``<NAME>_URL``'s origin."""
+    import requests
+
+    from kit.auth.origins import origin
+    from kit.auth.scheme import FlowAuth
+    from kit.connect import connect
+    from kit.credentials import env_name
+    from kit.environment import Environment
+    from kit.errors import ConfigError
+    from kit.providers import provider
+    from kit.shell import kit_command
+
     var = env_name(name, "url")
     if not Environment(os.environ, env_file=env_file, prefix=name.upper()).get(var, "").strip():
         raise ConfigError(
@@ -77,7 +87,8 @@ def _auth(name: str, env_file: str | None) -> FlowAuth[Any]:
 
 
 def __getattr__(name: str) -> Any:
-    """``kit.httpie_auth.<provider>``: what each entry point names."""
-    if name in REGISTERED:
+    """``kit.httpie_auth.<provider>``: what each entry point names (the provider is checked when its auth is
+    asked for: an unknown one is then a usage error naming the known ones)."""
+    if name.isidentifier() and name.islower() and not name.startswith("_"):
         return plugin(name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

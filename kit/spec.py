@@ -22,6 +22,7 @@ from kit.session import Session
 if TYPE_CHECKING:
     from kit.provenance import Registry
     from kit.sandbox.base import Emulator
+    from kit.surface import Surface
 
 __all__ = ["BaseUrl", "BusinessCall", "Provider", "SessionFactory"]
 
@@ -70,6 +71,11 @@ class Provider:
     def emulator_class(self) -> type[Emulator]:
         cls: type[Emulator] = importlib.import_module(self.emulator_module).Emulator
         return cls
+
+    def surface(self) -> Surface:
+        """Its API surface (``kit.surface.<name>``'s ``SURFACE``), read without starting or importing a sandbox."""
+        found: Surface = importlib.import_module(f"kit.surface.{self.name}").SURFACE
+        return found
 
     def probe_module(self) -> ModuleType:
         return importlib.import_module(self.probes_module)
