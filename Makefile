@@ -11,7 +11,7 @@ LAB_ARGS ?=
 CONFORMANCE := tests/conformance
 NODE_STAMP  := $(CONFORMANCE)/node_modules/.installed-stamp
 
-.PHONY: lab test notebooks bench sandbox install clean conformance-servers
+.PHONY: lab test quick notebooks bench sandbox install clean conformance-servers
 
 # uv installs from PyPI like pip, in parallel: a fresh clone serves JupyterLab in seconds, not a minute
 # (bench/lab_bench.py measures both); each step says what it does, so the wait is never silent
@@ -44,6 +44,14 @@ test: $(STAMP) conformance-servers
 	$(BIN)/ruff check kit tests bench
 	$(BIN)/mypy kit tests bench
 	$(BIN)/python -m pytest
+
+# the fast tier, while working: lint, types, and every test that needs no browser, no Node, no kernel and no
+# load of several processes (the marks are given in tests/conftest.py); `make test` runs them all
+QUICK := not browser and not notebook and not conformance and not slow
+quick: $(STAMP)
+	$(BIN)/ruff check kit tests bench
+	$(BIN)/mypy kit tests bench
+	$(BIN)/python -m pytest tests -m "$(QUICK)"
 
 notebooks: $(STAMP)
 	$(BIN)/python -m kit.notebooks notebooks/[0-9]*.ipynb

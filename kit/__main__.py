@@ -18,6 +18,8 @@
   ``kit sandbox serve NAME``), or else the live API's URL with its variables. Exit status 2 with the reason.
 * Every command that reads ``<NAME>_*`` env vars takes ``--env-file FILE``: a ``.env`` file read as well (an
   env var wins), shown as ``.env <NAME>_SECRET`` where a source is shown.
+* ``kit notebooks DIR``: copy the notebooks that ship inside the package into ``DIR`` (a notebook already there
+  that differs is left as it is, named, exit 2). ``kit --version`` prints the version.
 * ``kit conformance NAME``: send the provider's probes to the live provider (named by
   ``<NAME>_URL`` and its credential env vars) and to a fresh sandbox, print both answers side by side
   (:func:`kit.conformance`). Exit status: 0 when every probe sent to both got the same answer, 1 when
@@ -158,6 +160,18 @@ def _openapi(args: argparse.Namespace) -> int:
 BROKEN_PIPE = 141
 
 
+def _notebooks(args: argparse.Namespace) -> int:
+    from kit.notebook_copy import copy_notebooks
+
+    try:
+        written, same = copy_notebooks(args.folder)
+    except KitError as exc:
+        _say("notebooks", exc)
+        return 2
+    print(f"{len(written)} notebook(s) written to {args.folder}, {len(same)} already there; open them with jupyter lab")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; a reader that closed the pipe ends it quietly (:data:`BROKEN_PIPE`), as ``cat`` ends."""
     try:
@@ -177,8 +191,13 @@ def _main(argv: list[str] | None = None) -> int:
         from kit.sandbox.__main__ import main as sandbox_main
 
         return sandbox_main(given[1:])
+    from kit import __version__
+
     parser = argparse.ArgumentParser(prog="kit", description="kit from a shell.")
+    parser.add_argument("--version", action="version", version=f"kit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
+    shipped = commands.add_parser("notebooks", help="copy kit's notebooks into DIR (never over a changed one)")
+    shipped.add_argument("folder", metavar="DIR", help="where to put them (made if missing)")
     commands.add_parser("sandbox", help="serve sandboxes: kit sandbox serve NAME … (see kit sandbox serve --help)")
     command = commands.add_parser("replay", help="replay a HAR file against a provider and show what changed")
     command.add_argument("har", metavar="FILE.har", help="a HAR file written by kit.to_har or a browser")
@@ -203,7 +222,13 @@ def _main(argv: list[str] | None = None) -> int:
     for sub in (command, token, check, document):
         sub.add_argument("--env-file", metavar="FILE", help="a .env file of <NAME>_* values (an env var wins)")
     args = parser.parse_args(given)
-    run = {"replay": _replay, "token": _token, "conformance": _conformance, "openapi": _openapi}[args.command]
+    run = {
+        "replay": _replay,
+        "token": _token,
+        "conformance": _conformance,
+        "openapi": _openapi,
+        "notebooks": _notebooks,
+    }[args.command]
     return run(args)
 
 

@@ -22,6 +22,33 @@ from kit.providers import names
 from kit.redis_server import RedisServer
 from kit.sandbox import Sandbox, start
 
+#: the tiers: each file's mark (``make quick`` runs what has none); nbval's notebook items are ``notebook`` too
+TIERS = {
+    "test_browser.py": "browser",
+    "test_inert_html.py": "browser",
+    "test_rerun.py": "notebook",
+    "test_openapi_notebooks.py": "notebook",
+    "test_conformance_jose.py": "conformance",
+    "test_conformance_signicat.py": "conformance",
+    "test_conformance_signzy.py": "conformance",
+    "test_live_signicat.py": "conformance",
+    "test_live_signzy.py": "conformance",
+    "test_load.py": "slow",
+    "test_schemathesis.py": "slow",
+    "test_fuzz.py": "slow",
+    "test_package.py": "slow",
+    "test_hostile_servers.py": "slow",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        name = item.path.name
+        tier = "notebook" if item.path.suffix == ".ipynb" else TIERS.get(name)
+        if tier is not None:
+            item.add_marker(getattr(pytest.mark, tier))
+
+
 _SLOW_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile("ci", max_examples=1000, deadline=None, suppress_health_check=_SLOW_OK)
 settings.register_profile("dev", max_examples=100, deadline=None, suppress_health_check=_SLOW_OK)
