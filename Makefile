@@ -11,7 +11,7 @@ LAB_ARGS ?=
 CONFORMANCE := tests/conformance
 NODE_STAMP  := $(CONFORMANCE)/node_modules/.installed-stamp
 
-.PHONY: lab test quick notebooks bench sandbox install clean conformance-servers
+.PHONY: lab test quick floors notebooks bench sandbox install clean conformance-servers
 
 # uv installs from PyPI like pip, in parallel: a fresh clone serves JupyterLab in seconds, not a minute
 # (bench/lab_bench.py measures both); each step says what it does, so the wait is never silent
@@ -52,6 +52,17 @@ quick: $(STAMP)
 	$(BIN)/ruff check kit tests bench
 	$(BIN)/mypy kit tests bench
 	$(BIN)/python -m pytest tests -m "$(QUICK)"
+
+# the declared floors: the runtime dependencies at the lowest versions pyproject.toml allows (>= read as ==),
+# in a venv of their own, running the fast tier; .ci/run runs it after make test
+FLOORS := .venv-floors
+floors: $(STAMP)
+	@echo "kit: the lowest versions its runtime dependencies allow, in $(FLOORS) ..."
+	@test -x $(FLOORS)/bin/python || $(BIN)/uv venv --quiet --python $(BIN)/python $(FLOORS)
+	@$(BIN)/python .ci/floors.py pyproject.toml > $(FLOORS)/floors.txt
+	@cat $(FLOORS)/floors.txt
+	@$(BIN)/uv pip install --quiet --python $(FLOORS)/bin/python -e '.[dev]' --override $(FLOORS)/floors.txt
+	$(FLOORS)/bin/python -m pytest tests -m "$(QUICK)"
 
 notebooks: $(STAMP)
 	$(BIN)/python -m kit.notebooks notebooks/[0-9]*.ipynb

@@ -141,6 +141,11 @@ class Table(pd.DataFrame):  # type: ignore[misc]  # pandas ships no type hints h
     def _constructor(self) -> type[Table]:
         return Table
 
+    def _constructor_from_mgr(self, mgr: Any, axes: Any) -> Table:
+        """A Table from pandas' internal block manager, made through the public constructor: pandas 2.2
+        warns (a DeprecationWarning) when a subclass is handed the manager itself."""
+        return Table(pd.DataFrame._from_mgr(mgr, axes=axes))
+
     def _shared(self) -> tuple[pd.DataFrame, str]:
         """The table to show, and the notes under it, for each ``attrs["once"]`` column with repeats: one
         value on every row is dropped and said once; a few values repeated become numbered footnotes."""

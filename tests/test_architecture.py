@@ -211,6 +211,7 @@ FLOORS: dict[str, int] = {
             "kit.serving",
             "kit.redis_server",
             "kit.terminal",
+            "kit.notebook_copy",
             "kit.files",
             "kit.shell",
             "kit.notebooks",
