@@ -24,6 +24,8 @@ Run as ``python bench/run.py`` (``make bench``). Signicat's rows come from ``sig
    (``lab_bench.py``).
 8. kit's auth in httpx (``httpx_bench.py``): each provider's call through ``httpx.Client`` and a batch
    through ``httpx.AsyncClient``, against precomputed headers. ``python bench/run.py httpx`` prints only these.
+9. How light kit is (``light_bench.py``): ``import kit``, ``kit token``, ``http`` with kit's plugins, the fast
+   tier's wall time. ``python bench/run.py light`` prints only these.
 
 Not part of ``make test``; run with ``make bench``. Timings, not assertions.
 """
@@ -42,6 +44,7 @@ import httpx_bench
 import journal_bench
 import jwt
 import lab_bench
+import light_bench
 import nbformat
 import requests
 import secrets_bench
@@ -247,6 +250,9 @@ def main() -> int:
     if sys.argv[1:] == ["sessions"]:  # only the session rows (a minute), to compare before and after a change
         print("\n".join(["| measure | variant | median | ratio |", "|---|---|---|---|", *session_rows()]))
         return 0
+    if sys.argv[1:] == ["light"]:  # only how light kit is: imports, the token command, HTTPie, the fast tier
+        print("\n".join(["| measure | variant | median | ratio |", "|---|---|---|---|", *light_bench.run()]))
+        return 0
     if sys.argv[1:] == ["httpx"]:  # only kit's auth in httpx
         print("\n".join(["| measure | variant | median | ratio |", "|---|---|---|---|", *httpx_bench.run()]))
         return 0
@@ -256,6 +262,7 @@ def main() -> int:
         lines.append(f"| auth callable only, no network | {name} | {micros:.1f} µs | {ratio:.1f}x |")
     lines += session_rows()
     lines += httpx_bench.run()
+    lines += light_bench.run()
     lines += signicat_bench.run()
     lines += journal_bench.run()
     lines += secrets_bench.run()

@@ -38,13 +38,20 @@ TIERS = {
     "test_fuzz.py": "slow",
     "test_package.py": "slow",
     "test_hostile_servers.py": "slow",
+    # single tests: waits in real time a server's deadline or a lock's timeout take, or several processes
+    "test_tokencache.py::test_a_fetch_slower_than_the_lock_timeout_still_fetches_once": "slow",
+    "test_tokencache.py::test_processes_sharing_redis_fetch_exactly_once": "slow",
+    "test_hostile_webhooks.py::test_a_dripping_receiver_is_cut_off_at_the_deadline": "slow",
+    "test_sandbox_hardening.py::test_a_slow_or_idle_client_is_let_go_within_the_read_timeout": "slow",
+    "test_sequence.py::test_a_static_html_export_holds_the_diagrams_inline": "notebook",  # nbconvert
 }
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         name = item.path.name
-        tier = "notebook" if item.path.suffix == ".ipynb" else TIERS.get(name)
+        test = f"{name}::{getattr(item, 'originalname', item.name)}"
+        tier = "notebook" if item.path.suffix == ".ipynb" else TIERS.get(test) or TIERS.get(name)
         if tier is not None:
             item.add_marker(getattr(pytest.mark, tier))
 

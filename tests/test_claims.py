@@ -91,8 +91,12 @@ def test_alg_not_allowed_and_none_is_never_allowed() -> None:
 
 
 def test_short_hmac_key_is_flagged() -> None:
-    with pytest.warns(jwt.warnings.InsecureKeyLengthWarning if hasattr(jwt, "warnings") else Warning):
+    pyjwt_warns = getattr(getattr(jwt, "warnings", None), "InsecureKeyLengthWarning", None)  # PyJWT >= 2.10.1
+    if pyjwt_warns is None:
         short = token(good(), "short-key")
+    else:
+        with pytest.warns(pyjwt_warns):
+            short = token(good(), "short-key")
     t = kit.claims(short, "short-key", now=NOW)
     assert checks(t)["signature"] == "HS key shorter than 32 bytes"
 

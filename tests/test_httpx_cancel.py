@@ -19,7 +19,7 @@ import pytest
 
 import kit
 
-DELAY = 2.0  # seconds the sandbox's token endpoint waits before answering
+DELAY = 1.0  # seconds the sandbox's token endpoint waits before answering
 
 
 @pytest.fixture

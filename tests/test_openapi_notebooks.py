@@ -1,9 +1,9 @@
 """Every exchange the notebooks make conforms to its provider's OpenAPI document (checked with openapi-core).
 
-Each notebook runs top to bottom in a real kernel (as ``make notebooks`` runs it, nothing saved); a first
-cell, not saved, keeps every kit Session the notebook opens, and a last one writes each session's journal
-as HAR (kit's own export, redacted). Every recorded exchange is then validated against the document of
-its provider, served at the origin it went to:
+Each notebook runs in a real kernel, nothing saved: the one run of ``executions.executed`` (Run All, then the
+form and what follows again), which the re-run test reads too; a first cell keeps every kit Session the
+notebook opens, and a last one writes each session's journal as HAR (kit's own export, redacted). Every
+recorded exchange is then validated against the document of its provider, served at the origin it went to:
 
 * every answer conforms: its status is one the operation documents, its body the schema of that status;
 * every request that was answered with a success conforms (parameters, body, security). A request a
@@ -16,41 +16,18 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import requests
+from executions import PATHS, executed
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 from requests.structures import CaseInsensitiveDict
 
-from kit.notebooks import execute
 from kit.providers import REGISTERED, provider
 from kit.surface.openapi import openapi
-
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-
-KEEP_SESSIONS = """
-import kit.session as _kit_session
-_kit_sessions = []
-_kit_init = _kit_session.Session.__init__
-def _kit_keep(self, *args, **kwargs):
-    _kit_init(self, *args, **kwargs)
-    _kit_sessions.append(self)
-_kit_session.Session.__init__ = _kit_keep
-"""
-
-
-def write_hars(folder: Path, stem: str) -> str:
-    return f"""
-import kit as _kit
-for _i, _s in enumerate(_kit_sessions):
-    if len(_s.journal):
-        _kit.to_har(_s, {str(folder)!r} + f"/{stem}-{{_i:03d}}-{{_s.provider}}.har")
-"""
 
 
 def _text(data: bytes, **parameters: str) -> Any:
@@ -67,15 +44,13 @@ MEDIA: dict[str, Callable[[bytes], Any]] = {"application/problem+json": _json, "
 
 
 @pytest.fixture(scope="module")
-def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[tuple[str, dict[str, Any]]]]:
-    """(provider, HAR entry) for every exchange every notebook made."""
-    folder = tmp_path_factory.mktemp("hars")
-    for notebook in NOTEBOOKS:
-        execute(notebook, setup=KEEP_SESSIONS, teardown=write_hars(folder, notebook.stem), save=False)
+def recorded() -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """(provider, HAR entry) for every exchange every notebook made (the shared run of ``executions``)."""
     found = []
-    for har in sorted(folder.glob("*.har")):
-        name = har.stem.rsplit("-", 1)[-1]
-        found += [(name, entry) for entry in json.loads(har.read_text())["log"]["entries"]]
+    for notebook in PATHS:
+        for har in executed(notebook).hars:
+            name = har.stem.rsplit("-", 1)[-1]
+            found += [(name, entry) for entry in json.loads(har.read_text())["log"]["entries"]]
     yield found
 
 

@@ -142,7 +142,8 @@ def test_the_kit_command_is_relative_only_where_kit_ran_beside_its_venv(tmp_path
         ).stdout.strip()
         for where in (project, project / "notebooks", tmp_path)
     }
-    assert shown[project] == "./.venv/bin/kit" and shown[project / "notebooks"] == "../.venv/bin/kit"
+    venv = KIT.parent.parent.name  # .venv (make test), .venv-floors (make floors)
+    assert shown[project] == f"./{venv}/bin/kit" and shown[project / "notebooks"] == f"../{venv}/bin/kit"
     assert shown[tmp_path] == str(KIT)
     assert subprocess.run([shown[tmp_path], "--help"], cwd=tmp_path, capture_output=True, timeout=60).returncode == 0
 
