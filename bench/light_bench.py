@@ -3,8 +3,8 @@
 * ``python -c "import kit"`` against ``python -c "import requests, jwt"``;
 * ``kit token signicat`` against a served sandbox, against a plain-requests script making the same token
   request (client_secret_basic, the same scope) to the same sandbox;
-* ``http --offline GET localhost:1/x`` in this venv (kit's five HTTPie plugins installed) against the same
-  HTTPie in a venv of its own without kit;
+* ``http --offline GET localhost:1/x`` in a venv with ``kit[httpie]`` (kit's five HTTPie plugins) against the
+  same HTTPie in a venv with HTTPie alone;
 * ``make quick``'s pytest (the fast tier), wall time, one run.
 
 ``python bench/run.py light`` prints only these rows.
@@ -69,12 +69,12 @@ print(answer.json()["access_token"])
 """
 
 
-def _httpie_alone(folder: Path) -> Path:
-    """A venv with the same HTTPie and no kit: its ``http``."""
+def _httpie(folder: Path, *also: str) -> Path:
+    """A venv of its own with the same HTTPie (and ``also``): its ``http``."""
     subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
     version = metadata.version("httpie")
     subprocess.run([str(BIN / "uv"), "pip", "install", "--quiet", "--python", str(folder / "bin" / "python"),
-                    f"httpie=={version}"], check=True)  # fmt: skip
+                    f"httpie=={version}", *also], check=True)  # fmt: skip
     return folder / "bin" / "http"
 
 
@@ -92,10 +92,11 @@ def run() -> list[str]:
     rows += _rows("a Signicat token from a served sandbox", "a plain-requests script", "kit token signicat", token)
     print("  light: token done", file=sys.stderr, flush=True)
     with tempfile.TemporaryDirectory() as folder:
-        alone = _httpie_alone(Path(folder) / "venv")
+        alone = _httpie(Path(folder) / "alone")
+        with_kit = _httpie(Path(folder) / "kit", "-e", f"{ROOT}[httpie]")
         http = ["--offline", "GET", "localhost:1/x"]
-        rows += _rows("http --offline GET localhost:1/x", "HTTPie alone", "HTTPie with kit's plugins installed",
-                      _paired([str(BIN / "http"), *http], [str(alone), *http]))  # fmt: skip
+        rows += _rows("http --offline GET localhost:1/x", "a venv with HTTPie alone", "a venv with kit[httpie]",
+                      _paired([str(with_kit), *http], [str(alone), *http]))  # fmt: skip
     print("  light: http done", file=sys.stderr, flush=True)
     began = time.perf_counter()
     quick = subprocess.run([python, "-m", "pytest", "tests", "-q", "-m",
