@@ -7,6 +7,10 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # extra JupyterLab options: make lab LAB_ARGS="--port 8899 --no-browser"
 LAB_ARGS ?=
 
+# pytest on every core (pytest-xdist); a test file runs whole in one worker, so its module's fixtures and the
+# notebooks' one shared run (tests/executions.py) are made once. PARALLEL= runs it in one process.
+PARALLEL ?= -n auto --dist loadfile
+
 # the real implementations the conformance tests run (LoopBack 3, oidc-provider, jose), pinned by a lock file
 CONFORMANCE := tests/conformance
 NODE_STAMP  := $(CONFORMANCE)/node_modules/.installed-stamp
@@ -43,7 +47,7 @@ lab: $(STAMP)
 test: $(STAMP) conformance-servers
 	$(BIN)/ruff check kit tests bench
 	$(BIN)/mypy kit tests bench
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 # the fast tier, while working: lint, types, and every test that needs no browser, no Node, no kernel and no
 # load of several processes (the marks are given in tests/conftest.py); `make test` runs them all
@@ -51,7 +55,7 @@ QUICK := not browser and not notebook and not conformance and not slow
 quick: $(STAMP)
 	$(BIN)/ruff check kit tests bench
 	$(BIN)/mypy kit tests bench
-	$(BIN)/python -m pytest tests -m "$(QUICK)"
+	$(BIN)/python -m pytest tests -m "$(QUICK)" $(PARALLEL)
 
 # the declared floors: the runtime dependencies at the lowest versions pyproject.toml allows (>= read as ==),
 # in a venv of their own, running the fast tier; .ci/run runs it after make test
@@ -62,7 +66,7 @@ floors: $(STAMP)
 	@$(BIN)/python .ci/floors.py pyproject.toml > $(FLOORS)/floors.txt
 	@cat $(FLOORS)/floors.txt
 	@$(BIN)/uv pip install --quiet --python $(FLOORS)/bin/python -e '.[dev]' --override $(FLOORS)/floors.txt
-	$(FLOORS)/bin/python -m pytest tests -m "$(QUICK)"
+	$(FLOORS)/bin/python -m pytest tests -m "$(QUICK)" $(PARALLEL)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m kit.notebooks notebooks/[0-9]*.ipynb

@@ -5,7 +5,7 @@
   request (client_secret_basic, the same scope) to the same sandbox;
 * ``http --offline GET localhost:1/x`` in a venv with ``kit[httpie]`` (kit's five HTTPie plugins) against the
   same HTTPie in a venv with HTTPie alone;
-* ``make quick``'s pytest (the fast tier), wall time, one run.
+* ``make quick``'s pytest (the fast tier, on every core as make quick runs it), wall time, one run.
 
 ``python bench/run.py light`` prints only these rows.
 """
@@ -99,7 +99,7 @@ def run() -> list[str]:
                       _paired([str(with_kit), *http], [str(alone), *http]))  # fmt: skip
     print("  light: http done", file=sys.stderr, flush=True)
     began = time.perf_counter()
-    quick = subprocess.run([python, "-m", "pytest", "tests", "-q", "-m",
+    quick = subprocess.run([python, "-m", "pytest", "tests", "-q", "-n", "auto", "--dist", "loadfile", "-m",
                             "not browser and not notebook and not conformance and not slow"],
                            cwd=ROOT, capture_output=True, text=True)  # fmt: skip
     if quick.returncode != 0:

@@ -26,8 +26,7 @@ from kit.sandbox import Sandbox, start
 TIERS = {
     "test_browser.py": "browser",
     "test_inert_html.py": "browser",
-    "test_rerun.py": "notebook",
-    "test_openapi_notebooks.py": "notebook",
+    "test_notebook_runs.py": "notebook",
     "test_conformance_jose.py": "conformance",
     "test_conformance_signicat.py": "conformance",
     "test_conformance_signzy.py": "conformance",

@@ -1,6 +1,7 @@
 """One execution of each notebook for the checks that need a kernel besides nbval: the re-run test and the
-OpenAPI check read the same run (``executed(path)``, cached for the pytest process), so a notebook is run
-twice per ``make test`` (nbval's comparison, then this), not three times.
+OpenAPI check (both in ``test_notebook_runs.py``: one file, so one process under pytest-xdist's ``--dist
+loadfile``) read the same run (``executed(path)``, cached), so a notebook is run twice per ``make test``
+(nbval's comparison, then this), not three times.
 
 The run, in a copy of the notebooks folder (the files notebooks write stay out of the repository), in one
 kernel: a first cell (not saved) turns DEBUG logs on, replaces the sandboxes' demo secrets with canaries and

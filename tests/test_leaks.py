@@ -3,7 +3,7 @@
 The canaries are random, at least 32 bytes, and planted where a user's secrets go: the Pliance
 secret (in the sandbox and in the client) and the webhook secret. Every sink is then read back
 as text and searched for each canary and for any JWT (``eyJ...``). The notebooks themselves run
-with canaries in ``test_rerun.py``, twice over (Run All, then again from the form).
+with canaries in ``test_notebook_runs.py``, twice over (Run All, then again from the form).
 """
 
 import io
