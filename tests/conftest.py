@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 from load import FULL
+from nbval_runs import add_runs
 
 import kit
 from kit.providers import names
@@ -53,6 +54,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         tier = "notebook" if item.path.suffix == ".ipynb" else TIERS.get(test) or TIERS.get(name)
         if tier is not None:
             item.add_marker(getattr(pytest.mark, tier))
+    add_runs(items)  # nbval's run of each notebook is the one run: the re-run and the OpenAPI check read it
+
 
 
 _SLOW_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]

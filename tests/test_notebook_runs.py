@@ -1,63 +1,37 @@
-"""What one run of each notebook shows, read from that run (``executions.executed``): the notebook as a person
-runs it, and every exchange it makes against its provider's OpenAPI document.
+"""The notebooks as stored, and what their one run per ``make test`` must show.
 
-The run: in a copy of the notebooks folder (the files notebooks write stay out of the repository), one
-kernel, DEBUG logs on and the sandboxes' secrets replaced by canaries; Run All, then the form cell (a
-notebook without a form: its second code cell) and every cell below it again. Any error fails: expected
-failures are answers (``kit.refused``), never raised; no output of either run shows a canary, a registered
-secret or a JWT. The stored notebooks themselves are checked for what a reader must never see: a
-``raises-exception`` cell, an absolute path of the machine that ran them, a secret typed into a code cell.
-
-Every exchange the run recorded (each kit Session the notebook opened, written as HAR by kit's own export)
-is validated with openapi-core against the document of its provider, served at the origin it went to:
-
-* every answer conforms: its status is one the operation documents, its body the schema of that status;
-* every request that was answered with a success conforms (parameters, body, security). A request a
-  notebook sends wrong on purpose (a probe without a token, a body that is not JSON) is answered with a
-  refusal the document lists, and that answer is checked like any other.
-
-Both read the same run, so the notebooks run twice per ``make test``: nbval's comparison with the stored
-outputs (in a kernel left as a person's), and this one.
+The run is nbval's (``nbval_runs``): around the cells nbval compares, in the same kernel, DEBUG logs go to a
+file and the sandboxes' secrets are canaries; after the last cell an item of the notebook runs the form (or
+its second code cell) and every cell below it again, then checks that no cell of either run raised, that no
+output and no log line shows a canary, a registered secret or a JWT, and that every exchange conforms to its
+provider's OpenAPI document (``openapi_check``). Here: that each notebook gets that item, that the OpenAPI
+check can refuse, and what a reader of a stored notebook must never see (a ``raises-exception`` cell, an
+absolute path of the machine that ran it, a secret typed into a code cell, saved widget state).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import warnings
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
-import requests
-from canaries import assert_clean
-from executions import PATHS, executed
-from openapi_core import Config, OpenAPI
+from openapi_check import document, request_of, response_of, wrongs
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
-from requests.structures import CaseInsensitiveDict
 
+import kit
 from kit.credentials import Credentials
-from kit.providers import REGISTERED, names, provider
+from kit.providers import names, provider
 from kit.sandbox import start
-from kit.surface.openapi import openapi
+
+ROOT = Path(__file__).resolve().parent.parent
+PATHS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 
 #: what an absolute path of the executing machine looks like in an output
 ABSOLUTE = re.compile(r"(?<![\w.:/])/(?:home|root|tmp|work|usr|opt|var|srv|Users)/[\w.-]+")
-
-
-@pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
-def test_run_all_then_again_from_the_form_showing_no_secret(path: Path) -> None:
-    """Run All, then the form and every cell below it again, in one kernel: no error, and no output of
-    either run shows a planted canary, a secret the kernel registered, or a JWT, with DEBUG logs on."""
-    run = executed(path)
-    assert run.failure == "", run.failure
-    assert set(run.known) & set(run.planted.values())  # the registry was really read: it holds a planted secret
-    text = "\n".join(run.shown)
-    assert "DEBUG urllib3.connectionpool" in text  # the DEBUG logs really went into the outputs
-    assert_clean(text, *run.planted.values(), *run.known)
-    assert "widgets" not in run.metadata
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +65,7 @@ def test_stored_notebooks_show_no_exception_no_path_no_typed_secret(path: Path, 
         assert not re.search(r"Secret\(\s*['\"]", source), f"cell {index} types a secret literally"
         typed = [value for value in handed_out if value in source]
         assert not typed, f"cell {index} types a sandbox's demo secret instead of taking it from the sandbox"
+    assert "widgets" not in notebook["metadata"]  # no widget state saved
 
 
 def test_absolute_path_check_catches_a_traceback_path() -> None:
@@ -100,97 +75,32 @@ def test_absolute_path_check_catches_a_traceback_path() -> None:
     assert ABSOLUTE.search("GET /auth/rest/sessions") is None
 
 
-# -- every exchange against its provider's OpenAPI document ----------------------------------------
-
-def _text(data: bytes, **parameters: str) -> Any:
-    """A text body (``parameters``: the media type's, ``charset=utf-8``)."""
-    return data.decode(parameters.get("charset", "utf-8")) if isinstance(data, bytes) else data
-
-
-def _json(data: bytes, **parameters: str) -> Any:
-    return json.loads(data)
-
-
-#: media types openapi-core does not read by itself (it knows application/json): what each body is
-MEDIA: dict[str, Callable[[bytes], Any]] = {"application/problem+json": _json, "application/x-pem-file": _text}
+def test_each_notebook_gets_its_run_items_around_its_cells() -> None:
+    # collected as make test collects (tests/ and notebooks/: tests/conftest.py adds the item)
+    done = subprocess.run([sys.executable, "-m", "pytest", "--co", "-q"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:]
+    lines = [line for line in done.stdout.splitlines() if ".ipynb::" in line]
+    for path in PATHS:
+        mine = [line for line in lines if line.startswith(f"notebooks/{path.name}::")]
+        assert mine and mine[0] == f"notebooks/{path.name}::start the run", mine[:2]
+        assert mine[-1] == f"notebooks/{path.name}::run again from the form", mine[-3:]
 
 
-@pytest.fixture(scope="module")
-def recorded() -> Iterator[list[tuple[str, dict[str, Any]]]]:
-    """(provider, HAR entry) for every exchange every notebook made (the shared run of ``executions``)."""
-    found = []
-    for notebook in PATHS:
-        for har in executed(notebook).hars:
-            name = har.stem.rsplit("-", 1)[-1]
-            found += [(name, entry) for entry in json.loads(har.read_text())["log"]["entries"]]
-    yield found
-
-
-def _request(entry: dict[str, Any]) -> requests.PreparedRequest:
-    sent = entry["request"]
-    body = (sent.get("postData") or {}).get("text", "")
-    headers = {h["name"]: h["value"] for h in sent["headers"]}
-    return requests.Request(sent["method"], sent["url"], headers=headers, data=body.encode() or None).prepare()
-
-
-def _response(entry: dict[str, Any], request: requests.PreparedRequest) -> requests.Response:
-    answer = entry["response"]
-    response = requests.Response()
-    response.status_code = answer["status"]
-    response.headers = CaseInsensitiveDict({h["name"]: h["value"] for h in answer["headers"]})
-    response._content = answer["content"].get("text", "").encode()
-    response.request = request
-    response.url = request.url or ""
-    return response
-
-
-def test_every_exchange_of_every_notebook_conforms_to_its_providers_document(
-    recorded: list[tuple[str, dict[str, Any]]],
-) -> None:
-    documents: dict[tuple[str, str], OpenAPI] = {}
-    checked = {name: 0 for name in REGISTERED}
-    wrong: list[str] = []
-    for name, entry in recorded:
-        parts = urlsplit(entry["request"]["url"])
-        server = f"{parts.scheme}://{parts.netloc}/"
-        if (name, server) not in documents:
-            document = openapi(provider(name).emulator_class().SURFACE, server)
-            config = Config(extra_media_type_deserializers=MEDIA)
-            documents[name, server] = OpenAPI.from_dict(document, config=config)
-        api = documents[name, server]
-        if entry["response"]["status"] == 0:  # nothing came back (a transport failure the story shows)
-            continue
-        request = _request(entry)
-        shown = f"{name} {entry['_kind']} {request.method} {parts.path} → {entry['response']['status']}"
-        with warnings.catch_warnings():
-            # openapi-core checks no oauth2 or mutualTLS requirement (it warns "Unsupported scheme type");
-            # those requests' bearer tokens are checked by the sandbox that answered them
-            warnings.filterwarnings("ignore", "Unsupported scheme type", UserWarning)
-            try:
-                api.validate_response(
-                    RequestsOpenAPIRequest(request), RequestsOpenAPIResponse(_response(entry, request))
-                )
-            except Exception as exc:
-                wrong.append(f"{shown}: the answer: {type(exc).__name__}: {exc}")
-            if entry["response"]["status"] < 400:
-                try:
-                    api.validate_request(RequestsOpenAPIRequest(request))
-                except Exception as exc:
-                    wrong.append(f"{shown}: the request: {type(exc).__name__}: {exc}")
-        checked[name] += 1
-    assert wrong == []
-    assert all(count >= 5 for count in checked.values()), checked  # every provider's notebook was really read
-
-
-def test_a_nonconforming_answer_is_caught(recorded: list[tuple[str, dict[str, Any]]]) -> None:
-    """The check above can fail: the same exchanges with one success answer's body changed are refused."""
-    name, entry = next((n, e) for n, e in recorded if n == "signicat" and e["response"]["status"] == 201)
-    parts = urlsplit(entry["request"]["url"])
-    api = OpenAPI.from_dict(openapi(provider(name).emulator_class().SURFACE, f"{parts.scheme}://{parts.netloc}/"))
-    request = _request(entry)
-    response = _response(entry, request)
+def test_the_openapi_check_refuses_an_answer_that_does_not_conform(tmp_path: Path) -> None:
+    """A real exchange with the Signicat sandbox conforms; the same with its answer's body changed does not."""
+    with kit.connect("signicat", environ={}) as target:
+        session = target.session()
+        session.call("POST", "auth/rest/sessions", json={})
+        har = kit.to_har(session, tmp_path / "x.har")
+    entries = [("signicat", e) for e in json.loads(har.read_text())["log"]["entries"]]
+    assert wrongs(entries)[0] == [] and wrongs(entries)[1]["signicat"] == len(entries)
+    entry = next(e for _, e in entries if e["response"]["status"] == 201)
+    api = document("signicat", entry["request"]["url"])
+    request = request_of(entry)
+    response = response_of(entry, request)
     response._content = b'{"id": 7}'
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Unsupported scheme type", UserWarning)  # as above
+        warnings.filterwarnings("ignore", "Unsupported scheme type", UserWarning)  # openapi-core and oauth2
         with pytest.raises(Exception, match="[Ii]nvalid"):
             api.validate_response(RequestsOpenAPIRequest(request), RequestsOpenAPIResponse(response))
