@@ -122,9 +122,9 @@ class RerunItem(pytest.Item):
         first_run = [json.dumps(getattr(item, "test_outputs", None) or [], ensure_ascii=False)
                      for item in self.compared]  # fmt: skip
         assert all(getattr(item, "test_outputs", None) is not None for item in self.compared), "nbval did not run all"
-        _, error = run_code(kernel, TO_OUTPUTS)
+        shown, error = run_code(kernel, TO_OUTPUTS)
         assert not error, error
-        again = []
+        again = [json.dumps(shown, ensure_ascii=False)]
         for index in range(rerun_start(self.cells), len(self.cells)):
             shown, error = run_code(kernel, self.cells[index].source)
             assert not error, f"code cell {index} failed on the second run: {error}"
