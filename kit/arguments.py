@@ -90,19 +90,39 @@ def expect(name: str, value: Any, hint: Any, where: str) -> None:
         raise ArgumentError(f"{where}: {name} must be {_shown(hint)}, not {type(value).__name__}")
 
 
+def _resolved(hint: Any, namespace: dict[str, Any]) -> Any:
+    """A hint as written (a string under ``from __future__ import annotations``) resolved in ``namespace``.
+
+    :raises NameError, TypeError: it names what its module imports only for type checkers.
+    """
+    return eval(hint, namespace) if isinstance(hint, str) else hint  # noqa: S307 - kit's own annotations
+
+
+_FIELD_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _field_hints(cls: type) -> dict[str, Any]:
+    """The hints of a dataclass's fields that resolve at run time, worked out once per class; a field whose
+    hint names what its module imports only for type checkers (a sandbox, a table) is left out."""
+    known = _FIELD_HINTS.get(cls)
+    if known is not None:
+        return known
+    namespace = vars(sys.modules[cls.__module__])
+    found = {}
+    for field in dataclasses.fields(cls):
+        try:
+            found[field.name] = _resolved(field.type, namespace)
+        except (NameError, TypeError):
+            continue
+    return _FIELD_HINTS.setdefault(cls, found)
+
+
 def check_fields(instance: Any) -> None:
     """Each field of a dataclass ``instance`` checked against its type hint (call in ``__post_init__``); a hint
-    naming what its module imports only for type checkers (a sandbox, a table) is left unchecked."""
+    naming what its module imports only for type checkers is left unchecked."""
     cls = type(instance)
-    namespace = vars(sys.modules[cls.__module__])
-    for field in dataclasses.fields(instance):
-        hint = field.type
-        if isinstance(hint, str):
-            try:
-                hint = eval(hint, namespace)  # noqa: S307 - kit's own annotations
-            except (NameError, TypeError):
-                continue
-        expect(field.name, getattr(instance, field.name), hint, cls.__name__)
+    for name, hint in _field_hints(cls).items():
+        expect(name, getattr(instance, name), hint, cls.__name__)
 
 
 def hints(fn: Callable[..., Any]) -> dict[str, Any]:
@@ -113,9 +133,7 @@ def hints(fn: Callable[..., Any]) -> dict[str, Any]:
     """
     namespace = getattr(inspect.unwrap(fn), "__globals__", {})
     return {
-        name: eval(hint, namespace) if isinstance(hint, str) else hint  # noqa: S307 - kit's own annotations
-        for name, hint in inspect.get_annotations(fn).items()
-        if name != "return"
+        name: _resolved(hint, namespace) for name, hint in inspect.get_annotations(fn).items() if name != "return"
     }
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -31,6 +30,7 @@ from kit.providers import provider
 from kit.secrets import show_url
 from kit.spec import Provider
 from kit.target import Target
+from kit.terminal import HIDDEN
 
 if TYPE_CHECKING:  # loaded where used, so that importing this module stays light
     pass
@@ -47,8 +47,6 @@ def _loopback(host: str) -> bool:
         return False
 
 
-#: C0 and C1 controls, DEL, and the bidirectional marks that make a URL read otherwise than it is
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def live_url(raw: str, var: str, *, allow_http: bool = False) -> str:
@@ -57,7 +55,7 @@ def live_url(raw: str, var: str, *, allow_http: bool = False) -> str:
     :raises ConfigError: naming ``var`` (never a password the URL may hold) when the URL is not
         http(s) with a host, has user info, a query or a fragment, or is plain http to another machine.
     """
-    unsafe = next((c for c in raw if _UNSAFE.match(c)), None)
+    unsafe = next((c for c in raw if HIDDEN.match(c)), None)
     if unsafe is not None:  # urlsplit drops CR, LF and tab silently: the base URL would change unseen
         raise ConfigError(f"{var} holds a control or bidirectional character (U+{ord(unsafe):04X}); type the URL again")
     parts = urlsplit(raw)

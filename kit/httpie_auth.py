@@ -89,6 +89,6 @@ def _auth(name: str, env_file: str | None) -> FlowAuth[Any]:
 def __getattr__(name: str) -> Any:
     """``kit.httpie_auth.<provider>``: what each entry point names (the provider is checked when its auth is
     asked for: an unknown one is then a usage error naming the known ones)."""
-    if name.isidentifier() and name.islower() and not name.startswith("_"):
+    if name.isascii() and name.isalpha() and name.islower():  # a provider's name; never pytest_plugins & co.
         return plugin(name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,6 +15,7 @@ registered secret or a JWT, and that every exchange conforms to its provider's O
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from pathlib import Path
 from queue import Empty
@@ -115,10 +116,16 @@ class RerunItem(pytest.Item):
         self.compared = compared  # nbval's items of this notebook: what Run All showed is on them
 
     def runtest(self) -> None:
+        run: NotebookRun = self.parent._kit_run  # type: ignore[union-attr]
+        try:
+            self._check(run)
+        finally:
+            shutil.rmtree(run.folder, ignore_errors=True)  # the log, the HARs, the registry: read, then gone
+
+    def _check(self, run: NotebookRun) -> None:
         from openapi_check import conforms
 
         kernel = self.parent.kernel  # type: ignore[union-attr]
-        run: NotebookRun = self.parent._kit_run  # type: ignore[union-attr]
         first_run = [json.dumps(getattr(item, "test_outputs", None) or [], ensure_ascii=False)
                      for item in self.compared]  # fmt: skip
         assert all(getattr(item, "test_outputs", None) is not None for item in self.compared), "nbval did not run all"

@@ -32,7 +32,7 @@ from requests.structures import CaseInsensitiveDict
 from kit.auth.flow import Done, Exchange, Flow, advance, answer
 from kit.auth.origins import Origin, check_origin, origin
 from kit.auth.scheme import FlowAuth
-from kit.auth.tokencache import WouldWait, no_wait
+from kit.auth.waits import WouldWait, no_wait
 from kit.errors import KitError, TransportError
 
 __all__ = ["HttpxAuth"]

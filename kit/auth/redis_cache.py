@@ -28,8 +28,9 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from kit.arguments import ArgumentError, checked
-from kit.auth.tokencache import Clock, Lease, TokenCache, WouldWait, waits_refused
+from kit.auth.tokencache import Clock, Lease, TokenCache
 from kit.auth.tokens import CachedToken
+from kit.auth.waits import WouldWait, waits_refused
 from kit.errors import ConfigError, KitError
 from kit.secrets import redact
 

@@ -21,46 +21,18 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 
 from kit.arguments import checked
 from kit.auth.tokens import MAX_LIFETIME, CachedToken, KeyParts, cache_key, check_storable
+from kit.auth.waits import WouldWait, waits_refused
 from kit.errors import ConfigError, KitError
 
-__all__ = ["DEFAULT_WAIT", "CacheStats", "Clock", "Lease", "MemoryTokenCache", "TokenCache", "WouldWait", "no_wait"]
+__all__ = ["DEFAULT_WAIT", "CacheStats", "Clock", "Lease", "MemoryTokenCache", "TokenCache"]
 
 Clock = Callable[[], float]  # UNIX seconds now
-
-
-class WouldWait(KitError):
-    """Raised by :meth:`TokenCache.acquire` instead of waiting, inside :func:`no_wait`: another caller's fetch
-    of this key is in flight. Only an event loop's driver asks for it, and runs the step again off the loop."""
-
-    def __init__(self) -> None:
-        super().__init__("another caller's token fetch is in flight: waiting for it here would block")
-
-
-_here = threading.local()
-
-
-@contextmanager
-def no_wait() -> Iterator[None]:
-    """Within the block, on this thread, :meth:`TokenCache.acquire` raises :class:`WouldWait` where it would wait
-    (an event loop's thread must never block on another thread's fetch)."""
-    before = getattr(_here, "no_wait", False)
-    _here.no_wait = True
-    try:
-        yield
-    finally:
-        _here.no_wait = before
-
-
-def waits_refused() -> bool:
-    """Whether this thread is inside :func:`no_wait`."""
-    return bool(getattr(_here, "no_wait", False))
 #: how long a caller waits for another caller's token fetch, at most (seconds)
 DEFAULT_WAIT = 120.0
 
