@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 import kit
-from kit.providers import REGISTERED
+from kit.providers import names
 
 ROUNDS, PER_ROUND, BATCH = 15, 20, 20
 
@@ -86,7 +86,7 @@ async def _batches(
 
 def run() -> list[str]:
     lines = []
-    for name in REGISTERED:
+    for name in names():
         for variant, micros, ratio in overhead(name):
             lines.append(f"| {name} business call via httpx | {variant} | {micros:.0f} µs | {ratio:.2f}x |")
     return lines

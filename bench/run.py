@@ -178,12 +178,12 @@ def sandbox_throughput() -> list[str]:
     from load import load  # the load test's workload, from tests/
 
     import kit
-    from kit.providers import REGISTERED
+    from kit.providers import names
 
     floor = _floor_rps()
     what = "sandbox throughput, 8 clients × 500 calls"
     lines = [f"| {what} | trivial WSGI app, same server class (floor) | {floor:.0f} req/s | 1.00x |"]
-    for name in REGISTERED:
+    for name in names():
         with kit.connect(name, environ={}) as target:
             result = load(target, clients=8, calls=500)
         lines.append(

@@ -39,16 +39,16 @@ _LAZY = {
     "failure_modes": "kit.probes",
     "fingerprint": "kit.secrets",
     "journal": "kit.record.journal",
-    "read_har": "kit.record.export",
+    "read_har": "kit.har.export",
     "redact": "kit.secrets",
     "refused": "kit.refusals",
-    "replay": "kit.record.replay",
-    "replay_change": "kit.record.replay",
+    "replay": "kit.har.replay",
+    "replay_change": "kit.har.replay",
     "sent": "kit.record.journal",
     "side_by_side": "kit.sidebyside",
     "timeline": "kit.compare",
-    "to_curl": "kit.record.export",
-    "to_har": "kit.record.export",
+    "to_curl": "kit.har.export",
+    "to_har": "kit.har.export",
 }
 
 if _TYPE_CHECKING:  # what a type checker and an editor see: the same names, imported
@@ -62,11 +62,11 @@ if _TYPE_CHECKING:  # what a type checker and an editor see: the same names, imp
     from kit.connect import connect
     from kit.credentials import Credentials
     from kit.forms import CredentialsForm, credentials_form
+    from kit.har.export import read_har, to_curl, to_har
+    from kit.har.replay import replay, replay_change
     from kit.probes import failure_modes
     from kit.providers import facts
-    from kit.record.export import read_har, to_curl, to_har
     from kit.record.journal import journal, sent
-    from kit.record.replay import replay, replay_change
     from kit.redis_server import RedisServer
     from kit.refusals import refused
     from kit.secrets import Secret, fingerprint, redact

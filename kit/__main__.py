@@ -70,7 +70,7 @@ def _options(pairs: list[str]) -> dict[str, Any]:
 
 def _replay(args: argparse.Namespace) -> int:
     from kit.connect import connect
-    from kit.record.replay import replay
+    from kit.har.replay import replay
 
     try:
         with connect(args.name, env_file=args.env_file) as target:

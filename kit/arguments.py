@@ -132,9 +132,7 @@ def hints(fn: Callable[..., Any]) -> dict[str, Any]:
     :raises NameError, TypeError: a parameter's hint that cannot be resolved at run time.
     """
     namespace = getattr(inspect.unwrap(fn), "__globals__", {})
-    return {
-        name: _resolved(hint, namespace) for name, hint in inspect.get_annotations(fn).items() if name != "return"
-    }
+    return {name: _resolved(hint, namespace) for name, hint in inspect.get_annotations(fn).items() if name != "return"}
 
 
 def checked(fn: F) -> F:

@@ -47,8 +47,6 @@ def _loopback(host: str) -> bool:
         return False
 
 
-
-
 def live_url(raw: str, var: str, *, allow_http: bool = False) -> str:
     """The base URL in env var ``var``, checked and ending in ``/``.
 

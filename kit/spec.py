@@ -20,6 +20,7 @@ from kit.credentials import Credentials
 from kit.session import Session
 
 if TYPE_CHECKING:
+    from kit.auth.httpx_bridge import HttpxAuth
     from kit.provenance import Registry
     from kit.sandbox.base import Emulator
     from kit.surface import Surface
@@ -54,9 +55,9 @@ class Provider:
     session: SessionFactory
     scheme: str  # one line: how it authenticates
     live_url: str  # what <PROVIDER>_URL looks like for the real service
-    emulator_module: str  # its sandbox emulator (the module defines ``Emulator``)
-    probes_module: str  # its probes (``failure_modes``, ``expiry``, ``observed``, ``refusal``)
-    facts_module: str  # its fact registry (the module defines ``FACTS``, a :class:`kit.provenance.Registry`)
+    #: the provider's package (``__name__`` of the module that defines ``PROVIDER``): its parts are modules in it,
+    #: ``sandbox`` (defines ``Emulator``), ``probes``, ``facts`` (defines ``FACTS``), ``surface`` (defines ``SURFACE``)
+    package: str
     business: BusinessCall
     #: comparison column -> the id of the registered fact whose statement fills it (revocation, tenant model, …)
     facts: Mapping[str, str] = field(default_factory=dict)
@@ -68,19 +69,33 @@ class Provider:
     #: (``python -m kit token NAME`` prints it instead of a token)
     without_token: str = ""
 
+    def httpx_auth(self, credentials: Any, base_url: str, **options: Any) -> HttpxAuth:
+        """The auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``): the same
+        flow and token cache, bound to ``base_url``'s origin; ``options`` as for its session factory."""
+        return self.session(credentials, base_url, **options).httpx_auth()
+
+    def part(self, name: str) -> ModuleType:
+        """One module of the provider's package: ``sandbox``, ``probes``, ``facts``, ``surface``, …"""
+        return importlib.import_module(f"{self.package}.{name}")
+
+    @property
+    def emulator_module(self) -> str:
+        """The module of its sandbox emulator (which defines ``Emulator`` and its ``DEMO`` credentials)."""
+        return f"{self.package}.sandbox"
+
     def emulator_class(self) -> type[Emulator]:
-        cls: type[Emulator] = importlib.import_module(self.emulator_module).Emulator
+        cls: type[Emulator] = self.part("sandbox").Emulator
         return cls
 
     def surface(self) -> Surface:
-        """Its API surface (``kit.surface.<name>``'s ``SURFACE``), read without starting or importing a sandbox."""
-        found: Surface = importlib.import_module(f"kit.surface.{self.name}").SURFACE
+        """Its API surface (the package's ``surface.SURFACE``), read without starting or importing a sandbox."""
+        found: Surface = self.part("surface").SURFACE
         return found
 
     def probe_module(self) -> ModuleType:
-        return importlib.import_module(self.probes_module)
+        return self.part("probes")
 
     def registry(self) -> Registry:
-        """Its fact registry."""
-        found: Registry = importlib.import_module(self.facts_module).FACTS
+        """Its fact registry (the package's ``facts.FACTS``)."""
+        found: Registry = self.part("facts").FACTS
         return found

@@ -57,7 +57,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     add_runs(items)  # nbval's run of each notebook is the one run: the re-run and the OpenAPI check read it
 
 
-
 _SLOW_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile("ci", max_examples=1000, deadline=None, suppress_health_check=_SLOW_OK)
 settings.register_profile("dev", max_examples=100, deadline=None, suppress_health_check=_SLOW_OK)

@@ -21,7 +21,7 @@ from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 from requests.structures import CaseInsensitiveDict
 
-from kit.providers import REGISTERED, provider
+from kit.providers import names, provider
 from kit.surface.openapi import openapi
 
 
@@ -66,7 +66,7 @@ def document(name: str, url: str) -> OpenAPI:
 def wrongs(recorded: list[tuple[str, dict[str, Any]]]) -> tuple[list[str], dict[str, int]]:
     """What does not conform, and how many exchanges of each provider were checked."""
     documents: dict[tuple[str, str], OpenAPI] = {}
-    checked = dict.fromkeys(REGISTERED, 0)
+    checked = dict.fromkeys(names(), 0)
     wrong: list[str] = []
     for name, entry in recorded:
         parts = urlsplit(entry["request"]["url"])
@@ -104,4 +104,4 @@ def conforms(hars: list[Path], notebook: str) -> None:
     wrong, checked = wrongs(recorded)
     assert wrong == []
     own = notebook.split("-", 1)[-1]
-    assert checked.get(own, sum(checked.values())) >= (5 if own in REGISTERED else 1), checked
+    assert checked.get(own, sum(checked.values())) >= (5 if own in names() else 1), checked

@@ -10,37 +10,66 @@ from pathlib import Path
 import pytest
 
 import kit
-from kit.providers import REGISTERED, overview, providers
+from kit.providers import REGISTERED, names, overview, providers
 from kit.sandbox import names as sandbox_names
 from kit.sandbox import start
 
 ROOT = Path(__file__).resolve().parent.parent
 KIT = ROOT / "kit"
-PROVIDER_WORDS = re.compile(r"pliance|signicat|synerise|signzy|salt\s?edge", re.IGNORECASE)
-# packages with one module per provider
-PER_PROVIDER = ("providers", "sandbox", "probes", "protocol", "provenance", "surface")
+PROVIDERS = KIT / "providers"
+
+
+def provider_words() -> re.Pattern[str]:
+    """Every registered provider's name, as a word in prose may spell it (``Salt Edge``, ``saltedge``)."""
+    spelled = [r"[\s_-]?".join(map(re.escape, name)) for name in names()]
+    return re.compile("|".join(spelled), re.IGNORECASE)
+
+
+def provider_package(path: Path) -> str | None:
+    """The provider folder ``path`` is in (``kit/providers/<name>/``), or None for the core."""
+    parts = path.relative_to(KIT).parts
+    return parts[1] if parts[0] == "providers" and len(parts) > 2 else None
 
 
 def core_modules() -> list[Path]:
-    """Every module of kit except the per-provider ones and the registry (which names them)."""
-    found = []
-    for path in sorted(KIT.rglob("*.py")):
-        parts = path.relative_to(KIT).parts
-        if parts[0] in PER_PROVIDER and len(parts) >= 2 and parts[1] != "__init__.py":
-            if parts[0] != "sandbox" or parts[1].removesuffix(".py") in REGISTERED:
-                continue  # a provider's own module, or a module in its own package
-        if parts == ("providers", "__init__.py"):
-            continue  # the registration line
-        found.append(path)
-    return found
+    """Every module of kit outside the provider folders, except the registry (which names them)."""
+    return [p for p in sorted(KIT.rglob("*.py")) if provider_package(p) is None and p != PROVIDERS / "__init__.py"]
 
 
 def test_no_core_module_names_a_provider() -> None:
     modules = core_modules()
     assert KIT / "session.py" in modules and KIT / "sandbox" / "runner.py" in modules
-    assert KIT / "providers" / "pliance.py" not in modules and KIT / "sandbox" / "base.py" in modules
-    named = {str(p.relative_to(ROOT)): PROVIDER_WORDS.findall(p.read_text()) for p in modules}
-    assert {path: words for path, words in named.items() if words} == {}
+    assert PROVIDERS / "pliance" / "__init__.py" not in modules and KIT / "sandbox" / "base.py" in modules
+    words = provider_words()
+    assert words.search("the Salt Edge docs") and words.search("kit.providers.signzy")  # built from the registry
+    named = {str(p.relative_to(ROOT)): words.findall(p.read_text()) for p in modules}
+    assert {path: found for path, found in named.items() if found} == {}
+
+
+def test_every_provider_lives_in_its_own_folder() -> None:
+    """One folder per provider, holding its client, facts, surface, sandbox and probes; nothing else in there."""
+    folders = {p.name for p in PROVIDERS.iterdir() if (p / "__init__.py").exists()}
+    assert folders == set(REGISTERED)
+    for name in REGISTERED:
+        parts = {p.stem for p in (PROVIDERS / name).iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
+        assert {"__init__", "facts", "surface", "sandbox", "probes"} <= parts, name
+    assert [p.name for p in PROVIDERS.glob("*.py")] == ["__init__.py"]  # no provider module beside the folders
+
+
+def test_the_core_imports_no_provider() -> None:
+    """No module outside kit/providers/<name>/ imports one inside (function-local and TYPE_CHECKING ones too),
+    and no provider imports another provider's modules."""
+    paths = {_module_name(p): p for p in KIT.rglob("*.py")}
+    inside = {name for name, path in paths.items() if provider_package(path)}
+    assert "kit.providers.signicat.sandbox" in inside and "kit.sandbox.base" not in inside
+    crossing = []
+    for name, path in paths.items():
+        own = provider_package(path)
+        for other in imported_modules(path, set(paths)):
+            theirs = provider_package(paths[other])
+            if theirs is not None and theirs != own:
+                crossing.append(f"{name} -> {other}")
+    assert crossing == []
 
 
 def _module_name(path: Path) -> str:
@@ -48,34 +77,12 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _is_type_checking(node: ast.If) -> bool:
-    return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
-
-
-def imports_of(path: Path, modules: set[str]) -> set[str]:
-    """The kit modules ``path`` imports (at any depth, function-level included, TYPE_CHECKING excluded)."""
-    found: set[str] = set()
-
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and _is_type_checking(node):
-            return
-        if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name in modules)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module in modules:
-                found.add(node.module)
-            found.update(f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in modules)
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    visit(ast.parse(path.read_text()))
-    return found - {_module_name(path)}
-
-
 def test_no_module_imports_another_in_a_cycle() -> None:
+    """No circle in kit's imports, counting function-local and TYPE_CHECKING imports too."""
     paths = {_module_name(p): p for p in KIT.rglob("*.py")}
-    graph = {name: imports_of(path, set(paths)) for name, path in paths.items()}
+    graph = {name: imported_modules(path, set(paths)) for name, path in paths.items()}
     assert "kit.session" in graph["kit.providers.signicat"]  # the graph is really read
+    assert "kit.sandbox.runner" in graph["kit.target"]  # TYPE_CHECKING imports count (kit.target names Sandbox so)
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -108,8 +115,8 @@ def test_no_module_imports_another_in_a_cycle() -> None:
 
 def test_every_registry_derives_from_the_one_registration() -> None:
     specs = providers()
-    assert [s.name for s in specs] == list(REGISTERED) == list(sandbox_names())
-    assert sorted(overview().index) == sorted(REGISTERED)
+    assert [s.name for s in specs] == list(names()) == list(sandbox_names())
+    assert sorted(overview().index) == sorted(names())
     for spec in specs:
         assert spec.emulator_class().NAME == spec.name
         probes = spec.probe_module()
@@ -215,14 +222,12 @@ FLOORS: dict[str, int] = {
             "kit.files",
             "kit.shell",
             "kit.notebooks",
-            "kit.protocol",
             "kit.environment",
         ],
         0,
     ),  # fmt: skip
     "kit.auth": 1,  # 1: the auth room
-    **dict.fromkeys(["kit.record", "kit.record.entry", "kit.record.journal", "kit.record.har_input"], 2),
-    "kit.record.changes": 2,  # 2: what a session records
+    "kit.record": 2,  # 2: what a session records
     **dict.fromkeys(["kit.wire", "kit.session", "kit.sequence", "kit.webhooks"], 3),  # 3: the session
     **dict.fromkeys(["kit.provenance", "kit.surface", "kit.sandbox"], 4),  # 4: facts, API surfaces, emulators
     # 5: the registration (the sandbox package's face looks sandboxes up in it)
@@ -231,8 +236,7 @@ FLOORS: dict[str, int] = {
     # 7: what people call on top of it all
     **dict.fromkeys(
         [
-            "kit.record.export",
-            "kit.record.replay",
+            "kit.har",
             "kit.refusals",
             "kit.conformance",
             "kit.sidebyside",
@@ -246,7 +250,13 @@ FLOORS: dict[str, int] = {
 }
 
 
+#: the provider folders: one plug-in floor above everything else (their probes read a Target)
+PROVIDER_FLOOR = 8
+
+
 def floor_of(module: str, path: Path) -> int:
+    if provider_package(path):
+        return PROVIDER_FLOOR
     key = module + ".__init__" if path.name == "__init__.py" else module
     for name in sorted(FLOORS, key=len, reverse=True):
         if key == name or key.startswith(name + "."):
@@ -269,7 +279,7 @@ def imported_modules(path: Path, modules: set[str]) -> set[str]:
 def test_nothing_imports_up_a_floor() -> None:
     paths = {_module_name(p): p for p in KIT.rglob("*.py")}
     floors = {name: floor_of(name, path) for name, path in paths.items()}
-    assert floors["kit.auth.flow"] == 1 and floors["kit.record.replay"] == 7 and floors["kit.sandbox"] == 5
+    assert floors["kit.auth.flow"] == 1 and floors["kit.har.replay"] == 7 and floors["kit.sandbox"] == 5
     upward = {
         f"{name} ({floors[name]}) -> {other} ({floors[other]})"
         for name, path in paths.items()
@@ -296,29 +306,26 @@ def test_the_auth_room_needs_no_session_no_record_and_no_pandas() -> None:
 
 
 def test_the_readme_architecture_names_every_module() -> None:
-    """Every module at kit's top level and in the auth and record rooms, and every package, has its line."""
+    """The README's architecture tree has a line for every module and package of kit, and none for one that is gone."""
     readme = (ROOT / "README.md").read_text()
     block = readme.split("## Architecture", 1)[1].split("```", 2)[1]
     listed: set[str] = set()
-    room = ""
+    folders: list[str] = []  # the folder each indentation level is in
     for line in block.splitlines():
-        found = re.match(r"^( *)(\S+\.py|\S+/)\s", line + " ")
+        found = re.match(r"^( *)(\S+\.py|\S+/)(\s|$)", line)
         if not found or found.group(2) == "kit/":
             continue
-        depth, name = len(found.group(1)), found.group(2)
-        if depth == 2:
-            room = name if name.endswith("/") else ""
-            listed.add(name)
-        elif depth == 4 and room:
-            listed.add(room + name)
-    modules = {p.name for p in KIT.glob("*.py")}
-    packages = {f"{p.parent.name}/" for p in KIT.glob("*/__init__.py")}
-    rooms = {
-        f"{room}/{p.name}" for room in ("auth", "record") for p in (KIT / room).glob("*.py") if p.name != "__init__.py"
-    }
-    assert "auth/flow.py" in rooms and "record/journal.py" in rooms
-    assert (modules | packages | rooms) - listed == set()
-    assert listed - (modules | packages | rooms) == set()  # no line for a module that is gone
+        depth = len(found.group(1)) // 2 - 1
+        del folders[depth:]
+        name = "".join(folders) + found.group(2)
+        listed.add(name)
+        if name.endswith("/"):
+            folders.append(found.group(2))
+    files = {str(p.relative_to(KIT)) for p in KIT.rglob("*.py") if "notebook_files" not in p.parts}
+    packages = {str(p.parent.relative_to(KIT)) + "/" for p in KIT.rglob("*/__init__.py")}
+    assert "providers/pliance/aspnet_cors.py" in files and "providers/synerise/sandbox/" in packages
+    assert (files | packages) - listed == set()
+    assert listed - (files | packages) == set()  # no line for a module that is gone
 
 
 def test_every_checked_function_has_hints_that_resolve() -> None:
@@ -353,7 +360,8 @@ def test_notebooks_import_only_public_names() -> None:
     allowed = {
         "kit",
         "kit.providers",
-        *(f"kit.{room}.{name}" for room in ("providers", "probes") for name in REGISTERED),
+        *(f"kit.providers.{name}" for name in names()),
+        *(f"kit.providers.{name}.probes" for name in names()),
     }
     seen: set[str] = set()
     inside: list[str] = []
@@ -363,13 +371,13 @@ def test_notebooks_import_only_public_names() -> None:
                 continue
             lines = [line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))]
             for node in ast.walk(ast.parse("\n".join(lines))):
-                names: list[str] = []
+                imported: list[str] = []
                 if isinstance(node, ast.Import):
-                    names = [a.name for a in node.names]
+                    imported = [a.name for a in node.names]
                 elif isinstance(node, ast.ImportFrom) and node.module:
                     subs = [f"{node.module}.{a.name}" for a in node.names]
-                    names = [s for s in subs if s in allowed] or [node.module]
-                for name in names:
+                    imported = [s for s in subs if s in allowed] or [node.module]
+                for name in imported:
                     if name == "kit" or name.startswith("kit."):
                         seen.add(name)
                         if name not in allowed:

@@ -38,7 +38,8 @@ import requests
 from realservers import stop
 from trusted_render import ARGS, CHROMIUM, need_browser
 
-from kit.sandbox import pliance, signicat
+from kit.providers.pliance import sandbox as pliance
+from kit.providers.signicat import sandbox as signicat
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 

@@ -17,7 +17,7 @@ import requests
 from realservers import jose_verify
 
 import kit
-from kit.protocol.signicat import DISCOVERY_PATH
+from kit.providers.signicat.protocol import DISCOVERY_PATH
 
 
 def _flip(token: str) -> str:

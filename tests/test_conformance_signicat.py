@@ -3,7 +3,7 @@
 oidc-provider (``tests/conformance/oidc``, OpenID Certified) is mounted at Signicat's paths and knows the
 sandbox's demo client (client_secret_basic) and a second one (client_secret_post) with the same secret.
 Status and RFC 6749 ``error`` are compared; every difference is one listed in
-:data:`kit.probes.signicat.DIFFERENCES`, with its reason, or none.
+:data:`kit.providers.signicat.probes.DIFFERENCES`, with its reason, or none.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 import requests
 from realservers import oidc_server
 
-from kit.probes.signicat import DIFFERENCES
+from kit.providers.signicat.probes import DIFFERENCES
 from kit.sandbox import Sandbox, start
 
 FORM = {"grant_type": "client_credentials", "scope": "signicat-api"}

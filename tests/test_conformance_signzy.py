@@ -6,7 +6,7 @@ business route, one seeded channel ``ch-1`` with the sandbox's demo credentials.
 requests in the same order (login variants and bad bodies, every token transport and its variants,
 expiry, logout and reuse, change password, children, unknown routes, odd ttl values); status,
 error ``name``, ``code``, ``message``, ``details`` and the body's shape are compared. Each difference
-is either none or one listed in :data:`kit.sandbox.signzy.DIFFERENCES`, with its reason.
+is either none or one listed in :data:`kit.providers.signzy.sandbox.DIFFERENCES`, with its reason.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import pytest
 import requests
 from realservers import loopback_app
 
-from kit.probes.signzy import CHECKED_AGAINST, DIFFERENCES
+from kit.providers.signzy.probes import CHECKED_AGAINST, DIFFERENCES
+from kit.providers.signzy.sandbox import SEED_EMAIL
 from kit.sandbox import Sandbox, start
-from kit.sandbox.signzy import SEED_EMAIL
 
 USER, PASSWORD = "kit-demo-channel", "kit-demo-signzy-password-6d2f9a41c7"
 NEW_PASSWORD = "kit-second-signzy-password-0123456789"

@@ -150,7 +150,7 @@ def test_make_sandbox_serves_all_five_on_fixed_ports() -> None:
 
 
 def test_har_carries_each_entrys_kind_action_reason_and_attempt(busy_session: kit.Session[Any], tmp_path: Path) -> None:
-    from kit.record.har_input import entry_from_har
+    from kit.har.read import entry_from_har
 
     items = json.loads(kit.to_har(busy_session, tmp_path / "s.har").read_text())["log"]["entries"]
     fields = [(i["_kind"], i["_action"], i["_reason"], i["_attempt"], i["_retryAfter"]) for i in items]

@@ -66,10 +66,12 @@ CORPUS: dict[str, tuple[str, str]] = {
     "step a list": (json.dumps(_har(_entry(_step=["x"]))), "_step"),
     "step a lone surrogate": (json.dumps(_har(_entry(_step="x\ud800"))), "_step must be Unicode text"),
     "url a lone surrogate": (
-        json.dumps(_har(_entry(**{"request.url": "http://127.0.0.1:9/\udfff"}))), "request.url must be Unicode"
+        json.dumps(_har(_entry(**{"request.url": "http://127.0.0.1:9/\udfff"}))),
+        "request.url must be Unicode",
     ),
     "header a lone surrogate": (
-        json.dumps(_har(_entry(**{"request.headers": [{"name": "A\ud834", "value": "x"}]}))), "request.headers[1].name"
+        json.dumps(_har(_entry(**{"request.headers": [{"name": "A\ud834", "value": "x"}]}))),
+        "request.headers[1].name",
     ),
 }
 
@@ -126,7 +128,7 @@ def test_an_escaped_lone_surrogate_inside_a_recorded_body_replays_and_prints(tmp
 
 
 def test_a_har_file_past_the_limit_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
-    from kit.record.har_input import MAX_BYTES
+    from kit.har.read import MAX_BYTES
 
     path = tmp_path / "huge.har"
     with open(path, "wb") as out:  # sparse: its size says 40 MB and more, its blocks hold nothing

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import kit
-from kit.providers import REGISTERED
+from kit.providers import names
 from kit.sandbox import Sandbox, start
 from kit.serving import READ_TIMEOUT, REQUEST_DEADLINE
 
@@ -62,11 +62,11 @@ def _drip(box: Sandbox) -> tuple[float, int, int]:
 
 def test_a_client_dripping_its_request_is_cut_off_at_the_deadline_by_every_sandbox() -> None:
     assert READ_TIMEOUT < 6  # the drip stays within every per-read wait
-    boxes = [start(name) for name in REGISTERED]
+    boxes = [start(name) for name in names()]
     try:
         with ThreadPoolExecutor(len(boxes)) as pool:  # all five at once: one deadline's wait in all
             results = list(pool.map(_drip, boxes))
-        for name, (held, sent, total) in zip(REGISTERED, results, strict=True):
+        for name, (held, sent, total) in zip(names(), results, strict=True):
             assert held < REQUEST_DEADLINE + 8 and sent < total, name  # cut off long before the drip ends
     finally:
         for box in boxes:
@@ -86,7 +86,7 @@ def test_expect_100_continue_gets_one_interim_answer(name: str) -> None:
     assert answer.count(b"100 Continue") == 1 and b"HTTP/1.1 100 Continue" in answer
 
 
-@pytest.mark.parametrize("name", REGISTERED)
+@pytest.mark.parametrize("name", names())
 def test_a_malformed_chunked_body_is_400(name: str) -> None:
     with start(name) as box, _connect(box) as sock:
         head = b"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kit.providers import REGISTERED, names
+from kit.providers import names
 
 HTTP = Path(sys.executable).parent / "http"
 #: the call each provider's story makes, as HTTPie items
@@ -40,7 +40,7 @@ def http(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     )
 
 
-@pytest.mark.parametrize("name", REGISTERED)
+@pytest.mark.parametrize("name", names())
 def test_http_with_the_kit_auth_type_gets_a_2xx_from_each_cli_sandbox(
     served: dict[str, dict[str, str]], name: str
 ) -> None:
@@ -56,7 +56,7 @@ def test_http_with_the_kit_auth_type_gets_a_2xx_from_each_cli_sandbox(
 
 def test_every_registered_provider_has_an_auth_type() -> None:
     done = subprocess.run([str(HTTP), "--help"], capture_output=True, text=True, timeout=60)
-    assert all(f"kit-{name}" in done.stdout for name in REGISTERED)
+    assert all(f"kit-{name}" in done.stdout for name in names())
 
 
 def test_the_values_may_come_from_a_dotenv_file_named_with_a(served: dict[str, dict[str, str]], tmp_path: Path) -> None:

@@ -21,8 +21,8 @@ from test_origin import RedirectLab, live
 
 import kit
 from kit.auth.httpx_bridge import HttpxAuth
-from kit.protocol.signicat import TOKEN_PATH
-from kit.providers import REGISTERED, provider
+from kit.providers import names, provider
+from kit.providers.signicat.protocol import TOKEN_PATH
 from kit.sandbox import start
 
 #: the call each provider's story makes (Signzy's names the demo channel, which its session logs in as)
@@ -51,7 +51,7 @@ def fetches(target: kit.Target) -> int:
     return target.sandbox.control.counts()[FETCHES[target.provider.name]]
 
 
-@pytest.mark.parametrize("target", REGISTERED, indirect=True)
+@pytest.mark.parametrize("target", names(), indirect=True)
 def test_a_sync_client_gets_a_2xx_from_every_sandbox(target: kit.Target) -> None:
     auth = target.httpx_auth()
     assert isinstance(auth, HttpxAuth) and isinstance(auth, httpx.Auth)
@@ -61,7 +61,7 @@ def test_a_sync_client_gets_a_2xx_from_every_sandbox(target: kit.Target) -> None
     assert [a.status_code // 100 for a in answers] == [2, 2, 2], [a.text for a in answers]
 
 
-@pytest.mark.parametrize("target", REGISTERED, indirect=True)
+@pytest.mark.parametrize("target", names(), indirect=True)
 def test_an_async_client_gets_a_2xx_from_every_sandbox_with_one_token_fetch_for_many_tasks(target: kit.Target) -> None:
     auth = target.httpx_auth()
     method, path, body = CALLS[target.provider.name]
@@ -228,8 +228,7 @@ def test_the_provider_function_and_the_target_give_the_same_auth() -> None:
     target = kit.connect("synerise", environ={})
     try:
         spec = provider("synerise")
-        module: Any = sys.modules[spec.session.__module__]
-        auth = module.httpx_auth(target.credentials, target.base_url, consumer="client")
+        auth = spec.httpx_auth(target.credentials, target.base_url, consumer="client")
         assert type(auth.auth) is type(target.httpx_auth(consumer="client").auth)
         with httpx.Client(base_url=auth.base_url, auth=auth) as client:
             assert client.get("sauth/my-account/personal-information").status_code == 200

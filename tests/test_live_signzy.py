@@ -18,7 +18,7 @@ from realservers import loopback_app
 
 import kit
 from kit.providers import signzy
-from kit.sandbox.signzy import SEED_EMAIL
+from kit.providers.signzy.sandbox import SEED_EMAIL
 
 USER, PASSWORD = "kit-demo-channel", "kit-demo-signzy-password-6d2f9a41c7"
 NEW_PASSWORD = "kit-second-signzy-password-0123456789"

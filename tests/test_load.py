@@ -8,10 +8,10 @@ import pytest
 from load import LOAD_CALLS, load
 
 import kit
-from kit.providers import REGISTERED
+from kit.providers import names
 
 
-@pytest.mark.parametrize("provider", REGISTERED)
+@pytest.mark.parametrize("provider", names())
 def test_eight_clients_five_hundred_calls_no_errors(provider: str) -> None:
     with kit.connect(provider, environ={}) as target:
         result = load(target, clients=8, calls=LOAD_CALLS)

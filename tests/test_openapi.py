@@ -22,9 +22,9 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from kit.errors import ConfigError
-from kit.protocol.saltedge import HEADERS
-from kit.protocol.signicat import SCOPE, TOKEN_PATH
-from kit.providers import REGISTERED, provider, registry
+from kit.providers import names, provider, registry
+from kit.providers.saltedge.protocol import HEADERS
+from kit.providers.signicat.protocol import SCOPE, TOKEN_PATH
 from kit.sandbox import start
 from kit.surface import Surface, refusals
 from kit.surface.openapi import openapi, operation_id
@@ -50,7 +50,7 @@ def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
     ]
 
 
-@pytest.mark.parametrize("name", REGISTERED)
+@pytest.mark.parametrize("name", names())
 def test_each_document_is_valid_openapi_31_for_a_sandbox_and_for_the_live_api(name: str) -> None:
     for server in (SERVER, None):
         document = openapi(surface(name), server)
@@ -67,7 +67,7 @@ def test_the_validator_refuses_a_broken_document() -> None:
         validate(document)
 
 
-@pytest.mark.parametrize("name", REGISTERED)
+@pytest.mark.parametrize("name", names())
 def test_every_route_of_the_endpoint_map_is_an_operation_with_answers_refusals_and_sources(name: str) -> None:
     document = openapi(surface(name), SERVER)
     facts = registry(name)
@@ -88,7 +88,7 @@ def test_every_route_of_the_endpoint_map_is_an_operation_with_answers_refusals_a
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("name", REGISTERED)
+@pytest.mark.parametrize("name", names())
 def test_each_error_status_is_one_its_facts_account_for(name: str) -> None:
     facts = registry(name)
     for endpoint in surface(name).endpoints:
@@ -173,7 +173,7 @@ def test_signzy_sends_its_token_in_authorization_or_the_access_token_query_and_h
         "in": "query",
     }
     validate(swagger2(openapi(surface("signzy"))))
-    assert surface("signzy").swagger2 and not any(surface(n).swagger2 for n in REGISTERED if n != "signzy")
+    assert surface("signzy").swagger2 and not any(surface(n).swagger2 for n in names() if n != "signzy")
 
 
 def test_saltedge_needs_several_headers_together_per_endpoint_and_describes_the_signature() -> None:
@@ -200,7 +200,7 @@ def test_saltedge_needs_several_headers_together_per_endpoint_and_describes_the_
     assert all(op["x-kit-signed"] for _, _, op in operations(document))
 
 
-@pytest.mark.parametrize("name", REGISTERED)
+@pytest.mark.parametrize("name", names())
 def test_each_sandbox_serves_its_document_and_links_it_from_its_endpoint_map(name: str) -> None:
     box = start(name)
     try:

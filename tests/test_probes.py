@@ -5,12 +5,12 @@ import re
 import pytest
 
 import kit
-from kit.providers import REGISTERED
+from kit.providers import names
 
 SOURCE = re.compile(r"^(documented|inferred|kit's choice|observed): \S")
 
 
-@pytest.mark.parametrize("name", REGISTERED)
+@pytest.mark.parametrize("name", names())
 def test_every_failure_mode_row_names_its_source(name: str) -> None:
     with kit.connect(name, environ={}) as target:
         table = kit.failure_modes(target)

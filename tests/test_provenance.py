@@ -14,14 +14,14 @@ import requests
 import kit
 from kit.errors import ApiError, ConfigError
 from kit.provenance import HTTP, KINDS, Fact, Registry
-from kit.providers import REGISTERED, provider, registry
+from kit.providers import names, provider, registry
 from kit.refusals import refused_by
 
 #: the column of each provider's failure-mode table that holds the provider's error code
 CODE_COLUMN = {"signicat": "code", "synerise": "error", "signzy": "code", "saltedge": "error class"}
 
 
-@pytest.mark.parametrize("name", REGISTERED)
+@pytest.mark.parametrize("name", names())
 def test_every_documented_fact_cites_its_page_and_every_fact_has_a_source(name: str) -> None:
     facts = registry(name)
     assert len(facts.all()) >= 20
@@ -51,7 +51,7 @@ def test_a_label_typed_by_hand_does_not_resolve() -> None:
         facts.resolve("documented: HTTP 403 (RFC 9110)")
 
 
-@pytest.mark.parametrize("name", REGISTERED)
+@pytest.mark.parametrize("name", names())
 def test_every_route_a_sandbox_serves_has_a_fact_and_the_map_shows_its_source(name: str) -> None:
     facts = registry(name)
     with kit.connect(name, environ={}) as target:
@@ -122,14 +122,14 @@ def test_claims_meanings_cite_registered_facts(name: str) -> None:
 
 
 def test_every_saltedge_error_class_the_sandbox_can_answer_has_a_fact() -> None:
-    from kit.sandbox.saltedge import STATUS_OF
+    from kit.providers.saltedge.sandbox import STATUS_OF
 
     facts = registry("saltedge")
     assert [c for c, status in STATUS_OF.items() if not facts.answered(status, c)] == []
 
 
 def test_every_spring_status_the_synerise_sandbox_can_answer_has_a_fact() -> None:
-    from kit.sandbox.spring import REASONS
+    from kit.providers.synerise.spring import REASONS
 
     facts = registry("synerise")
     assert [s for s, reason in REASONS.items() if not facts.answered(s, reason)] == []

@@ -8,9 +8,7 @@ import kit
 def test_all_lists_every_public_name_and_nothing_else() -> None:
     """What ``dir(kit)`` offers (loaded, or loaded when first asked for) is exactly ``__all__``."""
     public = {
-        name
-        for name in dir(kit)
-        if not name.startswith("_") and not isinstance(getattr(kit, name), types.ModuleType)
+        name for name in dir(kit) if not name.startswith("_") and not isinstance(getattr(kit, name), types.ModuleType)
     }
     assert set(kit.__all__) == public
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import kit
-from kit.providers import REGISTERED, provider
-from kit.record.replay import recorded
+from kit.har.replay import recorded
+from kit.providers import names, provider
 
 
 def record(name: str, tmp_path: Path, **settings: Any) -> Path:
@@ -28,7 +28,7 @@ def record(name: str, tmp_path: Path, **settings: Any) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name", REGISTERED)
+@pytest.mark.parametrize("name", names())
 def test_a_fresh_sandbox_answers_every_step_the_same(name: str, tmp_path: Path) -> None:
     har = record(name, tmp_path)
     with kit.connect(name, environ={}) as fresh:
@@ -158,7 +158,7 @@ def test_the_cli_exits_by_whether_a_status_changed(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "is not a readable HAR file" in missing.stderr
 
 
-@pytest.mark.parametrize("name", REGISTERED)
+@pytest.mark.parametrize("name", names())
 def test_no_secret_or_token_in_any_replay_output(name: str, tmp_path: Path) -> None:
     import importlib
     import re

@@ -13,8 +13,8 @@ from werkzeug.wrappers import Request, Response
 
 from kit import SandboxError
 from kit.providers import pliance
+from kit.providers.pliance.sandbox import Emulator as PlianceEmulator
 from kit.sandbox import Sandbox, start
-from kit.sandbox.pliance import Emulator as PlianceEmulator
 
 
 def test_start_stop_and_context_manager() -> None:
@@ -113,13 +113,13 @@ def test_cli_prints_one_json_line_and_serves_until_sigterm() -> None:
 
 
 def test_cli_serves_all_registered_providers() -> None:
-    from kit.providers import REGISTERED
+    from kit.providers import names
 
     proc = _serve("all")
     try:
         assert proc.stdout is not None
-        lines = [json.loads(proc.stdout.readline()) for _ in REGISTERED]
-        assert [line["provider"] for line in lines] == list(REGISTERED)
+        lines = [json.loads(proc.stdout.readline()) for _ in names()]
+        assert [line["provider"] for line in lines] == list(names())
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
@@ -150,7 +150,7 @@ def test_cli_help_documents_every_setting() -> None:
         [sys.executable, "-m", "kit.sandbox", "serve", "--json", "--help"], capture_output=True, text=True, timeout=30
     )
     assert result.returncode == 0
-    from kit.sandbox.pliance import Emulator
+    from kit.providers.pliance.sandbox import Emulator
 
     for setting in Emulator.SETTINGS:
         assert f"pliance.{setting.name}" in result.stdout

@@ -36,7 +36,7 @@ from schemathesis.specs.openapi.checks import (
 
 import kit
 from kit.auth.scheme import FlowAuth
-from kit.providers import REGISTERED
+from kit.providers import names
 from kit.surface.openapi import openapi
 
 EXAMPLES = 100 if FULL else 15
@@ -142,7 +142,7 @@ def fuzz(name: str) -> list[Fuzzed]:
         target.close()
 
 
-@pytest.mark.parametrize("name", REGISTERED)
+@pytest.mark.parametrize("name", names())
 def test_fuzzing_each_sandbox_from_its_document_finds_nothing(name: str) -> None:
     found = fuzz(name)
     assert len(found) == len(openapi_operations(name))
@@ -172,5 +172,5 @@ def summary(name: str, found: list[Fuzzed]) -> str:
 
 
 if __name__ == "__main__":
-    for provider_name in sys.argv[1:] or REGISTERED:
+    for provider_name in sys.argv[1:] or names():
         print(summary(provider_name, fuzz(provider_name)), flush=True)

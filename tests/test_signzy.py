@@ -166,7 +166,7 @@ def test_header_transport_sends_the_raw_token_and_query_warns(box: Sandbox, tmp_
     entry = q.journal.entries[-1]
     assert "Authorization" not in entry.request_headers and f"access_token={MASK}" in entry.url
     line = kit.to_curl(entry)
-    assert "access_token='\"${SIGNZY_TOKEN}\"" in line  # the token, whichever way it travels
+    assert 'access_token=\'"${SIGNZY_TOKEN}"' in line  # the token, whichever way it travels
     token = q.require_token().access_token.reveal()
     assert token not in line and token not in kit.to_har(q, tmp_path / "q.har").read_text()
 

@@ -11,8 +11,8 @@ import jwt
 import pytest
 
 import kit
-from kit.probes.synerise import hs512_forgery
 from kit.providers import synerise
+from kit.providers.synerise.probes import hs512_forgery
 from kit.sandbox import Sandbox, start
 from kit.secrets import MASK
 

@@ -9,7 +9,7 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from kit.probes.synerise import hs512_forgery
+from kit.providers.synerise.probes import hs512_forgery
 from kit.sandbox import Sandbox, start
 
 WORKSPACE_LOGIN = "uauth/v2/auth/login/profile"

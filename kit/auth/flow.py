@@ -13,7 +13,8 @@ one's ``requests.Response``. It never sends anything itself. The driver sends:
   auth exchanges itself, hands the business request back to requests, and takes the answer in a
   response hook, where the flow decides (a token check, the one retry).
 
-Both go through :func:`advance`, the one driver: it sends auth exchanges, refuses a redirect
+Both go through :func:`advance`, the one sync driver (:func:`aadvance` is its async twin, for httpx's
+``AsyncClient``): it sends auth exchanges, refuses a redirect
 answered to one (token, login, refresh and logout requests never follow redirects), and throws a
 transport failure into the flow as :class:`~kit.errors.TransportError`, so the flow decides whether
 a bounded retry makes sense. The auths themselves are :mod:`kit.auth.scheme`; origins are
@@ -25,7 +26,8 @@ No I/O happens here, and nothing blocks: a flow that waits (for another caller's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+import functools
+from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, replace
 from typing import Generic, Literal, TypeVar
 
@@ -34,7 +36,7 @@ import requests
 from kit.auth.origins import redirect_refused
 from kit.errors import KitError
 
-__all__ = ["NO_AUTH", "Done", "Exchange", "Flow", "Kind", "Send", "advance", "answer", "drive"]
+__all__ = ["NO_AUTH", "ASend", "Done", "Exchange", "Flow", "Kind", "Send", "aadvance", "advance", "answer", "drive"]
 
 Kind = Literal["auth", "business", "probe", "public"]
 T = TypeVar("T")
@@ -85,6 +87,7 @@ NO_AUTH = _NoAuth()
 
 
 Send = Callable[[Exchange], requests.Response]
+ASend = Callable[[Exchange], Awaitable[requests.Response]]
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,29 @@ def advance(
         return exchange
     except StopIteration as stop:
         return Done(stop.value)
+
+
+async def aadvance(
+    first: Exchange | Done[T],
+    flow: Callable[[], Flow[T]],
+    asend: ASend,
+    run: Callable[[Callable[[], Exchange]], Awaitable[Exchange | Done[T]]],
+) -> Exchange | Done[T]:
+    """The async driver: :func:`advance` with ``until_business``, from the flow's ``first`` step, each auth
+    exchange awaited with ``asend`` and each further step of the flow (``flow()``, the flow now) run by
+    ``run``, which may move it off the event loop. The same refusals: a KitError from ``asend`` is thrown
+    into the flow, a redirect answered to an auth exchange is refused (:func:`answer`).
+    """
+    step = first
+    while isinstance(step, Exchange) and step.kind == "auth":
+        exchange = step
+        try:
+            response = await asend(exchange)
+        except KitError as exc:
+            step = await run(functools.partial(flow().throw, exc))
+            continue
+        step = await run(functools.partial(answer, flow(), exchange, response))
+    return step
 
 
 def answer(flow: Flow[T], exchange: Exchange, response: requests.Response) -> Exchange:

@@ -29,11 +29,11 @@ import httpx
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from kit.auth.flow import Done, Exchange, Flow, advance, answer
+from kit.auth.flow import Done, Exchange, Flow, aadvance, advance, answer
 from kit.auth.origins import Origin, check_origin, origin
 from kit.auth.scheme import FlowAuth
 from kit.auth.waits import WouldWait, no_wait
-from kit.errors import KitError, TransportError
+from kit.errors import TransportError
 
 __all__ = ["HttpxAuth"]
 
@@ -117,18 +117,9 @@ class HttpxAuth(httpx.Auth):
     async def _advance(
         self, steps: _Steps, start: Callable[[], Exchange], *, may_wait: bool = False
     ) -> Exchange | Done[None]:
-        """:func:`kit.auth.flow.advance` awaiting each auth exchange (the same steps, the same refusals); each
-        step of the flow runs as :class:`_Steps` says, never waiting on the event loop."""
-        step = await steps.run(start, may_wait=may_wait)
-        while isinstance(step, Exchange) and step.kind == "auth":
-            exchange = step
-            try:
-                response = await self._asend(exchange)
-            except KitError as exc:
-                step = await steps.run(functools.partial(steps.flow.throw, exc))
-                continue
-            step = await steps.run(functools.partial(answer, steps.flow, exchange, response))
-        return step
+        """:func:`kit.auth.flow.aadvance` from ``start``; each step of the flow runs as :class:`_Steps` says,
+        never waiting on the event loop."""
+        return await aadvance(await steps.run(start, may_wait=may_wait), lambda: steps.flow, self._asend, steps.run)
 
     async def _asend(self, exchange: Exchange) -> requests.Response:
         outgoing, prepared = self._auth_request(exchange)

@@ -8,27 +8,32 @@ is read and closed, the body rewound, the cookies it set carried.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import requests
 from requests.cookies import RequestsCookieJar, extract_cookies_to_jar
 
-from kit.auth.flow import Done, Exchange, advance
+from kit.auth.flow import Done, Exchange, Flow, Send, advance
 from kit.errors import KitError
-
-if TYPE_CHECKING:
-    from kit.auth.scheme import FlowAuth
 
 __all__ = ["PlainDriver"]
 
 
 class PlainDriver:
-    """Drives one request's flow for a FlowAuth called by plain requests (see the module's docstring)."""
+    """Drives one request's ``flow`` on plain requests (see the module's docstring): its auth exchanges
+    go out through ``send``, the last answer through ``finish`` (a redirect check) back to requests."""
 
-    def __init__(self, auth: FlowAuth[Any], request: requests.PreparedRequest) -> None:
-        self.auth = auth
-        self.flow = auth.auth_flow(request)
-        self.send = auth.plain_sender()
+    def __init__(
+        self,
+        flow: Flow[None],
+        request: requests.PreparedRequest,
+        send: Send,
+        finish: Callable[[requests.Response], requests.Response],
+    ) -> None:
+        self.flow = flow
+        self.send = send
+        self.finish = finish
         tell = getattr(request.body, "tell", None)
         self.position = tell() if callable(tell) else None
 
@@ -61,7 +66,7 @@ class PlainDriver:
                 step = self._feed(current)
         finally:
             self.flow.close()
-        return self.auth.refuse_redirect(current)
+        return self.finish(current)
 
     def _feed(self, answer: requests.Response) -> Exchange | Done[None]:
         """Give the flow ``answer``; what it yields next that requests must send, or its end."""

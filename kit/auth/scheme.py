@@ -88,7 +88,7 @@ class FlowAuth(requests.auth.AuthBase, Generic[T]):
         if self.bound is None:
             self.bound = origin(request.url or "")
         check_origin(self.bound, request.url or "")
-        return PlainDriver(self, request).start()
+        return PlainDriver(self.auth_flow(request), request, self.plain_sender(), self.refuse_redirect).start()
 
     def refuse_redirect(self, response: requests.Response) -> requests.Response:
         """A redirect to another origin is an AuthError before requests follows it."""

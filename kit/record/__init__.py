@@ -1,9 +1,7 @@
-"""The record room: what a session sent and received, and what can be done with it afterwards.
+"""The record room: what a session sent and received.
 
 * :mod:`kit.record.entry` — one exchange: the record made as it is sent and the redacted Entry it becomes;
-* :mod:`kit.record.journal` — a session's bounded journal of entries, as a table;
-* :mod:`kit.record.export` — HAR 1.2 out and in, curl lines with secrets as env vars;
-* :mod:`kit.record.har_input` — a HAR file someone else wrote, checked field by field;
-* :mod:`kit.record.changes` — what changed between a recorded answer and a replayed one;
-* :mod:`kit.record.replay` — a recorded investigation sent again to a target.
+* :mod:`kit.record.journal` — a session's bounded journal of entries, as a table.
+
+What is done with a record afterwards (HAR files, curl lines, replay) is :mod:`kit.har`, a floor above the session.
 """

@@ -21,8 +21,6 @@ from kit.wire import Wiring
 if TYPE_CHECKING:
     import pandas as pd
 
-    from kit.auth.httpx_bridge import HttpxAuth
-
 __all__ = [
     "Credentials",
     "PROVIDER",
@@ -146,21 +144,13 @@ def token_table(token: CachedToken) -> pd.DataFrame:
     return Table([{**row, "ttl": f"{token.lifetime:.0f} s", "expires (created + ttl)": utc(token.expires_at)}])
 
 
-def httpx_auth(credentials: Credentials, base_url: str, **options: Any) -> HttpxAuth:
-    """The auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``): the same
-    flow and token cache, bound to ``base_url``'s origin; ``options`` as for :func:`session`."""
-    return session(credentials, base_url, **options).httpx_auth()
-
-
 PROVIDER = Provider(
     name="signzy",
     credentials=Credentials,
     session=session,
     scheme="channel login → opaque LoopBack token, raw in Authorization (or ?access_token=)",
     live_url="https://multi-channel.signzy.tech/",
-    emulator_module="kit.sandbox.signzy",
-    probes_module="kit.probes.signzy",
-    facts_module="kit.provenance.signzy",
+    package=__name__,
     business=BusinessCall("GET", lambda s: f"api/channels/{me(s)}", options={"logout_on_close": False}),
     facts={"tenant or permission model": "tenant-model"},
     sources={
@@ -171,3 +161,6 @@ PROVIDER = Provider(
         "sent on each call": "raw-header",
     },
 )
+
+#: the auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``)
+httpx_auth = PROVIDER.httpx_auth

@@ -6,7 +6,7 @@ the ``id`` is sent raw in ``Authorization`` (no ``Bearer``), or as ``?access_tok
 docs advise against because query strings end up in logs; customers log out with ``POST
 .../logout`` (204); a channel creates child channels and sets their username and password.
 
-INFERRED from LoopBack 3 and OBSERVED against a real LoopBack 3 app (see :mod:`kit.sandbox.signzy`):
+INFERRED from LoopBack 3 and OBSERVED against a real LoopBack 3 app (see :mod:`kit.providers.signzy.sandbox`):
 expiry = ``created + ttl``; a 401 ``INVALID_TOKEN`` means the token expired (the server deletes it),
 so kit logs in again and resends the request once. A 401 ``AUTHORIZATION_REQUIRED`` after sending a
 token means either that the server no longer has it (a logout or a password change elsewhere) or
@@ -36,7 +36,7 @@ from kit.auth.tokencache import TokenCache
 from kit.auth.tokens import CachedToken, KeyParts, checked_lifetime, token_answer
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError, KitError
-from kit.protocol.signzy import MODELS, login_path, logout_path
+from kit.providers.signzy.protocol import MODELS, login_path, logout_path
 from kit.secrets import Secret
 
 __all__ = ["EXPIRED", "TRANSPORTS", "UNKNOWN", "Credentials", "QueryTokenWarning", "SignzyAuth", "error_parser"]

@@ -7,7 +7,7 @@ identityProvider, email, ...}``, ``POST /uauth/auth/login/user {username, passwo
 /sauth/v3/auth/refresh/client {apiKey}`` with the current, still valid token, the latter
 answering ``{token, expiration, created, origin, customId, realm}``; RS512 signatures; a user
 token cannot act in a workspace until one is selected; the Spring error body ``{timestamp,
-status, error, message, path, errors}`` (built by :mod:`kit.sandbox.spring`); an expired token is 401
+status, error, message, path, errors}`` (built by :mod:`kit.providers.synerise.spring`); an expired token is 401
 with ``error`` exactly ``"Token expired."``; a wrong key is 401.
 
 INFERRED (say so when you rely on them):
@@ -37,7 +37,7 @@ INFERRED (say so when you rely on them):
 * The public key's real location is undocumented: the sandbox serves it at
   ``GET /kit-sandbox/synerise/public-key.pem`` (a kit path, not Synerise's).
 * The demo API (kit's, for showing consumer types and permissions) is
-  :mod:`kit.sandbox.synerise.demo_api`; no token → 401 (Spring Security's message).
+  :mod:`kit.providers.synerise.sandbox.demo_api`; no token → 401 (Spring Security's message).
 * ``Api-Version`` is not required by the sandbox; there is no user refresh (Synerise's path is
   unknown), so clients log in again.
 """
@@ -51,7 +51,8 @@ import jwt
 from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
-from kit.protocol.synerise import (
+from kit.providers.synerise.facts import FACTS
+from kit.providers.synerise.protocol import (
     CONSUMERS,
     IDENTITY_PROVIDERS,
     KEY_CHECK_PATH,
@@ -59,13 +60,12 @@ from kit.protocol.synerise import (
     PUBLIC_KEY_PATH,
     SELECT_WORKSPACE_PATH,
 )
-from kit.provenance.synerise import FACTS
+from kit.providers.synerise.sandbox.demo_api import DemoApi
+from kit.providers.synerise.sandbox.tokens import Tokens
+from kit.providers.synerise.spring import Refused, error_body, json_object
+from kit.providers.synerise.surface import SURFACE
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.base import Setting, json_response
-from kit.sandbox.spring import Refused, error_body, json_object
-from kit.sandbox.synerise.demo_api import DemoApi
-from kit.sandbox.synerise.tokens import Tokens
-from kit.surface.synerise import SURFACE
 
 __all__ = ["PUBLIC_KEY_PATH", "Emulator"]
 

@@ -35,13 +35,13 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
-from kit.protocol.saltedge import HEADERS
-from kit.provenance.saltedge import FACTS
+from kit.providers.saltedge.facts import FACTS
+from kit.providers.saltedge.protocol import HEADERS
+from kit.providers.saltedge.sandbox.signatures import Refused, check_signature
+from kit.providers.saltedge.surface import SURFACE
 from kit.sandbox.base import BodyRejected, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.keys import new_key
-from kit.sandbox.saltedge.signatures import Refused, check_signature
-from kit.surface.saltedge import SURFACE
 
 __all__ = ["DEMO", "STATUSES", "Emulator", "private_pem", "public_pem"]
 
@@ -98,7 +98,6 @@ def public_pem(key: rsa.RSAPrivateKey) -> str:
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
-
 
 
 class Emulator(_Base):

@@ -9,7 +9,7 @@ paths ``/api/channels/{id}``, ``/api/channels/{id}/channels``, ``/api/channels/{
 INFERRED from LoopBack 3 (Signzy runs it, by every sign, and is silent here), and OBSERVED against a
 real LoopBack 3 app modelling Signzy's channels on the built-in User model
 (``tests/conformance/loopback``; the differential test sends both the same requests). How the
-framework answers is in :mod:`kit.sandbox.loopback`; what this app adds:
+framework answers is in :mod:`kit.providers.signzy.loopback`; what this app adds:
 
 * channels are User models: login by ``username`` or ``email`` (400 ``USERNAME_EMAIL_REQUIRED``
   without either), a wrong or missing password 401 ``LOGIN_FAILED``; ttl 1209600 s (14 days) by
@@ -25,7 +25,7 @@ framework answers is in :mod:`kit.sandbox.loopback`; what this app adds:
 * a child needs ``username``, ``password`` and ``email`` (422 ``ValidationError``, as the User model
   validates them), unique username and email; deleting it ends its tokens.
 
-Where the sandbox knowingly answers otherwise than that app, and why: :data:`kit.probes.signzy.DIFFERENCES`
+Where the sandbox knowingly answers otherwise than that app, and why: :data:`kit.providers.signzy.probes.DIFFERENCES`
 (shown by :func:`kit.known_differences`).
 """
 
@@ -40,12 +40,12 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
-from kit.protocol.signzy import MODELS
-from kit.provenance.signzy import FACTS
-from kit.sandbox import loopback as lb
+from kit.providers.signzy import loopback as lb
+from kit.providers.signzy.facts import FACTS
+from kit.providers.signzy.protocol import MODELS
+from kit.providers.signzy.surface import SURFACE
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.base import Setting, json_response
-from kit.surface.signzy import SURFACE
 
 __all__ = ["Emulator", "SEED_EMAIL", "SEED_ID"]
 

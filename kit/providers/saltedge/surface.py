@@ -1,16 +1,16 @@
 """Salt Edge's API surface: no token; app, customer and login secrets in headers, a signature per request.
 
 Each API version the sandbox serves (v3, v5, v6) has its own paths and header names
-(:data:`kit.protocol.saltedge.HEADERS`). An endpoint requires the app's two headers together with the
-layers it needs (:func:`kit.protocol.saltedge.layers`); ``Expires-at`` and ``Signature`` have no
+(:data:`kit.providers.saltedge.protocol.HEADERS`). An endpoint requires the app's two headers together with the
+layers it needs (:func:`kit.providers.saltedge.protocol.layers`); ``Expires-at`` and ``Signature`` have no
 OpenAPI scheme type, so ``x-kit-signature`` describes them (and each operation says ``x-kit-signed``).
-Statements and sources are the fact registry's (:mod:`kit.provenance.saltedge`).
+Statements and sources are the fact registry's (:mod:`kit.providers.saltedge.facts`).
 """
 
 from __future__ import annotations
 
-from kit.protocol.saltedge import HEADERS, layers
-from kit.provenance.saltedge import FACTS
+from kit.providers.saltedge.facts import FACTS
+from kit.providers.saltedge.protocol import HEADERS, layers
 from kit.surface import Answer, Body, Endpoint, Refusals, Schema, Scheme, Surface, array, obj, refusals, text
 
 __all__ = ["SURFACE"]

@@ -1,12 +1,13 @@
 """Synerise's API surface: a bearer JWT per consumer type (workspace, customer, user), with their logins.
 
-Statements and sources are the fact registry's (:mod:`kit.provenance.synerise`); what each route takes
-and answers is what the sandbox takes and answers (:mod:`kit.sandbox.synerise`).
+Statements and sources are the fact registry's (:mod:`kit.providers.synerise.facts`); what each route takes
+and answers is what the sandbox takes and answers (:mod:`kit.providers.synerise.sandbox`).
 """
 
 from __future__ import annotations
 
-from kit.protocol.synerise import (
+from kit.providers.synerise.facts import FACTS
+from kit.providers.synerise.protocol import (
     CONSUMERS,
     IDENTITY_PROVIDERS,
     KEY_CHECK_PATH,
@@ -14,7 +15,6 @@ from kit.protocol.synerise import (
     PUBLIC_KEY_PATH,
     SELECT_WORKSPACE_PATH,
 )
-from kit.provenance.synerise import FACTS
 from kit.surface import Answer, Body, Endpoint, Scheme, Surface, array, obj, refusals, text
 
 __all__ = ["SURFACE"]

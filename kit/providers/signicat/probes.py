@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from kit.answers import answer_json
 from kit.errors import ApiError
 from kit.probes import numbered
-from kit.protocol.signicat import ACCOUNT_PARAMETER
-from kit.provenance.signicat import FACTS
+from kit.providers.signicat.facts import FACTS
+from kit.providers.signicat.protocol import ACCOUNT_PARAMETER
 from kit.session import Session
 from kit.target import Target
 

@@ -5,7 +5,7 @@ customer ``/sauth/v3/auth/login/client``, user ``/uauth/auth/login/user``), the 
 (workspace ``GET /v4/auth/refresh/profile``, customer ``POST /sauth/v3/auth/refresh/client``, both
 with the current, still valid token), ``Authorization: Bearer`` plus ``Api-Version: 4.4`` (sent
 on logins too, as the workspace-login example shows), RS512 signatures. Every fact's source is in
-:mod:`kit.provenance.synerise`.
+:mod:`kit.providers.synerise.facts`.
 
 INFERRED: ``error`` ``"Token expired."`` marks an expired token (the official Magento plugin's code,
 which drops its token and retries once), with 401 or 403 (the SDK maps both), so kit renews and
@@ -32,8 +32,8 @@ from kit.bounded import number
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError, KitError
 from kit.meanings import register_meanings
-from kit.protocol.synerise import API_VERSION, CONSUMERS, EXPIRED, PUBLIC_KEY_PATH, SELECT_WORKSPACE_PATH
-from kit.provenance.synerise import FACTS
+from kit.providers.synerise.facts import FACTS
+from kit.providers.synerise.protocol import API_VERSION, CONSUMERS, EXPIRED, PUBLIC_KEY_PATH, SELECT_WORKSPACE_PATH
 from kit.secrets import Secret, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -41,8 +41,6 @@ from kit.wire import Wiring
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from kit.auth.httpx_bridge import HttpxAuth
 
 __all__ = ["CONSUMERS", "Credentials", "PROVIDER", "SyneriseAuth", "error_parser", "httpx_auth"]
 __all__ += ["login_request", "login_table", "public_key", "session", "verify_token"]
@@ -264,21 +262,13 @@ def verify_token(token: CachedToken | str, public_key_pem: str, *, now: float | 
     return claims(raw, public_key_pem, algorithms=["RS512"], now=now, provider="synerise")
 
 
-def httpx_auth(credentials: Credentials, base_url: str, **options: Any) -> HttpxAuth:
-    """The auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``): the same
-    flow and token cache, bound to ``base_url``'s origin; ``options`` as for :func:`session`."""
-    return session(credentials, base_url, **options).httpx_auth()
-
-
 PROVIDER = Provider(
     name="synerise",
     credentials=Credentials,
     session=session,
     scheme="login per consumer type → RS512 JWT (Bearer + Api-Version), refreshed before expiry",
     live_url="https://api.synerise.com/",
-    emulator_module="kit.sandbox.synerise",
-    probes_module="kit.probes.synerise",
-    facts_module="kit.provenance.synerise",
+    package=__name__,
     business=BusinessCall("GET", "v4/business-profile", options={"consumer": "workspace"}),
     facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},
     sources={
@@ -289,3 +279,6 @@ PROVIDER = Provider(
         "sent on each call": "api-version",
     },
 )
+
+#: the auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``)
+httpx_auth = PROVIDER.httpx_auth

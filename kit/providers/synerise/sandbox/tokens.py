@@ -2,7 +2,7 @@
 
 CONFIRMED: RS512. INFERRED: an expired token is 401 with ``error`` exactly ``"Token expired."`` (the
 official Magento plugin's check; the ``expired_status`` setting answers it 403, which the docs allow). The
-claim names (see :mod:`kit.sandbox.synerise`), Spring Security's 401 message without a token, and a
+claim names (see :mod:`kit.providers.synerise.sandbox`), Spring Security's 401 message without a token, and a
 server clock that can be set ahead of the clients' (the ``clock_ahead`` setting) for showing expiry.
 """
 
@@ -15,8 +15,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from werkzeug.wrappers import Request
 
+from kit.providers.synerise.spring import UNAUTHENTICATED, Refused
 from kit.sandbox.keys import new_key
-from kit.sandbox.spring import UNAUTHENTICATED, Refused
 
 __all__ = ["Tokens"]
 

@@ -2,7 +2,7 @@
 
 Pliance tokens are minted by the client, so every bad token can be made without the sandbox and
 all cases run against a live provider too. What the answers are is INFERRED from ASP.NET Core's
-JwtBearer (see :mod:`kit.sandbox.pliance`).
+JwtBearer (see :mod:`kit.providers.pliance.sandbox`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from kit.answers import answer_json
 from kit.compare import token_facts
 from kit.errors import ApiError
 from kit.probes import numbered
-from kit.protocol.pliance import AUDIENCE, LIFETIME, TENANT_HEADER
-from kit.provenance.pliance import FACTS
 from kit.providers.pliance import Credentials, mint_token
+from kit.providers.pliance.facts import FACTS
+from kit.providers.pliance.protocol import AUDIENCE, LIFETIME, TENANT_HEADER
 from kit.secrets import redact
 from kit.session import Session
 from kit.target import Target

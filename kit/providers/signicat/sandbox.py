@@ -38,13 +38,13 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.wrappers import Request, Response
 
-from kit.protocol.signicat import DISCOVERY_PATH, SCOPE, TOKEN_PATH
-from kit.provenance.signicat import FACTS
-from kit.sandbox import duende
+from kit.providers.signicat import duende
+from kit.providers.signicat.facts import FACTS
+from kit.providers.signicat.protocol import DISCOVERY_PATH, SCOPE, TOKEN_PATH
+from kit.providers.signicat.surface import SURFACE
 from kit.sandbox.base import BodyRejected, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.keys import new_key
-from kit.surface.signicat import SURFACE
 
 __all__ = ["Emulator"]
 

@@ -21,8 +21,8 @@ import pandas as pd
 
 from kit.arguments import ArgumentError, checked
 from kit.files import replace_file
+from kit.har.read import har_entries
 from kit.record.entry import Entry
-from kit.record.har_input import har_entries
 from kit.record.journal import Journal, Journaled, journal_of
 from kit.secrets import MASKED
 from kit.shell import comment

@@ -1,15 +1,15 @@
 """Pliance's API surface: routes on the customer host, a JWT the client mints, an optional tenant header.
 
-Statements and sources are the fact registry's (:mod:`kit.provenance.pliance`); what each route takes
-and answers is what the sandbox takes and answers (:mod:`kit.sandbox.pliance`).
+Statements and sources are the fact registry's (:mod:`kit.providers.pliance.facts`); what each route takes
+and answers is what the sandbox takes and answers (:mod:`kit.providers.pliance.sandbox`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kit.protocol.pliance import POKE_TYPES, TENANT_HEADER
-from kit.provenance.pliance import FACTS
+from kit.providers.pliance.facts import FACTS
+from kit.providers.pliance.protocol import POKE_TYPES, TENANT_HEADER
 from kit.surface import Answer, Body, Endpoint, Parameter, Schema, Scheme, Surface, array, obj, refusals, text
 
 __all__ = ["SURFACE"]

@@ -17,10 +17,10 @@ from kit.answers import answer_json
 from kit.auth.tokens import CachedToken
 from kit.errors import ApiError
 from kit.probes import numbered
-from kit.protocol.signzy import login_path
-from kit.provenance.signzy import FACTS
 from kit.providers.signzy import Credentials as SignzyCredentials
 from kit.providers.signzy import SignzyAuth, create_child, logout, me
+from kit.providers.signzy.facts import FACTS
+from kit.providers.signzy.protocol import login_path
 from kit.secrets import Secret
 from kit.session import Session
 from kit.tables import Table

@@ -33,9 +33,9 @@ from kit.arguments import checked
 from kit.auth.scheme import FlowAuth
 from kit.bounded import loads
 from kit.errors import ConfigError, KitError
-from kit.record.changes import json_changes, summary
+from kit.har.changes import json_changes, summary
+from kit.har.read import har_entries
 from kit.record.entry import Entry
-from kit.record.har_input import har_entries
 from kit.record.journal import Journal, Journaled, journal_of
 from kit.secrets import MASKED, is_sensitive, redact
 from kit.session import Session

@@ -14,9 +14,9 @@ import requests
 
 from kit.errors import ApiError
 from kit.probes import numbered
-from kit.protocol.saltedge import signed_bytes
-from kit.provenance.saltedge import FACTS
 from kit.providers.saltedge import Credentials, error_parser, generate_key_pair, session, sign
+from kit.providers.saltedge.facts import FACTS
+from kit.providers.saltedge.protocol import signed_bytes
 from kit.session import Session
 from kit.target import Target
 
@@ -37,7 +37,7 @@ _CLIENT_STATUSES = ("ClientDisabled", "ClientPending", "ClientRestricted")
 
 
 def _facts(error_class: str, version: str = "v5") -> tuple[str, ...]:
-    """The facts the class and its status come from (:mod:`kit.provenance.saltedge`)."""
+    """The facts the class and its status come from (:mod:`kit.providers.saltedge.facts`)."""
     names = ("v3-class-names",) if version == "v3" else ("class-names",)
     if error_class in ("ConnectionNotFound", "LoginNotFound"):
         return (*names, "connection-404")
@@ -79,9 +79,7 @@ def _probe(target: Target, case: str, c: Credentials, method: str, path: str, tw
         expires = str(int(time.time() + float(tweak["Expires-at"])))
         request.headers["Expires-at"] = expires
         raw = request.body if isinstance(request.body, (bytes, str)) else None
-        request.headers["Signature"] = sign(
-            c.private_key_pem, signed_bytes(expires, method, request.url or "", raw)
-        )
+        request.headers["Signature"] = sign(c.private_key_pem, signed_bytes(expires, method, request.url or "", raw))
     with s.step(case):
         answer = s.send(request)
     error = error_parser(answer, "saltedge")

@@ -1,14 +1,14 @@
 """Signzy's API surface: LoopBack 3 logins answering an opaque token, sent raw in Authorization or a query.
 
-Statements and sources are the fact registry's (:mod:`kit.provenance.signzy`); what each route takes
-and answers is what the sandbox takes and answers (:mod:`kit.sandbox.signzy`). Signzy's docs name Swagger
+Statements and sources are the fact registry's (:mod:`kit.providers.signzy.facts`); what each route takes
+and answers is what the sandbox takes and answers (:mod:`kit.providers.signzy.sandbox`). Signzy's docs name Swagger
 2.0 for their authentication, so the sandbox serves that rendering too (``GET /swagger.json``).
 """
 
 from __future__ import annotations
 
-from kit.protocol.signzy import login_path, logout_path
-from kit.provenance.signzy import FACTS
+from kit.providers.signzy.facts import FACTS
+from kit.providers.signzy.protocol import login_path, logout_path
 from kit.surface import Answer, Body, Endpoint, Scheme, Surface, array, obj, refusals, text
 
 __all__ = ["SURFACE"]

@@ -32,8 +32,8 @@ from kit.auth.tokens import CachedToken
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
 from kit.meanings import register_meanings
-from kit.protocol.signicat import ACCOUNT_PARAMETER, DISCOVERY_PATH, SCOPE, TOKEN_PATH
-from kit.provenance.signicat import FACTS
+from kit.providers.signicat.facts import FACTS
+from kit.providers.signicat.protocol import ACCOUNT_PARAMETER, DISCOVERY_PATH, SCOPE, TOKEN_PATH
 from kit.secrets import Secret, fingerprint
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -41,8 +41,6 @@ from kit.wire import Wiring
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from kit.auth.httpx_bridge import HttpxAuth
 
 __all__ = [
     "Credentials",
@@ -270,21 +268,13 @@ def _json(s: Session[Any], path: str, step: str) -> dict[str, Any]:
     return body
 
 
-def httpx_auth(credentials: Credentials, base_url: str = DEFAULT_BASE_URL, **options: Any) -> HttpxAuth:
-    """The auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``): the same
-    flow and token cache, bound to ``base_url``'s origin; ``options`` as for :func:`session`."""
-    return session(credentials, base_url, **options).httpx_auth()
-
-
 PROVIDER = Provider(
     name="signicat",
     credentials=Credentials,
     session=session,
     scheme="OAuth2 client credentials → RS256 at+jwt (Bearer), cached and renewed early, JWKS",
     live_url="https://api.signicat.com/",
-    emulator_module="kit.sandbox.signicat",
-    probes_module="kit.probes.signicat",
-    facts_module="kit.provenance.signicat",
+    package=__name__,
     business=BusinessCall("POST", "auth/rest/sessions", body={}),
     facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},
     sources={
@@ -295,3 +285,6 @@ PROVIDER = Provider(
         "sent on each call": "account-id",
     },
 )
+
+#: the auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``)
+httpx_auth = PROVIDER.httpx_auth

@@ -20,9 +20,9 @@ import requests
 from kit.answers import answer_json
 from kit.errors import ApiError
 from kit.probes import numbered
-from kit.protocol.synerise import CONSUMERS, EXPIRED
-from kit.provenance.synerise import FACTS
 from kit.providers.synerise import public_key
+from kit.providers.synerise.facts import FACTS
+from kit.providers.synerise.protocol import CONSUMERS, EXPIRED
 from kit.session import Session
 from kit.target import Target
 

@@ -8,7 +8,7 @@ CONFIRMED (shared notes, section 1): header exactly ``{"typ":"JWT","alg":"HS256"
 requests' ``cert=``; failures reported in the ``{status, success, message, checkpoint}`` envelope.
 
 INFERRED: a rejected token is a 401 with ``WWW-Authenticate: Bearer error="invalid_token"``
-(ASP.NET Core JwtBearer); see :mod:`kit.sandbox.pliance` for the whole catalogue.
+(ASP.NET Core JwtBearer); see :mod:`kit.providers.pliance.sandbox` for the whole catalogue.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import dataclasses
 import re
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import Unpack
 
 import requests
 
@@ -26,15 +26,12 @@ from kit.auth.scheme import TokenlessAuth
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError
 from kit.meanings import register_meanings
-from kit.protocol.pliance import AUDIENCE, HEADER, LIFETIME, TENANT_HEADER
-from kit.provenance.pliance import FACTS
+from kit.providers.pliance.facts import FACTS
+from kit.providers.pliance.protocol import AUDIENCE, HEADER, LIFETIME, TENANT_HEADER
 from kit.secrets import Secret
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
 from kit.wire import Wiring
-
-if TYPE_CHECKING:
-    from kit.auth.httpx_bridge import HttpxAuth
 
 __all__ = ["Credentials", "PROVIDER", "PlianceAuth", "error_parser", "httpx_auth", "mint_token", "session"]
 
@@ -158,21 +155,13 @@ def session(
     )
 
 
-def httpx_auth(credentials: Credentials, base_url: str, **options: Any) -> HttpxAuth:
-    """The auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``): the same
-    flow and token cache, bound to ``base_url``'s origin; ``options`` as for :func:`session`."""
-    return session(credentials, base_url, **options).httpx_auth()
-
-
 PROVIDER = Provider(
     name="pliance",
     credentials=Credentials,
     session=session,
     scheme="self-minted HS256 JWT per request (Bearer), optional X-Tenant and mTLS",
     live_url="https://<your-company>.pliance.io/",
-    emulator_module="kit.sandbox.pliance",
-    probes_module="kit.probes.pliance",
-    facts_module="kit.provenance.pliance",
+    package=__name__,
     business=BusinessCall("GET", "api/Ping"),
     facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},
     sources={
@@ -182,3 +171,6 @@ PROVIDER = Provider(
         "sent on each call": "bearer-jwt",
     },
 )
+
+#: the auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``)
+httpx_auth = PROVIDER.httpx_auth

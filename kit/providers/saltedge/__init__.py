@@ -10,12 +10,12 @@ flat shape or the v5 nested one, both carrying the error class.
 
 INFERRED: that v3 signs the same four-field string (the older guide shows a SHA-1, five-field
 variant from before 2018; kit follows the current one). kit's choice: each endpoint gets only the
-secret layers it needs (:data:`kit.protocol.saltedge.LAYERS`: countries the app's, creating a login
+secret layers it needs (:data:`kit.providers.saltedge.protocol.LAYERS`: countries the app's, creating a login
 the customer's too, a login's own routes the login's as well), every held layer where kit does not
 know the endpoint; the same request (method, URL, body) sent again while at least half of its
 ``Expires-at`` window is left carries the signature it was given (RSA signing costs about a
 millisecond; the server accepts a signed request until ``Expires-at``). Every fact's source:
-:mod:`kit.provenance.saltedge`.
+:mod:`kit.providers.saltedge.facts`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Unpack
 from urllib.parse import urlsplit
 
 import requests
@@ -41,7 +41,7 @@ from kit.auth.scheme import TokenlessAuth
 from kit.credentials import MULTILINE
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
-from kit.protocol.saltedge import HEADERS, MAX_AHEAD, layers, signature_string, signed_bytes
+from kit.providers.saltedge.protocol import HEADERS, MAX_AHEAD, layers, signature_string, signed_bytes
 from kit.secrets import Secret, fingerprint, redact, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -49,8 +49,6 @@ from kit.wire import Wiring
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from kit.auth.httpx_bridge import HttpxAuth
 
 __all__ = [
     "Credentials",
@@ -185,7 +183,7 @@ _VERSIONED = re.compile(r"/api/v\d+/(.*)$")
 
 
 def _layers(request: requests.PreparedRequest) -> tuple[str, ...] | None:
-    """The secret layers the request's endpoint needs (kit.protocol.saltedge.LAYERS), None if unknown."""
+    """The secret layers the request's endpoint needs (kit.providers.saltedge.protocol.LAYERS), None if unknown."""
     path = urlsplit(request.url or "").path
     found = _VERSIONED.search(path)
     return layers(request.method or "GET", found.group(1)) if found else None
@@ -277,21 +275,13 @@ def _text(body: bytes | str | None) -> str:
     return body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
 
 
-def httpx_auth(credentials: Credentials, base_url: str, **options: Any) -> HttpxAuth:
-    """The auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``): the same
-    flow and token cache, bound to ``base_url``'s origin; ``options`` as for :func:`session`."""
-    return session(credentials, base_url, **options).httpx_auth()
-
-
 PROVIDER = Provider(
     name="saltedge",
     credentials=Credentials,
     session=session,
     scheme="no token: app, customer and login secrets in headers, RSA-SHA256 signature per request",
     live_url="https://www.saltedge.com/",
-    emulator_module="kit.sandbox.saltedge",
-    probes_module="kit.probes.saltedge",
-    facts_module="kit.provenance.saltedge",
+    package=__name__,
     business=BusinessCall("GET", "countries"),
     facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},
     sources={
@@ -310,3 +300,6 @@ PROVIDER = Provider(
         "In Python, kit's saltedge session signs each request for you."
     ),
 )
+
+#: the auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``)
+httpx_auth = PROVIDER.httpx_auth

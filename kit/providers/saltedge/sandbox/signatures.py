@@ -1,7 +1,7 @@
 """How the Salt Edge sandbox checks a request signature: the URL as sent, decimal Expires-at, RSA-SHA256.
 
 CONFIRMED: ``Signature = base64(RSA PKCS#1 v1.5 SHA-256 over "<Expires-at>|<METHOD>|<full URL>|<body>")``
-for v4 and later (:func:`kit.protocol.saltedge.signature_string`; INFERRED for v3, whose older guide shows
+for v4 and later (:func:`kit.providers.saltedge.protocol.signature_string`; INFERRED for v3, whose older guide shows
 a SHA-1, five-field string), verified with the public key pasted into the dashboard; live clients must
 sign; for other statuses a request without the ``Signature`` header is performed without validation
 (an ``Expires-at`` sent alone changes nothing), and a sent ``Signature`` is verified; ``Expires-at`` more than 1 h ahead
@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from werkzeug.wrappers import Request
 
-from kit.protocol.saltedge import MAX_AHEAD, signed_bytes
+from kit.providers.saltedge.protocol import MAX_AHEAD, signed_bytes
 
 __all__ = ["Refused", "check_signature", "sent_url"]
 
@@ -69,8 +69,6 @@ def check_signature(request: Request, public_key: rsa.RSAPublicKey, *, required:
         raise Refused("RequestExpired", "Expires-at is in the past")
     signed = signed_bytes(expires, request.method, sent_url(request), request.get_data())
     try:
-        public_key.verify(
-            base64.b64decode(signature, validate=True), signed, padding.PKCS1v15(), hashes.SHA256()
-        )
+        public_key.verify(base64.b64decode(signature, validate=True), signed, padding.PKCS1v15(), hashes.SHA256())
     except (InvalidSignature, binascii.Error, ValueError):
         raise Refused("SignatureNotMatch", "The signature does not match the request") from None

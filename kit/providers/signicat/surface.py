@@ -1,13 +1,13 @@
 """Signicat's API surface: an OAuth2 token endpoint (client credentials), discovery, JWKS, sessions.
 
-Statements and sources are the fact registry's (:mod:`kit.provenance.signicat`); what each route takes
-and answers is what the sandbox takes and answers (:mod:`kit.sandbox.signicat`).
+Statements and sources are the fact registry's (:mod:`kit.providers.signicat.facts`); what each route takes
+and answers is what the sandbox takes and answers (:mod:`kit.providers.signicat.sandbox`).
 """
 
 from __future__ import annotations
 
-from kit.protocol.signicat import ACCOUNT_PARAMETER, DISCOVERY_PATH, SCOPE, TOKEN_PATH
-from kit.provenance.signicat import FACTS
+from kit.providers.signicat.facts import FACTS
+from kit.providers.signicat.protocol import ACCOUNT_PARAMETER, DISCOVERY_PATH, SCOPE, TOKEN_PATH
 from kit.surface import Answer, Body, Endpoint, Parameter, Scheme, Surface, array, obj, refusals, text
 
 __all__ = ["SURFACE"]

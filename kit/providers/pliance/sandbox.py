@@ -9,7 +9,7 @@ with ``{url, secret, enabled}`` and delivered with the secret itself in ``X-PLIA
 only to ``https`` URLs; the event payload ``{type, checkpoint, metadata{subject, ip, givenName,
 timestampUtc}}``; the WebhookPokeType names.
 
-INFERRED (the real server is probably ASP.NET Core JwtBearer, whose answers :mod:`kit.sandbox.aspnet`
+INFERRED (the real server is probably ASP.NET Core JwtBearer, whose answers :mod:`kit.providers.pliance.aspnet`
 follows; Pliance documents none of this).
 Each bad input, its status and answer:
 
@@ -48,14 +48,14 @@ import requests
 from werkzeug.wrappers import Request, Response
 
 from kit.claims import utc
-from kit.protocol.pliance import AUDIENCE, POKE_TYPES
-from kit.provenance.pliance import FACTS
-from kit.sandbox import aspnet_cors as cors
-from kit.sandbox.aspnet import Refusal, bearer_token, bound, validate
+from kit.providers.pliance import aspnet_cors as cors
+from kit.providers.pliance.aspnet import Refusal, bearer_token, bound, validate
+from kit.providers.pliance.delivery import deliver, is_loopback
+from kit.providers.pliance.facts import FACTS
+from kit.providers.pliance.protocol import AUDIENCE, POKE_TYPES
+from kit.providers.pliance.surface import SURFACE
 from kit.sandbox.base import BodyRejected, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
-from kit.sandbox.delivery import deliver, is_loopback
-from kit.surface.pliance import SURFACE
 
 __all__ = ["POKE_TYPES", "Emulator"]
 

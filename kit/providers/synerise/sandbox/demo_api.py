@@ -1,6 +1,6 @@
 """The Synerise sandbox's demo API: kit's endpoints that show consumer types and permissions.
 
-INFERRED / kit's (see :mod:`kit.sandbox.synerise` and :mod:`kit.provenance.synerise`): ``GET
+INFERRED / kit's (see :mod:`kit.providers.synerise.sandbox` and :mod:`kit.providers.synerise.facts`): ``GET
 /v4/business-profile`` and ``GET /v4/clients`` for a workspace whose API key holds the permission
 (``key_permissions``, checked server-side on each call) or a user whose selected workspace grants it
 (in the token); ``GET /v4/clients/{id}`` for a workspace, or a customer reading itself; ``GET
@@ -14,9 +14,9 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from kit.providers.synerise.sandbox.tokens import Tokens
+from kit.providers.synerise.spring import Refused, json_object
 from kit.sandbox.base import json_response
-from kit.sandbox.spring import Refused, json_object
-from kit.sandbox.synerise.tokens import Tokens
 
 __all__ = ["DemoApi"]
 
