@@ -15,18 +15,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from business import business_url
 
+import kit
 from kit.providers import names
 
 HTTP = Path(sys.executable).parent / "http"
-#: the call each provider's story makes, as HTTPie items
-CALLS = {
-    "pliance": ["GET", "api/Ping"],
-    "signicat": ["POST", "auth/rest/sessions", "flow=redirect"],
-    "synerise": ["GET", "v4/business-profile"],
-    "signzy": ["GET", "api/channels/ch-1"],
-    "saltedge": ["GET", "api/v3/countries"],
-}
 
 
 def http(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -45,9 +39,10 @@ def test_http_with_the_kit_auth_type_gets_a_2xx_from_each_cli_sandbox(
     served: dict[str, dict[str, str]], name: str
 ) -> None:
     env = served[name]
-    port = urlsplit(env[f"{name.upper()}_URL"]).port
-    method, path, *items = CALLS[name]
-    done = http(f"--auth-type=kit-{name}", "--print=hb", method, f":{port}/{path}", *items, env=env)
+    with kit.connect(name, environ=env) as target:  # the registration's business call, as a URL on that sandbox
+        method, url, body = business_url(target)
+    raw = [] if body is None else ["--json", "--raw", json.dumps(body)]
+    done = http(f"--auth-type=kit-{name}", "--print=hb", *raw, method, url, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("HTTP/1.1 20")
     secrets = [v for k, v in env.items() if any(w in k for w in ("SECRET", "PASSWORD", "KEY")) and len(v) > 8]

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from business import business
 from test_origin import RedirectLab, live
 
 import kit
@@ -25,14 +26,6 @@ from kit.providers import names, provider
 from kit.providers.signicat.protocol import TOKEN_PATH
 from kit.sandbox import start
 
-#: the call each provider's story makes (Signzy's names the demo channel, which its session logs in as)
-CALLS: dict[str, tuple[str, str, Any]] = {
-    "pliance": ("GET", "api/Ping", None),
-    "signicat": ("POST", "auth/rest/sessions", {}),
-    "synerise": ("GET", "v4/business-profile", None),
-    "signzy": ("GET", "api/channels/ch-1", None),
-    "saltedge": ("GET", "countries", None),
-}
 #: what each token provider's sandbox counts for a token fetch
 FETCHES = {"signicat": "tokens_issued", "synerise": "logins", "signzy": "live_tokens"}
 
@@ -55,7 +48,7 @@ def fetches(target: kit.Target) -> int:
 def test_a_sync_client_gets_a_2xx_from_every_sandbox(target: kit.Target) -> None:
     auth = target.httpx_auth()
     assert isinstance(auth, HttpxAuth) and isinstance(auth, httpx.Auth)
-    method, path, body = CALLS[target.provider.name]
+    method, path, body = business(target)
     with httpx.Client(base_url=auth.base_url, auth=auth) as client:
         answers = [client.request(method, path, json=body) for _ in range(3)]
     assert [a.status_code // 100 for a in answers] == [2, 2, 2], [a.text for a in answers]
@@ -64,7 +57,7 @@ def test_a_sync_client_gets_a_2xx_from_every_sandbox(target: kit.Target) -> None
 @pytest.mark.parametrize("target", names(), indirect=True)
 def test_an_async_client_gets_a_2xx_from_every_sandbox_with_one_token_fetch_for_many_tasks(target: kit.Target) -> None:
     auth = target.httpx_auth()
-    method, path, body = CALLS[target.provider.name]
+    method, path, body = business(target)
 
     async def many() -> list[httpx.Response]:
         async with httpx.AsyncClient(base_url=auth.base_url, auth=auth) as client:
@@ -79,7 +72,7 @@ def test_an_async_client_gets_a_2xx_from_every_sandbox_with_one_token_fetch_for_
 @pytest.mark.parametrize("target", sorted(FETCHES), indirect=True)
 def test_one_token_fetch_for_tasks_in_several_threads_and_threads_of_a_sync_client(target: kit.Target) -> None:
     auth = target.httpx_auth()
-    method, path, body = CALLS[target.provider.name]
+    method, path, body = business(target)
     statuses: list[int] = []
     lock = threading.Lock()
 
@@ -170,7 +163,7 @@ def test_a_redirected_call_sends_nothing_to_the_other_origin(
     """Salt Edge's secrets travel in headers of their own, which httpx does not strip on a redirect."""
     front, target = lab
     auth = target.httpx_auth()
-    method, path, body = CALLS[target.provider.name]
+    method, path, body = business(target)
     assert _send(auth, mode, method, path, body, follow).status_code // 100 == 2  # any token came through the front
     front.paths.add(auth.base_url.removeprefix(front.url) + path)
     if follow:  # the client follows: kit refuses the hop to the other origin before its headers go

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,33 +41,6 @@ from kit.surface.openapi import openapi
 EXAMPLES = 100 if FULL else 15
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 
-Auth = Callable[[kit.Target], requests.auth.AuthBase]
-
-
-def _session(**options: Any) -> Auth:
-    return lambda target: target.session(**options).auth_as(FlowAuth)
-
-
-def _version(version: str) -> Auth:
-    return lambda target: target.session(target.credentials.replace(api_version=version)).auth_as(FlowAuth)
-
-
-#: provider -> security scheme -> the kit auth that meets it (the first scheme of an operation's first
-#: requirement that is listed here decides; an operation that requires none is sent without auth)
-AUTHS: dict[str, dict[str, Auth]] = {
-    "pliance": {"bearer": _session()},
-    "signicat": {"oauth2": _session()},
-    "synerise": {
-        "workspaceToken": _session(consumer="workspace"),
-        "customerToken": _session(consumer="client"),
-        "userToken": _session(consumer="user"),
-    },
-    "signzy": {"accessTokenHeader": _session(transport="header")},
-    "saltedge": {"Client-id": _version("v3"), "App-id": _version("v6")},
-}
-#: path parameters naming the demo data each sandbox holds (the demo channel, workspace and customer)
-PINNED: dict[str, dict[str, str]] = {"signzy": {"id": "ch-1"}, "synerise": {"id": "client-0001", "workspace": "101"}}
-
 
 @dataclass
 class Fuzzed:
@@ -79,17 +51,21 @@ class Fuzzed:
     failures: list[str] = field(default_factory=list)
 
 
-def _auth(name: str, target: kit.Target, operation: Any) -> requests.auth.AuthBase | None:
+def _auth(target: kit.Target, operation: Any) -> requests.auth.AuthBase | None:
+    """The kit auth that meets the operation's first scheme a session meets (the surface's ``Scheme.session``,
+    with its ``credentials``); None for an operation that requires none."""
+    schemes = {scheme.name: scheme for scheme in target.provider.surface().schemes}
     for requirement in operation.definition.raw.get("security", []):
-        for scheme in requirement:
-            if scheme in AUTHS[name]:
-                return AUTHS[name][scheme](target)
+        for name in requirement:
+            scheme = schemes[name]
+            if scheme.session is not None:
+                credentials = target.credentials.replace(**scheme.credentials) if scheme.credentials else None
+                return target.session(credentials, **scheme.session).auth_as(FlowAuth)
     return None
 
 
 def _run(target: kit.Target, operation: Any, fuzzed: Fuzzed, mode: GenerationMode, pinned: dict[str, str]) -> None:
-    name = target.provider.name
-    auth = _auth(name, target, operation)
+    auth = _auth(target, operation)
     http = requests.Session()
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=pinned or None)
 
@@ -132,7 +108,8 @@ def fuzz(name: str) -> list[Fuzzed]:
             _run(target, operation, fuzzed, GenerationMode.POSITIVE, {})
             if raw.get("parameters") or raw.get("requestBody"):  # something to make invalid
                 _run(target, operation, fuzzed, GenerationMode.NEGATIVE, {})
-            pinned = {k: v for k, v in PINNED.get(name, {}).items() if "{" + k + "}" in operation.path}
+            demo = target.provider.emulator_class().DEMO_PATH
+            pinned = {k: v for k, v in demo.items() if "{" + k + "}" in operation.path}
             if pinned:
                 _run(target, operation, fuzzed, GenerationMode.POSITIVE, pinned)
             found.append(fuzzed)

@@ -148,6 +148,8 @@ class Emulator:
     #: its routes, schemes and answers (kit.surface.<name>): GET / lists them, GET /openapi.json renders them
     SURFACE: ClassVar[Surface]
     ENDPOINTS: ClassVar[tuple[Endpoint, ...]] = ()  # what GET / lists: SURFACE.endpoints
+    #: path parameters naming the demo data it holds (the demo channel, workspace, customer): what a fuzzer pins
+    DEMO_PATH: ClassVar[dict[str, str]] = {}
 
     def __init__(
         self,

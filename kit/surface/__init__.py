@@ -101,6 +101,10 @@ class Scheme:
     spec: Mapping[str, Any]
     description: str
     fact: str
+    #: how a kit session meets this scheme: its session options (``{"consumer": "client"}``; ``{}``: a default
+    #: session), with ``credentials`` fields changed; None: no session meets it alone (a client certificate)
+    session: Mapping[str, Any] | None = None
+    credentials: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

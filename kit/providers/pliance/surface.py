@@ -134,6 +134,7 @@ SURFACE = Surface(
             "a JWT the client mints for each request: HS256, iss the company id, aud pliance.io, sub and "
             "given_name naming the caller",
             "bearer-jwt",
+            session={},
         ),
         Scheme("mutualTLS", {"type": "mutualTLS"}, "a client certificate, where a tenant requires one", "mtls"),
     ),

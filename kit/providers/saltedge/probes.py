@@ -20,7 +20,10 @@ from kit.providers.saltedge.protocol import signed_bytes
 from kit.session import Session
 from kit.target import Target
 
-__all__ = ["expiry", "failure_modes", "observed", "refusal"]
+__all__ = ["CODE_COLUMN", "expiry", "failure_modes", "observed", "refusal"]
+
+#: the column of the failure-mode table that holds the provider's own error code
+CODE_COLUMN = "error class"
 
 EXPIRED = "expired request"
 

@@ -9,6 +9,8 @@ Statements and sources are the fact registry's (:mod:`kit.providers.saltedge.fac
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kit.providers.saltedge.facts import FACTS
 from kit.providers.saltedge.protocol import HEADERS, layers
 from kit.surface import Answer, Body, Endpoint, Refusals, Schema, Scheme, Surface, array, obj, refusals, text
@@ -137,7 +139,10 @@ def _schemes() -> tuple[Scheme, ...]:
             (names.customer_secret, "the customer's secret, where an endpoint acts for a customer", "customer-layer"),
             (names.login_secret, f"the {'login' if version == 'v3' else 'connection'}'s secret", "login-layer"),
         ):
-            found.setdefault(header, Scheme(header, {"type": "apiKey", "in": "header", "name": header}, what, fact))
+            spec = {"type": "apiKey", "in": "header", "name": header}
+            found.setdefault(header, Scheme(header, spec, what, fact))
+    for version, names in HEADERS.items():  # a session of a version sends all its headers: met by its app id's
+        found[names.app_id] = replace(found[names.app_id], session={}, credentials={"api_version": version})
     return tuple(found.values())
 
 

@@ -23,7 +23,10 @@ from kit.providers.signicat.protocol import ACCOUNT_PARAMETER
 from kit.session import Session
 from kit.target import Target
 
-__all__ = ["CHECKED_AGAINST", "DIFFERENCES", "expiry", "failure_modes", "observed", "refusal"]
+__all__ = ["CHECKED_AGAINST", "CODE_COLUMN", "DIFFERENCES", "expiry", "failure_modes", "observed", "refusal"]
+
+#: the column of the failure-mode table that holds the provider's own error code
+CODE_COLUMN = "code"
 
 #: the real implementation the sandbox and the client were checked against (tests/test_conformance_signicat.py,
 #: tests/test_live_signicat.py)

@@ -127,6 +127,7 @@ SURFACE = Surface(
             },
             "OAuth2 client credentials: the client's id and secret buy a token at the token endpoint",
             "token-endpoint",
+            session={},
         ),
         Scheme(
             "clientBasic",

@@ -26,7 +26,19 @@ from kit.session import Session
 from kit.tables import Table
 from kit.target import Target
 
-__all__ = ["CHECKED_AGAINST", "DIFFERENCES", "expiry", "failure_modes", "observed", "refusal", "try_token"]
+__all__ = [
+    "CHECKED_AGAINST",
+    "CODE_COLUMN",
+    "DIFFERENCES",
+    "expiry",
+    "failure_modes",
+    "observed",
+    "refusal",
+    "try_token",
+]
+
+#: the column of the failure-mode table that holds the provider's own error code
+CODE_COLUMN = "code"
 
 #: the real implementation the sandbox was checked against (tests/test_conformance_signzy.py)
 CHECKED_AGAINST = (

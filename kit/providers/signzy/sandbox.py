@@ -68,6 +68,7 @@ class Emulator(_Base):
     TOKEN_PATHS = ("api/channels/login", "api/customers/login")
     SURFACE = SURFACE
     ENDPOINTS = SURFACE.endpoints
+    DEMO_PATH = {"id": "ch-1"}
     SETTINGS = (
         Setting("ttl", int, 1209600, "default token ttl in seconds (LoopBack: 14 days)", 1, 31556926),
         Setting("max_ttl", int, 31556926, "largest ttl a login may ask for (LoopBack: 1 year)", 1, 31556926),

@@ -126,6 +126,7 @@ SURFACE = Surface(
             {"type": "apiKey", "in": "header", "name": "Authorization"},
             "the login's id, raw in the Authorization header (no scheme word); advised over the query",
             "raw-header",
+            session={"transport": "header"},
         ),
         Scheme(
             "accessTokenQuery",

@@ -26,7 +26,10 @@ from kit.providers.synerise.protocol import CONSUMERS, EXPIRED
 from kit.session import Session
 from kit.target import Target
 
-__all__ = ["expiry", "failure_modes", "hs512_forgery", "observed", "refusal"]
+__all__ = ["CODE_COLUMN", "expiry", "failure_modes", "hs512_forgery", "observed", "refusal"]
+
+#: the column of the failure-mode table that holds the provider's own error code
+CODE_COLUMN = "error"
 
 BUSINESS = "v4/business-profile"
 

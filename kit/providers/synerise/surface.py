@@ -28,13 +28,14 @@ _CLIENT = obj(("clientId",), clientId=text(), email={"type": ["string", "null"]}
 _WORKSPACE_LOGIN = Body(obj(("apiKey",), apiKey=text()))
 
 
-def _bearer(name: str, consumer: str, fact: str, login: str, refresh: str) -> Scheme:
+def _bearer(name: str, consumer: str, fact: str, login: str, refresh: str, kit_consumer: str) -> Scheme:
     extensions = {"x-kit-login": login, **({"x-kit-refresh": refresh} if refresh else {})}
     return Scheme(
         name,
         {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", **extensions},
         f"the {consumer}'s token (RS512 JWT) from {login}" + (f", renewed with {refresh}" if refresh else ""),
         fact,
+        session={"consumer": kit_consumer},
     )
 
 
@@ -194,6 +195,7 @@ SURFACE = Surface(
             "workspace-login",
             "POST /" + CONSUMERS["workspace"][0],
             "GET /v4/auth/refresh/profile",
+            "workspace",
         ),
         _bearer(
             "customerToken",
@@ -201,8 +203,9 @@ SURFACE = Surface(
             "customer-login",
             "POST /" + CONSUMERS["client"][0],
             "POST /sauth/v3/auth/refresh/client",
+            "client",
         ),
-        _bearer("userToken", "user", "user-login", "POST /" + CONSUMERS["user"][0], ""),
+        _bearer("userToken", "user", "user-login", "POST /" + CONSUMERS["user"][0], "", "user"),
     ),
     security=(("workspaceToken",),),
     error=Answer(

@@ -97,6 +97,7 @@ class Emulator(_Base):
     )
     SURFACE = SURFACE
     ENDPOINTS = SURFACE.endpoints
+    DEMO_PATH = {"id": "client-0001", "workspace": "101"}
     SETTINGS = (
         Setting("lifetime", int, 3600, "token lifetime in seconds (docs: 1 h default, up to a week)", 1, 604800),
         Setting("clock_ahead", int, 0, "fault injection: seconds the server's clock runs ahead of clients'", 0, 86400),
