@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
 from kit.provenance import Registry
+from kit.sandbox.routes import Routes
 from kit.surface import Endpoint, Surface
 
 __all__ = [
@@ -138,18 +139,42 @@ COMMON_SETTINGS = (
 
 
 class Emulator:
-    """Base of the provider emulators; subclasses set NAME and SETTINGS and implement dispatch."""
+    """Base of the provider emulators; subclasses set SURFACE and SETTINGS and implement dispatch.
 
-    NAME: ClassVar[str] = ""
-    FACTS: ClassVar[Registry]  # the provider's fact registry: what each route rests on
+    Its name, facts, endpoint map and route table are read from ``SURFACE`` when the class is made; each
+    endpoint that names a handler must name a method of the class (ConfigError otherwise).
+    """
+
+    #: its routes, schemes and answers (its provider's ``surface.SURFACE``): GET / lists them, GET /openapi.json
+    #: renders them, :attr:`ROUTES` dispatches to their handlers
+    SURFACE: ClassVar[Surface]
     SETTINGS: ClassVar[tuple[Setting, ...]] = ()
+    #: credential keys it takes beyond those of its demo credentials
     CREDENTIAL_KEYS: ClassVar[tuple[str, ...]] = ()
     TOKEN_PATHS: ClassVar[tuple[str, ...]] = ()  # where the fault settings apply
-    #: its routes, schemes and answers (kit.surface.<name>): GET / lists them, GET /openapi.json renders them
-    SURFACE: ClassVar[Surface]
+    #: paths match in any case (ASP.NET Core's routing)
+    IGNORE_CASE: ClassVar[bool] = False
+    NAME: ClassVar[str] = ""  # SURFACE.name
+    FACTS: ClassVar[Registry]  # SURFACE.facts: what each route rests on
     ENDPOINTS: ClassVar[tuple[Endpoint, ...]] = ()  # what GET / lists: SURFACE.endpoints
+    ROUTES: ClassVar[Routes]  # SURFACE's endpoints that name a handler
     #: path parameters naming the demo data it holds (the demo channel, workspace, customer): what a fuzzer pins
     DEMO_PATH: ClassVar[dict[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        surface = cls.__dict__.get("SURFACE")
+        if surface is None:
+            return
+        cls.NAME, cls.FACTS, cls.ENDPOINTS = surface.name, surface.facts, surface.endpoints
+        cls.ROUTES = Routes(surface.endpoints, ignore_case=cls.IGNORE_CASE)
+        missing = sorted(name for name in cls.ROUTES.handlers() if not callable(getattr(cls, name, None)))
+        if missing:
+            raise ConfigError(f"the {surface.name} emulator has no handler {', '.join(missing)} its surface names")
+
+    def handler(self, endpoint: Endpoint) -> Any:
+        """The method that answers ``endpoint``."""
+        return getattr(self, endpoint.handler)
 
     def __init__(
         self,

@@ -129,6 +129,8 @@ class Endpoint:
     described: bool = True
     #: ``x-`` extensions of the operation (what OpenAPI has no field for)
     extensions: Mapping[str, Any] = field(default_factory=dict)
+    #: the sandbox's method that answers it (:mod:`kit.sandbox.routes`); empty: its emulator answers it otherwise
+    handler: str = ""
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,6 @@ from kit.claims import utc
 from kit.providers.pliance import aspnet_cors as cors
 from kit.providers.pliance.aspnet import Refusal, bearer_token, bound, validate
 from kit.providers.pliance.delivery import deliver, is_loopback
-from kit.providers.pliance.facts import FACTS
 from kit.providers.pliance.protocol import AUDIENCE, POKE_TYPES
 from kit.providers.pliance.surface import SURFACE
 from kit.sandbox.base import BodyRejected, Setting, json_response, read_json
@@ -81,12 +80,10 @@ DEMO = {
 class Emulator(_Base):
     """The Pliance API surface: auth checks, persons per tenant, webhooks."""
 
-    NAME = "pliance"
-    FACTS = FACTS
-    CREDENTIAL_KEYS = ("secret", "issuer", "given_name", "subject", "tenant")
+    IGNORE_CASE = True
+    CREDENTIAL_KEYS = ("tenant",)  # with multitenancy off, a tenant may still be given
     TOKEN_PATHS = ()  # Pliance clients mint their own tokens: there is no token endpoint to break
     SURFACE = SURFACE
-    ENDPOINTS = SURFACE.endpoints
     SETTINGS = (
         Setting("multitenancy", bool, False, "require X-Tenant and keep data apart per tenant"),
         Setting("allowed_ips", list, [], "comma-separated client IPs or networks allowed (empty: all)"),
@@ -155,26 +152,19 @@ class Emulator(_Base):
         return response
 
     def _route(self, request: Request) -> Response:
-        routes = {
-            "api/ping": {"GET": self._ping},
-            "api/personcommand": {"PUT": self._register_person},
-            "api/personquery": {"GET": self._view_person},
-            "api/webhookcommand": {"PUT": self._set_webhook},
-            "api/webhookquery": {"GET": self._get_webhook},
-            "api/webhookquery/poke": {"POST": self._poke},
-        }
-        methods = routes.get(request.path.strip("/").lower())  # INFERRED: ASP.NET Core routes ignore case
-        if methods is None:
+        found = self.ROUTES.at(request.path)  # INFERRED: ASP.NET Core routes ignore case (IGNORE_CASE)
+        if not found:
             return self._error(404, f"No route for {request.method} {request.path}")
         if request.method == "OPTIONS" and cors.is_preflight(request, self.settings["cors_origins"]):
-            return cors.preflight(request, methods)
-        if request.method not in methods:
+            return cors.preflight(request, found.methods)
+        if request.method not in found.methods:
             return self._error(405, f"Method {request.method} is not allowed on {request.path}")
         try:
             claims, tenant = self._authenticate(request)
         except Refusal as refusal:
             return self._error(refusal.status, refusal.message, refusal.challenge)
-        return methods[request.method](request, claims, tenant)
+        answered: Response = self.handler(found.methods[request.method])(request, claims, tenant)
+        return answered
 
     def _json(self, request: Request, *required: str, types: Mapping[str, type]) -> dict[str, Any] | Response:
         try:

@@ -55,7 +55,9 @@ def _ok(what: str, data: Schema | None = None) -> tuple[Answer, ...]:
 
 
 ENDPOINTS = (
-    Endpoint("GET", "api/Ping", _MINTED, fact="route-ping", answers=_ok("the envelope"), refusals=_AUTH),
+    Endpoint(
+        "GET", "api/Ping", _MINTED, fact="route-ping", answers=_ok("the envelope"), refusals=_AUTH, handler="_ping"
+    ),
     Endpoint(
         "PUT",
         "api/PersonCommand",
@@ -76,6 +78,7 @@ ENDPOINTS = (
         ),
         answers=_ok("the person registered", _PERSON),
         refusals=_AUTH + _BODY,
+        handler="_register_person",
     ),
     Endpoint(
         "GET",
@@ -88,6 +91,7 @@ ENDPOINTS = (
         ),
         answers=_ok("the person (status Error when not found, in this tenant)", _PERSON),
         refusals=_AUTH,
+        handler="_view_person",
     ),
     Endpoint(
         "PUT",
@@ -98,6 +102,7 @@ ENDPOINTS = (
         body=Body(obj(("url",), url=text(minLength=1), secret=_NULLABLE_TEXT, enabled={"type": "boolean"})),
         answers=_ok("registered"),
         refusals=_AUTH + _BODY,
+        handler="_set_webhook",
     ),
     Endpoint(
         "GET",
@@ -106,6 +111,7 @@ ENDPOINTS = (
         fact="route-webhook-query",
         answers=_ok("the webhook (secret included)", _WEBHOOK),
         refusals=_AUTH,
+        handler="_get_webhook",
     ),
     Endpoint(
         "POST",
@@ -116,6 +122,7 @@ ENDPOINTS = (
         body=Body(obj(("type",), type=text(enum=list(POKE_TYPES)), referenceId=text())),
         answers=_ok("delivered: the receiver's status and body", None),
         refusals=_AUTH + _BODY,
+        handler="_poke",
     ),
     Endpoint(
         "OPTIONS", "api/*", "none", "CORS preflight (Origin, Access-Control-Request-Method)", "cors", described=False

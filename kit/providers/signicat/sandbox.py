@@ -39,7 +39,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.wrappers import Request, Response
 
 from kit.providers.signicat import duende
-from kit.providers.signicat.facts import FACTS
 from kit.providers.signicat.protocol import DISCOVERY_PATH, SCOPE, TOKEN_PATH
 from kit.providers.signicat.surface import SURFACE
 from kit.sandbox.base import BodyRejected, Setting, json_response, read_json
@@ -49,6 +48,7 @@ from kit.sandbox.keys import new_key
 __all__ = ["Emulator"]
 
 PRODUCT = "auth-rest"
+API = "auth/rest/sessions"  # where the Authentication REST API answers, behind its tokens
 DEMO = {
     "client_id": "sandbox-kit-demo-417",
     "client_secret": "kit-demo-signicat-secret-9c4e1b7a2f6d8e3c5a0b4d6f",
@@ -75,12 +75,8 @@ def _problem(status: int, title: str, detail: str, code: str, *, token_sent: boo
 class Emulator(_Base):
     """Token endpoint, discovery, JWKS and the Authentication REST API sessions."""
 
-    NAME = "signicat"
-    FACTS = FACTS
-    CREDENTIAL_KEYS = ("client_id", "client_secret", "account_id")
     TOKEN_PATHS = (TOKEN_PATH,)
     SURFACE = SURFACE
-    ENDPOINTS = SURFACE.endpoints
     SETTINGS = (
         Setting("lifetime", int, 600, "access token lifetime in seconds (Dashboard range)", 1, 3600),
         Setting("products", list, [PRODUCT], "API products the client may use (empty: 403 on /auth/rest)"),
@@ -261,24 +257,27 @@ class Emulator(_Base):
 
     def dispatch(self, request: Request) -> Response:
         path = request.path.strip("/")
-        if path == TOKEN_PATH:
-            return (
-                self._token(request) if request.method == "POST" else duende.oauth_error("invalid_request", "use POST")
-            )
-        if path == DISCOVERY_PATH and request.method == "GET":
-            return self._discovery(request)
-        if path == DISCOVERY_PATH + "/jwks" and request.method == "GET":
-            return self._jwks(request)
-        if path == "auth/rest/sessions" or path.startswith("auth/rest/sessions/"):
+        found = self.ROUTES.at(path)
+        endpoint = found.methods.get(request.method)
+        if path == API or path.startswith(API + "/"):  # the API authenticates before it routes
             claims = self._authorize(request)
             if isinstance(claims, Response):
                 return claims
-            if path == "auth/rest/sessions" and request.method == "POST":
-                return self._create_session(request, claims)
-            session = self.sessions.get(path.rsplit("/", 1)[-1])
-            if request.method == "GET" and session is not None and session["accountId"] == claims["account_id"]:
-                return json_response(session)
+            if endpoint is not None:
+                answered: Response = self.handler(endpoint)(request, claims, **found.params)
+                return answered
             if request.method == "GET":
                 return _problem(404, "Not found", "No such session for this account.", "not_found")
             return _problem(405, "Method not allowed", f"{request.method} is not allowed here.", "method_not_allowed")
+        if endpoint is not None:
+            public: Response = self.handler(endpoint)(request)
+            return public
+        if path == TOKEN_PATH:  # IdentityServer: any other method at the token endpoint is invalid_request
+            return duende.oauth_error("invalid_request", "use POST")
         return _problem(404, "Not found", f"No route for {request.method} {request.path}.", "not_found")
+
+    def _view_session(self, request: Request, claims: dict[str, Any], id: str) -> Response:
+        session = self.sessions.get(id)
+        if session is None or session["accountId"] != claims["account_id"]:
+            return _problem(404, "Not found", "No such session for this account.", "not_found")
+        return json_response(session)

@@ -56,6 +56,7 @@ ENDPOINTS = (
         refusals=refusals(400, "token-errors-400", "missing-grant"),
         security=(("clientBasic",), ()),
         error=Answer(0, obj(("error",), error=text(), error_description=text()), "an RFC 6749 error"),
+        handler="_token",
     ),
     Endpoint(
         "GET",
@@ -70,6 +71,7 @@ ENDPOINTS = (
             ),
         ),
         security=(),
+        handler="_discovery",
     ),
     Endpoint(
         "GET",
@@ -78,6 +80,7 @@ ENDPOINTS = (
         fact="jwks",
         answers=(Answer(200, obj(("keys",), keys=array(obj(("kty", "kid"), kty=text(), kid=text()))), "the keys"),),
         security=(),
+        handler="_jwks",
     ),
     Endpoint(
         "POST",
@@ -96,6 +99,7 @@ ENDPOINTS = (
         answers=(Answer(201, _SESSION, "the session created"),),
         refusals=_API + refusals(400, "bad-body"),
         parameters=(_ACCOUNT,),
+        handler="_create_session",
     ),
     Endpoint(
         "GET",
@@ -105,6 +109,7 @@ ENDPOINTS = (
         answers=(Answer(200, _SESSION, "the session"),),
         refusals=_API + refusals(404, "not-found"),
         parameters=(_ACCOUNT,),
+        handler="_view_session",
     ),
 )
 

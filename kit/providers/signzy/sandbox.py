@@ -41,7 +41,6 @@ from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
 from kit.providers.signzy import loopback as lb
-from kit.providers.signzy.facts import FACTS
 from kit.providers.signzy.protocol import MODELS
 from kit.providers.signzy.surface import SURFACE
 from kit.sandbox.base import Emulator as _Base
@@ -62,12 +61,8 @@ def _iso(epoch: float) -> str:
 class Emulator(_Base):
     """Channels with passwords, tokens with a ttl, and parent/child channels."""
 
-    NAME = "signzy"
-    FACTS = FACTS
-    CREDENTIAL_KEYS = ("username", "password")
     TOKEN_PATHS = ("api/channels/login", "api/customers/login")
     SURFACE = SURFACE
-    ENDPOINTS = SURFACE.endpoints
     DEMO_PATH = {"id": "ch-1"}
     SETTINGS = (
         Setting("ttl", int, 1209600, "default token ttl in seconds (LoopBack: 14 days)", 1, 31556926),

@@ -35,7 +35,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
-from kit.providers.saltedge.facts import FACTS
 from kit.providers.saltedge.protocol import HEADERS
 from kit.providers.saltedge.sandbox.signatures import Refused, check_signature
 from kit.providers.saltedge.surface import SURFACE
@@ -103,12 +102,8 @@ def public_pem(key: rsa.RSAPrivateKey) -> str:
 class Emulator(_Base):
     """Customers and logins behind three layers of secrets, plus signature checks."""
 
-    NAME = "saltedge"
-    FACTS = FACTS
-    CREDENTIAL_KEYS = ("client_id", "app_secret", "customer_secret", "login_secret", "private_key_pem")
     SETTINGS = (Setting("status", str, "test", "client status: " + ", ".join(STATUSES)),)
     SURFACE = SURFACE
-    ENDPOINTS = SURFACE.endpoints
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
         self._key = new_key()

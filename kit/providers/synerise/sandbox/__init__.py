@@ -51,7 +51,6 @@ import jwt
 from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
-from kit.providers.synerise.facts import FACTS
 from kit.providers.synerise.protocol import (
     CONSUMERS,
     IDENTITY_PROVIDERS,
@@ -87,16 +86,12 @@ OTHER_CLIENT = {"id": "client-0002", "email": "alan@example.com"}
 class Emulator(_Base):
     """Logins, refreshes and a small permission-checked API for the three consumer types."""
 
-    NAME = "synerise"
-    FACTS = FACTS
-    CREDENTIAL_KEYS = tuple(DEMO)
     TOKEN_PATHS = (
         *(login for login, _ in CONSUMERS.values()),
         LEGACY_WORKSPACE_LOGIN,
         *(refresh[1] for _, refresh in CONSUMERS.values() if refresh),
     )
     SURFACE = SURFACE
-    ENDPOINTS = SURFACE.endpoints
     DEMO_PATH = {"id": "client-0001", "workspace": "101"}
     SETTINGS = (
         Setting("lifetime", int, 3600, "token lifetime in seconds (docs: 1 h default, up to a week)", 1, 604800),
