@@ -4,11 +4,11 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from typing import Any
 
 import jwt
 import pytest
+from clocks import Clock
 
 import kit
 from kit.providers import synerise
@@ -86,10 +86,13 @@ def test_missing_fields_for_a_consumer_type_are_a_config_error() -> None:
 
 @pytest.mark.parametrize("consumer, how", [("workspace", "refresh"), ("client", "refresh"), ("user", "login")])
 def test_renewal_before_expiry(consumer: str, how: str) -> None:
+    clock = Clock()
     with start("synerise", lifetime=3) as box:
-        s = synerise.session(creds_of(box), box.url, consumer=consumer, cache=kit.MemoryTokenCache(margin=2))
+        cache = kit.MemoryTokenCache(margin=2, clock=clock)
+        s = synerise.session(creds_of(box), box.url, consumer=consumer, cache=cache)
         first = s.require_token()
-        time.sleep(1.7)  # inside the renewal window of a 3 s token (half its life: 1.5 s), still valid
+        clock.advance(1.7)  # inside the renewal window of a 3 s token (half its life: 1.5 s), still valid
+        box.control.advance(1.7)  # the same time passes on the server's clock
         second = s.require_token()
         assert second != first and second.expires_at > first.expires_at
         if consumer == "user":  # a user's login is followed by its workspace selection
@@ -113,11 +116,14 @@ def test_renewal_before_expiry(consumer: str, how: str) -> None:
 
 
 def test_refresh_refused_falls_back_to_login() -> None:
+    clock = Clock()
     with start("synerise", lifetime=3) as box:
-        s = synerise.session(creds_of(box), box.url, consumer="workspace", cache=kit.MemoryTokenCache(margin=2))
+        cache = kit.MemoryTokenCache(margin=2, clock=clock)
+        s = synerise.session(creds_of(box), box.url, consumer="workspace", cache=cache)
         s.require_token()
         box.control.rotate_key(keep_previous=False)  # refresh now fails
-        time.sleep(1.7)  # inside the renewal window (half of 3 s), still valid
+        clock.advance(1.7)  # inside the renewal window (half of 3 s), still valid
+        box.control.advance(1.7)
         s.require_token()
         assert [(a, r) for _, a, r, _ in happened(s)][-2:] == [("refresh", "expiring"), ("login", "refresh refused")]
         assert [st for st, _ in steps(s)][-2:] == [

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import partial
 
 import pytest
+from clocks import Clock
 
 from kit.auth.redis_cache import RedisTokenCache
 from kit.auth.tokencache import Lease, MemoryTokenCache, TokenCache
@@ -60,19 +61,6 @@ def fetched(cache: TokenCache, key: str, fetch: Callable[[str], CachedToken], *,
         return got
     with got as lease:
         return lease.fill(fetch(lease.reason))
-
-
-class Clock:
-    """A clock a test moves: now, then ``advance(seconds)``."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def caches(redis_url: str) -> list[Callable[[], TokenCache]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import time
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -199,6 +200,15 @@ class Emulator:
         if extra:
             raise ConfigError(f"{self.NAME} sandbox credentials have no key {', '.join(extra)}")
         self.credentials = {**demo, **(credentials or {})}
+        self.ahead = 0.0  # seconds its clock was moved on (Control.advance): expiry without waiting
+
+    def now(self) -> float:
+        """The sandbox's clock: the time, plus what :meth:`advance` moved it on by."""
+        return time.time() + self.ahead
+
+    def advance(self, seconds: float) -> None:
+        """Move the sandbox's clock on by ``seconds``: its tokens expire, its keys rotate as that time passed."""
+        self.ahead += seconds
 
     def check_settings(self, settings: dict[str, Any]) -> None:
         """Refuse a combination of (already typed) settings this sandbox cannot run with.

@@ -89,6 +89,12 @@ class Control:
         """The server now considers ``token`` expired; the client's own clock says it is still good."""
         self._emulator.expire(str(reveal(token)))
 
+    def advance(self, seconds: float) -> None:
+        """Move the sandbox's clock on by ``seconds`` (0 to a day): what it issued ages without a wait."""
+        if not 0 <= seconds <= 86400:
+            raise ConfigError(f"advance takes 0 to 86400 seconds, not {seconds}")
+        self._emulator.advance(float(seconds))
+
     def counts(self) -> dict[str, int]:
         return dict(self._emulator.counts())
 

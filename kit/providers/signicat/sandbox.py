@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 import uuid
 from typing import Any
 
@@ -88,7 +87,7 @@ class Emulator(_Base):
         super().__init__(settings, credentials, **kwargs)
         self.key_count = 1
         self.keys = [_new_key(1)]  # newest first; JWKS publishes the current and the previous key
-        self.rotated_at = time.time()
+        self.rotated_at = self.now()
         self.tokens_issued = 0
         self.sessions: dict[str, dict[str, Any]] = {}
 
@@ -100,7 +99,7 @@ class Emulator(_Base):
         self.key_count += 1
         fresh = _new_key(self.key_count)
         self.keys = [fresh, *self.keys[:1]] if keep_previous else [fresh]
-        self.rotated_at = time.time()
+        self.rotated_at = self.now()
         return self.keys[0][0]
 
     # -- OAuth2 token endpoint ------------------------------------------------------------
@@ -137,10 +136,10 @@ class Emulator(_Base):
         )
 
     def _mint(self, host_url: str) -> str:
-        if self.settings["rotate_every"] and time.time() - self.rotated_at >= self.settings["rotate_every"]:
+        if self.settings["rotate_every"] and self.now() - self.rotated_at >= self.settings["rotate_every"]:
             self.rotate_key()
         kid, key = self.keys[0]
-        now = int(time.time())
+        now = int(self.now())
         claims = {
             "iss": host_url + "auth/open",
             "aud": host_url.rstrip("/"),

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -97,7 +96,7 @@ class Emulator(_Base):
             raise ConfigError("the signzy sandbox has no such token (logged out, or never issued)")
         ttl = row["ttl"] if isinstance(row["ttl"], (int, float)) and row["ttl"] > 0 else 1
         row["ttl"] = ttl  # a token without a usable ttl (null, -1) gets one, already run out
-        row["created"] = time.time() - ttl - 1
+        row["created"] = self.now() - ttl - 1
 
     def counts(self) -> dict[str, int]:
         return {"live_tokens": len(self.tokens)}
@@ -141,7 +140,7 @@ class Emulator(_Base):
         if row is None:
             return None
         ttl = row["ttl"]
-        if ttl == -1 or (ttl is not None and time.time() >= row["created"] + ttl):
+        if ttl == -1 or (ttl is not None and self.now() >= row["created"] + ttl):
             del self.tokens[str(token_id)]
             raise lb.Refused(401, "Invalid Access Token", "INVALID_TOKEN")
         return {**row, "id": token_id}
@@ -175,7 +174,7 @@ class Emulator(_Base):
         ttl = lb.js_ttl(body.get("ttl"), self.settings["ttl"], self.settings["max_ttl"])
         ttl_value: float | int | None = int(ttl) if ttl is not None and ttl == int(ttl) else ttl
         token_id = secrets.token_urlsafe(48)
-        now = time.time()
+        now = self.now()
         self.tokens[token_id] = {"ttl": ttl_value, "created": now, "userId": user["id"], "model": model}
         return json_response({"id": token_id, "ttl": ttl_value, "created": _iso(now), "userId": user["id"]})
 

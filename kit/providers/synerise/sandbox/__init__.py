@@ -108,7 +108,7 @@ class Emulator(_Base):
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(settings, credentials, **kwargs)
-        self.tokens = Tokens(self.settings, workspace=WORKSPACE_ID)
+        self.tokens = Tokens(self.settings, workspace=WORKSPACE_ID, clock=self.now)
         self.customers = {"client-0001": self.credentials["client_email"], OTHER_CLIENT["id"]: OTHER_CLIENT["email"]}
         self.api = DemoApi(self.tokens, self.settings, self.customers, self.credentials, workspace=WORKSPACE_ID)
 

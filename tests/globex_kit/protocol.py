@@ -1,0 +1,4 @@
+"""Globex's wire facts, shared by its client and its sandbox."""
+
+TOKEN_PATH = "oauth/token"
+API_KEY_HEADER = "X-Api-Key"
