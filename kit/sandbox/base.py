@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 import time
 from dataclasses import dataclass
@@ -169,13 +170,20 @@ class Emulator:
             return
         cls.NAME, cls.FACTS, cls.ENDPOINTS = surface.name, surface.facts, surface.endpoints
         cls.ROUTES = Routes(surface.endpoints, ignore_case=cls.IGNORE_CASE)
-        missing = sorted(name for name in cls.ROUTES.handlers() if not callable(getattr(cls, name, None)))
+        own = {name for name in cls.ROUTES.handlers() if "." not in name}  # a dotted one is a part's, made in __init__
+        missing = sorted(name for name in own if not callable(getattr(cls, name, None)))
         if missing:
             raise ConfigError(f"the {surface.name} emulator has no handler {', '.join(missing)} its surface names")
 
     def handler(self, endpoint: Endpoint) -> Any:
-        """The method that answers ``endpoint``."""
-        return getattr(self, endpoint.handler)
+        """The method that answers ``endpoint`` (``api.clients``: a method of the emulator's part ``api``)."""
+        try:
+            found = operator.attrgetter(endpoint.handler)(self)
+        except AttributeError:
+            found = None
+        if not callable(found):
+            raise ConfigError(f"the {self.NAME} emulator has no handler {endpoint.handler}")
+        return found
 
     def __init__(
         self,

@@ -23,13 +23,18 @@ _SEGMENT = re.compile(r"\{(\w+)\}")
 
 @dataclass(frozen=True)
 class Found:
-    """What a path matched: the endpoints there by method, and the values of its ``{name}`` segments."""
+    """What a path matched: the endpoint there for each method, and the values of its ``{name}`` segments."""
 
     methods: dict[str, Endpoint] = field(default_factory=dict)
-    params: dict[str, str] = field(default_factory=dict)
+    #: method -> the values of the ``{name}`` segments of the path that method's endpoint matched
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.methods)
+
+    def params(self, method: str) -> dict[str, str]:
+        """The ``{name}`` values of ``method``'s endpoint at this path ({} when there is none)."""
+        return dict(self.values.get(method, {}))
 
 
 class Routes:
@@ -57,15 +62,19 @@ class Routes:
             methods[endpoint.method] = endpoint
 
     def at(self, path: str) -> Found:
-        """The endpoints at ``path`` (leading and trailing slashes ignored); a literal path wins over a template."""
+        """The endpoints at ``path`` (leading and trailing slashes ignored), for each method the one of the
+        most literal path that matches (``channels/login`` over ``channels/{id}``, as routers order them)."""
         wanted = path.strip("/")
-        matches = [(p, methods) for p, methods in self._paths.values() if p.fullmatch(wanted)]
-        if not matches:
-            return Found()
-        pattern, methods = min(matches, key=lambda found: found[0].pattern.count("(?P<"))
-        match = pattern.fullmatch(wanted)
-        assert match is not None
-        return Found(dict(methods), match.groupdict())
+        found = Found()
+        for pattern, methods in sorted(self._paths.values(), key=lambda entry: entry[0].pattern.count("(?P<")):
+            match = pattern.fullmatch(wanted)
+            if match is None:
+                continue
+            for method, endpoint in methods.items():
+                if method not in found.methods:
+                    found.methods[method] = endpoint
+                    found.values[method] = match.groupdict()
+        return found
 
     def handlers(self) -> set[str]:
         """The names of the handlers its endpoints name."""

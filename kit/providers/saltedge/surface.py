@@ -63,7 +63,9 @@ def _security(version: str, method: str, word: str) -> tuple[tuple[str, ...], ..
     return ((names.app_id, names.app_secret, *extra),)
 
 
-def _endpoint(version: str, method: str, word: str, fact: str, answer: Answer, body: Schema | None = None) -> Endpoint:
+def _endpoint(
+    version: str, method: str, word: str, fact: str, handler: str, answer: Answer, body: Schema | None = None
+) -> Endpoint:
     needs, layered = _needs(method, word)
     bodied = refusals(400, "statuses") if body is not None else ()
     return Endpoint(
@@ -77,6 +79,7 @@ def _endpoint(version: str, method: str, word: str, fact: str, answer: Answer, b
         security=_security(version, method, word),
         error=_error(version),
         extensions=_SIGNED,
+        handler=handler,
     )
 
 
@@ -90,6 +93,7 @@ def _version(version: str) -> tuple[Endpoint, ...]:
             "GET",
             "countries",
             "countries-app-only",
+            "_countries",
             Answer(
                 200,
                 obj(("data", "meta"), data=array(obj(("code", "name"), code=text(), name=text())), meta=_LIST_META),
@@ -101,6 +105,7 @@ def _version(version: str) -> tuple[Endpoint, ...]:
             "POST",
             "customers",
             "customers-route",
+            "_new_customer",
             Answer(
                 200,
                 obj(("data",), data=obj(("id", "secret"), id=_INTEGER, identifier=text(), secret=text())),
@@ -113,15 +118,17 @@ def _version(version: str) -> tuple[Endpoint, ...]:
             "POST",
             new,
             "customer-layer",
+            "_new_login",
             Answer(200, login, f"the {one} and its secret"),
             obj(country_code=text(), provider_code=text(), credentials=obj()),
         ),
-        _endpoint(version, "GET", one, "login-layer", Answer(200, login, f"the {one}")),
+        _endpoint(version, "GET", one, "login-layer", "_show_login", Answer(200, login, f"the {one}")),
         _endpoint(
             version,
             "DELETE",
             one,
             "login-layer",
+            "_remove_login",
             Answer(
                 200, obj(("data",), data=obj(("id", "removed"), id=_INTEGER, removed={"type": "boolean"})), "removed"
             ),

@@ -263,7 +263,7 @@ class Emulator(_Base):
             if isinstance(claims, Response):
                 return claims
             if endpoint is not None:
-                answered: Response = self.handler(endpoint)(request, claims, **found.params)
+                answered: Response = self.handler(endpoint)(request, claims, **found.params(request.method))
                 return answered
             if request.method == "GET":
                 return _problem(404, "Not found", "No such session for this account.", "not_found")

@@ -47,6 +47,9 @@ from kit.sandbox.base import Setting, json_response
 
 __all__ = ["Emulator", "SEED_EMAIL", "SEED_ID"]
 
+#: the access token a request carries, as the sandbox keeps it (None: anonymous)
+Token = dict[str, Any] | None
+
 DEMO = {"username": "kit-demo-channel", "password": "kit-demo-signzy-password-6d2f9a41c7"}
 SEED_ID = "ch-1"
 SEED_EMAIL = "kit-demo-channel@example.invalid"
@@ -119,19 +122,18 @@ class Emulator(_Base):
             raise lb.Refused(404, f"There is no method to handle {request.method} /{'/'.join(parts)}")
         model = parts[0]
         rest = parts[1:]
-        name, instance, related = lb.remote_method(request.method, rest, self.RELATIONS[model])
+        name, instance, _ = lb.remote_method(request.method, rest, self.RELATIONS[model])
+        shown = "/" + "/".join(rest)
+        unknown = lb.Refused(404, f'Shared class "{model[:-1]}" has no method handling {request.method} {shown}')
         if not name:
-            shown = "/" + "/".join(rest)
-            raise lb.Refused(404, f'Shared class "{model[:-1]}" has no method handling {request.method} {shown}')
+            raise unknown
         self._check_acl(name, instance, token)
-        if name == "login":
-            return self._login(model, request)
-        if name == "logout":
-            return self._logout(token)
-        if name == "changePassword":
-            return self._change_password(model, request, token)
-        user = self.users[model][str(instance)]
-        return self._owned(name, user, related, request)
+        found = self.ROUTES.at(path)  # the surface's handler for the remote method LoopBack found
+        endpoint = found.methods.get(request.method)
+        if endpoint is None:  # a remote method of LoopBack's User model the sandbox does not emulate
+            raise unknown
+        answered: Response = self.handler(endpoint)(request, model, token, **found.params(request.method))
+        return answered
 
     def _resolve(self, request: Request) -> dict[str, Any] | None:
         """The token the request carries: refused when expired, anonymous (None) when unknown."""
@@ -156,7 +158,7 @@ class Emulator(_Base):
 
     # -- the User model's methods -----------------------------------------------------------------
 
-    def _login(self, model: str, request: Request) -> Response:
+    def _login(self, request: Request, model: str, token: Token) -> Response:
         body = lb.as_object(lb.read_body(request, {}), "credentials")
         username = body.get("username")
         email = body.get("email")
@@ -178,13 +180,13 @@ class Emulator(_Base):
         self.tokens[token_id] = {"ttl": ttl_value, "created": now, "userId": user["id"], "model": model}
         return json_response({"id": token_id, "ttl": ttl_value, "created": _iso(now), "userId": user["id"]})
 
-    def _logout(self, token: dict[str, Any] | None) -> Response:
+    def _logout(self, request: Request, model: str, token: Token) -> Response:
         if token is None:
             raise lb.Refused(401, "accessToken is required to logout")
         self.tokens.pop(token["id"], None)
         return lb.no_content()
 
-    def _change_password(self, model: str, request: Request, token: dict[str, Any] | None) -> Response:
+    def _change_password(self, request: Request, model: str, token: Token) -> Response:
         assert token is not None  # the ACL let only an authenticated caller through
         body = lb.read_body(request, {})
         body = body if isinstance(body, dict) else {}
@@ -205,27 +207,31 @@ class Emulator(_Base):
             del self.tokens[other]  # LoopBack ends every other session of the user
         return lb.no_content()
 
-    def _owned(self, name: str, user: dict[str, Any], related: str | None, request: Request) -> Response:
-        if name == "findById":
-            return json_response(self._public(user))
-        if name == "__get__channels":
-            return json_response([self._public(c) for c in self.channels.values() if c["parentId"] == user["id"]])
-        if name == "__create__channels":
-            return self._create_child(user, request)
-        if name == "__destroyById__channels":
-            gone = self.channels.get(str(related))
-            if gone is None or gone["parentId"] != user["id"]:
-                raise lb.Refused(404, f"No instance with id {related} found for channel")
-            del self.channels[str(related)]
-            for token_id in [t for t, row in self.tokens.items() if row["userId"] == gone["id"]]:
-                del self.tokens[token_id]  # a deleted user's tokens go with it
-            return lb.no_content()
-        body = lb.as_object(lb.read_body(request, {}), "data")  # __create__onboardings
+    # -- a channel's own methods (the ACL let only its owner through) ----------------------------
+
+    def _find_by_id(self, request: Request, model: str, token: Token, id: str) -> Response:
+        return json_response(self._public(self.users[model][id]))
+
+    def _list_children(self, request: Request, model: str, token: Token, id: str) -> Response:
+        return json_response([self._public(c) for c in self.channels.values() if c["parentId"] == id])
+
+    def _delete_child(self, request: Request, model: str, token: Token, id: str, child: str) -> Response:
+        gone = self.channels.get(child)
+        if gone is None or gone["parentId"] != id:
+            raise lb.Refused(404, f"No instance with id {child} found for channel")
+        del self.channels[child]
+        for token_id in [t for t, row in self.tokens.items() if row["userId"] == gone["id"]]:
+            del self.tokens[token_id]  # a deleted user's tokens go with it
+        return lb.no_content()
+
+    def _create_onboarding(self, request: Request, model: str, token: Token, id: str) -> Response:
+        body = lb.as_object(lb.read_body(request, {}), "data")
         self.onboardings += 1
-        made = {"id": f"onb-{self.onboardings}", "name": body.get("name"), "channelId": user["id"]}
+        made = {"id": f"onb-{self.onboardings}", "name": body.get("name"), "channelId": id}
         return json_response({k: v for k, v in made.items() if v is not None})
 
-    def _create_child(self, parent: dict[str, Any], request: Request) -> Response:
+    def _create_child(self, request: Request, model: str, token: Token, id: str) -> Response:
+        parent = self.users[model][id]
         body = lb.as_object(lb.read_body(request, {}), "data")
         problems: list[tuple[str, str, str]] = []  # (property, code, message)
         if not body.get("password"):

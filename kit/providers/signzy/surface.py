@@ -48,12 +48,15 @@ def _login(model: str, note: str, fact: str) -> Endpoint:
         answers=(Answer(200, _ACCESS, "the access token (id) and its ttl"),),
         refusals=_LOGIN_REFUSED,
         security=(),
+        handler="_login",
     )
 
 
 def _logout(model: str, fact: str) -> Endpoint:
     refused = refusals(401, "logout-401", "invalid-token")
-    return Endpoint("POST", logout_path(model), _TOKEN, "204", fact, answers=(_GONE,), refusals=refused)
+    return Endpoint(
+        "POST", logout_path(model), _TOKEN, "204", fact, answers=(_GONE,), refusals=refused, handler="_logout"
+    )
 
 
 ENDPOINTS = (
@@ -68,6 +71,7 @@ ENDPOINTS = (
         body=Body(obj(("oldPassword", "newPassword"), oldPassword=text(), newPassword=text(), username=text()), _BOTH),
         answers=(_GONE,),
         refusals=_API + _BODY + refusals(400, "invalid-password") + refusals(422, "username-change"),
+        handler="_change_password",
     ),
     Endpoint(
         "GET",
@@ -76,6 +80,7 @@ ENDPOINTS = (
         fact="channel-paths",
         answers=(Answer(200, _CHANNEL, "the channel"),),
         refusals=_API,
+        handler="_find_by_id",
     ),
     Endpoint(
         "GET",
@@ -85,6 +90,7 @@ ENDPOINTS = (
         "channel-paths",
         answers=(Answer(200, array(_CHANNEL), "its children"),),
         refusals=_API,
+        handler="_list_children",
     ),
     Endpoint(
         "POST",
@@ -95,6 +101,7 @@ ENDPOINTS = (
         body=Body(obj(("username", "password", "email"), username=text(), password=text(), email=text()), _BOTH),
         answers=(Answer(200, _CHANNEL, "the child"),),
         refusals=_API + _BODY + refusals(422, "validation"),
+        handler="_create_child",
     ),
     Endpoint(
         "DELETE",
@@ -103,6 +110,7 @@ ENDPOINTS = (
         fact="delete-child",
         answers=(_GONE,),
         refusals=_API + refusals(404, "not-found"),
+        handler="_delete_child",
     ),
     Endpoint(
         "POST",
@@ -112,6 +120,7 @@ ENDPOINTS = (
         body=Body(obj(name=text()), _BOTH, required=False),
         answers=(Answer(200, obj(("id", "channelId"), id=text(), channelId=text(), name=text()), "the onboarding"),),
         refusals=_API + _BODY,
+        handler="_create_onboarding",
     ),
 )
 

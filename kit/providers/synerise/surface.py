@@ -49,6 +49,7 @@ ENDPOINTS = (
         answers=(Answer(200, _TOKEN, "the workspace's token"),),
         refusals=_WRONG + _BODY,
         security=(),
+        handler="_login_profile",
     ),
     Endpoint(
         "POST",
@@ -59,6 +60,7 @@ ENDPOINTS = (
         answers=(Answer(200, _TOKEN, "the workspace's token"),),
         refusals=_WRONG + _BODY,
         security=(),
+        handler="_login_profile",
     ),
     Endpoint(
         "GET",
@@ -68,6 +70,7 @@ ENDPOINTS = (
         answers=(Answer(200, _TOKEN, "a new token for the same workspace"),),
         refusals=_BAD_TOKEN + refusals(403, "consumer-403"),
         security=(("workspaceToken",),),
+        handler="_refresh_profile",
     ),
     Endpoint(
         "POST",
@@ -88,6 +91,7 @@ ENDPOINTS = (
         answers=(Answer(200, _TOKEN, "the customer's token"),),
         refusals=_WRONG + _BODY + refusals(403, "uuid-403"),
         security=(),
+        handler="_login_client",
     ),
     Endpoint(
         "POST",
@@ -104,6 +108,7 @@ ENDPOINTS = (
         ),
         refusals=_BAD_TOKEN + _WRONG + _BODY + refusals(403, "consumer-403"),
         security=(("customerToken",),),
+        handler="_refresh_client",
     ),
     Endpoint(
         "POST",
@@ -114,6 +119,7 @@ ENDPOINTS = (
         answers=(Answer(200, obj(("token",), token=text(), consumer=obj()), "the user's token"),),
         refusals=_WRONG + _BODY,
         security=(),
+        handler="_login_user",
     ),
     Endpoint(
         "POST",
@@ -124,6 +130,7 @@ ENDPOINTS = (
         answers=(Answer(200, _TOKEN, "the user's token for that workspace, with its permissions"),),
         refusals=_BAD_TOKEN + refusals(403, "select-workspace", "consumer-403"),
         security=(("userToken",),),
+        handler="_select_workspace",
     ),
     Endpoint(
         "POST",
@@ -135,6 +142,7 @@ ENDPOINTS = (
         answers=(Answer(200, obj(("permissions",), permissions=obj()), "each permission, held or not"),),
         refusals=refusals(401, "key-check") + _BODY,
         security=(),
+        handler="api.key_check",
     ),
     Endpoint(
         "GET",
@@ -144,6 +152,7 @@ ENDPOINTS = (
         answers=(Answer(200, obj(("businessProfileId",), businessProfileId={"type": "integer"}), "the workspace"),),
         refusals=_SCOPED,
         security=(("workspaceToken",), ("userToken",)),
+        handler="api.business_profile",
     ),
     Endpoint(
         "GET",
@@ -153,6 +162,7 @@ ENDPOINTS = (
         answers=(Answer(200, array(_CLIENT), "the workspace's customers"),),
         refusals=_SCOPED,
         security=(("workspaceToken",), ("userToken",)),
+        handler="api.clients",
     ),
     Endpoint(
         "GET",
@@ -162,6 +172,7 @@ ENDPOINTS = (
         answers=(Answer(200, _CLIENT, "one customer"),),
         refusals=_SCOPED + refusals(404, "demo-endpoints"),
         security=(("workspaceToken",), ("customerToken",)),
+        handler="api.client_by_id",
     ),
     Endpoint(
         "GET",
@@ -171,6 +182,7 @@ ENDPOINTS = (
         answers=(Answer(200, _CLIENT, "the customer's own data"),),
         refusals=_BAD_TOKEN + refusals(403, "consumer-403"),
         security=(("customerToken",),),
+        handler="api.my_account",
     ),
     Endpoint(
         "GET",
@@ -180,6 +192,7 @@ ENDPOINTS = (
         "public-key",
         answers=(Answer(200, text(), "the PEM public key that verifies tokens", media="application/x-pem-file"),),
         security=(),
+        handler="_public_key",
     ),
 )
 

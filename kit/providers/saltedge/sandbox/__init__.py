@@ -185,8 +185,12 @@ class Emulator(_Base):
             return self._error("v5", "RouteNotFound", f"No route for {request.method} {request.path}", request)
         version = parts[1]
         try:
-            self._check_client(request, version)
-            return self._route(request, version, "/".join(parts[2:]))
+            self._check_client(request, version)  # the app's headers first, on every path of the version
+            endpoint = self.ROUTES.at(request.path).methods.get(request.method)
+            if endpoint is None:
+                raise Refused("RouteNotFound", f"No route for {request.method} {request.path}")
+            answered: Response = self.handler(endpoint)(request, version)
+            return answered
         except Refused as refused:
             return self._error(version, refused.error_class, refused.message, request)
 
@@ -231,40 +235,47 @@ class Emulator(_Base):
         return found
 
     # -- resources ------------------------------------------------------------------------
-    def _route(self, request: Request, version: str, path: str) -> Response:
+    def _countries(self, request: Request, version: str) -> Response:
+        return json_response({"data": COUNTRIES, "meta": {"next_id": None, "next_page": None}})
+
+    def _new_customer(self, request: Request, version: str) -> Response:
+        data = self._body(request)
+        customer: dict[str, Any] = {
+            "id": 1000 + len(self.customers) + 1,
+            "identifier": str(data.get("identifier", "")),
+            "secret": secrets.token_urlsafe(32),
+        }
+        self.customers[customer["id"]] = customer
+        return json_response({"data": customer})
+
+    def _new_login(self, request: Request, version: str) -> Response:
+        owner = self._customer(request)
+        data = self._body(request)
+        provider = str(data.get("provider_code", ""))
+        if self.settings["status"] == "pending" and not provider.startswith("fake"):
+            raise Refused("ClientPending", "A pending client can only use fake providers")
+        made = self._login(2000 + len(self.logins) + 1, owner["id"], secrets.token_urlsafe(32), provider)
+        self.logins[made["id"]] = made
+        return json_response({"data": {k: v for k, v in made.items() if k != "customer_id"}})
+
+    def _show_login(self, request: Request, version: str) -> Response:
+        login = self._login_of(request, version)
+        return json_response({"data": {k: v for k, v in login.items() if k != "customer_id"}})
+
+    def _remove_login(self, request: Request, version: str) -> Response:
+        login = self._login_of(request, version)
+        del self.logins[login["id"]]
+        return json_response({"data": {"id": login["id"], "removed": True}})
+
+    def _login_of(self, request: Request, version: str) -> dict[str, Any]:
+        """The login (a connection, from v5) the request's login secret names, of the customer it names."""
         login_header = HEADERS[version].login_secret
-        (missing, login_path) = LOGIN_WORDS[version]
-        new_login_path = "login" if version == "v3" else "connections"
-        if path == "countries" and request.method == "GET":
-            return json_response({"data": COUNTRIES, "meta": {"next_id": None, "next_page": None}})
-        if path == "customers" and request.method == "POST":
-            data = self._body(request)
-            customer: dict[str, Any] = {
-                "id": 1000 + len(self.customers) + 1,
-                "identifier": str(data.get("identifier", "")),
-                "secret": secrets.token_urlsafe(32),
-            }
-            self.customers[customer["id"]] = customer
-            return json_response({"data": customer})
-        if path == new_login_path and request.method == "POST":
-            owner = self._customer(request)
-            data = self._body(request)
-            provider = str(data.get("provider_code", ""))
-            if self.settings["status"] == "pending" and not provider.startswith("fake"):
-                raise Refused("ClientPending", "A pending client can only use fake providers")
-            made = self._login(2000 + len(self.logins) + 1, owner["id"], secrets.token_urlsafe(32), provider)
-            self.logins[made["id"]] = made
-            return json_response({"data": {k: v for k, v in made.items() if k != "customer_id"}})
-        if path == login_path and request.method in ("GET", "DELETE"):
-            secret = request.headers.get(login_header, "")
-            login: dict[str, Any] | None = next(
-                (x for x in self.logins.values() if secrets.compare_digest(x["secret"].encode(), secret.encode())), None
-            )
-            holder = self._customer(request)  # both layers, as the endpoint map says
-            if login is None or login["customer_id"] != holder["id"]:
-                raise Refused(missing, f"No {login_path} with that {login_header} for this customer")
-            if request.method == "DELETE":
-                del self.logins[login["id"]]
-                return json_response({"data": {"id": login["id"], "removed": True}})
-            return json_response({"data": {k: v for k, v in login.items() if k != "customer_id"}})
-        raise Refused("RouteNotFound", f"No route for {request.method} {request.path}")
+        missing, login_path = LOGIN_WORDS[version]
+        secret = request.headers.get(login_header, "")
+        login: dict[str, Any] | None = next(
+            (x for x in self.logins.values() if secrets.compare_digest(x["secret"].encode(), secret.encode())), None
+        )
+        holder = self._customer(request)  # both layers, as the endpoint map says
+        if login is None or login["customer_id"] != holder["id"]:
+            raise Refused(missing, f"No {login_path} with that {login_header} for this customer")
+        return login

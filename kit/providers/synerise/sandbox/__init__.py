@@ -44,21 +44,13 @@ INFERRED (say so when you rely on them):
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import jwt
 from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
-from kit.providers.synerise.protocol import (
-    CONSUMERS,
-    IDENTITY_PROVIDERS,
-    KEY_CHECK_PATH,
-    LEGACY_WORKSPACE_LOGIN,
-    PUBLIC_KEY_PATH,
-    SELECT_WORKSPACE_PATH,
-)
+from kit.providers.synerise.protocol import CONSUMERS, IDENTITY_PROVIDERS, LEGACY_WORKSPACE_LOGIN, PUBLIC_KEY_PATH
 from kit.providers.synerise.sandbox.demo_api import DemoApi
 from kit.providers.synerise.sandbox.tokens import Tokens
 from kit.providers.synerise.spring import Refused, error_body, json_object
@@ -141,32 +133,19 @@ class Emulator(_Base):
         return self.tokens.verify(request)
 
     def dispatch(self, request: Request) -> Response:
-        routes: dict[tuple[str, str], Callable[[Request], Response]] = {
-            ("POST", CONSUMERS["workspace"][0]): self._login_profile,
-            ("POST", LEGACY_WORKSPACE_LOGIN): self._login_profile,
-            ("GET", "v4/auth/refresh/profile"): self._refresh_profile,
-            ("POST", CONSUMERS["client"][0]): self._login_client,
-            ("POST", "sauth/v3/auth/refresh/client"): self._refresh_client,
-            ("POST", CONSUMERS["user"][0]): self._login_user,
-            ("POST", KEY_CHECK_PATH): self.api.key_check,
-            ("GET", "v4/business-profile"): self.api.business_profile,
-            ("GET", "v4/clients"): self.api.clients,
-            ("GET", "sauth/my-account/personal-information"): self.api.my_account,
-            ("GET", PUBLIC_KEY_PATH): lambda r: Response(self.public_key_pem(), content_type="application/x-pem-file"),
-        }
-        path = request.path.strip("/")
-        handler = routes.get((request.method, path))
-        if handler is None and request.method == "GET" and path.startswith("v4/clients/"):
-            handler = self.api.client_by_id
-        if handler is None and request.method == "POST" and path.startswith(SELECT_WORKSPACE_PATH.split("{")[0]):
-            handler = self._select_workspace
-        if handler is None:
-            known = any(p == path for _, p in routes)
-            return error_body(request, 405 if known else 404, f"No handler for {request.method} /{path}")
+        found = self.ROUTES.at(request.path)
+        endpoint = found.methods.get(request.method)
+        if endpoint is None:  # Spring: a path it knows with another method is 405
+            path = request.path.strip("/")
+            return error_body(request, 405 if found else 404, f"No handler for {request.method} /{path}")
         try:
-            return handler(request)
+            answered: Response = self.handler(endpoint)(request)
+            return answered
         except Refused as refused:
             return error_body(request, refused.status, refused.message, refused.error, refused.errors)
+
+    def _public_key(self, request: Request) -> Response:
+        return Response(self.public_key_pem(), content_type="application/x-pem-file")
 
     # -- logins and refreshes -------------------------------------------------------------
     def _login_profile(self, request: Request) -> Response:
