@@ -23,12 +23,12 @@ from kit.secrets import Secret
 
 
 class Counter:
-    """A fetch function that counts calls and can be slowed so that callers overlap."""
+    """A fetch function that counts calls and can be held until other callers overlap it (``until``)."""
 
     def __init__(
         self,
         lifetime: float = 600,
-        delay: float = 0.0,
+        until: Callable[[], bool] | None = None,
         fail: bool = False,
         reported: float | None = None,
         clock: Callable[[], float] = time.time,
@@ -36,7 +36,7 @@ class Counter:
         """``reported``: the lifetime the token answer gave (default ``lifetime``; 0: the answer named none)."""
         self.calls = 0
         self.lifetime = lifetime
-        self.delay = delay
+        self.until = until
         self.fail = fail
         self.clock = clock
         self.reported = lifetime if reported is None else reported
@@ -48,7 +48,8 @@ class Counter:
             self.calls += 1
             n = self.calls
             self.reasons.append(reason)
-        time.sleep(self.delay)
+        if self.until is not None:
+            reached(self.until)  # the other callers have asked by now: they overlap this fetch
         if self.fail:
             raise RuntimeError("token endpoint down")
         return CachedToken(Secret(f"token-{n}-0123456789abcdef"), self.clock() + self.lifetime, lifetime=self.reported)
@@ -61,6 +62,16 @@ def fetched(cache: TokenCache, key: str, fetch: Callable[[str], CachedToken], *,
         return got
     with got as lease:
         return lease.fill(fetch(lease.reason))
+
+
+def reached(condition: Callable[[], bool], within: float = 10.0) -> None:
+    """Return once ``condition()`` holds (what another thread does, seen in a cache's counters); fail after
+    ``within`` seconds. A wait for an event, not for time to pass: the caches' time is their injected clocks."""
+    deadline = time.monotonic() + within
+    tick = threading.Event()
+    while not condition():
+        assert time.monotonic() < deadline, "the other callers never came"
+        tick.wait(0.002)
 
 
 def caches(redis_url: str) -> list[Callable[[], TokenCache]]:
@@ -85,7 +96,7 @@ def hammer(cache: TokenCache, fetch: Callable[[str], CachedToken], threads: int 
 @pytest.mark.parametrize("kind", ["memory", "redis"])
 def test_concurrent_misses_cause_one_fetch(kind: str, redis_url: str) -> None:
     cache = MemoryTokenCache() if kind == "memory" else RedisTokenCache(redis_url)
-    fetch = Counter(delay=0.2)
+    fetch = Counter(until=lambda: cache.stats().misses >= 16)  # every caller missed: the rest wait for this fetch
     results = hammer(cache, fetch)
     assert fetch.calls == 1
     assert len({r.access_token.reveal() for r in results}) == 1
@@ -150,7 +161,7 @@ def test_forced_and_401_reasons(kind: str, redis_url: str) -> None:
 @pytest.mark.parametrize("kind", ["memory", "redis"])
 def test_a_failed_fetch_reaches_every_waiter_and_the_next_call_fetches_again(kind: str, redis_url: str) -> None:
     cache = MemoryTokenCache() if kind == "memory" else RedisTokenCache(redis_url)
-    failing = Counter(delay=0.2, fail=True)
+    failing = Counter(until=lambda: cache.stats().misses >= 8, fail=True)
     errors: list[BaseException] = []
     barrier = threading.Barrier(8)
 
@@ -340,10 +351,8 @@ def test_a_lease_ended_by_cancellation_is_given_back_and_a_waiter_fetches(
 
     thread = threading.Thread(target=waiter)
     thread.start()
-    deadline = time.monotonic() + 10
-    while kind == "memory" and cache.stats().waits < 1 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.1 if kind == "redis" else 0)  # Redis: the waiter is blocked on the lock by now
+    # the waiter waits for this lease (memory: counted as a wait), or missed and goes for the lock (Redis)
+    reached(lambda: cache.stats().waits >= 1 if kind == "memory" else cache.stats().misses >= 2)
     lease.__exit__(ended, ended(), None)  # what a `with` does when a generator is closed or a task cancelled
     thread.join(timeout=30)
     assert len(got) == 1 and isinstance(got[0], CachedToken), got
