@@ -23,10 +23,10 @@ import requests
 from realservers import loopback_app
 
 from kit.providers.signzy.probes import CHECKED_AGAINST, DIFFERENCES
-from kit.providers.signzy.sandbox import SEED_EMAIL
+from kit.providers.signzy.sandbox import DEMO, SEED_EMAIL
 from kit.sandbox import Sandbox, start
 
-USER, PASSWORD = "kit-demo-channel", "kit-demo-signzy-password-6d2f9a41c7"
+USER, PASSWORD = DEMO["username"], DEMO["password"]
 NEW_PASSWORD = "kit-second-signzy-password-0123456789"
 KID_PASSWORD = "kit-child-password-0123456789abcdef"
 JSON = {"Content-Type": "application/json"}

@@ -18,9 +18,9 @@ from realservers import loopback_app
 
 import kit
 from kit.providers import signzy
-from kit.providers.signzy.sandbox import SEED_EMAIL
+from kit.providers.signzy.sandbox import DEMO, SEED_EMAIL
 
-USER, PASSWORD = "kit-demo-channel", "kit-demo-signzy-password-6d2f9a41c7"
+USER, PASSWORD = DEMO["username"], DEMO["password"]
 NEW_PASSWORD = "kit-second-signzy-password-0123456789"
 KID_PASSWORD = "kit-child-password-0123456789abcdef"
 

@@ -15,6 +15,7 @@ import requests
 import kit
 from kit.providers import signzy
 from kit.providers.signzy.auth import SignzyAuth
+from kit.providers.signzy.sandbox import DEMO
 from kit.sandbox import Sandbox, start
 from kit.secrets import MASK
 
@@ -74,7 +75,7 @@ def test_bad_logins(box: Sandbox, case: str, status: int, code: str | None) -> N
         "wrong password": lambda: login(box, password="x" * 32),
         "unknown user": lambda: login(box, username="nobody"),
         "empty body": lambda: requests.post(url, data="", headers={"Content-Type": "application/json"}, timeout=10),
-        "no password": lambda: requests.post(url, json={"username": "kit-demo-channel"}, timeout=10),
+        "no password": lambda: requests.post(url, json={"username": DEMO["username"]}, timeout=10),
         "non-JSON body": lambda: requests.post(
             url, data="{x", headers={"Content-Type": "application/json"}, timeout=10
         ),

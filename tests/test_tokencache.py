@@ -202,7 +202,7 @@ def test_negative_margin_is_refused() -> None:
 def _process(
     url: str,
     token_url: str,
-    secret: str,
+    client: tuple[str, str],
     barrier: "multiprocessing.synchronize.Barrier",
     out: "multiprocessing.Queue[list[str]]",
     lock_timeout: float = 30.0,
@@ -213,8 +213,8 @@ def _process(
 
     auth = ClientCredentialsAuth(
         token_url=token_url,
-        client_id="sandbox-kit-demo-417",
-        client_secret=S(secret),
+        client_id=client[0],
+        client_secret=S(client[1]),
         scope="signicat-api",
         cache=R(url, lock_timeout=lock_timeout),
     )
@@ -239,8 +239,9 @@ def _tokens_from_processes(redis_url: str, box: Sandbox, lock_timeout: float = 3
     """4 processes × 8 threads ask one Redis cache for the token at once; every answer (or error) comes back."""
     ctx = multiprocessing.get_context("spawn")
     barrier, out = ctx.Barrier(4), ctx.Queue()
-    token_url, secret = box.url_for("auth/open/connect/token"), box.credentials["client_secret"]
-    args = (redis_url, token_url, secret, barrier, out, lock_timeout)
+    token_url = box.url_for("auth/open/connect/token")
+    client = (box.credentials["client_id"], box.credentials["client_secret"])
+    args = (redis_url, token_url, client, barrier, out, lock_timeout)
     procs = [ctx.Process(target=_process, args=args) for _ in range(4)]
     for p in procs:
         p.start()

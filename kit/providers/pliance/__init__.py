@@ -27,7 +27,7 @@ from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError
 from kit.meanings import register_meanings
 from kit.providers.pliance.facts import FACTS
-from kit.providers.pliance.protocol import AUDIENCE, HEADER, LIFETIME, TENANT_HEADER
+from kit.providers.pliance.protocol import AUDIENCE, HEADER, LIFETIME, LIVE_URL, TENANT_HEADER
 from kit.secrets import Secret
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -160,7 +160,7 @@ PROVIDER = Provider(
     credentials=Credentials,
     session=session,
     scheme="self-minted HS256 JWT per request (Bearer), optional X-Tenant and mTLS",
-    live_url="https://<your-company>.pliance.io/",
+    live_url=LIVE_URL.format(company="<your-company>"),
     package=__name__,
     business=BusinessCall("GET", "api/Ping"),
     facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},

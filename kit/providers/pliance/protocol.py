@@ -1,5 +1,7 @@
 """Pliance on the wire (CONFIRMED, shared notes section 1): the JWT a client mints for every request."""
 
+#: where the live API is (what <PROVIDER>_URL is set to): your company's own host
+LIVE_URL = "https://{company}.pliance.io/"
 AUDIENCE = "pliance.io"
 HEADER = {"typ": "JWT", "alg": "HS256"}  # exactly this header, in this order
 LIFETIME = 300  # seconds between iat/nbf and exp in the official SDKs

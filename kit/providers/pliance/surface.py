@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from kit.providers.pliance.facts import FACTS
-from kit.providers.pliance.protocol import POKE_TYPES, TENANT_HEADER
+from kit.providers.pliance.protocol import LIVE_URL, POKE_TYPES, TENANT_HEADER
 from kit.surface import Answer, Body, Endpoint, Parameter, Schema, Scheme, Surface, array, obj, refusals, text
 
 __all__ = ["SURFACE"]
@@ -148,7 +148,7 @@ SURFACE = Surface(
     security=(("bearer",), ("bearer", "mutualTLS")),
     error=Answer(0, _envelope(), "the envelope with status Error and a zero checkpoint"),
     endpoints=ENDPOINTS,
-    live_server="https://{company}.pliance.io/",
+    live_server=LIVE_URL,
     live_variables={"company": {"default": "your-company", "description": "your company's Pliance host"}},
     parameters=(
         Parameter(

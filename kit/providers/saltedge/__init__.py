@@ -41,7 +41,7 @@ from kit.auth.scheme import TokenlessAuth
 from kit.credentials import MULTILINE
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
-from kit.providers.saltedge.protocol import HEADERS, MAX_AHEAD, layers, signature_string, signed_bytes
+from kit.providers.saltedge.protocol import HEADERS, LIVE_URL, MAX_AHEAD, layers, signature_string, signed_bytes
 from kit.secrets import Secret, fingerprint, redact, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -280,7 +280,7 @@ PROVIDER = Provider(
     credentials=Credentials,
     session=session,
     scheme="no token: app, customer and login secrets in headers, RSA-SHA256 signature per request",
-    live_url="https://www.saltedge.com/",
+    live_url=LIVE_URL,
     package=__name__,
     business=BusinessCall("GET", "countries"),
     facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},

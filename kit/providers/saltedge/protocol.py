@@ -2,6 +2,9 @@
 
 from typing import NamedTuple
 
+#: where the live API is (what <PROVIDER>_URL is set to)
+LIVE_URL = "https://www.saltedge.com/"
+
 
 class Headers(NamedTuple):
     """The names of the secret headers of one API version."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kit.providers.saltedge.facts import FACTS
-from kit.providers.saltedge.protocol import HEADERS, layers
+from kit.providers.saltedge.protocol import HEADERS, LIVE_URL, layers
 from kit.surface import Answer, Body, Endpoint, Refusals, Schema, Scheme, Surface, array, obj, refusals, text
 
 __all__ = ["SURFACE"]
@@ -163,7 +163,7 @@ SURFACE = Surface(
     security=(),
     error=_error("v5"),
     endpoints=tuple(endpoint for version in HEADERS for endpoint in _version(version)),
-    live_server="https://www.saltedge.com/",
+    live_server=LIVE_URL,
     extensions={
         "x-kit-signature": {
             "headers": {

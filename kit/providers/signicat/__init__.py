@@ -33,7 +33,7 @@ from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
 from kit.meanings import register_meanings
 from kit.providers.signicat.facts import FACTS
-from kit.providers.signicat.protocol import ACCOUNT_PARAMETER, DISCOVERY_PATH, SCOPE, TOKEN_PATH
+from kit.providers.signicat.protocol import ACCOUNT_PARAMETER, DISCOVERY_PATH, LIVE_URL, SCOPE, TOKEN_PATH
 from kit.secrets import Secret, fingerprint
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -53,7 +53,7 @@ __all__ = [
     "verify_token",
 ]
 
-DEFAULT_BASE_URL = "https://api.signicat.com/"
+DEFAULT_BASE_URL = LIVE_URL
 
 register_meanings(
     {
@@ -273,7 +273,7 @@ PROVIDER = Provider(
     credentials=Credentials,
     session=session,
     scheme="OAuth2 client credentials → RS256 at+jwt (Bearer), cached and renewed early, JWKS",
-    live_url="https://api.signicat.com/",
+    live_url=LIVE_URL,
     package=__name__,
     business=BusinessCall("POST", "auth/rest/sessions", body={}),
     facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},

@@ -1,5 +1,7 @@
 """Signicat on the wire (CONFIRMED, shared notes section 2; discovery path INFERRED for api.signicat.com)."""
 
+#: where the live API is (what <PROVIDER>_URL is set to)
+LIVE_URL = "https://api.signicat.com/"
 TOKEN_PATH = "auth/open/connect/token"
 DISCOVERY_PATH = "auth/open/.well-known/openid-configuration"
 SCOPE = "signicat-api"

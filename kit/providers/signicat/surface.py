@@ -7,7 +7,7 @@ and answers is what the sandbox takes and answers (:mod:`kit.providers.signicat.
 from __future__ import annotations
 
 from kit.providers.signicat.facts import FACTS
-from kit.providers.signicat.protocol import ACCOUNT_PARAMETER, DISCOVERY_PATH, SCOPE, TOKEN_PATH
+from kit.providers.signicat.protocol import ACCOUNT_PARAMETER, DISCOVERY_PATH, LIVE_URL, SCOPE, TOKEN_PATH
 from kit.surface import Answer, Body, Endpoint, Parameter, Scheme, Surface, array, obj, refusals, text
 
 __all__ = ["SURFACE"]
@@ -149,5 +149,5 @@ SURFACE = Surface(
         media="application/problem+json",
     ),
     endpoints=ENDPOINTS,
-    live_server="https://api.signicat.com/",
+    live_server=LIVE_URL,
 )

@@ -13,6 +13,7 @@ from kit.auth.tokencache import TokenCache
 from kit.auth.tokens import CachedToken
 from kit.errors import ConfigError
 from kit.providers.signzy.auth import Credentials, QueryTokenWarning, SignzyAuth, error_parser, login_request
+from kit.providers.signzy.protocol import LIVE_URL
 from kit.secrets import Secret, fingerprint
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -149,7 +150,7 @@ PROVIDER = Provider(
     credentials=Credentials,
     session=session,
     scheme="channel login → opaque LoopBack token, raw in Authorization (or ?access_token=)",
-    live_url="https://multi-channel.signzy.tech/",
+    live_url=LIVE_URL,
     package=__name__,
     business=BusinessCall("GET", lambda s: f"api/channels/{me(s)}", options={"logout_on_close": False}),
     facts={"tenant or permission model": "tenant-model"},

@@ -1,5 +1,7 @@
 """Signzy on the wire (CONFIRMED, shared notes section 4): LoopBack 3 models with login and logout."""
 
+#: where the live API is (what <PROVIDER>_URL is set to)
+LIVE_URL = "https://multi-channel.signzy.tech/"
 MODELS = ("channels", "customers")  # channel products and single-customer products
 
 

@@ -8,7 +8,7 @@ and answers is what the sandbox takes and answers (:mod:`kit.providers.signzy.sa
 from __future__ import annotations
 
 from kit.providers.signzy.facts import FACTS
-from kit.providers.signzy.protocol import login_path, logout_path
+from kit.providers.signzy.protocol import LIVE_URL, login_path, logout_path
 from kit.surface import Answer, Body, Endpoint, Scheme, Surface, array, obj, refusals, text
 
 __all__ = ["SURFACE"]
@@ -161,7 +161,7 @@ SURFACE = Surface(
         "strong-error-handler's error",
     ),
     endpoints=ENDPOINTS,
-    live_server="https://multi-channel.signzy.tech/",
+    live_server=LIVE_URL,
     extensions={"x-kit-swagger": FACTS.cite("swagger2")},
     swagger2=True,
 )

@@ -33,7 +33,14 @@ from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError, KitError
 from kit.meanings import register_meanings
 from kit.providers.synerise.facts import FACTS
-from kit.providers.synerise.protocol import API_VERSION, CONSUMERS, EXPIRED, PUBLIC_KEY_PATH, SELECT_WORKSPACE_PATH
+from kit.providers.synerise.protocol import (
+    API_VERSION,
+    CONSUMERS,
+    EXPIRED,
+    LIVE_URL,
+    PUBLIC_KEY_PATH,
+    SELECT_WORKSPACE_PATH,
+)
 from kit.secrets import Secret, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -267,7 +274,7 @@ PROVIDER = Provider(
     credentials=Credentials,
     session=session,
     scheme="login per consumer type → RS512 JWT (Bearer + Api-Version), refreshed before expiry",
-    live_url="https://api.synerise.com/",
+    live_url=LIVE_URL,
     package=__name__,
     business=BusinessCall("GET", "v4/business-profile", options={"consumer": "workspace"}),
     facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},

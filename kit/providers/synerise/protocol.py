@@ -1,5 +1,7 @@
 """Synerise on the wire (CONFIRMED, shared notes section 3, except where marked INFERRED)."""
 
+#: where the live API is (what <PROVIDER>_URL is set to)
+LIVE_URL = "https://api.synerise.com/"
 API_VERSION = "4.4"
 EXPIRED = "Token expired."  # the 401 error text on which the official plugin retries once
 #: consumer type -> (login path, refresh (method, path) or None); no user refresh path is documented (INFERRED)

@@ -12,6 +12,7 @@ from kit.providers.synerise.protocol import (
     IDENTITY_PROVIDERS,
     KEY_CHECK_PATH,
     LEGACY_WORKSPACE_LOGIN,
+    LIVE_URL,
     PUBLIC_KEY_PATH,
     SELECT_WORKSPACE_PATH,
 )
@@ -235,5 +236,5 @@ SURFACE = Surface(
         "Spring's error body",
     ),
     endpoints=ENDPOINTS,
-    live_server="https://api.synerise.com/",
+    live_server=LIVE_URL,
 )
