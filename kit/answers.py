@@ -27,6 +27,7 @@ __all__ = [
     "api_error",
     "default_error_parser",
     "json_body",
+    "json_error_parser",
     "problem_error",
 ]
 
@@ -106,18 +107,31 @@ def api_error(
     )
 
 
-def default_error_parser(response: requests.Response, provider: str) -> ApiError | None:
-    """An ApiError (AuthError for 401/403) for any status >= 400, with code and message from JSON."""
-    if response.status_code < 400:
-        return None
-    body, data = json_body(response)
-    problem = problem_error(response, provider, body, data)
-    if problem is not None:
-        return problem
+def json_error_parser(read: Callable[[dict[str, Any]], tuple[Any, Any]]) -> ErrorParser:
+    """An error parser: None below 400; problem details as RFC 9457 has them; else the ``(code, message)`` that
+    ``read`` finds in the answer's JSON object ({} when it is none), as an ApiError (AuthError for 401/403)."""
+
+    def parse(response: requests.Response, provider: str) -> ApiError | None:
+        if response.status_code < 400:
+            return None
+        body, data = json_body(response)
+        problem = problem_error(response, provider, body, data)
+        if problem is not None:
+            return problem
+        code, message = read(data)
+        return api_error(response, provider, code, message, body)
+
+    return parse
+
+
+def _code_and_message(data: dict[str, Any]) -> tuple[Any, Any]:
     inner = data["error"] if isinstance(data.get("error"), dict) else data
     code = inner.get("code") or inner.get("error") or inner.get("class")
-    message = inner.get("message") or inner.get("error_description") or inner.get("detail")
-    return api_error(response, provider, code, message, body)
+    return code, inner.get("message") or inner.get("error_description") or inner.get("detail")
+
+
+#: an ApiError (AuthError for 401/403) for any status >= 400, with code and message from JSON
+default_error_parser = json_error_parser(_code_and_message)
 
 
 class Response(requests.Response):

@@ -9,7 +9,9 @@ and shown only on that provider's tokens.
 
 from __future__ import annotations
 
-__all__ = ["meaning", "register_meanings"]
+from typing import Protocol
+
+__all__ = ["Cites", "meaning", "register_meanings"]
 
 _MEANINGS: dict[tuple[str, str], str] = {
     ("header", "alg"): "signing algorithm (RFC 7515)",
@@ -35,15 +37,23 @@ _MEANINGS: dict[tuple[str, str], str] = {
 _PROVIDER_MEANINGS: dict[tuple[str, str, str], tuple[str, str]] = {}
 
 
-def register_meanings(meanings: dict[str, tuple[str, str]], *, provider: str, part: str = "payload") -> None:
-    """What a provider's claims mean: ``{name: (meaning, source)}``, the source a registered fact's label.
+class Cites(Protocol):
+    """A provider's fact registry, as far as meanings need it (:class:`kit.provenance.Registry`)."""
 
-    Providers call this for their own claims, citing their fact registry (:mod:`kit.provenance`);
-    a table shows them when asked for that provider (``claims(..., provider=)``), so one provider's
-    meaning of ``sub`` never shows on another's token.
+    name: str
+
+    def cite(self, *ids: str) -> str: ...
+
+
+def register_meanings(facts: Cites, meanings: dict[str, tuple[str, ...]], *, part: str = "payload") -> None:
+    """What a provider's claims mean: ``{name: (meaning, fact id, …)}``, each citing facts of its registry.
+
+    Providers call this for their own claims (:mod:`kit.provenance`); a table shows them when asked for that
+    provider (``claims(..., provider=)``, the registry's name), so one provider's meaning of ``sub`` never shows
+    on another's token.
     """
-    for name, (meaning, source) in meanings.items():
-        _PROVIDER_MEANINGS[(provider, part, name)] = (meaning, source)
+    for name, (said, *ids) in meanings.items():
+        _PROVIDER_MEANINGS[(facts.name, part, name)] = (said, facts.cite(*ids))
 
 
 def meaning(provider: str | None, part: str, name: str) -> tuple[str, str]:

@@ -50,6 +50,9 @@ class Fact:
     url: str = ""
     #: the error answers this fact accounts for, as ``"<status> <code>"`` (``"401 INVALID_TOKEN"``)
     answers: tuple[str, ...] = ()
+    #: the comparison column (``kit.compare.COLUMNS``) it answers: the source of what a run measures there,
+    #: or, where a run measures nothing (revocation, a tenant model), the statement shown there
+    column: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -95,6 +98,16 @@ class Registry:
         if self.base is not None and fact_id in self.base:
             return self.base[fact_id]
         raise ConfigError(f"{self.name}: no fact {fact_id!r} is registered")
+
+    def compared(self) -> dict[str, str]:
+        """Comparison column -> the id of the fact that answers it (each column answered once)."""
+        found: dict[str, str] = {}
+        for fact in self.all():
+            if fact.column:
+                if fact.column in found:
+                    raise ConfigError(f"{self.name}: {found[fact.column]} and {fact.id} both answer {fact.column!r}")
+                found[fact.column] = fact.id
+        return found
 
     def cite(self, *ids: str) -> str:
         """The labels of ``ids``, in order, each once, joined by ``"; "``."""

@@ -14,11 +14,10 @@ import subprocess
 import time
 import weakref
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from kit.arguments import checked
 from kit.errors import ConfigError
+from kit.finishing import Finishing
 
 __all__ = ["RedisServer", "redis_server_binary"]
 
@@ -54,7 +53,7 @@ def _terminate(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-class RedisServer:
+class RedisServer(Finishing):
     """``RedisServer()`` starts a server; ``.url`` is ``redis://127.0.0.1:<port>/0``."""
 
     @checked
@@ -86,12 +85,7 @@ class RedisServer:
     def stop(self) -> None:
         self._finalizer()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def _finish(self, ended_by: BaseException | None) -> None:
         self.stop()
 
     def __repr__(self) -> str:

@@ -12,11 +12,11 @@ import socket
 import ssl
 import threading
 from collections.abc import Callable
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from kit.finishing import Finishing
 from kit.secrets import redact
 
 __all__ = ["READ_TIMEOUT", "REQUEST_DEADLINE", "BackgroundServer", "RedactingHandler"]
@@ -81,7 +81,7 @@ def _probe(host: str, port: int) -> None:
             probe.bind((host, port))
 
 
-class BackgroundServer:
+class BackgroundServer(Finishing):
     """Serve a WSGI app on ``host:port`` in a daemon thread until :meth:`stop`."""
 
     def __init__(
@@ -121,10 +121,5 @@ class BackgroundServer:
             self._thread.join()
         self._server.server_close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def _finish(self, ended_by: BaseException | None) -> None:
         self.stop()

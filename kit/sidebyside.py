@@ -4,8 +4,9 @@ For each provider, :func:`profile` opens a session with its spec's demo business
 few times, and fills the comparison columns from that run (:mod:`kit.compare`): what was sent, the
 token's kind, algorithm and lifetime, how the auth renews, how many exchanges came before the first
 call; how an expired credential is refused comes from the provider's probes (one expired credential
-really sent); statements the API allows no call for (revocation, tenant model) are the facts its spec
-names, and the ``source`` column cites, per column, the fact each value rests on (:mod:`kit.provenance`).
+really sent); statements the API allows no call for (revocation, tenant model) are those of the facts that
+answer those columns, and the ``source`` column cites, per column, the fact each value rests on
+(:mod:`kit.provenance`, ``Fact.column``).
 Nothing here names a provider.
 """
 
@@ -52,10 +53,10 @@ def profile(target: Target) -> Profile:
         **token_facts(None if token is None else token.access_token.reveal(), lifetime=getattr(token, "lifetime", 0)),
         "renewal": renewal(s),
         "expiry signalled as": probes.expiry(target),
-        **{column: registry.statement(fact) for column, fact in spec.facts.items()},
         **probes.observed(target, s),
     }
-    cited = {**spec.sources, **spec.facts}
+    cited = registry.compared()
+    facts.update({column: registry.statement(fact) for column, fact in cited.items() if column not in facts})
     facts["source"] = SEPARATOR.join(
         f"{column}{ARROW}{registry.cite(cited[column])}" for column in COLUMNS if column in cited
     )

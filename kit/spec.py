@@ -11,12 +11,15 @@ module imports neither: each is loaded when first asked for.
 from __future__ import annotations
 
 import importlib
+import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from kit.credentials import Credentials
+from kit.errors import ConfigError
 from kit.session import Session
 
 if TYPE_CHECKING:
@@ -48,26 +51,57 @@ class BusinessCall:
 
 @dataclass(frozen=True)
 class Provider:
-    """A provider's registration: everything the core needs, nothing special-cased elsewhere."""
+    """A provider's registration: everything the core needs, nothing special-cased elsewhere.
 
-    name: str
+    Made by :meth:`of` from the names its package defines; its name is its credentials' ``PROVIDER``, its live
+    URL its protocol's ``LIVE_URL``, its facts, surface, sandbox and probes the package's modules of those names.
+    """
+
+    #: the provider's package (its ``__init__``'s ``__name__``): its parts are modules in it, ``protocol``
+    #: (defines ``LIVE_URL``), ``facts`` (``FACTS``), ``surface`` (``SURFACE``), ``sandbox`` (``Emulator``, ``DEMO``),
+    #: ``probes`` (``failure_modes``, ``expiry``, ``observed``, ``refusal``)
+    package: str
     credentials: type[Credentials]
     session: SessionFactory
     scheme: str  # one line: how it authenticates
-    live_url: str  # what <PROVIDER>_URL looks like for the real service
-    #: the provider's package (``__name__`` of the module that defines ``PROVIDER``): its parts are modules in it,
-    #: ``sandbox`` (defines ``Emulator``), ``probes``, ``facts`` (defines ``FACTS``), ``surface`` (defines ``SURFACE``)
-    package: str
     business: BusinessCall
-    #: comparison column -> the id of the registered fact whose statement fills it (revocation, tenant model, …)
-    facts: Mapping[str, str] = field(default_factory=dict)
-    #: comparison column -> the fact a measured value rests on (lifetime, expiry signalled as, …)
-    sources: Mapping[str, str] = field(default_factory=dict)
     #: turns a checked live base URL into the one the session factory expects, or raises ConfigError
     base_url: BaseUrl | None = None
     #: for a scheme that sends no token: how a command-line client fills its credential headers
     #: (``python -m kit token NAME`` prints it instead of a token)
     without_token: str = ""
+
+    @classmethod
+    def of(cls, package: str) -> Provider:
+        """The registration of provider package ``package``, read from what its ``__init__`` defines (it calls
+        this last, with ``__name__``): ``Credentials``, ``session``, ``SCHEME`` (one line: how it authenticates),
+        ``BUSINESS`` (a :class:`BusinessCall`) and, where it has them, ``live_base_url`` and ``WITHOUT_TOKEN``.
+
+        :raises ConfigError: a name it must define is missing.
+        """
+        module = sys.modules[package]
+        missing = [name for name in ("Credentials", "session", "SCHEME", "BUSINESS") if not hasattr(module, name)]
+        if missing:
+            raise ConfigError(f"the provider package {package} defines no {', '.join(missing)}")
+        return cls(
+            package,
+            module.Credentials,
+            module.session,
+            module.SCHEME,
+            module.BUSINESS,
+            getattr(module, "live_base_url", None),
+            getattr(module, "WITHOUT_TOKEN", ""),
+        )
+
+    @property
+    def name(self) -> str:
+        """Its name: its credentials' ``PROVIDER`` (what its env vars start with, upper-cased)."""
+        return self.credentials.PROVIDER
+
+    @property
+    def live_url(self) -> str:
+        """What ``<PROVIDER>_URL`` looks like for the real service (``{company}`` shown as ``<your-company>``)."""
+        return re.sub(r"\{(\w+)\}", r"<your-\1>", str(self.part("protocol").LIVE_URL))
 
     def httpx_auth(self, credentials: Any, base_url: str, **options: Any) -> HttpxAuth:
         """The auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``): the same

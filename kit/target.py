@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from kit.arguments import check_fields, checked
 from kit.credentials import Credentials, env_name, random_secret
 from kit.errors import AuthError, ConfigError, KitError
+from kit.finishing import Finishing
 from kit.record.journal import Journal
 from kit.secrets import Secret, redact
 from kit.session import Session
@@ -38,7 +38,7 @@ Mode = Literal["sandbox", "live"]
 
 
 @dataclass
-class Target:
+class Target(Finishing):
     """Where a notebook talks to: ``mode``, ``base_url``, ``credentials``, ``session()``, ``sandbox``."""
 
     provider: Provider
@@ -205,12 +205,7 @@ class Target:
         if self.sandbox is not None:
             self.sandbox.stop()
 
-    def __enter__(self) -> Target:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def _finish(self, ended_by: BaseException | None) -> None:
         self.close()
 
     def __repr__(self) -> str:

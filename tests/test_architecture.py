@@ -216,6 +216,7 @@ FLOORS: dict[str, int] = {
             "kit.meanings",
             "kit.error_box",
             "kit.serving",
+            "kit.finishing",
             "kit.redis_server",
             "kit.terminal",
             "kit.notebook_copy",

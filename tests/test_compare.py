@@ -27,7 +27,7 @@ def test_the_source_column_cites_a_registered_fact_per_stated_column(compared: p
         source = table.loc[name, "source"]
         assert spec.registry().resolve(source)  # ConfigError for anything not a registered fact's label
         columns = {part.split(" ← ", 1)[0] for part in source.split("; ") if " ← " in part}
-        assert columns == {*spec.facts, *spec.sources} and columns <= set(COLUMNS)
+        assert columns == set(spec.registry().compared()) and columns <= set(COLUMNS)
     assert "lifetime ← inferred: Pliance's SDKs" in table.loc["pliance", "source"]  # the SDKs' choice, no rule
     assert "lifetime ← inferred: LoopBack 3's AccessToken defaults" in table.loc["signzy", "source"]
 

@@ -61,9 +61,8 @@ class _RedisLease(Lease):
     """Holds the Redis lock while its caller fetches; a daemon thread renews the lock meanwhile."""
 
     def __init__(self, cache: RedisTokenCache, key: str, lock: Any, reason: str) -> None:
-        super().__init__(reason, cache.clock)
+        super().__init__(reason, cache.clock, key)
         self.cache = cache
-        self.key = key
         self.lock = lock
         self._stop = threading.Event()
         self._keeper = threading.Thread(target=self._keep, name="kit-token-lock", daemon=True)

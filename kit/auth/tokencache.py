@@ -22,13 +22,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from types import TracebackType
+from dataclasses import dataclass, replace
 
 from kit.arguments import checked
 from kit.auth.tokens import MAX_LIFETIME, CachedToken, KeyParts, cache_key, check_storable
 from kit.auth.waits import WouldWait, waits_refused
 from kit.errors import ConfigError, KitError
+from kit.finishing import Finishing
 
 __all__ = ["DEFAULT_WAIT", "CacheStats", "Clock", "Lease", "MemoryTokenCache", "TokenCache"]
 
@@ -50,40 +50,39 @@ class CacheStats:
     last_reason: str = ""
 
 
-@dataclass
 class _Counters:
-    """The counters as they change, under one lock."""
+    """The counters as they change, under one lock: the current :class:`CacheStats`, replaced on each change."""
 
-    hits: int = 0
-    misses: int = 0
-    fetches: int = 0
-    waits: int = 0
-    errors: int = 0
-    last_reason: str = ""
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    def __init__(self) -> None:
+        self.now = CacheStats("")
+        self.lock = threading.Lock()
 
     def add(self, **counts: int) -> None:
         with self.lock:
-            for name, n in counts.items():
-                setattr(self, name, getattr(self, name) + n)
+            self.now = replace(self.now, **{name: getattr(self.now, name) + n for name, n in counts.items()})
 
     def hit(self) -> None:
         """One more hit (the common case, counted without the generality of :meth:`add`)."""
         with self.lock:
-            self.hits += 1
+            self.now = replace(self.now, hits=self.now.hits + 1)
+
+    def fetched(self, reason: str) -> None:
+        with self.lock:
+            self.now = replace(self.now, fetches=self.now.fetches + 1, last_reason=reason)
 
     def snapshot(self, cache: str) -> CacheStats:
         with self.lock:
-            return CacheStats(cache, self.hits, self.misses, self.fetches, self.waits, self.errors, self.last_reason)
+            return replace(self.now, cache=cache)
 
 
-class Lease:
+class Lease(Finishing):
     """The duty to fetch the token for one key: ``fill`` it or ``fail`` it; as a context manager, an
     exception inside the block fails it (every waiter then gets that error)."""
 
-    def __init__(self, reason: str, clock: Clock = time.time) -> None:
+    def __init__(self, reason: str, clock: Clock = time.time, key: str = "") -> None:
         self.reason = reason
         self.clock = clock
+        self.key = key  # the cache key it fetches for
         self.settled = False
 
     def fill(self, token: CachedToken) -> CachedToken:
@@ -123,15 +122,10 @@ class Lease:
     def _give_back(self) -> None:
         raise NotImplementedError
 
-    def __enter__(self) -> Lease:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if isinstance(exc, Exception):
-            self.fail(exc)
-        elif exc is not None:  # GeneratorExit, CancelledError, KeyboardInterrupt: no failure of the fetch
+    def _finish(self, ended_by: BaseException | None) -> None:
+        if isinstance(ended_by, Exception):
+            self.fail(ended_by)
+        elif ended_by is not None:  # GeneratorExit, CancelledError, KeyboardInterrupt: no failure of the fetch
             self.cancel()
         elif not self.settled:
             self.fail(KitError("the token fetch ended without a token"))
@@ -191,8 +185,7 @@ class TokenCache:
         raise NotImplementedError
 
     def _fetched(self, reason: str) -> None:
-        self._stats.add(fetches=1)
-        self._stats.last_reason = reason
+        self._stats.fetched(reason)
 
     def stats(self) -> CacheStats:
         """The counters now: hits, misses, fetches, waits, errors and the last renew reason."""
@@ -209,9 +202,8 @@ class _Flight:
 
 class _MemoryLease(Lease):
     def __init__(self, cache: MemoryTokenCache, key: str, flight: _Flight, reason: str) -> None:
-        super().__init__(reason, cache.clock)
+        super().__init__(reason, cache.clock, key)
         self.cache = cache
-        self.key = key
         self.flight = flight
 
     def _store(self, token: CachedToken) -> None:

@@ -65,17 +65,8 @@ def session(
     return Session(base_url, provider="globex", auth=auth, verify=verify, error_parser=error_parser, **wiring)
 
 
-PROVIDER = Provider(
-    name="globex",
-    credentials=Credentials,
-    session=session,
-    scheme="OAuth2 client credentials → opaque token (Bearer), plus an API key header",
-    live_url="https://api.globex.example/",
-    package=__name__,
-    business=BusinessCall("GET", "v1/me"),
-    facts={"revocation": "no-revocation"},
-    sources={"lifetime": "lifetime", "sent on each call": "api-key"},
-)
+SCHEME = "OAuth2 client credentials → opaque token (Bearer), plus an API key header"
+BUSINESS = BusinessCall("GET", "v1/me")
 
-#: the auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``)
-httpx_auth = PROVIDER.httpx_auth
+PROVIDER = Provider.of(__name__)
+httpx_auth = PROVIDER.httpx_auth  # for httpx.Client and httpx.AsyncClient (kit[httpx])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from globex_kit.facts import FACTS
-from globex_kit.protocol import API_KEY_HEADER, TOKEN_PATH
+from globex_kit.protocol import API_KEY_HEADER, LIVE_URL, TOKEN_PATH
 from kit.surface import Answer, Body, Endpoint, Scheme, Surface, obj, refusals, text
 
 __all__ = ["SURFACE"]
@@ -44,5 +44,5 @@ SURFACE = Surface(
             handler="me",
         ),
     ),
-    live_server="https://api.globex.example/",
+    live_server=LIVE_URL,
 )

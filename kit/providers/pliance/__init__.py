@@ -27,7 +27,7 @@ from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError
 from kit.meanings import register_meanings
 from kit.providers.pliance.facts import FACTS
-from kit.providers.pliance.protocol import AUDIENCE, HEADER, LIFETIME, LIVE_URL, TENANT_HEADER
+from kit.providers.pliance.protocol import AUDIENCE, HEADER, LIFETIME, TENANT_HEADER
 from kit.secrets import Secret
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -38,13 +38,13 @@ __all__ = ["Credentials", "PROVIDER", "PlianceAuth", "error_parser", "httpx_auth
 _TIME = re.compile(r" '(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)'")  # moved to its own column: stable tables
 
 register_meanings(
+    FACTS,
     {
-        "given_name": ("caller's name, shown in Pliance's logs", FACTS.cite("log-claims")),
-        "sub": ("caller's id, shown in Pliance's logs", FACTS.cite("log-claims")),
-        "iss": ("company id Pliance assigned to you", FACTS.cite("issuer")),
-        "aud": ("always pliance.io", FACTS.cite("audience")),
+        "given_name": ("caller's name, shown in Pliance's logs", "log-claims"),
+        "sub": ("caller's id, shown in Pliance's logs", "log-claims"),
+        "iss": ("company id Pliance assigned to you", "issuer"),
+        "aud": ("always pliance.io", "audience"),
     },
-    provider="pliance",
 )
 
 
@@ -155,22 +155,8 @@ def session(
     )
 
 
-PROVIDER = Provider(
-    name="pliance",
-    credentials=Credentials,
-    session=session,
-    scheme="self-minted HS256 JWT per request (Bearer), optional X-Tenant and mTLS",
-    live_url=LIVE_URL.format(company="<your-company>"),
-    package=__name__,
-    business=BusinessCall("GET", "api/Ping"),
-    facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},
-    sources={
-        "lifetime": "sdk-lifetime",
-        "renewal": "mint-per-request",
-        "expiry signalled as": "invalid-token",
-        "sent on each call": "bearer-jwt",
-    },
-)
+SCHEME = "self-minted HS256 JWT per request (Bearer), optional X-Tenant and mTLS"
+BUSINESS = BusinessCall("GET", "api/Ping")
 
-#: the auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``)
-httpx_auth = PROVIDER.httpx_auth
+PROVIDER = Provider.of(__name__)
+httpx_auth = PROVIDER.httpx_auth  # for httpx.Client and httpx.AsyncClient (kit[httpx])

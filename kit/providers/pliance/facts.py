@@ -27,6 +27,7 @@ FACTS = Registry(
             "documented",
             "docs.pliance.io, Security",
             _INTRO,
+            column="sent on each call",
         ),
         Fact("issuer", "iss is the company id Pliance assigns", "documented", "docs.pliance.io, Security", _INTRO),
         Fact(
@@ -50,12 +51,14 @@ FACTS = Registry(
             "inferred",
             f"{_SDKS} set exp = now + 300",
             _JS,
+            column="lifetime",
         ),
         Fact(
             "mint-per-request",
             "kit mints a token per request too (reused within one second)",
             "kit's choice",
             "as Pliance's SDKs do, so nothing needs renewing",
+            column="renewal",
         ),
         Fact(
             "server-lifetime",
@@ -77,6 +80,7 @@ FACTS = Registry(
             "inferred",
             f"{_JWTBEARER} (self-contained tokens, nothing to look up)",
             _ASPNET,
+            column="revocation",
         ),
         # -- refusals -------------------------------------------------------------------------
         Fact(
@@ -94,6 +98,7 @@ FACTS = Registry(
             f"{_JWTBEARER} (Pliance documents no auth failure)",
             _ASPNET,
             answers=("401 invalid_token",),
+            column="expiry signalled as",
         ),
         Fact(
             "hs256-only",
@@ -250,6 +255,7 @@ FACTS = Registry(
             "documented",
             "docs.pliance.io, Multitenancy",
             _INTRO,
+            column="tenant or permission model",
         ),
     ],
     base=HTTP,

@@ -41,7 +41,7 @@ from kit.auth.scheme import TokenlessAuth
 from kit.credentials import MULTILINE
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
-from kit.providers.saltedge.protocol import HEADERS, LIVE_URL, MAX_AHEAD, layers, signature_string, signed_bytes
+from kit.providers.saltedge.protocol import HEADERS, MAX_AHEAD, layers, signature_string, signed_bytes
 from kit.secrets import Secret, fingerprint, redact, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -275,31 +275,19 @@ def _text(body: bytes | str | None) -> str:
     return body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
 
 
-PROVIDER = Provider(
-    name="saltedge",
-    credentials=Credentials,
-    session=session,
-    scheme="no token: app, customer and login secrets in headers, RSA-SHA256 signature per request",
-    live_url=LIVE_URL,
-    package=__name__,
-    business=BusinessCall("GET", "countries"),
-    facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},
-    sources={
-        "token kind": "no-token",
-        "sent on each call": "layers-per-endpoint",
-        "expiry signalled as": "statuses",
-        "signing algorithm": "signature-string",
-    },
-    base_url=host_url,
-    without_token=(
-        "Salt Edge issues no token: every request carries the app's credentials in headers. In a curl line from "
-        "kit.to_curl, ${SALTEDGE_APP_SECRET}, ${SALTEDGE_CUSTOMER_SECRET} and ${SALTEDGE_LOGIN_SECRET} are the env "
-        "vars kit.connect reads (Client-id is written as is). ${SALTEDGE_SIGNATURE} is made for each request: "
-        "base64 of an RSA-SHA256 signature, with the key in SALTEDGE_PRIVATE_KEY_PEM, over "
-        '"Expires-at|METHOD|full URL|body"; Expires-at must be in the future, so the signed line cannot be reused. '
-        "In Python, kit's saltedge session signs each request for you."
-    ),
+SCHEME = "no token: app, customer and login secrets in headers, RSA-SHA256 signature per request"
+BUSINESS = BusinessCall("GET", "countries")
+#: turns a checked live base URL into the one its session expects
+live_base_url = host_url
+#: what a command-line client puts in the headers where a token would go
+WITHOUT_TOKEN = (
+    "Salt Edge issues no token: every request carries the app's credentials in headers. In a curl line from "
+    "kit.to_curl, ${SALTEDGE_APP_SECRET}, ${SALTEDGE_CUSTOMER_SECRET} and ${SALTEDGE_LOGIN_SECRET} are the env "
+    "vars kit.connect reads (Client-id is written as is). ${SALTEDGE_SIGNATURE} is made for each request: "
+    "base64 of an RSA-SHA256 signature, with the key in SALTEDGE_PRIVATE_KEY_PEM, over "
+    '"Expires-at|METHOD|full URL|body"; Expires-at must be in the future, so the signed line cannot be reused. '
+    "In Python, kit's saltedge session signs each request for you."
 )
 
-#: the auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``)
-httpx_auth = PROVIDER.httpx_auth
+PROVIDER = Provider.of(__name__)
+httpx_auth = PROVIDER.httpx_auth  # for httpx.Client and httpx.AsyncClient (kit[httpx])

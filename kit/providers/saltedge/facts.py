@@ -62,6 +62,7 @@ FACTS = Registry(
             "kit's choice",
             "the docs layer the secrets (app, customer, login), a secret sent where it is not needed travels for "
             "nothing",
+            column="sent on each call",
         ),
         Fact(
             "customers-route",
@@ -98,6 +99,7 @@ FACTS = Registry(
             "inferred",
             "Salt Edge's official samples (saltedge-examples python/saltedge.py, ruby/saltedge.rb)",
             _EXAMPLES,
+            column="signing algorithm",
         ),
         Fact(
             "v3-signature",
@@ -201,6 +203,7 @@ FACTS = Registry(
                 "403 ClientPending",
                 "403 ClientRestricted",
             ),
+            column="expiry signalled as",
         ),
         Fact(
             "client-statuses",
@@ -216,6 +219,7 @@ FACTS = Registry(
             "inferred",
             "keys are managed in the dashboard (Signature guide), no API call revokes them",
             _SIGNATURE,
+            column="revocation",
         ),
         Fact(
             "tenant-model",
@@ -223,6 +227,7 @@ FACTS = Registry(
             "documented",
             "docs.saltedge.com, v3 Authentication",
             _V3AUTH,
+            column="tenant or permission model",
         ),
         Fact(
             "no-token",
@@ -230,6 +235,7 @@ FACTS = Registry(
             "documented",
             "docs.saltedge.com, v3 Authentication",
             _V3AUTH,
+            column="token kind",
         ),
     ],
     base=HTTP,

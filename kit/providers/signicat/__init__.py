@@ -25,12 +25,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
-from kit.answers import api_error, json_body, json_or_none, problem_error
+from kit.answers import json_error_parser, json_or_none
 from kit.auth.oauth2 import ClientCredentialsAuth
 from kit.auth.tokencache import TokenCache
 from kit.auth.tokens import CachedToken
 from kit.credentials import Credentials as _Credentials
-from kit.errors import ApiError, ConfigError
+from kit.errors import ConfigError
 from kit.meanings import register_meanings
 from kit.providers.signicat.facts import FACTS
 from kit.providers.signicat.protocol import ACCOUNT_PARAMETER, DISCOVERY_PATH, LIVE_URL, SCOPE, TOKEN_PATH
@@ -56,11 +56,11 @@ __all__ = [
 DEFAULT_BASE_URL = LIVE_URL
 
 register_meanings(
+    FACTS,
     {
-        "account_id": ("Signicat account the client belongs to (sent as signicat-accountId)", FACTS.cite("account-id")),
-        "sandbox": ("true for tokens from a Signicat sandbox client", FACTS.cite("at-jwt")),
+        "account_id": ("Signicat account the client belongs to (sent as signicat-accountId)", "account-id"),
+        "sandbox": ("true for tokens from a Signicat sandbox client", "at-jwt"),
     },
-    provider="signicat",
 )
 
 
@@ -114,22 +114,17 @@ def _parameter(account: str) -> str:
     return urlencode({ACCOUNT_PARAMETER: account})
 
 
-def error_parser(response: requests.Response, provider: str) -> ApiError | None:
-    """Problem details (``code``, ``title``, ``detail``) or RFC 6749 errors as AuthError/ApiError.
-
-    Problem details are recognised by their media type (``application/problem+json``, RFC 9457),
-    and by their shape when a server sends them as plain JSON.
-    """
-    if response.status_code < 400:
-        return None
-    body, data = json_body(response)
-    problem = problem_error(response, provider, body, data)
-    if problem is not None:
-        return problem
+def _code_and_message(data: dict[str, Any]) -> tuple[Any, Any]:
+    """Problem details' members (``code``, ``title``, ``detail``) in plain JSON, or RFC 6749's (``error``, …)."""
     message = data.get("title") or data.get("error_description")
     if data.get("detail") and data.get("title"):
         message = f"{data['title']} {data['detail']}"
-    return api_error(response, provider, data.get("code") or data.get("error"), message, body)
+    return data.get("code") or data.get("error"), message
+
+
+#: problem details (by their media type, RFC 9457, or their shape in plain JSON) or RFC 6749 errors, as
+#: AuthError/ApiError
+error_parser = json_error_parser(_code_and_message)
 
 
 def auth_for(credentials: Credentials, base_url: str, *, cache: TokenCache | None = None) -> ClientCredentialsAuth:
@@ -268,23 +263,8 @@ def _json(s: Session[Any], path: str, step: str) -> dict[str, Any]:
     return body
 
 
-PROVIDER = Provider(
-    name="signicat",
-    credentials=Credentials,
-    session=session,
-    scheme="OAuth2 client credentials → RS256 at+jwt (Bearer), cached and renewed early, JWKS",
-    live_url=LIVE_URL,
-    package=__name__,
-    business=BusinessCall("POST", "auth/rest/sessions", body={}),
-    facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},
-    sources={
-        "lifetime": "lifetime",
-        "renewal": "renew-early",
-        "expiry signalled as": "invalid-token",
-        "token kind": "at-jwt",
-        "sent on each call": "account-id",
-    },
-)
+SCHEME = "OAuth2 client credentials → RS256 at+jwt (Bearer), cached and renewed early, JWKS"
+BUSINESS = BusinessCall("POST", "auth/rest/sessions", body={})
 
-#: the auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``)
-httpx_auth = PROVIDER.httpx_auth
+PROVIDER = Provider.of(__name__)
+httpx_auth = PROVIDER.httpx_auth  # for httpx.Client and httpx.AsyncClient (kit[httpx])

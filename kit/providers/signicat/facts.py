@@ -75,6 +75,7 @@ FACTS = Registry(
             "documented",
             "developer.signicat.com, Access tokens (Token lifetime)",
             _TOKENS,
+            column="lifetime",
         ),
         Fact(
             "caching",
@@ -88,6 +89,7 @@ FACTS = Registry(
             "kit renews at most half a lifetime early (the SDK renews at expiry)",
             "kit's choice",
             "a token about to expire is never sent, as the caching advice asks",
+            column="renewal",
         ),
         Fact(
             "at-jwt",
@@ -95,6 +97,7 @@ FACTS = Registry(
             "inferred",
             "the test token in Signicat's .NET SDK tests (JwtHelper)",
             f"{_SDK}/Public/JwtHelper.cs",
+            column="token kind",
         ),
         Fact(
             "discovery",
@@ -115,6 +118,7 @@ FACTS = Registry(
             "a token lives until exp: kit fetches another on a 401 and retries once",
             "kit's choice",
             "the caching advice (retry once), no revocation endpoint being documented",
+            column="revocation",
         ),
         Fact(
             "account-id",
@@ -122,6 +126,7 @@ FACTS = Registry(
             "inferred",
             "Signicat's .NET SDK (HttpRequestor.cs, JwtHelper.cs)",
             f"{_SDK}/HttpRequestor.cs",
+            column="sent on each call",
         ),
         Fact(
             "sessions",
@@ -166,6 +171,7 @@ FACTS = Registry(
             "developer.signicat.com, Error codes (invalid_token)",
             _ERRORS,
             answers=("401 invalid_token",),
+            column="expiry signalled as",
         ),
         Fact(
             "wrong-audience",
@@ -218,6 +224,7 @@ FACTS = Registry(
             "inferred",
             "Signicat's .NET SDK (JwtHelper.cs) and the 403 of Accessing API products",
             f"{_SDK}/Public/JwtHelper.cs",
+            column="tenant or permission model",
         ),
         Fact(
             "checked",

@@ -13,7 +13,6 @@ from kit.auth.tokencache import TokenCache
 from kit.auth.tokens import CachedToken
 from kit.errors import ConfigError
 from kit.providers.signzy.auth import Credentials, QueryTokenWarning, SignzyAuth, error_parser, login_request
-from kit.providers.signzy.protocol import LIVE_URL
 from kit.secrets import Secret, fingerprint
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -145,23 +144,8 @@ def token_table(token: CachedToken) -> pd.DataFrame:
     return Table([{**row, "ttl": f"{token.lifetime:.0f} s", "expires (created + ttl)": utc(token.expires_at)}])
 
 
-PROVIDER = Provider(
-    name="signzy",
-    credentials=Credentials,
-    session=session,
-    scheme="channel login → opaque LoopBack token, raw in Authorization (or ?access_token=)",
-    live_url=LIVE_URL,
-    package=__name__,
-    business=BusinessCall("GET", lambda s: f"api/channels/{me(s)}", options={"logout_on_close": False}),
-    facts={"tenant or permission model": "tenant-model"},
-    sources={
-        "lifetime": "ttl",
-        "renewal": "relogin",
-        "revocation": "revocation",
-        "expiry signalled as": "invalid-token",
-        "sent on each call": "raw-header",
-    },
-)
+SCHEME = "channel login → opaque LoopBack token, raw in Authorization (or ?access_token=)"
+BUSINESS = BusinessCall("GET", lambda s: f"api/channels/{me(s)}", options={"logout_on_close": False})
 
-#: the auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``)
-httpx_auth = PROVIDER.httpx_auth
+PROVIDER = Provider.of(__name__)
+httpx_auth = PROVIDER.httpx_auth  # for httpx.Client and httpx.AsyncClient (kit[httpx])

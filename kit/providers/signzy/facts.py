@@ -46,6 +46,7 @@ FACTS = Registry(
             "documented",
             "docs.signzy.com, Multi Channel: Authentication",
             _V2,
+            column="sent on each call",
         ),
         Fact(
             "swagger2",
@@ -127,6 +128,7 @@ FACTS = Registry(
             "inferred",
             "LoopBack 3's AccessToken defaults (the VKYC product documents 14 days too)",
             _TOKEN,
+            column="lifetime",
         ),
         Fact(
             "token-lookup",
@@ -190,6 +192,7 @@ FACTS = Registry(
             "LoopBack 3's AccessToken.validate",
             _TOKEN,
             answers=("401 INVALID_TOKEN",),
+            column="expiry signalled as",
         ),
         Fact(
             "invalid-password",
@@ -221,6 +224,7 @@ FACTS = Registry(
             "inferred",
             "LoopBack 3's User.logout",
             _USER,
+            column="revocation",
         ),
         Fact(
             "tenant-model",
@@ -228,12 +232,14 @@ FACTS = Registry(
             "inferred",
             "LoopBack 3's $owner ACL (aclErrorStatus 401)",
             f"{_LB}/lib/application.js",
+            column="tenant or permission model",
         ),
         Fact(
             "relogin",
             "kit logs in again when the token is refused",
             "kit's choice",
             "no refresh exists in LoopBack 3, and the docs name none",
+            column="renewal",
         ),
         Fact(
             "string-ttl",

@@ -33,14 +33,7 @@ from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError, KitError
 from kit.meanings import register_meanings
 from kit.providers.synerise.facts import FACTS
-from kit.providers.synerise.protocol import (
-    API_VERSION,
-    CONSUMERS,
-    EXPIRED,
-    LIVE_URL,
-    PUBLIC_KEY_PATH,
-    SELECT_WORKSPACE_PATH,
-)
+from kit.providers.synerise.protocol import API_VERSION, CONSUMERS, EXPIRED, PUBLIC_KEY_PATH, SELECT_WORKSPACE_PATH
 from kit.secrets import Secret, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -59,22 +52,19 @@ NEEDS = {
     "user": ("user_username", "user_password"),
 }
 
-_NAMES = FACTS.cite("claim-names")
 register_meanings(
+    FACTS,
     {
-        "realm": ("consumer type: profile (workspace), client (customer) or user", _NAMES),
-        "origin": ("identity provider that vouched for the consumer", FACTS.cite("payload", "claim-names")),
-        "ctd": ("created, epoch milliseconds", FACTS.cite("claim-ctd")),
+        "realm": ("consumer type: profile (workspace), client (customer) or user", "claim-names"),
+        "origin": ("identity provider that vouched for the consumer", "payload", "claim-names"),
+        "ctd": ("created, epoch milliseconds", "claim-ctd"),
         "bpid": (
             "a user's selected workspace (business profile) id; null until one is selected",
-            FACTS.cite("user-workspace", "claim-names"),
+            "user-workspace",
+            "claim-names",
         ),
-        "permissions": (
-            "what the user may do in the selected workspace",
-            FACTS.cite("user-workspace", "permissions-checked"),
-        ),
+        "permissions": ("what the user may do in the selected workspace", "user-workspace", "permissions-checked"),
     },
-    provider="synerise",
 )
 
 
@@ -269,23 +259,8 @@ def verify_token(token: CachedToken | str, public_key_pem: str, *, now: float | 
     return claims(raw, public_key_pem, algorithms=["RS512"], now=now, provider="synerise")
 
 
-PROVIDER = Provider(
-    name="synerise",
-    credentials=Credentials,
-    session=session,
-    scheme="login per consumer type → RS512 JWT (Bearer + Api-Version), refreshed before expiry",
-    live_url=LIVE_URL,
-    package=__name__,
-    business=BusinessCall("GET", "v4/business-profile", options={"consumer": "workspace"}),
-    facts={"revocation": "no-revocation", "tenant or permission model": "tenant-model"},
-    sources={
-        "lifetime": "lifetime",
-        "renewal": "workspace-refresh",
-        "expiry signalled as": "token-expired",
-        "signing algorithm": "rs512",
-        "sent on each call": "api-version",
-    },
-)
+SCHEME = "login per consumer type → RS512 JWT (Bearer + Api-Version), refreshed before expiry"
+BUSINESS = BusinessCall("GET", "v4/business-profile", options={"consumer": "workspace"})
 
-#: the auth a session would use, for ``httpx.Client`` and ``httpx.AsyncClient`` (``kit[httpx]``)
-httpx_auth = PROVIDER.httpx_auth
+PROVIDER = Provider.of(__name__)
+httpx_auth = PROVIDER.httpx_auth  # for httpx.Client and httpx.AsyncClient (kit[httpx])

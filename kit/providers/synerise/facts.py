@@ -40,6 +40,7 @@ FACTS = Registry(
             "inferred",
             "Synerise's PHP SDK (Auth/Refresh/Profile/ProfileRequestBuilder.php)",
             _PHP,
+            column="renewal",
         ),
         Fact(
             "customer-login",
@@ -129,6 +130,7 @@ FACTS = Registry(
             "documented",
             "help.synerise.com, Introduction to API Authorization",
             _INTRO,
+            column="signing algorithm",
         ),
         Fact(
             "lifetime",
@@ -136,6 +138,7 @@ FACTS = Registry(
             "documented",
             "developers.synerise.com, Identity and Access Management",
             _IAM,
+            column="lifetime",
         ),
         Fact(
             "payload",
@@ -177,6 +180,7 @@ FACTS = Registry(
             "documented",
             "developers.synerise.com, Identity and Access Management (examples)",
             _IAM,
+            column="sent on each call",
         ),
         # -- refusals ---------------------------------------------------------------------------
         Fact(
@@ -201,6 +205,7 @@ FACTS = Registry(
             "Synerise's Magento 2 plugin (AbstractSender.php isTokenExpired)",
             _MAGENTO,
             answers=("401 Token expired.",),
+            column="expiry signalled as",
         ),
         Fact(
             "bad-token-403",
@@ -305,6 +310,7 @@ FACTS = Registry(
             "inferred",
             "no logout or revocation is documented (Identity and Access Management)",
             _IAM,
+            column="revocation",
         ),
         Fact(
             "tenant-model",
@@ -312,6 +318,7 @@ FACTS = Registry(
             "inferred",
             "the refresh answer's realm (Authorization reference)",
             _REF,
+            column="tenant or permission model",
         ),
     ],
     base=HTTP,

@@ -40,29 +40,26 @@ def _bearer(name: str, consumer: str, fact: str, login: str, refresh: str, kit_c
     )
 
 
+#: the workspace's login, at its path and at the v4 one it still answers
+_WORKSPACE_LOGINS = ((CONSUMERS["workspace"][0], "workspace-login"), (LEGACY_WORKSPACE_LOGIN, "workspace-login-v4"))
+
+
+def _workspace_login(path: str, fact: str) -> Endpoint:
+    return Endpoint(
+        "POST",
+        path,
+        "workspace API key in the body (apiKey)",
+        fact=fact,
+        body=_WORKSPACE_LOGIN,
+        answers=(Answer(200, _TOKEN, "the workspace's token"),),
+        refusals=_WRONG + _BODY,
+        security=(),
+        handler="_login_profile",
+    )
+
+
 ENDPOINTS = (
-    Endpoint(
-        "POST",
-        CONSUMERS["workspace"][0],
-        "workspace API key in the body (apiKey)",
-        fact="workspace-login",
-        body=_WORKSPACE_LOGIN,
-        answers=(Answer(200, _TOKEN, "the workspace's token"),),
-        refusals=_WRONG + _BODY,
-        security=(),
-        handler="_login_profile",
-    ),
-    Endpoint(
-        "POST",
-        LEGACY_WORKSPACE_LOGIN,
-        "workspace API key in the body (apiKey)",
-        fact="workspace-login-v4",
-        body=_WORKSPACE_LOGIN,
-        answers=(Answer(200, _TOKEN, "the workspace's token"),),
-        refusals=_WRONG + _BODY,
-        security=(),
-        handler="_login_profile",
-    ),
+    *(_workspace_login(path, fact) for path, fact in _WORKSPACE_LOGINS),
     Endpoint(
         "GET",
         "v4/auth/refresh/profile",
