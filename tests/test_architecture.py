@@ -231,8 +231,7 @@ FLOORS: dict[str, int] = {
     "kit.record": 2,  # 2: what a session records
     **dict.fromkeys(["kit.wire", "kit.session", "kit.sequence", "kit.webhooks"], 3),  # 3: the session
     **dict.fromkeys(["kit.provenance", "kit.surface", "kit.sandbox"], 4),  # 4: facts, API surfaces, emulators
-    # 5: the registration (the sandbox package's face looks sandboxes up in it)
-    **dict.fromkeys(["kit.spec", "kit.providers", "kit.sandbox.__init__", "kit.sandbox.__main__"], 5),
+    **dict.fromkeys(["kit.spec", "kit.providers"], 5),  # 5: the registration
     **dict.fromkeys(["kit.target", "kit.connect", "kit.compare", "kit.probes", "kit.cache_stats"], 6),  # 6: targets
     # 7: what people call on top of it all
     **dict.fromkeys(
@@ -280,14 +279,16 @@ def imported_modules(path: Path, modules: set[str]) -> set[str]:
 def test_nothing_imports_up_a_floor() -> None:
     paths = {_module_name(p): p for p in KIT.rglob("*.py")}
     floors = {name: floor_of(name, path) for name, path in paths.items()}
-    assert floors["kit.auth.flow"] == 1 and floors["kit.har.replay"] == 7 and floors["kit.sandbox"] == 5
+    assert floors["kit.auth.flow"] == 1 and floors["kit.har.replay"] == 7 and floors["kit.sandbox"] == 4
     upward = {
         f"{name} ({floors[name]}) -> {other} ({floors[other]})"
         for name, path in paths.items()
-        for other in imported_modules(path, set(paths))
+        for other in imported_modules(path, set(paths))  # function-local and TYPE_CHECKING imports too
         if floors[other] > floors[name]
     }
-    assert upward == set()
+    # the one allowed: the sandbox package's face (start(name), names()) looks sandboxes up in the registry,
+    # function-locally, when asked; everything else imports only down or across
+    assert upward <= {"kit.sandbox (4) -> kit.providers (5)"} and len(upward) <= 1
 
 
 def test_the_auth_room_needs_no_session_no_record_and_no_pandas() -> None:

@@ -62,19 +62,32 @@ def run(env: dict[str, str], report: Path, *args: str) -> tuple[subprocess.Compl
     return done, cases
 
 
-def test_nothing_but_its_folder_names_the_new_provider() -> None:
+def guide() -> dict[str, set[str]]:
+    """The README's "Adding a provider": each module it lists, and the names it says that module defines."""
+    section = (ROOT / "README.md").read_text().split("### Adding a provider", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^- `(\w+)\.py` defines ((?:`\w+`(?:, )?)+)", section, re.MULTILINE)
+    return {module: set(re.findall(r"`(\w+)`", names)) for module, names in listed}
+
+
+def test_the_guide_lists_what_the_new_provider_defines_and_nothing_else_names_it() -> None:
+    import importlib
+
+    wanted = guide()
+    assert set(wanted) == {"__init__", "protocol", "facts", "surface", "sandbox", "probes"}
+    assert {p.stem for p in (TESTS / "globex_kit").glob("*.py")} == set(wanted)  # the folder: what the guide lists
+    sys.path.insert(0, str(TESTS))
+    try:
+        for module, names in wanted.items():
+            found = importlib.import_module("globex_kit" if module == "__init__" else f"globex_kit.{module}")
+            assert names <= set(vars(found)), (module, names - set(vars(found)))
+    finally:
+        sys.path.remove(str(TESTS))
+    for name in ("pliance", "signicat", "synerise", "signzy", "saltedge"):  # kit's own folders hold the same
+        assert {p.stem for p in (ROOT / "kit" / "providers" / name).iterdir() if p.stem in wanted} == set(wanted)
     words = re.compile("globex", re.IGNORECASE)
     outside = [*ROOT.glob("kit/**/*.py"), *TESTS.glob("*.py"), ROOT / "pyproject.toml", ROOT / "Makefile"]
     naming = sorted(str(p.relative_to(ROOT)) for p in outside if p != Path(__file__) and words.search(p.read_text()))
-    assert naming == []
-    assert {p.name for p in (TESTS / "globex_kit").glob("*.py")} == {
-        "__init__.py",
-        "protocol.py",
-        "facts.py",
-        "surface.py",
-        "sandbox.py",
-        "probes.py",
-    }
+    assert naming == []  # no other file was touched to add it
 
 
 @pytest.mark.slow
