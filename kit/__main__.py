@@ -12,7 +12,7 @@
   ``${<NAME>_TOKEN}`` stands for, from the live provider or a running ``kit sandbox serve NAME``, named by
   ``<NAME>_URL`` and the credential env vars (the same ones :func:`kit.connect` reads). Exit status 2
   with the reason on stderr when ``<NAME>_URL`` is unset, a credential is missing, or the scheme has
-  no token (the provider spec's ``without_token`` text: how its headers are filled instead).
+  no token (the provider's ``WITHOUT_TOKEN`` text: how its headers are filled instead).
 * ``kit openapi NAME``: print the provider's OpenAPI 3.1 document (``--swagger2``: Swagger 2.0, where the
   provider's docs name it), its server the live API at ``<NAME>_URL`` when set, ``--server URL`` (a running
   ``kit sandbox serve NAME``), or else the live API's URL with its variables. Exit status 2 with the reason.

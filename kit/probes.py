@@ -1,6 +1,6 @@
 """Probes: what each provider answers to bad input, sent for real, as the tables the notebooks show.
 
-One module per provider (``kit.probes.<name>``, named in its :class:`~kit.spec.Provider` spec),
+One module per provider (its package's ``probes``, ``kit/providers/<name>/probes.py``),
 apart from the client code people copy into their projects. Each offers:
 
 * ``failure_modes(target)``: one row per bad input (no token, a forged or expired one, another

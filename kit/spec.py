@@ -1,11 +1,10 @@
 """What kit knows of a provider: one :class:`Provider` spec, the single registration point.
 
-A provider is its modules (client, protocol facts, emulator, probes) plus one registration line in
-:mod:`kit.providers`. Its spec names everything the rest of kit derives from it: the credentials
-dataclass and session factory, the sandbox emulator, the probes the notebooks tabulate, the demo
-business call (for the comparison, the load test and replay), and the comparison facts that are
-statements rather than measurements. The emulator and probes are named by module, so this low
-module imports neither: each is loaded when first asked for.
+A provider is one package (its client, protocol facts, fact registry, surface, emulator and probes)
+plus one registration line in :mod:`kit.providers`. :meth:`Provider.of` reads what the rest of kit
+derives from it out of the package: the credentials dataclass and session factory, the scheme in one
+line and the demo business call (for the comparison, the load test and replay). Its other parts are
+the package's modules of known names, loaded when first asked for, so this low module imports none.
 """
 
 from __future__ import annotations

@@ -356,7 +356,7 @@ def test_every_checked_function_has_hints_that_resolve() -> None:
 
 def test_notebooks_import_only_public_names() -> None:
     """A notebook uses ``kit``'s public names and each provider's own modules (``kit.providers.<name>``,
-    ``kit.probes.<name>``), nothing from inside a room."""
+    ``kit.providers.<name>.probes``), nothing from inside a room."""
     import nbformat
 
     allowed = {

@@ -1,8 +1,8 @@
 """A provider's API surface as data: its routes, what each needs, takes and answers, and its auth schemes.
 
-One module per provider (``kit.surface.<name>``) defines ``SURFACE``, a :class:`Surface`. Its
-:class:`Endpoint` tuple is the one registration of the provider's routes: the sandbox lists it at
-``GET /`` (its endpoint map) and :mod:`kit.surface.openapi` renders it, with the security schemes, as
+Each provider's package has a module ``surface`` defining ``SURFACE``, a :class:`Surface`. Its
+:class:`Endpoint` tuple is the one registration of the provider's routes: the sandbox dispatches from it
+(:mod:`kit.sandbox.routes`), lists it at ``GET /`` (its endpoint map), and :mod:`kit.surface.openapi` renders it, with the security schemes, as
 an OpenAPI 3.1 document (and Swagger 2.0 where the provider's docs name that version). Nothing here
 states a fact of its own: every route, scheme, parameter and refusal names a registered fact
 (:mod:`kit.provenance`), whose label the document carries as ``x-kit-source``; a refusal's status must be

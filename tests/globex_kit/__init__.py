@@ -10,21 +10,17 @@ from __future__ import annotations
 import dataclasses
 from typing import Unpack
 
-import requests
-
 from globex_kit.protocol import API_KEY_HEADER, TOKEN_PATH
-from kit.answers import api_error, json_body
 from kit.auth.oauth2 import ClientCredentialsAuth
 from kit.auth.tokencache import TokenCache
 from kit.auth.tokens import CachedToken
 from kit.credentials import Credentials as _Credentials
-from kit.errors import ApiError
 from kit.secrets import Secret
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
 from kit.wire import Wiring
 
-__all__ = ["PROVIDER", "Credentials", "error_parser", "httpx_auth", "session"]
+__all__ = ["PROVIDER", "Credentials", "httpx_auth", "session"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,14 +32,6 @@ class Credentials(_Credentials):
     client_id: str
     client_secret: Secret
     api_key: Secret
-
-
-def error_parser(response: requests.Response, provider: str) -> ApiError | None:
-    """``{"error", "message"}`` answers as AuthError (401, 403) or ApiError."""
-    if response.status_code < 400:
-        return None
-    body, data = json_body(response)
-    return api_error(response, provider, data.get("error"), data.get("message"), body)
 
 
 def session(
@@ -62,7 +50,7 @@ def session(
         cache=cache,
     )
     auth.headers[API_KEY_HEADER] = credentials.api_key.reveal()
-    return Session(base_url, provider="globex", auth=auth, verify=verify, error_parser=error_parser, **wiring)
+    return Session(base_url, provider="globex", auth=auth, verify=verify, **wiring)  # kit's default error parser
 
 
 SCHEME = "OAuth2 client credentials → opaque token (Bearer), plus an API key header"
