@@ -1,6 +1,7 @@
 """Provenance as data: every fact kit teaches about a provider, with where it comes from.
 
-One registry per provider (its package's ``facts.FACTS``, ``kit/providers/<name>/facts.py``) holds :class:`Fact` records: an id, a one-line statement, and a source of one of four kinds:
+One registry per provider (its package's ``facts.FACTS``, ``kit/providers/<name>/facts.py``) holds
+:class:`Fact` records: an id, a one-line statement, and a source of one of four kinds:
 
 * ``documented``: the provider's own page says it (its URL and heading, never copied text);
 * ``inferred``: from a framework's behaviour (name, version, what it does), an SDK's file, or the

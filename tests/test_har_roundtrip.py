@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 import kit
-from kit.providers import signicat
+from kit.providers import REGISTERED, signicat
 
 SCHEMA = json.loads((Path(__file__).parent / "har12.schema.json").read_text())
 
@@ -129,7 +129,7 @@ def _five_free_ports() -> int:
 
 def test_make_sandbox_serves_all_five_on_fixed_ports() -> None:
     base = _five_free_ports()  # make sandbox itself uses 8701-8705
-    names = ["pliance", "signicat", "synerise", "signzy", "saltedge"]
+    names = list(REGISTERED)  # kit's own five: make sandbox serves them on 8701-8705
     proc = subprocess.Popen(
         [sys.executable, "-m", "kit.sandbox", "serve", "--json", *names, "--port", str(base)],
         stdout=subprocess.PIPE,

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import kit
-from kit.providers import pliance
+from kit.providers import names, pliance
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def test_a_session_method_with_a_wrong_argument_is_a_kit_error(
     assert "could not be sent" not in str(info.value)  # refused before requests was asked, naming the argument
 
 
-@pytest.mark.parametrize("name", ["pliance", "signicat", "synerise", "signzy", "saltedge"])
+@pytest.mark.parametrize("name", names())
 def test_journal_limit_works_where_the_readme_says(name: str) -> None:
     with kit.connect(name, environ={}) as t:
         s = t.session(journal_limit=2, **t.provider.business.options)

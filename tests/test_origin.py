@@ -20,11 +20,12 @@ from typing import Any
 
 import pytest
 import requests
+from business import business_url
 from werkzeug.wrappers import Request, Response
 
 import kit
 import kit.auth.oauth2 as kit_oauth2
-from kit.providers import signicat, signzy, synerise
+from kit.providers import names, signicat, signzy, synerise
 from kit.sandbox import Sandbox, start
 from kit.serving import BackgroundServer
 
@@ -203,7 +204,7 @@ def test_business_redirect_to_another_origin_is_refused(
     assert [e.status for e in s.journal.entries if e.kind == "business"] == [307, 302]
 
 
-@pytest.mark.parametrize("provider", ["pliance", "signicat", "synerise", "signzy", "saltedge"])
+@pytest.mark.parametrize("provider", names())
 def test_an_absolute_url_on_another_origin_is_refused_before_sending(
     lab: Callable[..., tuple[RedirectLab, Sandbox]], provider: str
 ) -> None:
@@ -256,19 +257,15 @@ def test_the_retry_after_a_stale_token_resends_the_original_request(
 # -- an auth used on its own, as a plain requests AuthBase, keeps the same promise -------------------
 
 
-@pytest.mark.parametrize("provider", ["signicat", "synerise", "signzy", "pliance", "saltedge"])
+@pytest.mark.parametrize("provider", names())
 def test_plain_requests_auth_refuses_a_redirect_to_another_origin(
     lab: Callable[..., tuple[RedirectLab, Sandbox]], provider: str
 ) -> None:
     front, box = lab(provider)
-    auth = live(provider, front, box).session().auth
-    path = {
-        "signicat": "auth/rest/sessions/x",
-        "synerise": "v4/business-profile",
-        "signzy": "api/channels/ch-1",
-        "pliance": "api/Ping",
-        "saltedge": "api/v3/countries",
-    }[provider]
+    target = live(provider, front, box)
+    auth = target.session().auth
+    _, url, _ = business_url(target)  # the registration's business call, on the front
+    path = url.removeprefix(front.url)
     assert requests.get(front.url + path, auth=auth, timeout=10).status_code < 500  # works before the redirect
     front.paths.add(path)
     with pytest.raises(kit.AuthError) as info:

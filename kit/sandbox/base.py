@@ -154,6 +154,8 @@ class Emulator:
     #: credential keys it takes beyond those of its demo credentials
     CREDENTIAL_KEYS: ClassVar[tuple[str, ...]] = ()
     TOKEN_PATHS: ClassVar[tuple[str, ...]] = ()  # where the fault settings apply
+    #: the key of :meth:`counts` that grows by one with each token fetch (empty: it issues no token)
+    FETCH_COUNT: ClassVar[str] = ""
     #: paths match in any case (ASP.NET Core's routing)
     IGNORE_CASE: ClassVar[bool] = False
     NAME: ClassVar[str] = ""  # SURFACE.name

@@ -2,11 +2,12 @@
 
 Each provider's package has a module ``surface`` defining ``SURFACE``, a :class:`Surface`. Its
 :class:`Endpoint` tuple is the one registration of the provider's routes: the sandbox dispatches from it
-(:mod:`kit.sandbox.routes`), lists it at ``GET /`` (its endpoint map), and :mod:`kit.surface.openapi` renders it, with the security schemes, as
-an OpenAPI 3.1 document (and Swagger 2.0 where the provider's docs name that version). Nothing here
-states a fact of its own: every route, scheme, parameter and refusal names a registered fact
-(:mod:`kit.provenance`), whose label the document carries as ``x-kit-source``; a refusal's status must be
-one the fact accounts for (its ``answers``), or the document is not made.
+(:mod:`kit.sandbox.routes`), lists it at ``GET /`` (its endpoint map), and :mod:`kit.surface.openapi`
+renders it, with the security schemes, as an OpenAPI 3.1 document (and Swagger 2.0 where the provider's
+docs name that version). Nothing here states a fact of its own: every route, scheme, parameter and
+refusal names a registered fact (:mod:`kit.provenance`), whose label the document carries as
+``x-kit-source``; a refusal's status must be one the fact accounts for (its ``answers``), or the
+document is not made.
 """
 
 from __future__ import annotations

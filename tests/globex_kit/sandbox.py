@@ -30,6 +30,7 @@ def _refused(error: str, message: str) -> Response:
 class Emulator(_Base):
     SURFACE = SURFACE
     TOKEN_PATHS = (TOKEN_PATH,)
+    FETCH_COUNT = "tokens_issued"
     SETTINGS = (Setting("lifetime", int, 300, "token lifetime in seconds", 1, 3600),)
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:

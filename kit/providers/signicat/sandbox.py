@@ -75,6 +75,7 @@ class Emulator(_Base):
     """Token endpoint, discovery, JWKS and the Authentication REST API sessions."""
 
     TOKEN_PATHS = (TOKEN_PATH,)
+    FETCH_COUNT = "tokens_issued"
     SURFACE = SURFACE
     SETTINGS = (
         Setting("lifetime", int, 600, "access token lifetime in seconds (Dashboard range)", 1, 3600),

@@ -64,6 +64,7 @@ class Emulator(_Base):
     """Channels with passwords, tokens with a ttl, and parent/child channels."""
 
     TOKEN_PATHS = ("api/channels/login", "api/customers/login")
+    FETCH_COUNT = "live_tokens"
     SURFACE = SURFACE
     DEMO_PATH = {"id": "ch-1"}
     SETTINGS = (

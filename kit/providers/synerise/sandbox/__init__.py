@@ -83,6 +83,7 @@ class Emulator(_Base):
         LEGACY_WORKSPACE_LOGIN,
         *(refresh[1] for _, refresh in CONSUMERS.values() if refresh),
     )
+    FETCH_COUNT = "logins"
     SURFACE = SURFACE
     DEMO_PATH = {"id": "client-0001", "workspace": "101"}
     SETTINGS = (
