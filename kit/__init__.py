@@ -40,6 +40,7 @@ _LAZY = {
     "fingerprint": "kit.secrets",
     "journal": "kit.record.journal",
     "read_har": "kit.har.export",
+    "recipe": "kit.recipes",
     "redact": "kit.secrets",
     "refused": "kit.refusals",
     "replay": "kit.har.replay",
@@ -66,6 +67,7 @@ if _TYPE_CHECKING:  # what a type checker and an editor see: the same names, imp
     from kit.har.replay import replay, replay_change
     from kit.probes import failure_modes
     from kit.providers import facts
+    from kit.recipes import recipe
     from kit.record.journal import journal, sent
     from kit.redis_server import RedisServer
     from kit.refusals import refused
@@ -142,6 +144,7 @@ __all__ = [
     "journal",
     "known_differences",
     "read_har",
+    "recipe",
     "redact",
     "refused",
     "replay",

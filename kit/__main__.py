@@ -18,6 +18,8 @@
   ``kit sandbox serve NAME``), or else the live API's URL with its variables. Exit status 2 with the reason.
 * Every command that reads ``<NAME>_*`` env vars takes ``--env-file FILE``: a ``.env`` file read as well (an
   env var wins), shown as ``.env <NAME>_SECRET`` where a source is shown.
+* ``kit recipe NAME [--lang python|js]``: print the provider's whole auth flow as plain code without kit
+  (``kit recipe NAME > NAME_auth.py``); exit status 2 with the reason for an unknown provider.
 * ``kit notebooks DIR``: copy the notebooks that ship inside the package into ``DIR`` (a notebook already there
   that differs is left as it is, named, exit 2). ``kit --version`` prints the version.
 * ``kit conformance NAME``: send the provider's probes to the live provider (named by
@@ -160,6 +162,18 @@ def _openapi(args: argparse.Namespace) -> int:
 BROKEN_PIPE = 141
 
 
+def _recipe(args: argparse.Namespace) -> int:
+    from kit.recipes import recipe
+
+    try:
+        found = recipe(args.name, args.lang)
+    except KitError as exc:
+        _say("recipe", exc)
+        return 2
+    sys.stdout.write(found.text)
+    return 0
+
+
 def _notebooks(args: argparse.Namespace) -> int:
     from kit.notebook_copy import copy_notebooks
 
@@ -215,6 +229,9 @@ def _main(argv: list[str] | None = None) -> int:
     )
     document.add_argument("--server", metavar="URL", help="the base URL to name as its server (a running sandbox)")
     document.add_argument("--swagger2", action="store_true", help="Swagger 2.0, where the provider's docs name it")
+    shown = commands.add_parser("recipe", help="print a provider's whole auth flow as plain code, without kit")
+    shown.add_argument("name", metavar="NAME", help="the provider (kit recipe NAME > NAME_auth.py)")
+    shown.add_argument("--lang", choices=["python", "js"], default="python", help="Python (default) or JavaScript")
     for sub in (command, token):
         sub.add_argument(
             "--option", action="append", default=[], metavar="KEY=VALUE", help="a session option, e.g. consumer=client"
@@ -228,6 +245,7 @@ def _main(argv: list[str] | None = None) -> int:
         "conformance": _conformance,
         "openapi": _openapi,
         "notebooks": _notebooks,
+        "recipe": _recipe,
     }[args.command]
     return run(args)
 

@@ -45,6 +45,8 @@ def test_sdist_and_wheel_pass_twine_check_and_carry_the_license_and_the_notebook
     names = zipfile.ZipFile(wheel).namelist()
     assert len([n for n in names if n.startswith("kit/notebook_files/") and n.endswith(".ipynb")]) == 8
     assert any(n.endswith("licenses/LICENSE") for n in names)
+    recipes = {n for n in names if n.startswith("kit/providers/") and n.rsplit("/", 1)[-1].startswith("recipe.")}
+    assert len(recipes) == 10  # each provider's recipe in Python and JavaScript (`kit recipe NAME --lang js`)
     metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert "License-Expression: MIT" in metadata and "Project-URL: Homepage" in metadata
     assert "Classifier: Programming Language :: Python :: 3.11" in metadata
@@ -79,6 +81,9 @@ def test_the_wheel_in_a_clean_venv_copies_its_notebooks_and_runs_a_session(dist:
                             timeout=120, cwd=elsewhere, env=env)  # fmt: skip
     assert copied.returncode == 0, copied.stderr
     assert len(list((elsewhere / "lab").glob("[0-9][0-9]-*.ipynb"))) == 8
+    shown = subprocess.run([str(venv / "bin" / "kit"), "recipe", "signzy", "--lang", "js"], capture_output=True,
+                           text=True, timeout=120, cwd=elsewhere, env=env)  # fmt: skip
+    assert shown.returncode == 0 and "node:crypto" not in shown.stdout and "api/channels/login" in shown.stdout
     version = subprocess.run([str(venv / "bin" / "kit"), "--version"], capture_output=True, text=True, env=env)
     assert version.stdout.strip().startswith("kit 0.")
     code = (

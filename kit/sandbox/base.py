@@ -12,6 +12,7 @@ import math
 import operator
 import re
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -34,6 +35,9 @@ __all__ = [
     "read_json",
 ]
 
+SEEN = 1000  # requests a sandbox remembers (Control.seen)
+#: header names every client sends, left out of what a sandbox remembers it was sent
+_TRANSPORT = {"host", "user-agent", "accept", "accept-encoding", "connection", "content-length", "content-type"}
 MAX_BODY = 65_536  # bytes: no request any of these APIs takes is near that
 MAX_DEPTH = 32  # levels of JSON nesting
 _STRING = re.compile(r'"(?:\\.|[^"\\])*"')
@@ -211,6 +215,8 @@ class Emulator:
             raise ConfigError(f"{self.NAME} sandbox credentials have no key {', '.join(extra)}")
         self.credentials = {**demo, **(credentials or {})}
         self.ahead = 0.0  # seconds its clock was moved on (Control.advance): expiry without waiting
+        #: what it was sent, newest last: method, path, query names, header names, status (never a value)
+        self.seen: deque[dict[str, Any]] = deque(maxlen=SEEN)
 
     def now(self) -> float:
         """The sandbox's clock: the time, plus what :meth:`advance` moved it on by."""
@@ -286,6 +292,13 @@ class Emulator:
     def cli_extras(self) -> dict[str, Any]:
         """Top-level fields the CLI adds to this sandbox's JSON line (e.g. a public key)."""
         return {}
+
+    def saw(self, request: Request, status: int) -> None:
+        """Remember what ``request`` was: its method, path, the names of its query parameters and headers, the
+        status it got; never a value (a credential is not kept)."""
+        headers = sorted({name.lower() for name in request.headers.keys()} - _TRANSPORT)
+        entry = {"method": request.method, "path": request.path, "query": sorted(request.args), "headers": headers}
+        self.seen.append({**entry, "status": status})
 
     def server_error(self) -> Response:
         """The answer when a handler crashed (the crash is collected by the runner)."""

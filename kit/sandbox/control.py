@@ -95,6 +95,11 @@ class Control:
             raise ConfigError(f"advance takes 0 to 86400 seconds, not {seconds}")
         self._emulator.advance(float(seconds))
 
+    def seen(self) -> list[dict[str, Any]]:
+        """What the sandbox was sent, oldest first (its last 1,000 requests): method, path, query and header
+        names, the status it answered; no value of any of them."""
+        return [dict(entry) for entry in self._emulator.seen]
+
     def counts(self) -> dict[str, int]:
         return dict(self._emulator.counts())
 

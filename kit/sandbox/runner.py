@@ -147,6 +147,7 @@ class Sandbox(BackgroundServer):
             self.errors.append(exc)
             log.debug("handler failed: %s", redact(repr(exc)))
             response = self._emulator.server_error()
+        self._emulator.saw(request, response.status_code)
         return response(environ, start_response)
 
     def describe(self) -> dict[str, Any]:

@@ -97,6 +97,8 @@ class Emulator(_Base):
         self.persons: dict[str, dict[str, dict[str, Any]]] = {}
         self.webhooks: dict[str, dict[str, Any]] = {}
         self.writes = 0
+        self.tokens_checked = 0
+        self.tokens_minted_earlier = 0  # valid tokens whose iat is more than a second before they arrived
 
     def demo_credentials(self) -> dict[str, str]:
         return {**DEMO, "tenant": "tenant-a"} if self.settings["multitenancy"] else dict(DEMO)
@@ -134,7 +136,18 @@ class Emulator(_Base):
                 raise Refusal(400, "X-Tenant header is required")
         return claims, tenant
 
+    def counts(self) -> dict[str, int]:
+        """Tokens it accepted, and how many of them were minted more than a second before they arrived (a
+        client that mints per request, as the SDKs do, sends none)."""
+        return {"tokens_checked": self.tokens_checked, "tokens_minted_earlier": self.tokens_minted_earlier}
+
     def _validate(self, token: str) -> dict[str, Any]:
+        claims = self._claims(token)
+        self.tokens_checked += 1
+        self.tokens_minted_earlier += int(self.now()) - int(claims["iat"]) > 1
+        return claims
+
+    def _claims(self, token: str) -> dict[str, Any]:
         return validate(
             token,
             self.credentials["secret"].encode("utf-8"),
