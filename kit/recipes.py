@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kit.arguments import checked
-from kit.credentials import env_name
+from kit.credentials import Credentials, env_name
 from kit.errors import ConfigError, SandboxError
 from kit.providers import provider
 from kit.secrets import redact, reveal
@@ -77,12 +77,14 @@ class Recipe:
             raise ConfigError("the JavaScript recipes run with node (20 or newer), which is not on PATH")
         return [node, str(self.path)]
 
-    def environment(self, target: Target) -> dict[str, str]:
-        """The env vars the recipe reads, for ``target``: its URL, its credentials, its CA bundle."""
+    def environment(self, target: Target, credentials: Credentials | None = None) -> dict[str, str]:
+        """The env vars the recipe reads, for ``target``: its URL, its credentials (``credentials``, else the
+        target's), its CA bundle."""
         name = self.provider
+        used = credentials or target.credentials
         values = {env_name(name, "url"): target.base_url}
-        for field in target.credentials.fields():
-            value = getattr(target.credentials, field.name)
+        for field in used.fields():
+            value = getattr(used, field.name)
             if value is not None:
                 values[env_name(name, field.name)] = str(reveal(value))
         if isinstance(target.verify, str):
@@ -92,9 +94,10 @@ class Recipe:
         return {**kept, **values}
 
     @checked
-    def run(self, target: Target) -> pd.DataFrame:
-        """Run the recipe against ``target``; a table of the requests it sent (read from the sandbox) with
-        the status of each. ``attrs``: ``printed`` (its output, redacted) and ``exit`` (its exit code).
+    def run(self, target: Target, credentials: Credentials | None = None) -> pd.DataFrame:
+        """Run the recipe against ``target`` (with ``credentials``, else the target's); a table of the requests
+        it sent (read from the sandbox) with the status of each. ``attrs``: ``printed`` (its output, redacted)
+        and ``exit`` (its exit code).
 
         :raises SandboxError: ``target`` is live (only a sandbox can say what it was sent), or the recipe
             did not end within its time.
@@ -104,7 +107,11 @@ class Recipe:
         before = len(target.control.seen())
         try:
             done = subprocess.run(
-                self.command(), env=self.environment(target), capture_output=True, text=True, timeout=TIMEOUT
+                self.command(),
+                env=self.environment(target, credentials),
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
             )
         except subprocess.TimeoutExpired:
             raise SandboxError(f"the {self.provider} recipe did not end within {TIMEOUT:g} s") from None
@@ -113,16 +120,16 @@ class Recipe:
         return table
 
     @checked
-    def beside(self, target: Target) -> pd.DataFrame:
+    def beside(self, target: Target, credentials: Credentials | None = None) -> pd.DataFrame:
         """What the recipe sent and what a kit session sends for the same three business calls, side by side
         (method, path, credential headers, status), each read from what the sandbox was sent, and whether
-        the two match."""
+        the two match; both with ``credentials``, else the target's."""
         from kit.tables import Table
 
-        ran = self.run(target)
+        ran = self.run(target, credentials)
         before = len(target.control.seen())
         call = target.provider.business
-        with target.session() as s:
+        with target.session(credentials) as s:
             for _ in range(3):
                 s.call(call.method, call.path_for(s), json=call.body)
         kit = requests_table(target.control.seen()[before:], credential_headers(target))
