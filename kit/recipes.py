@@ -47,6 +47,9 @@ class Recipe:
     language: Language
     path: Path
 
+    def __repr__(self) -> str:
+        return f"<Recipe {self.provider} {self.language}: kit recipe {self.provider} --lang {self.language}>"
+
     @property
     def text(self) -> str:
         return self.path.read_text(encoding="utf-8")

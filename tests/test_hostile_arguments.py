@@ -60,6 +60,7 @@ CASES: dict[str, tuple[Callable[[kit.Target], Any], str] | None] = {
     "journal": (lambda t: kit.journal("x"), "session"),  # type: ignore[arg-type]
     "known_differences": (lambda t: kit.known_differences("x"), "target"),  # type: ignore[arg-type]
     "read_har": (lambda t: kit.read_har(123), "path"),  # type: ignore[arg-type]
+    "recipe": (lambda t: kit.recipe(7), "name"),  # type: ignore[arg-type]
     "redact": None,  # takes any value: what it cannot read it returns unchanged
     "refused": (lambda t: kit.refused(_session(t), "GET", None), "path"),  # type: ignore[arg-type]
     "replay": (lambda t: kit.replay(123, t), "source"),
