@@ -14,6 +14,8 @@ registered secret or a JWT, and that every exchange conforms to its provider's O
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import shutil
 import tempfile
@@ -22,8 +24,31 @@ from queue import Empty
 from typing import Any
 
 import nbformat
+import nbval.kernel
 import pytest
 from canaries import LOGGERS, assert_clean, canary, demo_secrets
+
+
+class IpcKernelManager(nbval.kernel.KernelManager):  # type: ignore[misc]
+    """nbval's kernels, talking over unix sockets in a folder of their own. Over TCP, jupyter_client picks free
+    ports, closes them, and the kernel binds them a moment later; a test in the other xdist worker that binds
+    port 0 (every sandbox does) can take one in between, and the kernel dies before it answers ("Kernel died
+    before replying to kernel_info": jupyter/jupyter_client#487). A unix socket has no port to lose."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(transport="ipc", **kwargs)
+        self.ip = str(_sockets() / "kernel")  # its sockets: kernel-<n>, n unused in the folder
+
+
+@functools.cache
+def _sockets() -> Path:
+    """This process's folder of kernel sockets, removed when it exits."""
+    folder = Path(tempfile.mkdtemp(prefix="kit-kernels-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+nbval.kernel.KernelManager = IpcKernelManager  # what nbval.kernel.start_new_kernel makes its kernels with
 
 FORM = "kit.credentials_form("
 KEEP_SESSIONS = """

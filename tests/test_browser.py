@@ -53,7 +53,8 @@ class Case:
     secret: str
     plain_field: str
     plain_value: str
-    done: str  # text of the last output, once Run All has finished
+    done: str  # text of the last output, once Run All has finished (the kernel idles between cells, so
+    #            "| Idle" alone can show before the last cells have run)
     evidence: str  # text that only a call made with the typed values puts on the page
     labels: tuple[str, ...]
 
@@ -65,7 +66,7 @@ CASES = [
         pliance.DEMO["secret"],
         "given_name",
         "Browser User",
-        "register webhook",
+        "one company per secret (iss)",  # the facts table, the notebook's last output
         '"givenName": "Browser User"',  # the webhook Pliance sent echoes the token's given_name
         ("secret *", "issuer *", "given_name *", "subject *", "tenant", "cert"),
     ),
@@ -75,7 +76,7 @@ CASES = [
         signicat.DEMO["client_secret"],
         "auth_method",
         "client_secret_post",
-        "last renew reason",
+        "the token endpoint and kit's client were checked",  # the facts table, the notebook's last output
         "client_secret=••••",  # the token request now carries the secret in its form body
         ("client_id *", "client_secret *", "account_id", "scope", "auth_method"),
     ),
