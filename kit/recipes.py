@@ -19,9 +19,10 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from kit.arguments import checked
+from kit.auth.scheme import FlowAuth
 from kit.credentials import Credentials, env_name
 from kit.errors import ConfigError, SandboxError
 from kit.providers import provider
@@ -118,7 +119,7 @@ class Recipe:
             )
         except subprocess.TimeoutExpired:
             raise SandboxError(f"the {self.provider} recipe did not end within {TIMEOUT:g} s") from None
-        table = requests_table(target.control.seen()[before:], credential_headers(target))
+        table = requests_table(target.control.seen()[before:], credential_headers(target, credentials))
         table.attrs.update(printed=redact(done.stdout + done.stderr).strip(), exit=done.returncode)
         return table
 
@@ -135,7 +136,7 @@ class Recipe:
         with target.session(credentials) as s:
             for _ in range(3):
                 s.call(call.method, call.path_for(s), json=call.body)
-        kit = requests_table(target.control.seen()[before:], credential_headers(target))
+        kit = requests_table(target.control.seen()[before:], s.auth_as(FlowAuth).header_names())
         rows = []
         for i in range(max(len(ran), len(kit))):
             mine = ran.iloc[i].to_dict() if i < len(ran) else {}
@@ -148,11 +149,10 @@ class Recipe:
         return table
 
 
-def credential_headers(target: Target) -> set[str]:
-    """The headers the provider's auth writes (lower case): what the tables call credential headers."""
-    from kit.auth.scheme import FlowAuth
-
-    with target.session() as s:
+def credential_headers(target: Target, credentials: Credentials | None = None) -> set[str]:
+    """The headers the provider's auth writes with ``credentials`` (else the target's), lower case: what the
+    tables call credential headers (which may depend on the credentials, an API version they name)."""
+    with target.session(credentials) as s:
         return s.auth_as(FlowAuth).header_names()
 
 
@@ -193,4 +193,4 @@ def recipe(name: str, language: str = "python") -> Recipe:
     path = folder / LANGUAGES[language]
     if not path.is_file():
         raise ConfigError(f"{spec.name} has no {language} recipe ({path.name} beside its code)")
-    return Recipe(spec.name, "js" if language == "js" else "python", path)
+    return Recipe(spec.name, cast(Language, language), path)
