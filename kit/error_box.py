@@ -5,7 +5,10 @@ custom exception rendering (``InteractiveShell.set_custom_exc``): a :class:`~kit
 raised by a cell is shown as an :class:`ErrorBox`: what was refused and by whom, the provider's code
 and message, and the hint (which credential field was changed and where, as the session knows it).
 The cell still fails, so Run All stops there as it would on any error; ``%tb`` shows the full
-traceback. Any other exception keeps IPython's traceback, and plain Python (a script, pytest) keeps
+traceback. In a kernel the failure also reaches the frontend as the standard ``error`` output any notebook
+runner reads (nbval, nbmake, papermill, ``nbconvert --execute``): ``ename`` the error's class, ``evalue`` the
+box's one-line :attr:`ErrorBox.summary`, and as traceback the box as text, never kit's frames, so a CI log
+says who refused what and why. Any other exception keeps IPython's traceback, and plain Python (a script, pytest) keeps
 Python's. kit's notebooks also leave out PyJWT's ``InsecureKeyLengthWarning`` (a short HMAC key):
 the claims table already reports it, in its ``signature`` row.
 """
@@ -54,9 +57,29 @@ class ErrorBox:
         lines.append(("error", f"{kind} (%tb shows the full traceback)"))
         return cls(title, tuple(lines))
 
-    def __repr__(self) -> str:
+    @property
+    def summary(self) -> str:
+        """One line for a CI log: who refused or failed, the answer or message, the hint."""
+        said = dict(self.lines)
+        parts = [self.title.removeprefix("✗ ")]
+        parts.append(said.get("answer") or said.get("message", ""))
+        if said.get("hint"):
+            parts.append(f"hint: {said['hint']}")
+        return " — ".join(part for part in parts if part)
+
+    def text_lines(self) -> list[str]:
+        """The box as lines of plain text (a terminal's view of it, and the traceback a runner prints)."""
         width = max(len(label) for label, _ in self.lines)
-        return "\n".join([self.title, *(f"  {label:<{width}}  {text}" for label, text in self.lines)])
+        return [self.title, *(f"  {label:<{width}}  {text}" for label, text in self.lines)]
+
+    def traceback(self, ename: str) -> list[str]:
+        """What a runner prints for the failed cell: the box as text, ending as Python's own tracebacks end
+        (``AuthError: <summary>``, the line a one-line report keeps)."""
+        lines = [line for line in self.text_lines() if not line.lstrip().startswith("error ")]
+        return [*lines, f"{ename}: {self.summary} (%tb shows the full traceback)"]
+
+    def __repr__(self) -> str:
+        return "\n".join(self.text_lines())
 
     def _repr_html_(self) -> str:
         rows = "".join(
@@ -69,14 +92,27 @@ class ErrorBox:
 def _show(
     shell: Any, etype: type[BaseException], value: BaseException, tb: TracebackType | None, tb_offset: Any = None
 ) -> list[str]:
-    """IPython's custom exception handler: display the box; ``%tb`` still finds the traceback."""
+    """IPython's custom exception handler: the box, and in a kernel the error output; ``%tb`` still finds the
+    traceback.
+
+    IPython calls a custom handler *instead of* showing a traceback, so by itself a cell failing here leaves no
+    ``error`` output: runners that look for one (nbmake) passed, the others printed nothing. ipykernel's
+    ``_showtraceback`` is how its own tracebacks are sent (the iopub ``error`` message, and the traceback the
+    execute reply carries); kit sends the box through it, as text.
+    """
     from IPython.display import display  # IPython ships no type hints here
 
     sys.last_type = etype  # where %tb (IPython's showtraceback) looks for the last exception
     sys.last_value = value
     sys.last_traceback = tb
-    if isinstance(value, KitError):
-        display(ErrorBox.of(value))  # type: ignore[no-untyped-call]
+    if not isinstance(value, KitError):
+        return []
+    box = ErrorBox.of(value)
+    if getattr(shell, "kernel", None) is None:  # a terminal IPython: the box as text, once
+        display(box)  # type: ignore[no-untyped-call]
+        return []
+    display(box)  # type: ignore[no-untyped-call]
+    shell._showtraceback(etype, box.summary, box.traceback(etype.__name__))
     return []
 
 

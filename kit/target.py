@@ -5,11 +5,17 @@ A target remembers the credentials it was made with and where each field came fr
 ``sources``), so a form can show which values were typed and bring the others back. Its sandbox
 stops when the kernel exits; a notebook needs no closing cell. After :meth:`Target.close`, new
 sessions are refused and a session made earlier fails with a message saying what to run again.
+
+One notebook runs against either side. A step only a sandbox can do (a key rotation, a setting, a fault) is
+guarded by :meth:`Target.sandbox_only`, a step that changes a live account (a child created, a password
+changed) by :meth:`Target.may_write`: against a live target each shows a one-line :class:`Skipped` note,
+records it in ``target.skipped``, and returns False, so the notebook goes on.
 """
 
 from __future__ import annotations
 
 import html
+import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -30,11 +36,43 @@ if TYPE_CHECKING:
     from kit.sandbox.control import Control
     from kit.sandbox.runner import Sandbox
 
-__all__ = ["Mode", "Target"]
+__all__ = ["Mode", "Skipped", "Target"]
 
 C = TypeVar("C", bound=Credentials)
 #: a sandbox started in this process, or the live provider
 Mode = Literal["sandbox", "live"]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A notebook step not run against a live target: why, what, and where (the URL, redacted)."""
+
+    why: str
+    what: str
+    url: str
+    remedy: str = ""
+
+    def __str__(self) -> str:
+        remedy = f"; {self.remedy}" if self.remedy else ""
+        return f"{self.why}: skipped against {self.url} ({self.what}){remedy}"
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        return (
+            '<p class="kit-skipped" style="color:#555;font-style:italic;margin:0.2em 0">'
+            f"⤼ {html.escape(str(self), quote=False)}</p>"
+        )
+
+    def show(self) -> None:
+        """Display the note in IPython (a notebook's output), else write it to stderr."""
+        ipython = sys.modules.get("IPython")
+        if ipython is not None and ipython.get_ipython() is not None:
+            from IPython.display import display  # IPython ships no type hints here
+
+            display(self)  # type: ignore[no-untyped-call]
+        else:
+            print(self, file=sys.stderr)
 
 
 @dataclass
@@ -56,6 +94,8 @@ class Target(Finishing):
     typed: dict[str, Any] = field(default_factory=dict)
     #: where a live base URL came from: ``env <PROVIDER>_URL`` or ``.env <PROVIDER>_URL``
     url_source: str = ""
+    #: the steps :meth:`sandbox_only` and :meth:`may_write` skipped against a live target, in order
+    skipped: list[Skipped] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -154,6 +194,32 @@ class Target(Finishing):
         if self.sandbox is None:
             raise ConfigError(f"{self.provider.name} is live: only a sandbox can be controlled from here")
         return self.sandbox.control
+
+    @checked
+    def sandbox_only(self, what: str) -> bool:
+        """Whether a step only a sandbox can do (``what`` it does) runs: True against a sandbox; against a live
+        target False, after a one-line note ("sandbox only: skipped against <url> (what)") kept in ``skipped``.
+
+        ``if target.sandbox_only("drop the key that signed the cached token"): target.control.rotate_key()``
+        """
+        if self.mode == "sandbox":
+            return True
+        return self._skip(Skipped("sandbox only", what, redact(self.base_url)))
+
+    @checked
+    def may_write(self, what: str, allowed: bool) -> bool:
+        """Whether a step that changes the account (``what`` it does) runs: always against a sandbox; against a
+        live target only when ``allowed`` (a notebook's ``allow_live_writes`` parameter), else a note as
+        :meth:`sandbox_only` shows, naming the parameter."""
+        if self.mode == "sandbox" or allowed:
+            return True
+        remedy = "set allow_live_writes = True (papermill -p allow_live_writes True) to run it"
+        return self._skip(Skipped("a write to the live account", what, redact(self.base_url), remedy))
+
+    def _skip(self, note: Skipped) -> bool:
+        self.skipped.append(note)
+        note.show()
+        return False
 
     def new_secret(self, purpose: str) -> Secret:
         """A fresh secret for ``purpose`` (a webhook secret, a new password): made by the sandbox, or

@@ -28,6 +28,8 @@ TIERS = {
     "test_browser.py": "browser",
     "test_inert_html.py": "browser",
     "test_notebook_runs.py": "notebook",
+    "test_notebook_runners.py": "notebook",
+    "test_live_notebooks.py": "conformance",
     "test_conformance_jose.py": "conformance",
     "test_conformance_signicat.py": "conformance",
     "test_conformance_signzy.py": "conformance",

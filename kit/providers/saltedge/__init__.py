@@ -60,7 +60,7 @@ __all__ = [
     "httpx_auth",
     "session",
 ]
-__all__ += ["host_url", "sign", "signature_string", "signature_table"]
+__all__ += ["host_url", "public_pem", "sign", "signature_string", "signature_table"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,6 +89,20 @@ def generate_key_pair() -> tuple[Secret, str]:
         .decode()
     )
     return Secret(private, name="SALTEDGE_PRIVATE_KEY_PEM"), public
+
+
+def public_pem(private_key_pem: Secret | str) -> str:
+    """The public PEM of a private key you already hold (the one the dashboard has, when you go live).
+
+    :raises ConfigError: the key is not an unencrypted RSA private key in PEM.
+    """
+    pem = private_key_pem.reveal() if isinstance(private_key_pem, Secret) else private_key_pem
+    public = (
+        _load(pem)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    return public.decode()
 
 
 @functools.lru_cache(maxsize=8)

@@ -58,6 +58,8 @@ server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
   const callback = provider.callback();
   const publicKey = jose.createLocalJWKSet({ keys: [{ ...jwk, d: undefined, p: undefined, q: undefined, dp: undefined, dq: undefined, qi: undefined }] });
 
+  const sessions = new Map();
+
   async function resourceServer(req, res) {
     const send = (status, body, headers = {}) => {
       res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
@@ -97,7 +99,17 @@ server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
       send(403, { title: 'Forbidden.', code: 'forbidden' });
       return;
     }
-    send(201, { id: `session-${Date.now()}`, accountId: account, tokenFormat: format });
+    // POST creates a session (status CREATED, as Signicat's Authentication REST API answers); GET reads one back
+    const id = decodeURIComponent(new URL(req.url, origin).pathname.slice('/auth/rest/sessions/'.length));
+    if (req.method === 'GET' && id) {
+      const found = sessions.get(id);
+      if (found && found.accountId === account) send(200, found);
+      else send(404, { title: 'Not found.', code: 'not_found' });
+      return;
+    }
+    const created = { id: `session-${sessions.size + 1}`, accountId: account, status: 'CREATED', tokenFormat: format };
+    sessions.set(created.id, created);
+    send(201, created);
   }
 
   server.on('request', (req, res) => {
