@@ -17,7 +17,7 @@ from kit.record.entry import HIDDEN_HEADERS, Entry
 from kit.secrets import MASK, is_sensitive
 from kit.session import Session
 
-__all__ = ["COLUMNS", "Profile", "held", "observe", "renewal", "timeline", "token_facts"]
+__all__ = ["COLUMNS", "Profile", "Timeline", "held", "observe", "renewal", "timeline", "token_facts"]
 
 COLUMNS = [
     "credentials held",
@@ -103,9 +103,43 @@ def _duration(seconds: float) -> str:
     return f"{seconds} s"
 
 
+@dataclass(frozen=True)
+class Timeline:
+    """The timeline's matplotlib ``figure``, shown as a PNG that fits its container, with ``alt`` text.
+
+    A figure on its own is an ``image/png`` output, which JupyterLab and nbconvert show as an ``<img>`` with
+    no alternative text and at its full width (cut at a printed page's margin); this shows the same PNG as
+    an ``<img>`` with both. ``axes`` is the figure's.
+    """
+
+    figure: Any
+    alt: str
+
+    @property
+    def axes(self) -> list[Any]:
+        return list(self.figure.axes)
+
+    def _repr_html_(self) -> str:
+        import base64
+        import html
+        import io
+
+        png = io.BytesIO()
+        self.figure.savefig(png, format="png", dpi=100, metadata={"Software": None})
+        data = base64.b64encode(png.getvalue()).decode()
+        return (
+            f'<img class="kit-timeline" src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" '
+            'style="max-width:100%;height:auto">'
+        )
+
+    def __repr__(self) -> str:
+        return self.alt
+
+
 @checked
-def timeline(profiles: list[Profile]) -> Any:
-    """A matplotlib figure: each provider's exchanges on its own line, from its first request (ms)."""
+def timeline(profiles: list[Profile]) -> Timeline:
+    """Each provider's exchanges on its own line, from its first request (ms): a matplotlib figure, with the
+    exchanges counted per provider as alternative text."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(10, 0.6 + 0.5 * len(profiles)))
@@ -122,4 +156,5 @@ def timeline(profiles: list[Profile]) -> Any:
     ax.set_xlabel("ms since the flow's first request (purple: obtaining a token, green: business, red: refused)")
     fig.tight_layout()
     plt.close(fig)
-    return fig
+    counts = ", ".join(f"{p.provider} {len(p.entries)}" for p in profiles)
+    return Timeline(fig, f"timeline of each flow's exchanges (purple: token, green: business, red: refused): {counts}")

@@ -5,13 +5,16 @@ exchange: a scheme that mints or signs each request has none) and the API. One a
 in the order sent, labelled with its number, its action and reason (``token · absent``, ``login ·
 401``) or its step, the method and path, and the status that came back; a refused exchange (a status
 of 400 or more, or no answer) is red and marked ``✗``. The picture is a self-contained SVG (no
-script, no font or style from anywhere else), so it shows in JupyterLab and in a static ``jupyter
-nbconvert --to html`` export alike; its text repr lists the same arrows. Everything drawn is masked
+script, no font or style from anywhere else), shown as an image of a data URL with its arrows as alternative
+text, that shrinks to its container, so it shows in JupyterLab and in a static ``jupyter nbconvert --to html``
+export alike, printed too; its text repr lists the same arrows. Everything drawn is masked
 and holds no port or time, so a stored notebook output stays stable.
 """
 
 from __future__ import annotations
 
+import base64
+import html
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,7 +65,8 @@ class Arrow:
 
 
 class Sequence:
-    """The diagram of one journal: ``_repr_svg_`` for notebooks, the arrows one per line as text."""
+    """The diagram of one journal: :meth:`svg`, shown in notebooks as an image that fits its container (with
+    the arrows as alternative text), and the arrows one per line as text."""
 
     def __init__(self, arrows: list[Arrow], provider: str) -> None:
         self.arrows = arrows
@@ -74,7 +78,8 @@ class Sequence:
             return [("client", "client (kit)", 80), ("auth", "token / login endpoint", 480), ("api", "API", 760)]
         return [("client", "client (kit)", 80), ("api", "API", 760)]
 
-    def _repr_svg_(self) -> str:
+    def svg(self) -> str:
+        """The diagram as a self-contained SVG document (no script, no font or image fetched)."""
         lines = self.lifelines()
         x = {key: at for key, _, at in lines}
         height = TOP + ROW * len(self.arrows) + 20
@@ -107,6 +112,17 @@ class Sequence:
             )
         out.append("</svg>")
         return "".join(out)
+
+    def _repr_html_(self) -> str:
+        """The SVG as an ``<img>`` of a data URL, which is how JupyterLab and nbconvert show an SVG output, but
+        with what theirs lack: ``alt`` (the arrows, as :meth:`__repr__` lists them) and ``max-width:100%``, so
+        the picture shrinks to a narrow window or a printed page instead of being cut at its right margin."""
+        data = base64.b64encode(self.svg().encode()).decode()
+        alt = html.escape(repr(self), quote=True)
+        return (
+            f'<img class="kit-sequence" src="data:image/svg+xml;base64,{data}" alt="{alt}" width="{WIDTH}" '
+            'style="max-width:100%;height:auto">'
+        )
 
     def __repr__(self) -> str:
         titles = " | ".join(title for _, title, _ in self.lifelines())

@@ -49,6 +49,9 @@ STYLE = (
     "div.kit-table span.kit-w{white-space:nowrap}"
     "div.kit-table span.kit-long{overflow-wrap:anywhere;word-break:break-all}"
     "div.kit-table p.kit-note{font-size:90%;margin:0.3em 0 0 0}"
+    # a printed page (an HTML export printed to PDF) is narrower than a notebook: about 620 px of an A4 or
+    # Letter page's output column where FITS assumes 820, so every table is set smaller in proportion
+    "@media print{div.kit-table{font-size:75%}}"
     "</style>"
 )
 _FULL = ("display.max_colwidth", None, "display.max_columns", None)

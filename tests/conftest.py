@@ -27,6 +27,7 @@ from kit.sandbox import Sandbox, start
 TIERS = {
     "test_browser.py": "browser",
     "test_inert_html.py": "browser",
+    "test_exports.py": "browser",
     "test_notebook_runs.py": "notebook",
     "test_notebook_runners.py": "notebook",
     "test_live_notebooks.py": "conformance",

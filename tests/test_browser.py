@@ -321,16 +321,17 @@ def _split_words(page: Any) -> list[str]:
 def _check_the_sequence_diagram(page: Any, shots: Path) -> None:
     """01 draws its journal right after the journal table: one arrow per row of that table.
 
-    JupyterLab shows an ``image/svg+xml`` output as an ``<img>`` of the SVG (a data URL), as nbconvert's
-    static export does: the picture is decoded here and its arrows counted, and the image must have loaded.
+    kit shows the SVG as an ``<img>`` of a data URL with its arrows as alternative text, as nbconvert's static
+    export does: the picture is decoded here and its arrows counted, and the image must have loaded.
     """
-    image = page.locator(".jp-RenderedSVG img").first
+    image = page.locator("img.kit-sequence").first
     image.scroll_into_view_if_needed()
     source = image.get_attribute("src") or ""
     svg = urllib.parse.unquote(source.split(",", 1)[1]) if source.startswith("data:image/svg+xml") else ""
     if ";base64" in source.split(",", 1)[0]:
         svg = base64.b64decode(source.split(",", 1)[1]).decode()
     assert 'class="kit-sequence"' in svg, source[:80]
+    assert (image.get_attribute("alt") or "").startswith("pliance: client (kit) | API\n  1. ")
     cell = page.locator(".jp-Notebook .jp-CodeCell", has=image).first
     above = cell.locator("xpath=preceding-sibling::*[contains(@class, 'jp-CodeCell')][1]")
     rows = above.locator(".kit-table tbody tr").count()

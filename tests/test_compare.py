@@ -73,3 +73,7 @@ def test_timeline_draws_one_line_per_provider(compared: pd.DataFrame) -> None:
     labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     assert labels == list(reversed(names()))
     assert len(figure.axes[0].patches) == sum(len(r.entries) for r in runs)
+    shown = figure._repr_html_()
+    assert shown.startswith('<img class="kit-timeline" src="data:image/png;base64,iVBOR') and "max-width:100%" in shown
+    counts = ", ".join(f"{r.provider} {len(r.entries)}" for r in runs)
+    assert shown.endswith(f'refused): {counts}" style="max-width:100%;height:auto">')

@@ -75,3 +75,34 @@ def test_a_live_target_makes_its_demo_secret_itself() -> None:
     }
     secret = kit.connect("pliance", environ=environ).new_secret("webhook secret")
     assert secret.name == "PLIANCE_WEBHOOK_SECRET" and len(secret.reveal()) >= 43
+
+
+LIVE = {
+    "PLIANCE_URL": "https://pliance.example/",
+    "PLIANCE_SECRET": "s" * 40,
+    "PLIANCE_ISSUER": "acme",
+    "PLIANCE_GIVEN_NAME": "Ada",
+    "PLIANCE_SUBJECT": "ada-1",
+}
+
+
+def test_a_sandbox_target_runs_every_step(pliance_target: kit.Target) -> None:
+    assert pliance_target.sandbox_only("rotate the key") is True
+    assert pliance_target.may_write("register a person", False) is True  # a sandbox takes every write
+    assert pliance_target.skipped == []
+
+
+def test_a_live_target_skips_sandbox_steps_and_unallowed_writes_with_a_note(capsys: pytest.CaptureFixture[str]) -> None:
+    target = kit.connect("pliance", environ=LIVE)
+    assert target.sandbox_only("rotate the key") is False
+    assert target.may_write("register a person", False) is False
+    assert target.may_write("register a person", True) is True
+    assert [str(s) for s in target.skipped] == [
+        "sandbox only: skipped against https://pliance.example/ (rotate the key)",
+        "a write to the live account: skipped against https://pliance.example/ (register a person); "
+        "set allow_live_writes = True (papermill -p allow_live_writes True) to run it",
+    ]
+    assert capsys.readouterr().err.splitlines() == [str(s) for s in target.skipped]  # plain Python: on stderr
+    assert "&lt;b&gt;" in kit.target.Skipped("sandbox only", "<b>", "https://x/")._repr_html_()  # escaped
+    with pytest.raises(kit.ConfigError, match="allowed"):
+        target.may_write("register a person", "yes")  # type: ignore[arg-type]

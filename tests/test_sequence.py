@@ -8,6 +8,7 @@ one marked, nothing from outside, stable between runs.
 from __future__ import annotations
 
 import base64
+import html
 import re
 import subprocess
 import sys
@@ -37,7 +38,7 @@ def test_one_arrow_per_exchange_to_its_lifeline_and_a_refused_one_marked() -> No
         s.call("POST", "auth/rest/sessions", json={}, step="after rotation")
         picture = kit.sequence(s)
     entries = s.journal.entries
-    svg = picture._repr_svg_()
+    svg = picture.svg()
     groups = _groups(svg)
     assert len(groups) == len(entries) == 5
     assert [g.get("data-status") for g in groups] == [str(e.status) for e in entries]
@@ -59,7 +60,7 @@ def test_a_scheme_without_a_token_endpoint_has_two_lifelines_and_nothing_from_ou
     with kit.connect("saltedge", environ={}) as target:
         s = target.session()
         s.call("GET", "countries", step="countries")
-        first = kit.sequence(s)._repr_svg_()
+        first = kit.sequence(s).svg()
     assert [title for _, title, _ in kit.sequence(s).lifelines()] == ["client (kit)", "API"]
     assert "<script" not in first and "href" not in first and "@import" not in first
     assert re.findall(r"https?://[^\"]+", first) == ["http://www.w3.org/2000/svg"]  # only the namespace
@@ -72,7 +73,7 @@ def test_the_same_calls_draw_the_same_picture() -> None:
         with kit.connect("signzy", environ={}) as target:
             s = target.session()
             s.call("GET", "api/channels/" + signzy.me(s))
-            pictures.append(kit.sequence(s)._repr_svg_())
+            pictures.append(kit.sequence(s).svg())
     assert pictures[0] == pictures[1]
 
 
@@ -85,15 +86,22 @@ def test_it_takes_a_session_and_says_so() -> None:
 
 def test_a_static_html_export_holds_the_diagrams_inline(tmp_path: Path) -> None:
     """``jupyter nbconvert --to html`` of a stored notebook: each diagram is an SVG image in the page itself
-    (a ``data:`` URL, as nbconvert embeds SVG outputs), so it shows with no network and runs no script."""
+    (a ``data:`` URL), so it shows with no network and runs no script; it carries its arrows as alternative
+    text (nbconvert warns of none missing) and shrinks to the page (``max-width:100%``)."""
     out = tmp_path / "01.html"
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", str(NOTEBOOKS / "01-pliance.ipynb"),
          "--output", str(out)],
-        check=True, capture_output=True, timeout=120,
+        check=True, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
+    assert "Alternative text is missing" not in done.stderr
     page = out.read_text()
-    images = re.findall(r'jp-RenderedSVG[^>]*>\s*<img[^>]*src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)
-    diagrams = [svg for svg in (base64.b64decode(i).decode() for i in images) if 'class="kit-sequence"' in svg]
+    tags = re.findall(r'<img [^>]*class="kit-sequence"[^>]*>', page)  # nbconvert writes attributes in its order
+    attrs = [dict(re.findall(r'(\w+)="([^"]*)"', tag)) for tag in tags]
+    assert all(a["style"] == "max-width:100%;height:auto" for a in attrs)
+    images = [(a["src"].removeprefix("data:image/svg+xml;base64,"), a["alt"]) for a in attrs]
+    diagrams = [(base64.b64decode(i).decode(), html.unescape(alt)) for i, alt in images]
     assert len(diagrams) == 1  # notebook 01 draws one
-    assert "<script" not in diagrams[0] and len(_groups(diagrams[0])) == 1
+    svg, alt = diagrams[0]
+    assert 'class="kit-sequence"' in svg and "<script" not in svg and len(_groups(svg)) == 1
+    assert alt.splitlines()[1] == "  1. ping — GET /api/Ping → 200"
