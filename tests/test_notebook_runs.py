@@ -11,6 +11,7 @@ absolute path of the machine that ran it, a secret typed into a code cell, saved
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -104,3 +105,20 @@ def test_the_openapi_check_refuses_an_answer_that_does_not_conform(tmp_path: Pat
         warnings.filterwarnings("ignore", "Unsupported scheme type", UserWarning)  # openapi-core and oauth2
         with pytest.raises(Exception, match="[Ii]nvalid"):
             api.validate_response(RequestsOpenAPIRequest(request), RequestsOpenAPIResponse(response))
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
+def test_each_notebook_has_one_parameters_cell_that_its_cells_read(path: Path) -> None:
+    """papermill's convention: one code cell tagged ``parameters``, first, holding only assignments, each read
+    below (a parameter nothing reads would let ``-p NAME VALUE`` change nothing, silently)."""
+    cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+    tagged = [i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert tagged == [0]
+    tree = ast.parse("".join(cells[0]["source"]))
+    assigns = [node for node in tree.body if isinstance(node, ast.Assign)]
+    assert tree.body and len(assigns) == len(tree.body)
+    names = [t.id for node in assigns for t in node.targets if isinstance(t, ast.Name)]
+    below = "".join("".join(c["source"]) for c in cells[1:])
+    assert [n for n in names if not re.search(rf"\b{n}\b", below)] == []
+    if any("kit.connect(" in "".join(c["source"]) for c in cells):
+        assert "env_file" in names
