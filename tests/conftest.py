@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -48,6 +49,21 @@ TIERS = {
     "test_sandbox_hardening.py::test_a_slow_or_idle_client_is_let_go_within_the_read_timeout": "slow",
     "test_sequence.py::test_a_static_html_export_holds_the_diagrams_inline": "notebook",  # nbconvert
 }
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """After the tests: each live notebook run and the steps it skipped (``test_live_notebooks.py`` records
+    them; the reports carry them from the xdist workers)."""
+    lines = [
+        f"{key}: {value}"
+        for report in terminalreporter.stats.get("passed", [])
+        for key, value in getattr(report, "user_properties", [])
+        if key in ("live run", "skipped step")
+    ]
+    if lines:
+        terminalreporter.write_sep("-", "notebooks run live")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -47,8 +47,9 @@ def _env_file(folder: Path, values: dict[str, str]) -> Path:
     return path
 
 
-def run_live(name: str, env_file: Path, folder: Path, **parameters: Any) -> list[str]:
-    """Run notebook ``name`` with papermill, ``env_file`` as its parameter; the notes of the skipped steps."""
+def run_live(name: str, env_file: Path, folder: Path, record: Any, **parameters: Any) -> list[str]:
+    """Run notebook ``name`` with papermill, ``env_file`` as its parameter; the notes of the skipped steps, also
+    recorded (``record_property``) for the run's summary (``tests/conftest.py`` lists them after the tests)."""
     out = folder / f"{name}.out.ipynb"
     papermill.execute_notebook(
         str(ROOT / "notebooks" / f"{name}.ipynb"),
@@ -67,7 +68,9 @@ def run_live(name: str, env_file: Path, folder: Path, **parameters: Any) -> list
     texts = ["".join(o.get("data", {}).get("text/plain", "")) for o in outputs]
     assert any(t.startswith("<Target ") and " live " in t for t in texts), "the notebook did not go live"
     skipped = [t for t in texts if ": skipped against " in t]
-    print(f"{name}: {len(code)} code cells run live; skipped:", *skipped, sep="\n  ")
+    record("live run", f"{name}: {len(code)} code cells run live, {len(skipped)} skipped")
+    for note in skipped:
+        record("skipped step", f"{name}: {note}")
     return [t.split(": skipped against ")[0] for t in skipped]
 
 
@@ -92,7 +95,7 @@ def served(tmp_path: Path) -> Iterator[Any]:
         server.wait(timeout=20)
 
 
-def test_02_runs_live_against_oidc_provider(tmp_path: Path) -> None:
+def test_02_runs_live_against_oidc_provider(tmp_path: Path, record_property: Any) -> None:
     client = {
         "client_id": "kit-notebook",
         "client_secret": "kit-notebook-secret-0123456789abcdef0123456789",
@@ -105,25 +108,25 @@ def test_02_runs_live_against_oidc_provider(tmp_path: Path) -> None:
             {"SIGNICAT_URL": url, "SIGNICAT_CLIENT_ID": client["client_id"],
              "SIGNICAT_CLIENT_SECRET": client["client_secret"], "SIGNICAT_AUTH_METHOD": "client_secret_basic"},
         )  # fmt: skip
-        skipped = run_live("02-signicat", env_file, tmp_path)
+        skipped = run_live("02-signicat", env_file, tmp_path, record_property)
     assert skipped == [SANDBOX_ONLY] * 3  # the missing product, the key rotation, the recipe beside kit
 
 
-def test_04_runs_live_against_loopback_with_its_writes(tmp_path: Path) -> None:
+def test_04_runs_live_against_loopback_with_its_writes(tmp_path: Path, record_property: Any) -> None:
     with loopback_app(DEMO["username"], DEMO["password"], SEED_EMAIL) as url:
         env_file = _env_file(
             tmp_path, {"SIGNZY_URL": url, "SIGNZY_USERNAME": DEMO["username"], "SIGNZY_PASSWORD": DEMO["password"]}
         )
-        skipped = run_live("04-signzy", env_file, tmp_path, allow_live_writes=True)
+        skipped = run_live("04-signzy", env_file, tmp_path, record_property, allow_live_writes=True)
     assert skipped == [SANDBOX_ONLY]  # the recipe beside kit: the children and the new password ran
 
 
-def test_04_without_the_parameter_writes_nothing_to_the_live_account(tmp_path: Path) -> None:
+def test_04_without_the_parameter_writes_nothing_to_the_live_account(tmp_path: Path, record_property: Any) -> None:
     with loopback_app(DEMO["username"], DEMO["password"], SEED_EMAIL) as url:
         env_file = _env_file(
             tmp_path, {"SIGNZY_URL": url, "SIGNZY_USERNAME": DEMO["username"], "SIGNZY_PASSWORD": DEMO["password"]}
         )
-        skipped = run_live("04-signzy", env_file, tmp_path)
+        skipped = run_live("04-signzy", env_file, tmp_path, record_property)
     assert skipped == [WRITE, WRITE, SANDBOX_ONLY]  # the children, the password; the recipe beside kit
 
 
@@ -136,6 +139,6 @@ def test_04_without_the_parameter_writes_nothing_to_the_live_account(tmp_path: P
     ],
 )
 def test_a_notebook_runs_live_against_a_served_sandbox(
-    served: Any, tmp_path: Path, name: str, notebook: str, expected: list[str]
+    served: Any, tmp_path: Path, record_property: Any, name: str, notebook: str, expected: list[str]
 ) -> None:
-    assert run_live(notebook, served(name), tmp_path) == expected
+    assert run_live(notebook, served(name), tmp_path, record_property) == expected
