@@ -392,17 +392,20 @@ def test_a_wrong_secret_typed_in_the_form_is_a_short_answer(case: Case, lab: tup
         text = box.inner_text()
         assert f"{case.secret_field} ✎ changed in the form →" in text and "press Reset in the form" in text
         assert "refused it" in text and "%tb shows the full traceback" in text
-        # the error output runners read (nbmake, papermill): the same box as text, ending with the error's
-        # one-line summary, never a traceback through kit
-        stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-        assert stderr.count() == 1, stderr.all_inner_texts()
-        said = stderr.first.inner_text().strip()
-        assert said.splitlines()[-1].startswith("AuthError: ") and "refused it" in said.splitlines()[-1], said
-        assert f"{case.secret_field} ✎ changed in the form →" in said and "kit/" not in said, said
         assert "Traceback" not in page.locator(".jp-Notebook").inner_text()
         boxes = page.locator(".jp-CodeCell", has=page.locator(".kit-error"))
         where = [cell.locator(".jp-InputArea-editor").inner_text()[:80] for cell in boxes.all()]
         assert page.locator(".kit-error").count() == 1, where  # Run All stops at the refused cell, as on any error
+        # the error output runners read (nbmake, papermill), in the refused cell only: the same box as text,
+        # ending with the error's one-line summary, never a traceback through kit; no other stderr anywhere
+        stderr = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        said = boxes.first.locator(stderr).all_inner_texts()
+        assert len(said) == 1, said
+        last = said[0].strip().splitlines()[-1]
+        assert last.startswith("AuthError: ") and "refused it" in last, said
+        assert f"{case.secret_field} ✎ changed in the form →" in said[0] and "kit/" not in said[0], said
+        others = page.locator(".jp-CodeCell", has=page.locator(stderr))
+        assert others.count() == 1, [c.locator(".jp-InputArea-editor").inner_text()[:80] for c in others.all()]
         box.screenshot(path=str(shots / "answer.png"))
 
 

@@ -185,3 +185,15 @@ def test_a_table_too_wide_for_a_notebook_is_set_smaller_from_its_text_alone() ->
     journal_like = Table([{f"column_{n}": "AUTHORIZATION_REQUIRED" for n in range(12)}])
     smallest = re.search(r"--kit-scale:(\d+)%", journal_like._repr_html_() or "")
     assert smallest is not None and smallest.group(1) == "72"  # never smaller than that
+
+
+def test_a_timing_does_not_move_a_wide_tables_scale() -> None:
+    """A journal's ``ms`` is 3 here and 140 on a loaded machine: the stored table's size must not follow it
+    (nbval compares the stored ``--kit-scale`` with a run elsewhere)."""
+    row = {"step": "ping", "url": "http://127.0.0.1:45678/api/Ping", "request_headers": "X-Trace: abc"}
+    wide = {**row, **{f"c{n}": "sixteen-char-id0" for n in range(3)}}  # 16 characters never break: too wide
+    quick = Table([{**wide, "ms": "    3 ms"}])._repr_html_()
+    slow = Table([{**wide, "ms": "  140 ms"}])._repr_html_()
+    scales = [re.search(r"--kit-scale:(\d+)%", shown or "") for shown in (quick, slow)]
+    assert scales[0] is not None and scales[1] is not None
+    assert scales[0].group(1) == scales[1].group(1) != "100"
