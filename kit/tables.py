@@ -106,12 +106,18 @@ def _shown(value: Any) -> Any:
     return cell_html(str(value))
 
 
-def _unit(text: str) -> int:
-    """The characters of the widest part of ``text`` that cannot break (a run that may break anywhere: 6)."""
+def _unit(text: str, *, cell: bool = False) -> int:
+    """The characters of the widest part of ``text`` that cannot break (a run that may break anywhere: 6); in a
+    ``cell``, a number counts as at least :data:`DIGITS` characters."""
     widest = 0
     for word in text.split():
         for piece in _PLACES.split(word) if len(word) > LONG else [word]:
-            widest = max(widest, min(len(piece), 6) if len(piece) > RUN else len(piece))
+            size = len(piece)
+            if size > RUN:
+                size = min(size, 6)
+            elif cell and size < DIGITS and piece.isdigit():
+                size = DIGITS
+            widest = max(widest, size)
     return widest
 
 
@@ -120,16 +126,14 @@ def _unit(text: str) -> int:
 DIGITS = 4
 
 
-def _timed(text: str) -> str:
-    """``text`` with each number of fewer than :data:`DIGITS` digits padded to that many (for measuring only)."""
-    return re.sub(rf"(?<![\w.])\d{{1,{DIGITS - 1}}}(?![\w.])", lambda m: m.group(0).rjust(DIGITS, "0"), text)
-
-
 def _scale(frame: pd.DataFrame) -> float:
     """The font scale at which ``frame``'s narrowest layout fits (1.0 when it fits as it is)."""
-    columns = [[*map(str, frame.index), *map(str, frame.index.names)]]
-    columns += [[str(name).replace("_", " "), *(_timed(str(v)) for v in frame[name])] for name in frame.columns]
-    narrowest = sum(max(map(_unit, texts), default=0) + 2 for texts in columns)  # + 2: a cell's padding
+    labels = max(map(_unit, [*map(str, frame.index), *map(str, frame.index.names)]), default=0)
+    widths = [
+        max(_unit(str(name).replace("_", " ")), *(_unit(str(v), cell=True) for v in frame[name]))
+        for name in frame.columns
+    ]
+    narrowest = sum(width + 2 for width in [labels, *widths])  # + 2: a cell's padding
     return 1.0 if narrowest <= FITS else max(SMALLEST, FITS / narrowest)
 
 
