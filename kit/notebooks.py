@@ -45,6 +45,18 @@ def execute(
     )
     client.execute()
     notebook.metadata.pop("widgets", None)
+    # a cell that ran but whose output could not be shown (IPython reports a display formatter's exception as
+    # an error output and the cell still succeeds) must not be stored as if it were the story
+    shown_errors = [
+        f"cell {index}: {output.get('ename')}: {output.get('evalue')}"
+        for index, cell in enumerate(notebook.cells)
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    ]
+    if shown_errors:
+        from kit.errors import KitError
+
+        raise KitError(f"{source.name} shows an error output, not stored: " + "; ".join(shown_errors))
     if teardown is not None:
         notebook.cells.pop()
     if setup is not None:

@@ -130,7 +130,7 @@ def _scale(frame: pd.DataFrame) -> float:
     """The font scale at which ``frame``'s narrowest layout fits (1.0 when it fits as it is)."""
     labels = max(map(_unit, [*map(str, frame.index), *map(str, frame.index.names)]), default=0)
     widths = [
-        max(_unit(str(name).replace("_", " ")), *(_unit(str(v), cell=True) for v in frame[name]))
+        max([_unit(str(name).replace("_", " ")), *(_unit(str(v), cell=True) for v in frame[name])])
         for name in frame.columns
     ]
     narrowest = sum(width + 2 for width in [labels, *widths])  # + 2: a cell's padding

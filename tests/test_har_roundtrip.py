@@ -164,3 +164,19 @@ def test_har_carries_each_entrys_kind_action_reason_and_attempt(busy_session: ki
     ]
     back = [entry_from_har(i) for i in items]
     assert [(e.kind, e.action, e.reason, e.attempt, e.retry_after) for e in back] == fields
+
+
+def test_a_time_on_a_rounding_edge_reads_back_as_the_journal_shows_it(tmp_path: Path) -> None:
+    """3.4996 ms: a HAR keeps it to the µs (3.5); the journal shows what reading that HAR back gives."""
+    import dataclasses
+    import json
+
+    with kit.connect("pliance", environ={}) as target:
+        s = target.session()
+        s.call("GET", "api/Ping")
+    edge = dataclasses.replace(s.journal.entries[0], elapsed_ms=3.4996)
+    path = kit.to_har(s, tmp_path / "edge.har")
+    har = json.loads(path.read_text())
+    har["log"]["entries"][0]["time"] = round(edge.elapsed_ms, 3)  # what the export writes for this entry
+    path.write_text(json.dumps(har))
+    assert list(kit.read_har(path)["ms"]) == [edge.row()["ms"]] == ["    4 ms"]

@@ -78,7 +78,7 @@ def test_a_live_target_makes_its_demo_secret_itself() -> None:
 
 
 LIVE = {
-    "PLIANCE_URL": "https://pliance.example/",
+    "PLIANCE_URL": "https://pliance-live-steps.example/",  # a host no other test registers (a URL may be a secret)
     "PLIANCE_SECRET": "s" * 40,
     "PLIANCE_ISSUER": "acme",
     "PLIANCE_GIVEN_NAME": "Ada",
@@ -98,8 +98,8 @@ def test_a_live_target_skips_sandbox_steps_and_unallowed_writes_with_a_note(caps
     assert target.may_write("register a person", False) is False
     assert target.may_write("register a person", True) is True
     assert [str(s) for s in target.skipped] == [
-        "sandbox only: skipped against https://pliance.example/ (rotate the key)",
-        "a write to the live account: skipped against https://pliance.example/ (register a person); "
+        "sandbox only: skipped against https://pliance-live-steps.example/ (rotate the key)",
+        "a write to the live account: skipped against https://pliance-live-steps.example/ (register a person); "
         "set allow_live_writes = True (papermill -p allow_live_writes True) to run it",
     ]
     assert capsys.readouterr().err.splitlines() == [str(s) for s in target.skipped]  # plain Python: on stderr

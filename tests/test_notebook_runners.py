@@ -148,3 +148,22 @@ def test_papermill_runs_02_live_from_an_env_file(shipped: Path, tmp_path: Path) 
     skipped = [t for t in texts if "skipped against" in t]
     print("skipped:", *skipped, sep="\n  ")
     assert [t.split(": skipped")[0] for t in skipped] == ["sandbox only"] * 3
+
+
+def test_make_notebooks_refuses_to_store_an_output_that_failed_to_show(tmp_path: Path) -> None:
+    """IPython shows a display formatter's exception as an error output and the cell succeeds: ``make notebooks``
+    (``kit.notebooks``) must not store it as the story (04's empty child table once was one)."""
+    import kit
+    from kit.notebooks import execute
+
+    path = tmp_path / "shows.ipynb"
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell("class Broken:\n    def _repr_html_(self):\n        raise TypeError('no')"),
+        nbformat.v4.new_code_cell("if True:\n    display(Broken())  # as 04 shows a table inside an if"),
+    ]
+    nbformat.write(notebook, path)
+    before = path.read_text()
+    with pytest.raises(kit.KitError, match="shows.ipynb shows an error output, not stored: cell 1: TypeError: no"):
+        execute(path)
+    assert path.read_text() == before

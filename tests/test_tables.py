@@ -197,3 +197,8 @@ def test_a_timing_does_not_move_a_wide_tables_scale() -> None:
     scales = [re.search(r"--kit-scale:(\d+)%", shown or "") for shown in (quick, slow)]
     assert scales[0] is not None and scales[1] is not None
     assert scales[0].group(1) == scales[1].group(1) != "100"
+
+
+def test_an_empty_table_renders() -> None:
+    shown = Table(pd.DataFrame(columns=["username", "id"]))._repr_html_()
+    assert shown is not None and "username" in shown

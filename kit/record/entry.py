@@ -96,7 +96,9 @@ class Entry:
             "url": entry.url,
             "status": entry.status if entry.status is not None else "-",
             "challenge": _challenge(entry.response_headers),
-            "ms": f"{min(entry.elapsed_ms, 99999):5.0f} ms",  # fixed width: stable table layout
+            # fixed width: stable table layout; rounded to the µs first, as a HAR keeps it, so that a journal read
+            # back from its HAR shows the same ms (3.4996 was 3 here and 3.5, so 4, there)
+            "ms": f"{round(min(entry.elapsed_ms, 99999), 3):5.0f} ms",
             "request_headers": "; ".join(f"{k}: {v}" for k, v in shown.items()),
             "request_body": entry.request_body,
             "response": str(redact(entry.error or entry.response_body)) if full else entry.summary(),
