@@ -67,16 +67,17 @@ class ErrorBox:
             parts.append(f"hint: {said['hint']}")
         return " — ".join(part for part in parts if part)
 
-    def text_lines(self) -> list[str]:
-        """The box as lines of plain text (a terminal's view of it, and the traceback a runner prints)."""
-        width = max(len(label) for label, _ in self.lines)
-        return [self.title, *(f"  {label:<{width}}  {text}" for label, text in self.lines)]
+    def text_lines(self, *, without: str = "") -> list[str]:
+        """The box as lines of plain text (a terminal's view of it, and the traceback a runner prints), leaving out
+        the line labelled ``without``."""
+        lines = [(label, text) for label, text in self.lines if label != without]
+        width = max(len(label) for label, _ in lines)
+        return [self.title, *(f"  {label:<{width}}  {text}" for label, text in lines)]
 
     def traceback(self, ename: str) -> list[str]:
         """What a runner prints for the failed cell: the box as text, ending as Python's own tracebacks end
-        (``AuthError: <summary>``, the line a one-line report keeps)."""
-        lines = [line for line in self.text_lines() if not line.lstrip().startswith("error ")]
-        return [*lines, f"{ename}: {self.summary} (%tb shows the full traceback)"]
+        (``AuthError: <summary>``, the line a one-line report keeps, in place of the box's ``error`` line)."""
+        return [*self.text_lines(without="error"), f"{ename}: {self.summary} (%tb shows the full traceback)"]
 
     def __repr__(self) -> str:
         return "\n".join(self.text_lines())
@@ -108,11 +109,9 @@ def _show(
     if not isinstance(value, KitError):
         return []
     box = ErrorBox.of(value)
-    if getattr(shell, "kernel", None) is None:  # a terminal IPython: the box as text, once
-        display(box)  # type: ignore[no-untyped-call]
-        return []
     display(box)  # type: ignore[no-untyped-call]
-    shell._showtraceback(etype, box.summary, box.traceback(etype.__name__))
+    if getattr(shell, "kernel", None) is not None:  # a terminal IPython has shown the box as text: once is enough
+        shell._showtraceback(etype, box.summary, box.traceback(etype.__name__))
     return []
 
 

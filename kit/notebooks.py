@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kit.errors import KitError
+
 __all__ = ["execute", "main"]
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -54,8 +56,6 @@ def execute(
         if output.get("output_type") == "error"
     ]
     if shown_errors:
-        from kit.errors import KitError
-
         raise KitError(f"{source.name} shows an error output, not stored: " + "; ".join(shown_errors))
     if teardown is not None:
         notebook.cells.pop()

@@ -67,6 +67,9 @@ SMALLEST = 0.72
 COMPACT = 0.9
 #: a piece of a long word this long, with no place to break, may break anywhere
 RUN = 24
+#: a number in a cell counts as at least this many characters: a journal's ``ms`` (``3 ms`` here, ``140 ms`` on a
+#: loaded machine) must not move the scale, so that a stored output compares equal wherever it runs
+DIGITS = 4
 _PLACES = re.compile(r"(?<=[?&=,;])(?=.)|(?<=/)(?=[^/])|(?<=\.)(?<!\$\.)(?=[^\d.])|(?<=.)(?=••••)")
 _WORD = re.compile(r"\S+")
 #: characters a browser may break a line after (or before) even inside a word
@@ -119,11 +122,6 @@ def _unit(text: str, *, cell: bool = False) -> int:
                 size = DIGITS
             widest = max(widest, size)
     return widest
-
-
-#: a number in a cell counts as at least this many characters: a journal's ``ms`` (``3 ms`` here, ``140 ms`` on a
-#: loaded machine) must not move the scale, so that a stored output compares equal wherever it runs
-DIGITS = 4
 
 
 def _scale(frame: pd.DataFrame) -> float:

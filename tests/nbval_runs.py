@@ -27,6 +27,7 @@ import nbformat
 import nbval.kernel
 import pytest
 from canaries import LOGGERS, assert_clean, canary, demo_secrets
+from jupyter_client.manager import AsyncKernelManager
 
 
 class IpcKernelManager(nbval.kernel.KernelManager):  # type: ignore[misc]
@@ -49,6 +50,15 @@ def _sockets() -> Path:
 
 
 nbval.kernel.KernelManager = IpcKernelManager  # what nbval.kernel.start_new_kernel makes its kernels with
+
+
+class IpcAsyncKernelManager(AsyncKernelManager):
+    """The same for nbclient's kernels (papermill's API takes it as ``kernel_manager_class``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(transport="ipc", **kwargs)
+        self.ip = str(_sockets() / "kernel")
+
 
 FORM = "kit.credentials_form("
 KEEP_SESSIONS = """

@@ -11,18 +11,16 @@ that would write to a live account) skipped with their one-line note, listed in 
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import papermill
 import pytest
-from jupyter_client.manager import AsyncKernelManager
-from nbval_runs import _sockets
+from nbval_runs import IpcAsyncKernelManager
 from realservers import loopback_app, oidc_server
+from served import served_env
 
 from kit.providers.signzy.sandbox import DEMO, SEED_EMAIL
 
@@ -30,14 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SANDBOX_ONLY = "sandbox only"
 WRITE = "a write to the live account"
-
-
-class IpcKernelManager(AsyncKernelManager):
-    """papermill's kernels over unix sockets (jupyter/jupyter_client#487: see nbval_runs.IpcKernelManager)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(transport="ipc", **kwargs)
-        self.ip = str(_sockets() / "papermill")
 
 
 def _env_file(folder: Path, values: dict[str, str]) -> Path:
@@ -58,7 +48,7 @@ def run_live(name: str, env_file: Path, folder: Path, record: Any, **parameters:
         cwd=str(folder),
         progress_bar=False,
         kernel_name="python3",
-        kernel_manager_class=IpcKernelManager,
+        kernel_manager_class=IpcAsyncKernelManager,
     )
     notebook = nbformat.read(out, as_version=4)
     code = [c for c in notebook.cells if c.cell_type == "code"]
@@ -72,27 +62,6 @@ def run_live(name: str, env_file: Path, folder: Path, record: Any, **parameters:
     for note in skipped:
         record("skipped step", f"{name}: {note}")
     return [t.split(": skipped against ")[0] for t in skipped]
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Any]:
-    """``kit sandbox serve NAME --write-env FILE`` in another process: its env file, as a user would get it."""
-    servers: list[subprocess.Popen[str]] = []
-
-    def serve(name: str) -> Path:
-        env_file = tmp_path / f"{name}.env"
-        args = [str(BIN / "kit"), "sandbox", "serve", name, "--port", "0", "--write-env", str(env_file)]
-        server = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        servers.append(server)
-        assert server.stdout is not None
-        line = server.stdout.readline()  # where it serves: the env file is written by then
-        assert f"{name} sandbox at" in line, line
-        return env_file
-
-    yield serve
-    for server in servers:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def test_02_runs_live_against_oidc_provider(tmp_path: Path, record_property: Any) -> None:
@@ -139,6 +108,7 @@ def test_04_without_the_parameter_writes_nothing_to_the_live_account(tmp_path: P
     ],
 )
 def test_a_notebook_runs_live_against_a_served_sandbox(
-    served: Any, tmp_path: Path, record_property: Any, name: str, notebook: str, expected: list[str]
+    tmp_path: Path, record_property: Any, name: str, notebook: str, expected: list[str]
 ) -> None:
-    assert run_live(notebook, served(name), tmp_path, record_property) == expected
+    with served_env(name, tmp_path) as env_file:
+        assert run_live(notebook, env_file, tmp_path, record_property) == expected

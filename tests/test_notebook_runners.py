@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from served import served_env
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -123,21 +124,10 @@ def test_nbconvert_executes_a_shipped_notebook(shipped: Path) -> None:
 def test_papermill_runs_02_live_from_an_env_file(shipped: Path, tmp_path: Path) -> None:
     """``-p env_file`` names what ``kit sandbox serve --write-env`` wrote: the notebook goes live, the sandbox-only
     steps are skipped with a note, and every cell runs."""
-    env_file = tmp_path / "signicat.env"
-    server = subprocess.Popen(
-        [str(BIN / "kit"), "sandbox", "serve", "signicat", "--port", "0", "--write-env", str(env_file)],
-        env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    try:
-        assert server.stdout is not None
-        first = server.stdout.readline()  # the line saying where it serves: the env file is written by then
-        assert "signicat sandbox at" in first, first
-        out = tmp_path / "out.ipynb"
+    out = tmp_path / "out.ipynb"
+    with served_env("signicat", tmp_path, _env()) as env_file:
         args = [str(BIN / "papermill"), "--no-progress-bar", "02-signicat.ipynb", str(out), "-p", "env_file"]
         done = _run([*args, str(env_file)], shipped)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     assert done.returncode == 0, _said(done)[-3000:]
     cells = json.loads(out.read_text())["cells"]
     code = [c for c in cells if c["cell_type"] == "code"]

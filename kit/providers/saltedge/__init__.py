@@ -96,9 +96,8 @@ def public_pem(private_key_pem: Secret | str) -> str:
 
     :raises ConfigError: the key is not an unencrypted RSA private key in PEM.
     """
-    pem = private_key_pem.reveal() if isinstance(private_key_pem, Secret) else private_key_pem
     public = (
-        _load(pem)
+        _load(str(reveal(private_key_pem)))
         .public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
