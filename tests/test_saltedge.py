@@ -155,7 +155,7 @@ def _signed(
         "Client-id": c["client_id"],
         "App-secret": c["app_secret"],
         "Expires-at": exp,
-        "Signature": saltedge.sign(key or kit.Secret(c["private_key_pem"]), text),
+        "Signature": saltedge.sign(key or kit.Secret(c["private_key_pem"]), text, api_version="v3"),  # v3 headers
         "Content-Type": "application/json",
     }
     return requests.request(method, url, data=body, headers=headers, timeout=10)
@@ -307,7 +307,8 @@ def test_a_body_that_is_not_utf8_is_signed_as_its_bytes(box: Sandbox) -> None:
 
 
 def _signed_outside_kit(box: Sandbox, url: str, expires: str, *, openssl: bool) -> str:
-    """A signature made without kit: the cryptography package, or the openssl command line."""
+    """A v3 signature made without kit, as the official v3-era examples make it (SHA-1: ruby/signature.rb):
+    the cryptography package, or the openssl command line."""
     import base64
     import shutil
     import subprocess
@@ -325,12 +326,12 @@ def _signed_outside_kit(box: Sandbox, url: str, expires: str, *, openssl: bool) 
             key.write(pem)
             key.flush()
             raw = subprocess.run(
-                ["openssl", "dgst", "-sha256", "-sign", key.name], input=text, capture_output=True, check=True
+                ["openssl", "dgst", "-sha1", "-sign", key.name], input=text, capture_output=True, check=True
             ).stdout
     else:
         private = serialization.load_pem_private_key(pem.encode(), None)
         assert isinstance(private, rsa.RSAPrivateKey)
-        raw = private.sign(text, padding.PKCS1v15(), hashes.SHA256())
+        raw = private.sign(text, padding.PKCS1v15(), hashes.SHA1())  # noqa: S303 (what Salt Edge v3 signs with)
     return base64.b64encode(raw).decode()
 
 
@@ -380,3 +381,55 @@ def test_a_signature_is_reused_for_the_same_request_while_half_its_window_is_lef
     now[0] += 2  # 29 s left: less than half
     again = signed("https://www.saltedge.com/api/v3/countries")
     assert again != first and again[0] == str(int(now[0] + 60))
+
+
+@pytest.mark.parametrize(
+    ("version", "digest", "accepted"),
+    [("v3", "SHA1", True), ("v3", "SHA256", False), ("v5", "SHA256", True), ("v5", "SHA1", False),
+     ("v6", "SHA256", True), ("v6", "SHA1", False)],
+)  # fmt: skip
+def test_each_version_verifies_its_own_digest(box: Sandbox, version: str, digest: str, accepted: bool) -> None:
+    """v3 signs with SHA-1, as the official examples of its era do (``ruby/saltedge.rb@4a8eb56`` signs
+    ``expires|method|url|params`` with ``OpenSSL::Digest::SHA1``); v5 and v6 with SHA-256 (``node/saltedge.js``,
+    ``crypto.createSign("sha256")``). The signature is made here with cryptography alone, over the same four
+    fields; a live client is refused with the other digest."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    c = box.credentials
+    names = saltedge.HEADERS[version]
+    url = box.url_for(f"api/{version}/countries")
+    expires = str(int(time.time()) + 60)
+    private = serialization.load_pem_private_key(c["private_key_pem"].encode(), None)
+    assert isinstance(private, rsa.RSAPrivateKey)
+    algorithm = hashes.SHA1() if digest == "SHA1" else hashes.SHA256()  # noqa: S303
+    raw = private.sign(f"{expires}|GET|{url}|".encode(), padding.PKCS1v15(), algorithm)
+    headers = {names.app_id: c["client_id"], names.app_secret: c["app_secret"], "Expires-at": expires,
+               "Signature": base64.b64encode(raw).decode()}  # fmt: skip
+    with box.control.using(status="live"):
+        answer = requests.get(url, headers=headers, timeout=10)
+    assert answer.status_code == (200 if accepted else 401), answer.text
+    if not accepted:
+        said = answer.json()  # v3's envelope is flat, v5's and v6's nested
+        assert (said.get("error_class") or said["error"]["class"]) == "SignatureNotMatch"
+
+
+@pytest.mark.parametrize("version", ["v3", "v5", "v6"])
+def test_kit_signs_each_version_with_its_digest_and_the_table_says_which(box: Sandbox, version: str) -> None:
+    target_creds = creds(box, version, signed=True)
+    with box.control.using(status="live"):
+        s = saltedge.session(target_creds, box.url)
+        answer = s.get("countries")
+    assert answer.status_code == 200
+    from cryptography.hazmat.primitives import serialization
+
+    private = serialization.load_pem_private_key(box.credentials["private_key_pem"].encode(), None)
+    assert isinstance(private, rsa.RSAPrivateKey)
+    public = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    table = saltedge.signature_table(answer.request, public).set_index("part")
+    assert table.loc["Signature", "check"] == "ok"
+    assert table.loc["digest", "value"] == f"RSA PKCS#1 v1.5 with {'SHA-1' if version == 'v3' else 'SHA-256'}"

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 import requests
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from kit.answers import api_error, json_body
@@ -41,7 +41,15 @@ from kit.auth.scheme import TokenlessAuth
 from kit.credentials import MULTILINE
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
-from kit.providers.saltedge.protocol import HEADERS, MAX_AHEAD, layers, signature_string, signed_bytes
+from kit.providers.saltedge.protocol import (
+    DIGESTS,
+    HEADERS,
+    MAX_AHEAD,
+    hash_for,
+    layers,
+    signature_string,
+    signed_bytes,
+)
 from kit.secrets import Secret, fingerprint, redact, reveal
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -60,7 +68,7 @@ __all__ = [
     "httpx_auth",
     "session",
 ]
-__all__ += ["host_url", "public_pem", "sign", "signature_string", "signature_table"]
+__all__ += ["api_version_of", "host_url", "public_pem", "sign", "signature_string", "signature_table"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,11 +124,12 @@ def _load(pem: str) -> rsa.RSAPrivateKey:
     return key
 
 
-def sign(private_key_pem: Secret | str, text: str | bytes) -> str:
-    """base64 (no newlines) of RSA PKCS#1 v1.5 with SHA-256 over ``text`` (a str: its UTF-8 bytes)."""
+def sign(private_key_pem: Secret | str, text: str | bytes, *, api_version: str = "v6") -> str:
+    """base64 (no newlines) of RSA PKCS#1 v1.5 over ``text`` (a str: its UTF-8 bytes), with the digest
+    ``api_version`` signs with: SHA-1 for v3, SHA-256 from v4 on (``protocol.DIGESTS``)."""
     key = _load(str(reveal(private_key_pem)))
     data = text if isinstance(text, bytes) else text.encode()
-    return base64.b64encode(key.sign(data, padding.PKCS1v15(), hashes.SHA256())).decode()
+    return base64.b64encode(key.sign(data, padding.PKCS1v15(), hash_for(api_version))).decode()
 
 
 class SaltEdgeAuth(TokenlessAuth):
@@ -176,7 +185,8 @@ class SaltEdgeAuth(TokenlessAuth):
         if known is not None and known[0] - now >= self.expires_in / 2:
             return known
         expires = int(now + self.expires_in)
-        signed = (expires, sign(key, signed_bytes(str(expires), method, url, body)))
+        text = signed_bytes(str(expires), method, url, body)
+        signed = (expires, sign(key, text, api_version=self.credentials.api_version))
         with self._lock:
             self._signed[wanted] = signed
             self._signed.move_to_end(wanted)
@@ -193,6 +203,13 @@ class SaltEdgeAuth(TokenlessAuth):
 
 
 _VERSIONED = re.compile(r"/api/v\d+/(.*)$")
+_VERSION = re.compile(r"/api/(v\d+)/")
+
+
+def api_version_of(url: str) -> str:
+    """The API version a Salt Edge URL names (``…/api/v3/…``); v6 when it names none kit knows."""
+    found = _VERSION.search(url)
+    return found.group(1) if found is not None and found.group(1) in HEADERS else "v6"
 
 
 def _layers(request: requests.PreparedRequest) -> tuple[str, ...] | None:
@@ -259,10 +276,11 @@ def signature_table(
     signature = str(request.headers.get("Signature", ""))
     signed = signed_bytes(expires, request.method or "", request.url or "", _body(request))
     key = serialization.load_pem_public_key(public_key_pem.encode())
+    version = api_version_of(request.url or "")
     verdict = "not signed"
     if signature and isinstance(key, rsa.RSAPublicKey):
         try:
-            key.verify(base64.b64decode(signature), signed, padding.PKCS1v15(), hashes.SHA256())
+            key.verify(base64.b64decode(signature), signed, padding.PKCS1v15(), hash_for(version))
             verdict = "ok"
         except (InvalidSignature, ValueError):
             verdict = "signature does not match"
@@ -275,6 +293,7 @@ def signature_table(
         ("url", redact(request.url or ""), ""),
         ("body", redact(_text(_body(request))), ""),
         ("signed string", redact(signed.decode("utf-8", "replace")), ""),
+        ("digest", f"RSA PKCS#1 v1.5 with {DIGESTS[version]}", f"what {version} signs with"),
         ("Signature", f"fp={fingerprint(signature)}" if signature else "", verdict),
     ]
     return Table(rows, columns=["part", "value", "check"])
@@ -288,7 +307,7 @@ def _text(body: bytes | str | None) -> str:
     return body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
 
 
-SCHEME = "no token: app, customer and login secrets in headers, RSA-SHA256 signature per request"
+SCHEME = "no token: app, customer and login secrets in headers, an RSA signature per request (SHA-1 on v3, SHA-256 on)"
 BUSINESS = BusinessCall("GET", "countries")
 #: turns a checked live base URL into the one its session expects
 live_base_url = host_url
@@ -297,7 +316,7 @@ WITHOUT_TOKEN = (
     "Salt Edge issues no token: every request carries the app's credentials in headers. In a curl line from "
     "kit.to_curl, ${SALTEDGE_APP_SECRET}, ${SALTEDGE_CUSTOMER_SECRET} and ${SALTEDGE_LOGIN_SECRET} are the env "
     "vars kit.connect reads (Client-id is written as is). ${SALTEDGE_SIGNATURE} is made for each request: "
-    "base64 of an RSA-SHA256 signature, with the key in SALTEDGE_PRIVATE_KEY_PEM, over "
+    "base64 of an RSA signature (SHA-1 on v3, SHA-256 from v4), with the key in SALTEDGE_PRIVATE_KEY_PEM, over "
     '"Expires-at|METHOD|full URL|body"; Expires-at must be in the future, so the signed line cannot be reused. '
     "In Python, kit's saltedge session signs each request for you."
 )

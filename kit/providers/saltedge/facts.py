@@ -11,6 +11,7 @@ _V3AUTH = "https://docs.saltedge.com/v3_apps/guides/authentication/"
 _STATUSES = "https://docs.saltedge.com/payments/guides/client_account/"
 _LIVE = "https://docs.saltedge.com/guides/before_going_live/"
 _EXAMPLES = "https://github.com/saltedge/saltedge-examples/blob/8f02499/python/saltedge.py"
+_V3_EXAMPLE = "https://github.com/saltedge/saltedge-examples/blob/4a8eb56/ruby/saltedge.rb"
 _IOS = "https://github.com/saltedge/saltedge-ios/blob/c5abed3/Classes/API/SEAPIRequestManager.m"
 _ANDROID = "https://github.com/saltedge/saltedge-android/blob/da010f3"
 _NETCORE = "https://github.com/hasnimehdi91/SaltEdgeNetCore/blob/99a4f3a/Client/ErrorHandler.cs"
@@ -95,7 +96,7 @@ FACTS = Registry(
         ),
         Fact(
             "signature-string",
-            "Signature: base64 RSA-SHA256 over Expires-at|METHOD|full URL|body",
+            "Signature (v4 on): base64 RSA-SHA256 over Expires-at|METHOD|full URL|body",
             "inferred",
             "Salt Edge's official samples (saltedge-examples python/saltedge.py, ruby/saltedge.rb)",
             _EXAMPLES,
@@ -103,9 +104,18 @@ FACTS = Registry(
         ),
         Fact(
             "v3-signature",
-            "v3 signs the same four-field string",
+            "v3 signs the same four fields, Expires-at|METHOD|full URL|body",
             "inferred",
-            "the current samples (the older guide shows a SHA-1, five-field string from before 2018)",
+            "Salt Edge's official examples of the v3 era (ruby/saltedge.rb signs expires, method, url and params), "
+            "while the older guide shows a fifth field, an uploaded file's MD5, which no example sends",
+            _V3_EXAMPLE,
+        ),
+        Fact(
+            "v3-sha1",
+            "v3 signs with SHA-1: base64 RSA-SHA1 (PKCS#1 v1.5), verified with the dashboard's public key",
+            "documented",
+            "docs.saltedge.com, Signature (the older guide: a base64 SHA1 signature), as the v3-era official examples "
+            "sign and verify, with OpenSSL::Digest::SHA1 (ruby/signature.rb)",
             _SIGNATURE,
         ),
         Fact(

@@ -130,7 +130,10 @@ def observed(target: Target, session: Session[Any]) -> dict[str, str]:
     """The signature facts, when the session signs."""
     if _credentials(target).private_key_pem is None:
         return {}
-    return {"signing algorithm": "RSA-SHA256 over each request", "lifetime": "each signature: Expires-at, +60 s"}
+    return {
+        "signing algorithm": "RSA-SHA1 (v3), RSA-SHA256 (v4 on) over each request",
+        "lifetime": "each signature: Expires-at, +60 s",
+    }
 
 
 def refusal(error: ApiError) -> tuple[str, str] | None:

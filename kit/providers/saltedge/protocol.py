@@ -1,6 +1,11 @@
 """Salt Edge on the wire (CONFIRMED, shared notes section 5): header names per version, signature rules."""
 
-from typing import NamedTuple
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives import hashes
 
 #: where the live API is (what <PROVIDER>_URL is set to)
 LIVE_URL = "https://www.saltedge.com/"
@@ -21,6 +26,16 @@ HEADERS = {
     "v6": Headers("App-id", "Secret", "Customer-secret", "Connection-secret"),
 }
 MAX_AHEAD = 3600  # Expires-at at most one hour ahead
+#: the digest each version signs with (RSA PKCS#1 v1.5): v3, the API of 2017, SHA-1 (the official examples of
+#: that era, ruby/signature.rb and ruby/saltedge.rb, sign with OpenSSL::Digest::SHA1); v4 onward SHA-256
+DIGESTS = {"v3": "SHA-1", "v5": "SHA-256", "v6": "SHA-256"}
+
+
+def hash_for(api_version: str) -> hashes.HashAlgorithm:
+    """The cryptography hash a version signs with (:data:`DIGESTS`)."""
+    from cryptography.hazmat.primitives import hashes
+
+    return hashes.SHA1() if DIGESTS.get(api_version) == "SHA-1" else hashes.SHA256()  # noqa: S303 (Salt Edge v3)
 
 
 def signed_bytes(expires_at: str, method: str, url: str, body: bytes | str | None) -> bytes:

@@ -10,12 +10,12 @@ const URL = env.SALTEDGE_URL + "api/v3/";
 // Fact v3-headers: the app's id and secret on every request.
 const APP = { "Client-id": env.SALTEDGE_CLIENT_ID, "App-secret": env.SALTEDGE_APP_SECRET };
 
-// Facts signature-string and expires-60: Signature = base64 of RSA-SHA256 (PKCS#1 v1.5) over
-// "Expires-at|METHOD|full URL as sent|body"; Expires-at a minute ahead, so a signed line soon expires.
+// Facts v3-signature, v3-sha1 and expires-60: Signature = base64 of RSA (PKCS#1 v1.5) with SHA-1, v3's digest
+// (v4 on: SHA-256), over "Expires-at|METHOD|full URL as sent|body"; Expires-at a minute ahead.
 function sign(method, url, body, headers) {
   if (!env.SALTEDGE_PRIVATE_KEY_PEM) return; // fact optional-signature: test and pending clients may send none
   const expires = String(Math.floor(Date.now() / 1000) + 60);
-  const signer = createSign("RSA-SHA256").update(`${expires}|${method}|${url}|${body}`);
+  const signer = createSign("RSA-SHA1").update(`${expires}|${method}|${url}|${body}`);
   Object.assign(headers, { "Expires-at": expires, Signature: signer.sign(env.SALTEDGE_PRIVATE_KEY_PEM, "base64") });
 }
 

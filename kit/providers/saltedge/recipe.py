@@ -23,8 +23,9 @@ APP = {"Client-id": os.environ["SALTEDGE_CLIENT_ID"], "App-secret": os.environ["
 
 
 def sign(request: requests.PreparedRequest) -> None:
-    """Facts signature-string and expires-60: Signature = base64 of RSA-SHA256 (PKCS#1 v1.5) over
-    "Expires-at|METHOD|full URL as sent|body"; Expires-at a minute ahead, so a signed line soon expires."""
+    """Facts v3-signature, v3-sha1 and expires-60: Signature = base64 of RSA (PKCS#1 v1.5) with SHA-1, v3's digest
+    (v4 on: SHA-256), over "Expires-at|METHOD|full URL as sent|body"; Expires-at a minute ahead, so a signed
+    line soon expires."""
     if not KEY_PEM:
         return  # fact optional-signature: a client in test or pending status may send none
     key = serialization.load_pem_private_key(KEY_PEM.encode(), password=None)
@@ -32,7 +33,7 @@ def sign(request: requests.PreparedRequest) -> None:
     expires = str(int(time.time()) + 60)
     body = request.body if isinstance(request.body, bytes) else str(request.body or "").encode()
     signed = f"{expires}|{request.method}|{request.url}|".encode() + body
-    signature = key.sign(signed, padding.PKCS1v15(), hashes.SHA256())
+    signature = key.sign(signed, padding.PKCS1v15(), hashes.SHA1())  # noqa: S303 (what Salt Edge v3 verifies)
     request.headers.update({"Expires-at": expires, "Signature": base64.b64encode(signature).decode()})
 
 

@@ -168,11 +168,14 @@ SURFACE = Surface(
         "x-kit-signature": {
             "headers": {
                 "Expires-at": "UNIX seconds when the request expires, at most 1 hour ahead (now + 60 s suggested)",
-                "Signature": "base64 of an RSA PKCS#1 v1.5 SHA-256 signature with the app's private key",
+                "Signature": "base64 of an RSA PKCS#1 v1.5 signature with the app's private key: SHA-1 on v3, SHA-256 "
+                "on v5 and v6",
             },
             "signs": "<Expires-at>|<METHOD>|<full URL, as sent>|<raw body>",
             "required": "on every request of a live client; verified whenever a Signature is sent",
-            "x-kit-source": FACTS.cite("live-signs", "signature-string", "optional-signature", "expires-ahead"),
+            "x-kit-source": FACTS.cite(
+                "live-signs", "signature-string", "v3-signature", "v3-sha1", "optional-signature", "expires-ahead"
+            ),
         }
     },
 )

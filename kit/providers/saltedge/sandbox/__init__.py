@@ -7,8 +7,9 @@ meta: {next_id, next_page}}``; the v3 flat error ``{error_class, error_message, 
 the v5 ``{error: {class, message, documentation_url}, request}``; live clients must send
 ``Expires-at`` and ``Signature`` on every request, other statuses only have a sent ``Signature``
 verified (no ``Signature``, no validation); ``Signature = base64(RSA PKCS#1 v1.5
-SHA-256("<Expires-at>|<METHOD>|<URL>|<body>"))`` for v4 and later (INFERRED for v3: the sandbox uses
-it for every version); ``Expires-at`` more than 1 h ahead is ``ExpiresAtInvalid``; a disabled
+SHA-256("<Expires-at>|<METHOD>|<URL>|<body>"))`` for v4 and later, the same four fields with SHA-1 for v3
+(the older signature guide's SHA1; the four fields as the v3-era official examples sign them);
+``Expires-at`` more than 1 h ahead is ``ExpiresAtInvalid``; a disabled
 client gets ``ClientDisabled`` on every request; restricted is read-only; pending allows fake
 providers only (``ClientPending``); ``ConnectionNotFound`` is 404 (the Android SDK's test fixture).
 
@@ -211,7 +212,7 @@ class Emulator(_Base):
         status = self.settings["status"]
         if status == "disabled":
             raise Refused("ClientDisabled", "The client is disabled")
-        check_signature(request, self.public_key, required=status == "live")
+        check_signature(request, self.public_key, required=status == "live", version=version)
         if status == "restricted" and request.method not in ("GET", "HEAD"):
             raise Refused("ClientRestricted", "The client is restricted: read-only")
 

@@ -1,8 +1,11 @@
-"""How the Salt Edge sandbox checks a request signature: the URL as sent, decimal Expires-at, RSA-SHA256.
+"""How the Salt Edge sandbox checks a request signature: the URL as sent, decimal Expires-at, RSA with the
+version's digest.
 
 CONFIRMED: ``Signature = base64(RSA PKCS#1 v1.5 SHA-256 over "<Expires-at>|<METHOD>|<full URL>|<body>")``
-for v4 and later (:func:`kit.providers.saltedge.protocol.signature_string`; INFERRED for v3, whose older guide shows
-a SHA-1, five-field string), verified with the public key pasted into the dashboard; live clients must
+for v4 and later (:func:`kit.providers.saltedge.protocol.signature_string`); v3 signs the same four fields with
+SHA-1, as the official examples of that era do (``ruby/saltedge.rb@4a8eb56``, ``ruby/signature.rb@e2b89bf``;
+the older guide shows a five-field string with a file's MD5, which no example sends), verified with the public
+key pasted into the dashboard; live clients must
 sign; for other statuses a request without the ``Signature`` header is performed without validation
 (an ``Expires-at`` sent alone changes nothing), and a sent ``Signature`` is verified; ``Expires-at`` more than 1 h ahead
 is ``ExpiresAtInvalid``; the signature classes. INFERRED: the URL signed is the URL as sent (scheme,
@@ -18,11 +21,10 @@ import re
 import time
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from werkzeug.wrappers import Request
 
-from kit.providers.saltedge.protocol import MAX_AHEAD, signed_bytes
+from kit.providers.saltedge.protocol import MAX_AHEAD, hash_for, signed_bytes
 
 __all__ = ["Refused", "check_signature", "sent_url"]
 
@@ -50,7 +52,7 @@ def sent_url(request: Request) -> str:
     return f"{request.scheme}://{request.host}{target}"
 
 
-def check_signature(request: Request, public_key: rsa.RSAPublicKey, *, required: bool) -> None:
+def check_signature(request: Request, public_key: rsa.RSAPublicKey, *, required: bool, version: str) -> None:
     """Nothing when the request is signed right (or need not be and is not); a Refused otherwise."""
     expires = request.headers.get("Expires-at")
     signature = request.headers.get("Signature")
@@ -69,6 +71,6 @@ def check_signature(request: Request, public_key: rsa.RSAPublicKey, *, required:
         raise Refused("RequestExpired", "Expires-at is in the past")
     signed = signed_bytes(expires, request.method, sent_url(request), request.get_data())
     try:
-        public_key.verify(base64.b64decode(signature, validate=True), signed, padding.PKCS1v15(), hashes.SHA256())
+        public_key.verify(base64.b64decode(signature, validate=True), signed, padding.PKCS1v15(), hash_for(version))
     except (InvalidSignature, binascii.Error, ValueError):
         raise Refused("SignatureNotMatch", "The signature does not match the request") from None
