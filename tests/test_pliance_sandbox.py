@@ -82,25 +82,41 @@ def test_minted_token_has_exactly_the_documented_header_and_claims(pliance_box: 
     }
 
 
+INVALID = 'Bearer error="invalid_token"'
+
+
+def assert_challenge(r: requests.Response, challenge: str) -> None:
+    """JwtBearer's 401: the challenge (``…`` at its end: a description starting so) and an empty body."""
+    assert r.status_code == 401 and r.content == b""
+    said = r.headers["WWW-Authenticate"]
+    assert said.startswith(challenge[:-1]) if challenge.endswith("…") else said == challenge, said
+
+
+def described(text: str) -> str:
+    return f'{INVALID}, error_description="{text}'
+
+
 @pytest.mark.parametrize(
-    "case, status, message, challenge",
+    "case, challenge",
     [
-        ("none", 401, "Authorization header missing", "Bearer"),
-        ("basic", 401, "Authorization scheme must be Bearer", "Bearer"),
-        ("malformed", 401, "The token is malformed", None),
-        ("bad signature", 401, "The signature is invalid", None),
-        ("alg none", 401, "The signature algorithm 'none' is not allowed", None),
-        ("alg RS256", 401, "The signature algorithm 'RS256' is not allowed", None),
-        ("alg HS512", 401, "The signature algorithm 'HS512' is not allowed", None),
-        ("expired", 401, "The token expired at", None),
-        ("nbf future", 401, "The token is not valid before", None),
-        ("wrong aud", 401, "The audience 'example.com' is invalid", None),
-        ("unknown iss", 401, "The issuer 'someone-else' is invalid", None),
-        ("no sub", 401, "The token has no 'sub' claim", None),
-        ("no given_name", 401, "The token has no 'given_name' claim", None),
+        ("none", "Bearer"),
+        ("basic", "Bearer"),
+        ("malformed", INVALID),  # CreateErrorDescription names no malformed token, no algorithm, no missing claim
+        ("bad signature", described('The signature is invalid"')),
+        ("alg none", INVALID),
+        ("alg RS256", INVALID),
+        ("alg HS512", INVALID),
+        ("expired", described("The token expired at …")),
+        ("nbf future", described("The token is not valid before …")),
+        ("wrong aud", described("The audience 'example.com' is invalid\"")),
+        ("unknown iss", described("The issuer 'someone-else' is invalid\"")),
+        ("no sub", INVALID),
+        ("no given_name", INVALID),
+        ("no exp", described('The token has no expiration"')),
     ],
 )
-def test_bad_tokens(pliance_box: Sandbox, case: str, status: int, message: str, challenge: str | None) -> None:
+def test_bad_tokens_get_jwtbearers_challenge_and_no_body(pliance_box: Sandbox, case: str, challenge: str) -> None:
+    """As ASP.NET Core's JwtBearer answers (JwtBearerHandler.HandleChallengeAsync, CreateErrorDescription)."""
     box = pliance_box
     now = int(time.time())
     key = box.credentials["secret"].encode()
@@ -119,10 +135,9 @@ def test_bad_tokens(pliance_box: Sandbox, case: str, status: int, message: str, 
         "unknown iss": "Bearer " + hs(box, claims_for(box, iss="someone-else")),
         "no sub": "Bearer " + hs(box, {k: v for k, v in claims_for(box).items() if k != "sub"}),
         "no given_name": "Bearer " + hs(box, {k: v for k, v in claims_for(box).items() if k != "given_name"}),
+        "no exp": "Bearer " + hs(box, {k: v for k, v in claims_for(box).items() if k != "exp"}),
     }
-    r = get(box, tokens[case])
-    expected = challenge or f'Bearer error="invalid_token", error_description="{r.json()["message"]}"'
-    assert_envelope(r, status, message, expected)
+    assert_challenge(get(box, tokens[case]), challenge)
 
 
 def test_clock_skew_tolerates_five_minutes_by_default(pliance_box: Sandbox) -> None:
@@ -131,7 +146,7 @@ def test_clock_skew_tolerates_five_minutes_by_default(pliance_box: Sandbox) -> N
     assert get(pliance_box, "Bearer " + late).status_code == 200
     with start("pliance", clock_skew=0) as strict:
         late = hs(strict, claims_for(strict, exp=now - 2, iat=now - 300, nbf=now - 300))
-        assert_envelope(get(strict, "Bearer " + late), 401, "The token expired at")
+        assert_challenge(get(strict, "Bearer " + late), described("The token expired at …"))
 
 
 def test_multitenancy_requires_x_tenant_and_isolates_data() -> None:
@@ -242,6 +257,5 @@ def test_unknown_setting_and_bad_value_are_config_errors() -> None:
 @pytest.mark.parametrize("over", [{"exp": -(10**12)}, {"nbf": 10**12}, {"iat": 10**15}, {"exp": 10**15}])
 def test_time_claims_out_of_range_are_401_not_500(pliance_box: Sandbox, over: dict[str, int]) -> None:
     r = get(pliance_box, "Bearer " + hs(pliance_box, claims_for(pliance_box, **over)))
-    claim = next(iter(over))
-    assert_envelope(r, 401, f"The '{claim}' claim is out of range")
+    assert_challenge(r, INVALID)  # .NET's DateTime refuses it (ArgumentOutOfRange): no description
     assert r.headers["WWW-Authenticate"].startswith('Bearer error="invalid_token"')

@@ -155,4 +155,6 @@ class Surface:
     extensions: Mapping[str, Any] = field(default_factory=dict)
     #: the provider's docs name Swagger 2.0: the sandbox serves that rendering too
     swagger2: bool = False
+    #: error statuses answered with no body, only a ``WWW-Authenticate`` challenge (a framework's 401)
+    bodiless: tuple[int, ...] = ()
     description: str = ""

@@ -174,7 +174,12 @@ def _refusals(surface: Surface, endpoint: Endpoint) -> dict[str, Any]:
     for status, facts in sorted(by_status.items()):
         statements = dict.fromkeys(surface.facts.statement(f) for f in facts)
         answer: dict[str, Any] = {"description": "; ".join(statements), "x-kit-source": surface.facts.cite(*facts)}
-        answer["content"] = {error.media: {"schema": dict(schema)}}
+        if status in surface.bodiless:  # no content: the challenge says it all
+            answer["headers"] = {
+                "WWW-Authenticate": {"description": "the challenge", "schema": {"type": "string"}, "required": True}
+            }
+        else:
+            answer["content"] = {error.media: {"schema": dict(schema)}}
         shown[str(status)] = answer
     return shown
 

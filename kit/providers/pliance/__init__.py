@@ -23,6 +23,7 @@ import requests
 
 from kit.answers import api_error, json_body
 from kit.auth.scheme import TokenlessAuth
+from kit.challenge import challenge
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError
 from kit.meanings import register_meanings
@@ -131,13 +132,16 @@ class PlianceAuth(TokenlessAuth):
 
 
 def error_parser(response: requests.Response, provider: str) -> ApiError | None:
-    """AuthError for 401/403, ApiError for other statuses and for ``success: false`` envelopes."""
+    """AuthError for 401/403, ApiError for other statuses and for ``success: false`` envelopes. A JwtBearer
+    401 has no body: its code and message are the challenge's ``error`` and ``error_description`` (a bare
+    ``Bearer`` challenge, no token at all: the status's reason)."""
     body, envelope = json_body(response)
     if response.status_code < 400 and envelope.get("success", True) is not False:
         return None
-    challenge = response.headers.get("WWW-Authenticate", "")
-    code = "invalid_token" if 'error="invalid_token"' in challenge else envelope.get("status")
-    return api_error(response, provider, code, envelope.get("message"), body)
+    said = challenge(response.headers)
+    code = (said.error if said is not None and said.error else None) or envelope.get("status")
+    message = envelope.get("message") or (said.error_description if said is not None else None)
+    return api_error(response, provider, code, message, body)
 
 
 def session(

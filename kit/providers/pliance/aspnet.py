@@ -2,10 +2,14 @@
 
 Where a provider documents only the token it expects, the answers to a bad one follow ASP.NET
 Core's JwtBearer handler (INFERRED, and said so by each sandbox that uses this): 401 with
-``WWW-Authenticate: Bearer`` when there is no bearer token, and 401 with ``Bearer
-error="invalid_token", error_description="…"`` when it is refused, checks in the order signature,
-lifetime (with clock skew), audience, issuer, required claims. A time claim outside the years 1..9999
-(.NET's DateTime range) is refused as ``invalid_token`` too, never a server error. A request body's
+``WWW-Authenticate: Bearer`` when there is no bearer token, and 401 with ``Bearer error="invalid_token"``
+when it is refused, checks in the order signature, lifetime (with clock skew), audience, issuer, required
+claims; the body of either is empty (``JwtBearerHandler.HandleChallengeAsync`` writes the status and the
+header only, and aspnetcore's ``JwtBearerTests`` assert an empty response text). An ``error_description`` is
+added only for the failures ``CreateErrorDescription`` names: a bad signature, a lifetime (expired, not yet
+valid, no expiration), an audience, an issuer; a malformed token, another algorithm or a missing claim get
+none. A time claim outside the years 1..9999 (.NET's DateTime range) is refused as ``invalid_token`` too,
+never a server error. A request body's
 properties are bound to the model's types (:func:`bound`): a value of another JSON type is 400.
 """
 
@@ -26,7 +30,8 @@ _LATEST = 253_402_300_799
 
 
 class Refusal(Exception):
-    """An answer other than success: status, message, and the challenge to send (if any)."""
+    """An answer other than success: status, message, and the challenge to send (if any). A refusal with a
+    challenge is JwtBearer's: its answer has no body (the message is for the sandbox's log and tests)."""
 
     def __init__(self, status: int, message: str, challenge: str | None = None) -> None:
         super().__init__(message)
@@ -35,8 +40,10 @@ class Refusal(Exception):
         self.challenge = challenge
 
 
-def _invalid(description: str) -> Refusal:
-    return Refusal(401, description, f'Bearer error="invalid_token", error_description="{description}"')
+def _invalid(why: str, description: str | None = None) -> Refusal:
+    """401 ``invalid_token``; ``description`` only where JwtBearer's ``CreateErrorDescription`` gives one."""
+    said = f', error_description="{description}"' if description else ""
+    return Refusal(401, description or why, f'Bearer error="invalid_token"{said}')
 
 
 def bearer_token(request: Request) -> str:
@@ -59,7 +66,7 @@ def validate(
         for claim in ("exp", "nbf", "iat"):  # .NET dates run from year 1 to 9999; a time beyond is no time
             value = unverified.get(claim)
             if isinstance(value, (int, float)) and not _EARLIEST <= value <= _LATEST:
-                raise _invalid(f"The '{claim}' claim is out of range")
+                raise _invalid(f"The '{claim}' claim is out of range")  # .NET: ArgumentOutOfRange, no description
         claims: dict[str, Any] = jwt.decode(
             token,
             key,
@@ -72,16 +79,18 @@ def validate(
     except jwt.InvalidAlgorithmError:
         raise _invalid(f"The signature algorithm '{_alg(token)}' is not allowed") from None
     except jwt.InvalidSignatureError:
-        raise _invalid("The signature is invalid") from None
+        raise _invalid("", "The signature is invalid") from None
     except jwt.ExpiredSignatureError:
-        raise _invalid(f"The token expired at '{_when(unverified['exp'])}'") from None
+        raise _invalid("", f"The token expired at '{_when(unverified['exp'])}'") from None
     except jwt.ImmatureSignatureError:
-        raise _invalid(f"The token is not valid before '{_when(unverified['nbf'])}'") from None
+        raise _invalid("", f"The token is not valid before '{_when(unverified['nbf'])}'") from None
     except jwt.InvalidAudienceError:
-        raise _invalid(f"The audience '{unverified.get('aud')}' is invalid") from None
+        raise _invalid("", f"The audience '{unverified.get('aud')}' is invalid") from None
     except jwt.InvalidIssuerError:
-        raise _invalid(f"The issuer '{unverified.get('iss')}' is invalid") from None
+        raise _invalid("", f"The issuer '{unverified.get('iss')}' is invalid") from None
     except jwt.MissingRequiredClaimError as exc:
+        if exc.claim == "exp":
+            raise _invalid("", "The token has no expiration") from None
         raise _invalid(f"The token has no '{exc.claim}' claim") from None
     except jwt.PyJWTError:
         raise _invalid("The token is malformed") from None

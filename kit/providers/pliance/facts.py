@@ -14,6 +14,14 @@ _NET = "https://github.com/pliance/Pliance.Net.SDK/blob/4a1ad81/Pliance.SDK/Plia
 _SDKS = "Pliance's SDKs (JS src/index.ts, .NET PlianceClientFactory.cs, Python pliance_py_sdk)"
 _JWTBEARER = "ASP.NET Core JwtBearer"
 _ASPNET = "https://learn.microsoft.com/aspnet/core/security/authentication/jwt-authn"
+_JWTBEARER_SOURCE = (
+    "https://github.com/dotnet/aspnetcore/blob/02d05b5/src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs"
+)
+_CHALLENGE = (
+    "ASP.NET Core JwtBearer's challenge (JwtBearerHandler: the status and WWW-Authenticate only, "
+    "CreateErrorDescription naming the failures it describes, JwtBearerTests asserting an empty body), as Pliance "
+    "documents no auth failure"
+)
 _ROUTING = "https://learn.microsoft.com/aspnet/core/fundamentals/routing"
 _CORS = "https://learn.microsoft.com/aspnet/core/security/cors"
 
@@ -85,18 +93,19 @@ FACTS = Registry(
         # -- refusals -------------------------------------------------------------------------
         Fact(
             "no-bearer",
-            "no Authorization header, or another scheme: 401 with a bare Bearer challenge",
+            "no Authorization header, or another scheme: 401 with a bare Bearer challenge and no body",
             "inferred",
-            f"{_JWTBEARER} (Pliance documents no auth failure)",
-            _ASPNET,
+            _CHALLENGE,
+            _JWTBEARER_SOURCE,
             answers=("401",),
         ),
         Fact(
             "invalid-token",
-            'a bad token: 401 Bearer error="invalid_token" with a description',
+            'a bad token: 401 Bearer error="invalid_token" and no body; error_description only for a bad '
+            "signature, lifetime, audience or issuer (none for a malformed token or another algorithm)",
             "inferred",
-            f"{_JWTBEARER} (Pliance documents no auth failure)",
-            _ASPNET,
+            _CHALLENGE,
+            _JWTBEARER_SOURCE,
             answers=("401 invalid_token",),
             column="expiry signalled as",
         ),

@@ -17,6 +17,7 @@ import pandas as pd
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from kit.answers import answer_json
+from kit.challenge import challenge as challenge_of
 from kit.compare import token_facts
 from kit.errors import ApiError
 from kit.probes import numbered
@@ -97,10 +98,14 @@ def _send(probe: Session[Any], credentials: Credentials, case: str, header: str,
     if credentials.tenant:
         headers[TENANT_HEADER] = credentials.tenant
     answer = probe.probe("GET", path, step=case, headers=headers)
-    try:
-        message = answer_json(answer).get("message", "")
-    except ValueError:
-        message = answer.text[:80]
+    said = challenge_of(answer.headers)
+    if not answer.content:  # JwtBearer's 401: no body, the challenge's description is the message
+        message = said.error_description if said is not None else ""
+    else:
+        try:
+            message = answer_json(answer).get("message", "")
+        except ValueError:
+            message = answer.text[:80]
     challenge = answer.headers.get("WWW-Authenticate", "").split(", error_description=")[0]
     return {
         "case": case,
@@ -114,8 +119,9 @@ def _send(probe: Session[Any], credentials: Credentials, case: str, header: str,
 def failure_modes(target: Target, path: str = "api/Ping") -> pd.DataFrame:
     """Send each kind of bad token to ``path`` and tabulate what the server answers.
 
-    The ``www_authenticate`` column shows the challenge without its ``error_description``, which
-    repeats the ``message`` column; a time quoted in the message goes to the ``time (UTC)`` column.
+    The ``www_authenticate`` column shows the challenge without its ``error_description``, which is the
+    ``message`` column when the answer has no body (JwtBearer's 401, empty where it gives no description);
+    a time quoted in the message goes to the ``time (UTC)`` column.
     """
     creds = _credentials(target)
     with target.session(creds) as probe:

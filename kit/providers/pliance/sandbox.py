@@ -13,10 +13,11 @@ INFERRED (the real server is probably ASP.NET Core JwtBearer, whose answers :mod
 follows; Pliance documents none of this).
 Each bad input, its status and answer:
 
-* 401 ``WWW-Authenticate: Bearer``: no ``Authorization`` header; a scheme other than Bearer.
-* 401 ``Bearer error="invalid_token", error_description="..."``: a malformed JWT; a bad signature;
-  ``alg`` other than HS256 (none, RS256, HS512); expired or ``nbf`` beyond ``clock_skew`` (300 s);
-  wrong ``aud``; unknown ``iss``; no ``sub`` or ``given_name`` (Pliance logs them).
+* 401 ``WWW-Authenticate: Bearer``, no body: no ``Authorization`` header; a scheme other than Bearer.
+* 401 ``Bearer error="invalid_token", error_description="..."``, no body: a bad signature; expired or ``nbf``
+  beyond ``clock_skew`` (300 s); wrong ``aud``; unknown ``iss``; no ``exp``. The same without a description:
+  a malformed JWT; ``alg`` other than HS256 (none, RS256, HS512); no ``sub`` or ``given_name`` (Pliance logs
+  them).
 * 400 envelope: ``X-Tenant`` missing with multitenancy on; bad JSON or missing fields.
 * 200 envelope with status Error: another tenant's data ("Person ... not found"), since business
   failures are 200 + Error, as the docs' failed poke shows.
@@ -113,7 +114,9 @@ class Emulator(_Base):
         )
 
     def _error(self, status: int, message: str, challenge: str | None = None, **extra: Any) -> Response:
-        headers = {"WWW-Authenticate": challenge} if challenge else None
+        if challenge:  # JwtBearer's challenge: the status and WWW-Authenticate, no body (aspnet.py)
+            return Response(b"", status, {"WWW-Authenticate": challenge})
+        headers = None
         return json_response(
             {"status": "Error", "success": False, "message": message, "checkpoint": ZERO, **extra}, status, headers
         )

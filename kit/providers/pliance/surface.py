@@ -147,6 +147,7 @@ SURFACE = Surface(
     ),
     security=(("bearer",), ("bearer", "mutualTLS")),
     error=Answer(0, _envelope(), "the envelope with status Error and a zero checkpoint"),
+    bodiless=(401,),  # JwtBearer's challenge has no body (aspnet.py)
     endpoints=ENDPOINTS,
     live_server=LIVE_URL,
     live_variables={"company": {"default": "your-company", "description": "your company's Pliance host"}},
