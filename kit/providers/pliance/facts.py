@@ -147,18 +147,27 @@ FACTS = Registry(
             answers=("200 Error",),
         ),
         Fact(
+            "ip-filtering",
+            "additional security can be had through IP filtering",
+            "documented",
+            "docs.pliance.io, Introduction, Security",
+            _INTRO,
+        ),
+        Fact(
             "ip-filter",
             "a client IP outside the allowed list: 403 envelope",
             "kit's choice",
-            "a sandbox setting showing a network-layer refusal (no Pliance page describes an IP filter)",
+            "the Security section names IP filtering (fact ip-filtering) but no page gives its answer, so the "
+            "sandbox's setting shows it as a 403 envelope",
             answers=("403 Error",),
         ),
         Fact(
             "mtls",
             "a tenant may require a client certificate (mutual TLS)",
-            "inferred",
-            "Pliance's SDKs (.NET X509 certificate, JS https.Agent pfx, Python cert=)",
-            _NET,
+            "documented",
+            "docs.pliance.io, Introduction, Security (client certificates), which the SDKs send (.NET X509 "
+            "certificate, JS https.Agent pfx, Python cert=)",
+            _INTRO,
         ),
         Fact(
             "mtls-403",

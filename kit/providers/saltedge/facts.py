@@ -12,9 +12,12 @@ _STATUSES = "https://docs.saltedge.com/payments/guides/client_account/"
 _LIVE = "https://docs.saltedge.com/guides/before_going_live/"
 _EXAMPLES = "https://github.com/saltedge/saltedge-examples/blob/8f02499/python/saltedge.py"
 _V3_EXAMPLE = "https://github.com/saltedge/saltedge-examples/blob/4a8eb56/ruby/saltedge.rb"
-_IOS = "https://github.com/saltedge/saltedge-ios/blob/c5abed3/Classes/API/SEAPIRequestManager.m"
-_ANDROID = "https://github.com/saltedge/saltedge-android/blob/da010f3"
-_NETCORE = "https://github.com/hasnimehdi91/SaltEdgeNetCore/blob/99a4f3a/Client/ErrorHandler.cs"
+#: the last v3 revision of the iOS SDK: 756ad53, the parent of c5abed3 ("Migrate ... to API v4")
+_IOS = "https://github.com/saltedge/saltedge-ios/blob/756ad53/Classes/API/SEAPIRequestManager.m"
+_IOS_ERROR = "https://github.com/saltedge/saltedge-ios/blob/756ad53/Classes/Models/SEError.h"
+_ANDROID = "https://github.com/saltedge/saltedge-android/blob/da010f3/saltedge-library/src"
+_ANDROID_SDK = f"{_ANDROID}/main/java/com/saltedge/sdk"
+_NETCORE = "https://github.com/hasnimehdi91/SaltEdgeNetCore/blob/99a4f3a/SaltEdgeNetCore/Client/ErrorHandler.cs"
 _TABLE = "the meaning of each class's name (Salt Edge documents no status per class)"
 
 FACTS = Registry(
@@ -53,7 +56,7 @@ FACTS = Registry(
             "login-layer",
             "reading or removing a login needs Customer-secret and Login-secret",
             "inferred",
-            "Salt Edge's iOS SDK sends both on login requests (SEAPIRequestManager.m)",
+            "Salt Edge's iOS SDK sends both on login requests (SEAPIRequestManager.m, its last v3 revision)",
             _IOS,
             answers=("404 CustomerNotFound", "404 LoginNotFound", "404 ConnectionNotFound"),
         ),
@@ -70,7 +73,7 @@ FACTS = Registry(
             "POST customers creates a customer (app headers)",
             "inferred",
             "Salt Edge's Android SDK paths (SEApiConstants.java)",
-            f"{_ANDROID}/network/SEApiConstants.java",
+            f"{_ANDROID_SDK}/network/SEApiConstants.java",
         ),
         # -- signatures -------------------------------------------------------------------------
         Fact(
@@ -158,15 +161,15 @@ FACTS = Registry(
             "v3-error",
             "v3 errors are flat: {error_class, error_message, request}",
             "inferred",
-            "Salt Edge's iOS SDK error model (SEError.h)",
-            _IOS,
+            "Salt Edge's iOS SDK error model (SEError.h, its last v3 revision)",
+            _IOS_ERROR,
         ),
         Fact(
             "v5-error",
             "v5 errors nest: {error: {class, message, documentation_url}, request}",
             "inferred",
             "Salt Edge's Android SDK error model and test fixture (SEApiError.java)",
-            f"{_ANDROID}/model/SEApiError.java",
+            f"{_ANDROID_SDK}/model/SEApiError.java",
         ),
         Fact(
             "class-names",
@@ -185,8 +188,8 @@ FACTS = Registry(
             "connection-404",
             "ConnectionNotFound is 404",
             "inferred",
-            "Salt Edge's Android SDK test fixture (served with 404)",
-            _ANDROID,
+            "Salt Edge's Android SDK test fixture (ConnectSessionConnectorTest.java serves it with 404)",
+            f"{_ANDROID}/androidTest/java/com/saltedge/sdk/connector/ConnectSessionConnectorTest.java",
             answers=("404 ConnectionNotFound", "404 LoginNotFound"),
         ),
         Fact(

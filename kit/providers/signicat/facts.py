@@ -95,8 +95,9 @@ FACTS = Registry(
             "at-jwt",
             "access tokens are RS256 at+jwt with a kid, aud the API origin, account_id and scope claims",
             "inferred",
-            "the test token in Signicat's .NET SDK tests (JwtHelper)",
-            f"{_SDK}/Public/JwtHelper.cs",
+            "the token in Signicat's .NET SDK tests (HttpRequestorTest.cs, which JwtHelper parses)",
+            "https://github.com/signicat/signicat-net/blob/1d981ff/src/Signicat.SDK.Tests/Infrastructure/"
+            "HttpRequestorTest.cs",
             column="token kind",
         ),
         Fact(
