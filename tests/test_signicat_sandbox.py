@@ -10,6 +10,7 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+import kit
 from kit.sandbox import Sandbox, start
 
 TOKEN = "auth/open/connect/token"
@@ -227,3 +228,41 @@ def test_scope_is_required(signicat_box: Sandbox) -> None:
         r = post_token(signicat_box, form, good_auth(signicat_box))
         assert (r.status_code, r.json()["error"]) == (400, "invalid_request")
         assert r.json()["error_description"] == "scope is required"
+
+
+def test_a_missing_product_is_403_or_401_as_set_and_the_client_retries_once_only() -> None:
+    """Facts product-403 and product-401: Accessing API products names no status, and the Error codes page says
+    invalid_token may mean insufficient permissions. With the 401, the client's one retry (a fresh token) is
+    refused too, and the session stops there: two token requests, two calls, no loop."""
+    with kit.connect("signicat", environ={}, products="", missing_product="403") as target:
+        with pytest.raises(kit.AuthError) as forbidden:
+            target.session().call("POST", "auth/rest/sessions", json={})
+    assert (forbidden.value.status, forbidden.value.code) == (403, "forbidden")
+    with kit.connect("signicat", environ={}, products="", missing_product="401") as target:
+        s = target.session()
+        with pytest.raises(kit.AuthError) as refused:
+            s.call("POST", "auth/rest/sessions", json={})
+        assert (refused.value.status, refused.value.code) == (401, "invalid_token")
+        kinds = [(e.kind, e.status) for e in s.journal.entries]
+    assert kinds == [("auth", 200), ("business", 401), ("auth", 200), ("business", 401)]
+    with pytest.raises(kit.ConfigError, match="missing_product must be 403 or 401"):
+        kit.connect("signicat", environ={}, missing_product="404")
+
+
+def test_an_organization_id_travels_as_the_sdk_sends_it() -> None:
+    """Fact organization-id: the header and the parameter on API calls, not on the token request; none without."""
+    with kit.connect("signicat", environ={}, organization_id="org-42") as target:
+        s = target.session()
+        s.call("POST", "auth/rest/sessions", json={})
+        seen = target.control.seen()
+    api = [r for r in seen if r["path"].startswith("/auth/rest/")]  # the sandbox keeps names, never values
+    token = [r for r in seen if r["path"].endswith("/connect/token")]
+    assert api and token
+    assert all("signicat-organizationid" in r["headers"] and "signicat-organizationId" in r["query"] for r in api)
+    assert not any("signicat-organizationid" in r["headers"] for r in token)
+    sent = [e for e in s.journal.entries if e.kind == "business"]  # the values, as kit sent them
+    assert all(e.request_headers["Signicat-OrganizationId"] == "org-42" for e in sent)
+    assert all("signicat-organizationId=org-42" in e.url for e in sent)
+    with kit.connect("signicat", environ={}) as target:
+        target.session().call("POST", "auth/rest/sessions", json={})
+        assert not any("signicat-organizationid" in r["headers"] for r in target.control.seen())

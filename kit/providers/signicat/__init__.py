@@ -33,7 +33,15 @@ from kit.credentials import Credentials as _Credentials
 from kit.errors import ConfigError
 from kit.meanings import register_meanings
 from kit.providers.signicat.facts import FACTS
-from kit.providers.signicat.protocol import ACCOUNT_PARAMETER, DISCOVERY_PATH, LIVE_URL, SCOPE, TOKEN_PATH
+from kit.providers.signicat.protocol import (
+    ACCOUNT_PARAMETER,
+    DISCOVERY_PATH,
+    LIVE_URL,
+    ORGANIZATION_HEADER,
+    ORGANIZATION_PARAMETER,
+    SCOPE,
+    TOKEN_PATH,
+)
 from kit.secrets import Secret, fingerprint
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
@@ -74,6 +82,8 @@ class Credentials(_Credentials):
     account_id: str | None = None
     scope: str = SCOPE
     auth_method: str = "client_secret_basic"
+    #: sent on every API call as the official SDK sends it (fact organization-id), when set
+    organization_id: str | None = None
 
 
 @functools.lru_cache(maxsize=64)
@@ -114,6 +124,23 @@ def _parameter(account: str) -> str:
     return urlencode({ACCOUNT_PARAMETER: account})
 
 
+def _decorate(
+    request: requests.PreparedRequest, token: CachedToken, *, account: str | None, organization: str | None
+) -> None:
+    """What the official SDK adds to an API call: signicat-accountId, and with an organization id configured the
+    ``Signicat-OrganizationId`` header and ``signicat-organizationId`` parameter (fact organization-id)."""
+    add_account_id(request, token, default=account)
+    url = request.url or ""
+    if not organization or TOKEN_PATH in url:
+        return
+    request.headers[ORGANIZATION_HEADER] = organization
+    if any(k == ORGANIZATION_PARAMETER for k, _ in parse_qsl(urlsplit(url).query)):
+        return  # the caller named one: theirs stands
+    parts = urlsplit(url)
+    extra = urlencode({ORGANIZATION_PARAMETER: organization})
+    request.url = urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
+
+
 def _code_and_message(data: dict[str, Any]) -> tuple[Any, Any]:
     """Problem details' members (``code``, ``title``, ``detail``) in plain JSON, or RFC 6749's (``error``, …)."""
     message = data.get("title") or data.get("error_description")
@@ -139,7 +166,7 @@ def auth_for(credentials: Credentials, base_url: str, *, cache: TokenCache | Non
         scope=credentials.scope,
         auth_method=credentials.auth_method,
         cache=cache,
-        decorate=functools.partial(add_account_id, default=credentials.account_id),
+        decorate=functools.partial(_decorate, account=credentials.account_id, organization=credentials.organization_id),
     )
 
 

@@ -184,11 +184,29 @@ FACTS = Registry(
         ),
         Fact(
             "product-403",
-            "a client without the API product's permission: 403",
-            "documented",
-            "developer.signicat.com, Accessing API products",
+            "a client without the API product's permission: 403 (the sandbox's default)",
+            "inferred",
+            "developer.signicat.com, Accessing API products (a product permission is needed, but the page names no "
+            "status), answered as the account mismatch is (fact account-403)",
             _PRODUCTS,
             answers=("403 forbidden",),
+        ),
+        Fact(
+            "product-401",
+            "a client without the API product's permission may get 401 invalid_token (insufficient permissions)",
+            "documented",
+            "developer.signicat.com, Error codes (invalid_token: incorrect signature, expiration, or insufficient "
+            "permissions)",
+            _ERRORS,
+            answers=("401 invalid_token",),
+        ),
+        Fact(
+            "organization-id",
+            "a client configured with an organization id sends it on every API call, as the Signicat-OrganizationId "
+            "header and the signicat-organizationId parameter",
+            "inferred",
+            "Signicat's .NET SDK (HttpRequestor.cs, SignicatConfiguration.OrganisationId)",
+            f"{_SDK}/HttpRequestor.cs",
         ),
         Fact(
             "forbidden-code",

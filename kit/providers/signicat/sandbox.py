@@ -37,6 +37,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.wrappers import Request, Response
 
+from kit.errors import ConfigError
 from kit.providers.signicat import duende
 from kit.providers.signicat.protocol import DISCOVERY_PATH, SCOPE, TOKEN_PATH
 from kit.providers.signicat.surface import SURFACE
@@ -79,7 +80,13 @@ class Emulator(_Base):
     SURFACE = SURFACE
     SETTINGS = (
         Setting("lifetime", int, 600, "access token lifetime in seconds (Dashboard range)", 1, 3600),
-        Setting("products", list, [PRODUCT], "API products the client may use (empty: 403 on /auth/rest)"),
+        Setting("products", list, [PRODUCT], "API products the client may use (empty: refused on /auth/rest)"),
+        Setting(
+            "missing_product",
+            str,
+            "403",
+            "how a call without the product is refused: 403 forbidden, or 401 invalid_token",
+        ),
         Setting("rotate_every", int, 0, "rotate the signing key every N seconds (0: never)", 0, 86400),
         Setting("reject_all_tokens", bool, False, "fault injection: the API answers 401 to every token"),
     )
@@ -216,7 +223,10 @@ class Emulator(_Base):
             return _problem(
                 401, "Invalid authentication token.", "Every token is refused (fault injection).", "invalid_token"
             )
-        if PRODUCT not in self.settings["products"]:
+        if PRODUCT not in self.settings["products"]:  # facts product-403 and product-401: either may come
+            if self.settings["missing_product"] == "401":
+                detail = "The token was rejected (incorrect signature, expiration, or insufficient permissions)."
+                return _problem(401, "Invalid authentication token.", detail, "invalid_token")
             return _problem(
                 403, "Forbidden", "The client has no permission for the Authentication REST API.", "forbidden"
             )
@@ -224,6 +234,11 @@ class Emulator(_Base):
         if asked and asked != claims.get("account_id"):
             return _problem(403, "Forbidden", f"The token is not valid for account {asked}.", "forbidden")
         return claims
+
+    def check_settings(self, settings: dict[str, Any]) -> None:
+        super().check_settings(settings)
+        if settings["missing_product"] not in ("403", "401"):
+            raise ConfigError(f"signicat missing_product must be 403 or 401, not {settings['missing_product']!r}")
 
     def _create_session(self, request: Request, claims: dict[str, Any]) -> Response:
         try:

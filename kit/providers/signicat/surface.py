@@ -24,7 +24,10 @@ _SESSION = obj(
     flow={},
     sessionLifetime=_INTEGER,
 )
-_API = (*refusals(401, "no-token-401", "invalid-token", "wrong-audience"), *refusals(403, "product-403", "account-403"))
+_API = (
+    *refusals(401, "no-token-401", "invalid-token", "wrong-audience", "product-401"),
+    *refusals(403, "product-403", "account-403"),
+)
 _ACCOUNT = Parameter(
     ACCOUNT_PARAMETER, "query", "the account the call acts for: the token's account_id claim", fact="account-id"
 )
