@@ -41,6 +41,7 @@ from kit.auth.scheme import TokenlessAuth
 from kit.credentials import MULTILINE
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
+from kit.providers.saltedge.callbacks import callback_string, sign_callback, verify_callback
 from kit.providers.saltedge.protocol import (
     DIGESTS,
     HEADERS,
@@ -69,6 +70,7 @@ __all__ = [
     "session",
 ]
 __all__ += ["api_version_of", "host_url", "public_pem", "sign", "signature_string", "signature_table"]
+__all__ += ["callback_string", "sign_callback", "verify_callback"]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -136,6 +136,14 @@ FACTS = Registry(
             _V3AUTH,
         ),
         Fact(
+            "callback-signed",
+            "a callback carries a Signature: base64 RSA-SHA256 over callback URL|raw body with Salt Edge's key, "
+            "verified with its public key",
+            "inferred",
+            "Salt Edge's official examples (node/saltedge.js verifySignature, ruby/callback_server/app.rb)",
+            "https://github.com/saltedge/saltedge-examples/blob/2036bd7/node/saltedge.js",
+        ),
+        Fact(
             "signature-reuse",
             "kit reuses a request's signature for the same request while half its Expires-at window is left",
             "kit's choice",
