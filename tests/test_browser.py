@@ -78,7 +78,7 @@ CASES = [
         "client_secret_post",
         "the token endpoint and kit's client were checked",  # the facts table, the notebook's last output
         "client_secret=••••",  # the token request now carries the secret in its form body
-        ("client_id *", "client_secret *", "account_id", "scope", "auth_method"),
+        ("client_id *", "client_secret *", "account_id", "scope", "auth_method", "organization_id"),
     ),
 ]
 
