@@ -3,7 +3,9 @@
 Give it a trustme CA (a sandbox's ``.ca``) so the sender trusts its certificate. When it is
 told which header carries a shared secret and what the secret is, each delivery is checked
 with a constant-time comparison and the table shows ``match``, ``mismatch`` or ``missing``;
-header values are redacted like every other kit sink.
+a provider that signs what it sends instead (a signature over the URL and the body) gives a ``check``:
+``check(url, headers, raw_body)`` says the same three words. Header values are redacted like every other
+kit sink.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import hmac
 import json
 import ssl
 import threading
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
 import trustme
+from requests.structures import CaseInsensitiveDict
 from werkzeug.wrappers import Request, Response
 
 from kit.arguments import checked
@@ -42,9 +46,11 @@ class WebhookReceiver(BackgroundServer):
         secret: Secret | str | None = None,
         secret_header: str | None = None,
         path: str = "/webhook",
+        check: Callable[[str, Mapping[str, str], bytes], str] | None = None,
     ) -> None:
         self.secret = Secret(secret) if isinstance(secret, str) else secret
         self.secret_header = secret_header
+        self.check = check
         self.deliveries: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         context = None
@@ -63,10 +69,17 @@ class WebhookReceiver(BackgroundServer):
         wanted = reveal(self.secret) or ""
         return "match" if hmac.compare_digest(sent.encode(), wanted.encode()) else "mismatch"
 
+    def _checked(self, headers: Any, raw: bytes) -> str:
+        """The ``check`` given (on a case-insensitive copy of the headers), else the shared secret's."""
+        if self.check is not None:
+            return self.check(self.url, CaseInsensitiveDict(headers.items()), raw)
+        return self._check(headers)
+
     def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         headers = request.headers  # case-insensitive
-        text = request.get_data(as_text=True)
+        raw = request.get_data()
+        text = raw.decode("utf-8", "replace")
         status = 200
         refused = ""
         try:
@@ -88,7 +101,7 @@ class WebhookReceiver(BackgroundServer):
                     "secret_header": redact(headers.get(self.secret_header, ""), key="secret")
                     if self.secret_header
                     else "",
-                    "secret_check": self._check(headers),
+                    "secret_check": self._checked(headers, raw),
                     "headers": {k: redact(v, key=k) for k, v in headers.items(lower=False)},
                     "body": redact(body),
                     "status": status,

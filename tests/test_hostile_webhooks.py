@@ -19,8 +19,8 @@ from werkzeug.wrappers import Request, Response
 
 import kit
 from kit.providers import pliance
-from kit.providers.pliance.delivery import DEADLINE, MAX_ANSWER, READ_WAIT
 from kit.sandbox import start
+from kit.sandbox.delivery import DEADLINE, MAX_ANSWER, READ_WAIT
 from kit.serving import BackgroundServer
 
 SECRET = "webhook-secret-0123456789abcdef-0123456"

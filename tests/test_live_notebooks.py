@@ -104,7 +104,7 @@ def test_04_without_the_parameter_writes_nothing_to_the_live_account(tmp_path: P
     [
         ("pliance", "01-pliance", [WRITE, SANDBOX_ONLY, SANDBOX_ONLY]),  # person; webhook receiver; recipe
         ("synerise", "03-synerise", [SANDBOX_ONLY]),  # the recipe beside kit
-        ("saltedge", "05-saltedge", [SANDBOX_ONLY] * 4),  # key registration, status live, status test, recipe
+        ("saltedge", "05-saltedge", [SANDBOX_ONLY] * 5),  # key, status live, callback, status test, recipe
     ],
 )
 def test_a_notebook_runs_live_against_a_served_sandbox(

@@ -67,3 +67,32 @@ process.stdout.write(JSON.stringify({
     answer = json.loads(done.stdout)
     assert saltedge.verify_callback(answer["signature"], URL, BODY, public)
     assert answer["kits"] is True
+
+
+@pytest.mark.parametrize("version", ["v3", "v5"])
+def test_the_sandbox_sends_a_signed_callback_that_the_receiver_checks(version: str) -> None:
+    """Set a callback URL, make a login (a connection, from v5): the sandbox, playing Salt Edge, POSTs the callback
+    the official examples' spec builds, signed with its own key; a receiver checking with the public key the
+    sandbox hands out (as Salt Edge publishes its own) says match; one checking with another key, mismatch."""
+    with kit.connect("saltedge", environ={}, api_version=version) as target:
+        public = target.control.fixtures()["callbacks_public_pem"]
+        _, other = saltedge.generate_key_pair()
+        hook = kit.WebhookReceiver(target.ca, tls=False, check=saltedge.callback_check(public))
+        wrong = kit.WebhookReceiver(target.ca, tls=False, check=saltedge.callback_check(other))
+        try:
+            creds = target.credentials
+            for receiver in (hook, wrong):
+                target.control.set(callback_url=receiver.url)
+                s = target.session(creds.replace(login_secret=None, private_key_pem=None))
+                new = {"data": {"country_code": "XF", "provider_code": "fakebank_simple_xf", "credentials": {}}}
+                made = s.call("POST", "login" if version == "v3" else "connections", json=new)["data"]
+            delivered, refused = hook.deliveries[0], wrong.deliveries[0]
+        finally:
+            hook.stop()
+            wrong.stop()
+    assert (delivered["secret_check"], refused["secret_check"]) == ("match", "mismatch")
+    key = "login_id" if version == "v3" else "connection_id"
+    assert refused["body"]["data"] == {key: str(made["id"]), "customer_id": "1001", "custom_fields": {},
+                                      "stage": "finish"}  # fmt: skip
+    with pytest.raises(kit.ConfigError, match="public key"):
+        saltedge.callback_check("not a key")

@@ -51,11 +51,11 @@ from werkzeug.wrappers import Request, Response
 from kit.claims import utc
 from kit.providers.pliance import aspnet_cors as cors
 from kit.providers.pliance.aspnet import Refusal, bearer_token, bound, validate
-from kit.providers.pliance.delivery import deliver, is_loopback
 from kit.providers.pliance.protocol import AUDIENCE, POKE_TYPES
 from kit.providers.pliance.surface import SURFACE
 from kit.sandbox.base import BodyRejected, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
+from kit.sandbox.delivery import deliver, is_loopback
 
 __all__ = ["POKE_TYPES", "Emulator"]
 

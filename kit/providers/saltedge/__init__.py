@@ -41,7 +41,7 @@ from kit.auth.scheme import TokenlessAuth
 from kit.credentials import MULTILINE
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
-from kit.providers.saltedge.callbacks import callback_string, sign_callback, verify_callback
+from kit.providers.saltedge.callbacks import callback_check, callback_string, sign_callback, verify_callback
 from kit.providers.saltedge.protocol import (
     DIGESTS,
     HEADERS,
@@ -70,7 +70,7 @@ __all__ = [
     "session",
 ]
 __all__ += ["api_version_of", "host_url", "public_pem", "sign", "signature_string", "signature_table"]
-__all__ += ["callback_string", "sign_callback", "verify_callback"]
+__all__ += ["callback_check", "callback_string", "sign_callback", "verify_callback"]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable, Mapping
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -21,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from kit.errors import ConfigError
 from kit.secrets import Secret, reveal
 
-__all__ = ["callback_string", "sign_callback", "verify_callback"]
+__all__ = ["callback_check", "callback_string", "sign_callback", "verify_callback"]
 
 
 def callback_string(callback_url: str, body: bytes | str) -> bytes:
@@ -70,3 +71,17 @@ def sign_callback(private_key_pem: Secret | str, callback_url: str, body: bytes 
         raise ConfigError("the signing key must be an RSA private key")
     signed = key.sign(callback_string(callback_url, body), padding.PKCS1v15(), hashes.SHA256())
     return base64.b64encode(signed).decode()
+
+
+def callback_check(public_key_pem: str) -> Callable[[str, Mapping[str, str], bytes], str]:
+    """A :class:`kit.WebhookReceiver` ``check``: ``match`` when a delivery's ``Signature`` is Salt Edge's over the
+    receiver's URL and the raw body, ``mismatch`` when not, ``missing`` without one."""
+    _public(public_key_pem)  # a bad key is refused now, not at the first delivery
+
+    def check(url: str, headers: Mapping[str, str], body: bytes) -> str:
+        signature = headers.get("Signature")
+        if not signature:
+            return "missing"
+        return "match" if verify_callback(signature, url, body, public_key_pem) else "mismatch"
+
+    return check

@@ -37,6 +37,7 @@ from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
 from kit.providers.saltedge.protocol import HEADERS
+from kit.providers.saltedge.sandbox.callbacks import Callbacks
 from kit.providers.saltedge.sandbox.signatures import Refused, check_signature
 from kit.providers.saltedge.surface import SURFACE
 from kit.sandbox.base import BodyRejected, Setting, json_response, read_json
@@ -103,11 +104,15 @@ def public_pem(key: rsa.RSAPrivateKey) -> str:
 class Emulator(_Base):
     """Customers and logins behind three layers of secrets, plus signature checks."""
 
-    SETTINGS = (Setting("status", str, "test", "client status: " + ", ".join(STATUSES)),)
+    SETTINGS = (
+        Setting("status", str, "test", "client status: " + ", ".join(STATUSES)),
+        Setting("callback_url", str, "", "where a signed callback goes when a login is made (loopback only)"),
+    )
     SURFACE = SURFACE
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
         self._key = new_key()
+        self.callbacks = Callbacks()  # Salt Edge's own key, for what it sends the client
         super().__init__(settings, credentials, **kwargs)
         pem = self.credentials["private_key_pem"]
         if pem == self.demo_credentials()["private_key_pem"]:
@@ -141,7 +146,10 @@ class Emulator(_Base):
             raise ConfigError(f"saltedge status must be one of {', '.join(STATUSES)}, not {settings['status']!r}")
 
     def fixtures(self) -> dict[str, str]:
-        return {"other_customer_login_secret": self.logins[2002]["secret"]}
+        return {
+            "other_customer_login_secret": self.logins[2002]["secret"],
+            "callbacks_public_pem": self.callbacks.public_pem,  # what Salt Edge publishes (spectre_public.pem)
+        }
 
     def register_key(self, pem: str) -> None:
         """What pasting a public key into Salt Edge's dashboard does: verify signatures with it."""
@@ -257,6 +265,8 @@ class Emulator(_Base):
             raise Refused("ClientPending", "A pending client can only use fake providers")
         made = self._login(2000 + len(self.logins) + 1, owner["id"], secrets.token_urlsafe(32), provider)
         self.logins[made["id"]] = made
+        if self.settings["callback_url"]:
+            self.callbacks.send(self.settings["callback_url"], version, made, verify=self.ca_bundle or True)
         return json_response({"data": {k: v for k, v in made.items() if k != "customer_id"}})
 
     def _show_login(self, request: Request, version: str) -> Response:
