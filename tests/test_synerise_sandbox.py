@@ -220,3 +220,20 @@ def test_the_seeds_clients_call_answers_a_workspace(box: Sandbox) -> None:
         box.url_for("v4/clients"), headers={"Authorization": f"Bearer {login(box, 'client')}"}, timeout=10
     )
     assert customer.status_code == 403
+
+
+def test_the_lifetime_is_the_seed_pages_hour_by_default_and_a_week_when_set() -> None:
+    """Facts lifetime (the seed page: one hour) and lifetime-week (the Dec 2024 IAM reference: a week, set per
+    workspace): both registered; the sandbox issues the hour unless its lifetime setting says a week."""
+    import jwt as pyjwt
+
+    import kit
+    from kit.providers import synerise
+
+    facts = synerise.PROVIDER.part("facts").FACTS
+    assert "lifetime" in facts and "lifetime-week" in facts
+    for settings, seconds in (({}, 3600), ({"lifetime": 604800}, 604800)):
+        with kit.connect("synerise", environ={}, **settings) as target:  # type: ignore[arg-type]
+            token = target.session(consumer="workspace").require_token().access_token.reveal()
+        claims = pyjwt.decode(token, options={"verify_signature": False})
+        assert claims["exp"] - claims["iat"] == seconds

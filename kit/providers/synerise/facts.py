@@ -134,11 +134,20 @@ FACTS = Registry(
         ),
         Fact(
             "lifetime",
-            "a token lives 1 hour by default, configurable per workspace (up to a week)",
+            "a token lives 1 hour by default (the sandbox's default lifetime)",
             "documented",
-            "developers.synerise.com, Identity and Access Management",
-            _IAM,
+            "help.synerise.com, Introduction to API Authorization (Token lifetime), and the Nov 2024 Identity and "
+            "Access Management reference: one hour unless configured differently",
+            _INTRO,
             column="lifetime",
+        ),
+        Fact(
+            "lifetime-week",
+            "the newest reference says a token lives one week by default, set in the workspace's settings "
+            "(the sandbox's lifetime setting takes up to a week)",
+            "documented",
+            "developers.synerise.com, Identity and Access Management (Dec 2024)",
+            _IAM,
         ),
         Fact(
             "payload",

@@ -87,7 +87,9 @@ class Emulator(_Base):
     SURFACE = SURFACE
     DEMO_PATH = {"id": "client-0001", "workspace": "101"}
     SETTINGS = (
-        Setting("lifetime", int, 3600, "token lifetime in seconds (docs: 1 h default, up to a week)", 1, 604800),
+        Setting(
+            "lifetime", int, 3600, "token lifetime in seconds (facts lifetime, lifetime-week: 1 h or a week)", 1, 604800
+        ),
         Setting("clock_ahead", int, 0, "fault injection: seconds the server's clock runs ahead of clients'", 0, 86400),
         Setting("user_permissions", list, ["BUSINESS_PROFILE_READ"], "what a user may do in its workspace (INFERRED)"),
         Setting(
