@@ -182,14 +182,19 @@ def test_saltedge_needs_several_headers_together_per_endpoint_and_describes_the_
     document = openapi(surface("saltedge"), SERVER)
     schemes = document["components"]["securitySchemes"]
     assert all((s["type"], s["in"], s["name"]) == ("apiKey", "header", k) for k, s in schemes.items())
-    v6 = HEADERS["v6"]
+    v6, v5 = HEADERS["v6"], HEADERS["v5"]
     paths = document["paths"]
     assert paths["/api/v6/countries"]["get"]["security"] == [{v6.app_id: [], v6.app_secret: []}]
-    assert paths["/api/v6/connections"]["post"]["security"] == [
-        {v6.app_id: [], v6.app_secret: [], v6.customer_secret: []}
+    assert paths["/api/v6/connections/connect"]["post"]["security"] == [{v6.app_id: [], v6.app_secret: []}]
+    assert "customer_id" in paths["/api/v6/connections/connect"]["post"]["requestBody"]["content"][
+        "application/json"]["schema"]["properties"]["data"]["required"]  # fmt: skip
+    assert not [path for path in paths if path.startswith("/api/v6/connection/")] and "/api/v6/connection" not in paths
+    assert paths["/api/v5/connect_sessions/create"]["post"]["security"] == [  # a Service key, or an App key
+        {v5.app_id: [], v5.app_secret: []},
+        {v5.app_id: [], v5.app_secret: [], v5.customer_secret: []},
     ]
-    assert paths["/api/v6/connection"]["delete"]["security"] == [
-        {v6.app_id: [], v6.app_secret: [], v6.customer_secret: [], v6.login_secret: []}
+    assert paths["/api/v5/connection"]["delete"]["security"] == [
+        {v5.app_id: [], v5.app_secret: [], v5.customer_secret: [], v5.login_secret: []}
     ]
     v3 = HEADERS["v3"]
     assert paths["/api/v3/login"]["get"]["security"] == [

@@ -126,7 +126,7 @@ def test_claims_meanings_cite_registered_facts(name: str) -> None:
 
 
 def test_every_saltedge_error_class_the_sandbox_can_answer_has_a_fact() -> None:
-    from kit.providers.saltedge.sandbox import STATUS_OF
+    from kit.providers.saltedge.sandbox.errors import STATUS_OF
 
     facts = registry("saltedge")
     assert [c for c, status in STATUS_OF.items() if not facts.answered(status, c)] == []

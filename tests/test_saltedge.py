@@ -1,4 +1,4 @@
-"""Salt Edge: layered secrets and request signatures, v3 and v5/v6, every bad input over real sockets."""
+"""Salt Edge: layered secrets (v3, v5), the app's alone (v6), request signatures, every bad input over real sockets."""
 
 import base64
 import json
@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 import requests
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 import kit
 from kit.providers import saltedge
@@ -42,7 +43,7 @@ def error_of(call: Callable[[], Any]) -> kit.AuthError:
     return info.value
 
 
-@pytest.mark.parametrize("version", ["v3", "v5", "v6"])
+@pytest.mark.parametrize("version", ["v3", "v5"])
 def test_each_secret_layer_in_every_version(box: Sandbox, version: str) -> None:
     s = saltedge.session(creds(box, version, customer_secret=None, login_secret=None), box.url)
     countries = s.call("GET", "countries")
@@ -59,6 +60,92 @@ def test_each_secret_layer_in_every_version(box: Sandbox, version: str) -> None:
     sent = with_login.journal.entries[-1].request_headers
     names = saltedge.HEADERS[version]
     assert set(names) <= set(sent)
+
+
+def test_v6_as_the_official_examples_call_it(box: Sandbox) -> None:
+    """``node/saltedge.js`` (the examples' latest version): countries, a customer, a connect session for it, each
+    request with ``Accept``, ``App-id``, ``Content-Type``, ``Expires-at``, ``Secret``, ``Signature`` and nothing else,
+    signed with SHA-256 over ``expires|METHOD|url|`` + ``JSON.stringify(params)`` for a POST; here the same bytes
+    are built with requests and cryptography, no kit on the client side."""
+    c = box.credentials
+    key = serialization.load_pem_private_key(c["private_key_pem"].encode(), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+
+    def example(method: str, path: str, params: dict[str, Any] | None = None) -> requests.Response:
+        url = box.url_for(f"api/v6/{path}")
+        expires = int(time.time() + 60)
+        body = json.dumps(params, separators=(",", ":")) if method == "POST" else ""  # JSON.stringify
+        signed = f"{expires}|{method}|{url}|{body}".encode()
+        headers = {
+            "Accept": "application/json",
+            "App-id": c["client_id"],
+            "Content-Type": "application/json",
+            "Expires-at": str(expires),
+            "Secret": c["app_secret"],
+            "Signature": base64.b64encode(key.sign(signed, padding.PKCS1v15(), hashes.SHA256())).decode(),
+        }
+        return requests.request(method, url, data=body.encode() or None, headers=headers, timeout=10)
+
+    with box.control.using(status="live"):  # a live client: every request must be signed
+        assert example("GET", "countries").json()["data"][0]["code"] == "XF"
+        made = example("POST", "customers", {"data": {"identifier": "my_unique_sdidentifier"}})
+        customer = made.json()["data"]
+        assert made.status_code == 200 and isinstance(customer["id"], str) and len(customer["secret"]) >= 32
+        assert {"identifier", "created_at", "updated_at"} <= set(customer)
+        params = {
+            "data": {
+                "customer_id": customer["id"],
+                "consent": {"scopes": ["accounts", "transactions"]},
+                "attempt": {"return_to": "https://www.example.com", "fetch_scopes": ["accounts", "transactions"]},
+                "widget": {"javascript_callback_type": "post_message"},
+                "provider": {"include_sandboxes": True},
+            }
+        }
+        connect = example("POST", "connections/connect", params)
+        assert connect.status_code == 200, connect.text
+        assert set(connect.json()["data"]) == {"expires_at", "connect_url", "customer_id"}
+        assert connect.json()["data"]["customer_id"] == customer["id"]
+        assert requests.get(connect.json()["data"]["connect_url"], timeout=10).status_code == 200
+        unknown = example("POST", "connections/connect", {"data": {**params["data"], "customer_id": "999"}})
+        assert (unknown.status_code, unknown.json()["error"]["class"]) == (404, "CustomerNotFound")
+    received = box.control.seen()[-1]
+    assert "Customer-secret" not in str(received) and "Connection-secret" not in str(received)
+
+
+def test_kit_speaks_v6_by_default_with_the_apps_headers_alone(box: Sandbox) -> None:
+    """A new session is v6; it sends no customer or connection secret even when the credentials hold them (v6 has
+    no such layer), and the connect session names the customer in the body."""
+    c = saltedge.Credentials.of(**{**box.credentials, "private_key_pem": None})
+    assert c.api_version == "v6"
+    s = saltedge.session(c, box.url)
+    customer = s.call("POST", "customers", json={"data": {"identifier": "ada"}})["data"]
+    s.call("POST", "connections/connect", json={"data": {"customer_id": customer["id"]}})
+    for entry in s.journal.entries:
+        assert set(entry.request_headers) == {"Accept", "Content-type", "App-id", "Secret", "User-Agent",
+                                              "Accept-Encoding", "Connection", "Content-Length"} - (
+            {"Content-Length"} if entry.method == "GET" else set())  # fmt: skip
+    old = box.url_for("api/v6/connection")
+    app = {"App-id": c.client_id, "Secret": c.app_secret.reveal()}
+    assert requests.get(old, headers=app, timeout=10).status_code == 404
+
+
+@pytest.mark.parametrize("identify", ["customer_id", "Customer-secret"])
+def test_v5_connect_session_with_a_service_key_or_an_app_key(box: Sandbox, identify: str) -> None:
+    """v5 ``connect_sessions/create``: a Service key names the customer by ``customer_id`` in the body, no
+    Customer-secret (the v5 examples' React Native README); an App key sends the Customer-secret (Mobile SDKs)."""
+    plain = creds(box, "v5", customer_secret=None, login_secret=None)
+    s = saltedge.session(plain, box.url)
+    customer = s.call("POST", "customers", json={"data": {"identifier": "ada"}})["data"]
+    if identify == "customer_id":
+        answer = s.call("POST", "connect_sessions/create", json={"data": {"customer_id": customer["id"]}})
+        assert "Customer-secret" not in s.journal.entries[-1].request_headers
+    else:
+        app = saltedge.session(plain.replace(customer_secret=customer["secret"]), box.url)
+        answer = app.call("POST", "connect_sessions/create", json={"data": {}})
+        assert "Customer-secret" in app.journal.entries[-1].request_headers
+    assert set(answer["data"]) == {"expires_at", "connect_url"}
+    err = error_of(lambda: s.call("POST", "connect_sessions/create", json={"data": {}}))
+    assert (err.status, err.code) == (404, "CustomerNotFound")
 
 
 def test_v3_errors_are_flat_and_v5_nested(box: Sandbox) -> None:
@@ -275,7 +362,7 @@ def test_failure_modes_table(version: str) -> None:
     assert set(table["status"]) <= {400, 401, 403, 404}
 
 
-@pytest.mark.parametrize("version", ["v3", "v6"])
+@pytest.mark.parametrize("version", ["v3", "v5"])
 def test_delete_needs_the_login_secret(box: Sandbox, version: str) -> None:
     path = "login" if version == "v3" else "connection"
     owner = saltedge.session(creds(box, version), box.url)
@@ -313,9 +400,6 @@ def _signed_outside_kit(box: Sandbox, url: str, expires: str, *, openssl: bool) 
     import shutil
     import subprocess
     import tempfile
-
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import padding
 
     text = f"{expires}|GET|{url}|".encode()
     pem = box.credentials["private_key_pem"]
@@ -393,8 +477,6 @@ def test_each_version_verifies_its_own_digest(box: Sandbox, version: str, digest
     ``expires|method|url|params`` with ``OpenSSL::Digest::SHA1``); v5 and v6 with SHA-256 (``node/saltedge.js``,
     ``crypto.createSign("sha256")``). The signature is made here with cryptography alone, over the same four
     fields; a live client is refused with the other digest."""
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import padding
 
     c = box.credentials
     names = saltedge.HEADERS[version]
@@ -421,7 +503,6 @@ def test_kit_signs_each_version_with_its_digest_and_the_table_says_which(box: Sa
         s = saltedge.session(target_creds, box.url)
         answer = s.get("countries")
     assert answer.status_code == 200
-    from cryptography.hazmat.primitives import serialization
 
     private = serialization.load_pem_private_key(box.credentials["private_key_pem"].encode(), None)
     assert isinstance(private, rsa.RSAPrivateKey)
@@ -433,3 +514,48 @@ def test_kit_signs_each_version_with_its_digest_and_the_table_says_which(box: Sa
     table = saltedge.signature_table(answer.request, public).set_index("part")
     assert table.loc["Signature", "check"] == "ok"
     assert table.loc["digest", "value"] == f"RSA PKCS#1 v1.5 with {'SHA-1' if version == 'v3' else 'SHA-256'}"
+
+
+# -- what the client account allows: 10 connections in test, a request rate, a public key to go live ---------------
+
+
+@pytest.mark.parametrize("version", ["v3", "v6"])
+def test_a_test_client_holds_ten_connections_at_most(box: Sandbox, version: str) -> None:
+    """The Client account page: a test client is limited to 10 logins; the 11th is refused with
+    ConnectionLimitReached (inferred), removing one frees its place (kit's choice), a live client has no limit."""
+    s = saltedge.session(creds(box, version), box.url)
+    made = []
+    for _ in range(10 - 2):  # the sandbox holds two logins from the start
+        if version == "v3":
+            made.append(s.call("POST", "login", json=NEW_LOGIN)["data"])
+        else:
+            s.call("POST", "connections/connect", json={"data": {"customer_id": "1001"}})
+    path, body = ("login", NEW_LOGIN) if version == "v3" else ("connections/connect", {"data": {"customer_id": "1001"}})
+    err = error_of(lambda: s.call("POST", path, json=body))
+    assert (err.status, err.code) == (403, "ConnectionLimitReached")
+    if version == "v3":
+        freed = saltedge.session(creds(box, version, login_secret=made[0]["secret"]), box.url)
+        freed.call("DELETE", "login")
+        s.call("POST", path, json=body)
+    with box.control.using(status="live"):
+        saltedge.session(creds(box, version, signed=True), box.url).call("POST", path, json=body)
+
+
+def test_signing_with_no_public_key_in_the_dashboard_is_public_key_not_provided(box: Sandbox) -> None:
+    box.control.set(public_key=False)
+    unsigned = saltedge.session(creds(box, "v6"), box.url)
+    assert unsigned.call("GET", "countries")["data"]  # a test client that does not sign needs no key
+    err = error_of(lambda: saltedge.session(creds(box, "v6", signed=True), box.url).call("GET", "countries"))
+    assert (err.status, err.code) == (400, "PublicKeyNotProvided")
+    with box.control.using(status="live"):
+        err = error_of(lambda: unsigned.call("GET", "countries"))
+        assert (err.status, err.code) == (400, "PublicKeyNotProvided")
+
+
+def test_a_client_over_its_request_rate_gets_too_many_requests(box: Sandbox) -> None:
+    box.control.set(rate_limit=3)
+    s = saltedge.session(creds(box, "v6"), box.url)
+    for _ in range(3):
+        s.call("GET", "countries")
+    answer = s.get("countries")
+    assert (answer.status_code, answer.json()["error"]["class"]) == (429, "TooManyRequests")

@@ -96,3 +96,106 @@ def test_the_sandbox_sends_a_signed_callback_that_the_receiver_checks(version: s
                                       "stage": "finish"}  # fmt: skip
     with pytest.raises(kit.ConfigError, match="public key"):
         saltedge.callback_check("not a key")
+
+
+# the official example's signedHeaders and request, as node/saltedge.js has them (master, v6), with http for the
+# sandbox's plain socket and the key and credentials from stdin instead of files
+_EXAMPLE = r"""
+const http = require("http");
+const crypto = require("crypto");
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const credentials = {app_id: input.app_id, secret: input.secret};
+
+function signedHeaders(url, method, params) {
+  const expiresAt = Math.floor(new Date().getTime() / 1000 + 60);
+  let payload     = expiresAt + "|" + method + "|" + url + "|";
+
+  if (method === "POST") {
+    payload += JSON.stringify(params);
+  }
+
+  const privateKey = input.private_pem;
+  const signer     = crypto.createSign("sha256");
+
+  signer.update(payload);
+  signer.end();
+
+  return {
+    "Accept":       "application/json",
+    "App-id":       credentials.app_id,
+    "Content-Type": "application/json",
+    "Expires-at":   expiresAt,
+    "Secret":       credentials.secret,
+    "Signature":    signer.sign(privateKey, "base64"),
+  }
+}
+
+function request(options) {
+  options.headers = signedHeaders(options.url, options.method, options.data);
+
+  return new Promise((resolve, reject) => {
+    const req = http.request(options.url, options, (response) => {
+      const chunks = [];
+
+      response.on("data", chunk => chunks.push(chunk));
+      response.on("end", () => {
+        const data = Buffer.concat(chunks).toString();
+        response.statusCode === 200 ? resolve(data) : reject(data);
+      });
+    })
+
+    if (options.data && options.method !== "GET") {
+      req.write(JSON.stringify(options.data));
+    }
+
+    req.end();
+  });
+}
+
+(async () => {
+  const base = input.base;
+  const countries = JSON.parse(await request({method: "GET", url: base + "api/v6/countries"}));
+  const customer = JSON.parse(await request({method: "POST", url: base + "api/v6/customers",
+    data: {data: {identifier: "my_unique_sdidentifier"}}}));
+  const connect = JSON.parse(await request({method: "POST", url: base + "api/v6/connections/connect", data: {data: {
+    customer_id: customer.data.id,
+    consent: {scopes: ["accounts", "transactions"]},
+    attempt: {return_to: "https://www.example.com", fetch_scopes: ["accounts", "transactions"]},
+    widget: {javascript_callback_type: "post_message"},
+    provider: {include_sandboxes: true},
+  }}}));
+  process.stdout.write(JSON.stringify({countries, customer, connect}));
+})().catch(error => { process.stderr.write(String(error)); process.exit(1); });
+"""
+
+
+def test_the_official_v6_example_runs_against_the_sandbox_and_its_callback_verifies() -> None:
+    """``node/saltedge.js`` as published (its signedHeaders and request, the three calls it makes), run by Node
+    against a live-status sandbox: countries, a customer, a connect session for it; the connection that session
+    makes calls back, and the example's ``verifySignature`` logic (kit's ``callback_check``) accepts it."""
+    with kit.connect("saltedge", environ={}) as target:
+        c = target.credentials
+        assert isinstance(c, saltedge.Credentials) and c.private_key_pem is not None
+        hook = kit.WebhookReceiver(target.ca, tls=False, check=saltedge.callback_check(
+            target.control.fixtures()["callbacks_public_pem"]))  # fmt: skip
+        try:
+            target.control.set(status="live", callback_url=hook.url)  # live: every request must be signed
+            given = {
+                "base": target.base_url,
+                "app_id": c.client_id,
+                "secret": c.app_secret.reveal(),
+                "private_pem": c.private_key_pem.reveal(),
+            }
+            done = subprocess.run(
+                [node(), "-e", _EXAMPLE], input=json.dumps(given), capture_output=True, text=True, timeout=60
+            )
+            delivered = hook.deliveries
+        finally:
+            hook.stop()
+    assert done.returncode == 0, done.stderr[-1000:]
+    answers = json.loads(done.stdout)
+    assert answers["countries"]["data"][0]["code"] == "XF"
+    assert answers["connect"]["data"]["customer_id"] == answers["customer"]["data"]["id"]
+    assert [d["secret_check"] for d in delivered] == ["match"]
+    assert delivered[0]["body"]["data"]["customer_id"] == answers["customer"]["data"]["id"]
+    assert delivered[0]["body"]["meta"]["version"] == "6"

@@ -215,7 +215,7 @@ def test_plain_http_is_fine_to_this_machine_and_with_the_opt_in() -> None:
 
 def test_saltedge_version_prefix_is_recognised_or_refused() -> None:
     with start("saltedge") as box:
-        env = {f"SALTEDGE_{k.upper()}": v for k, v in box.credentials.items()}
+        env = {f"SALTEDGE_{k.upper()}": v for k, v in box.credentials.items()} | {"SALTEDGE_API_VERSION": "v3"}
         target = kit.connect("saltedge", environ={**env, "SALTEDGE_URL": box.url + "api/v3/"})
         assert target.base_url == box.url
         s = target.session()
@@ -224,6 +224,9 @@ def test_saltedge_version_prefix_is_recognised_or_refused() -> None:
             kit.connect("saltedge", environ={**env, "SALTEDGE_URL": box.url + "api/v5"})
         v5 = {**env, "SALTEDGE_URL": box.url + "api/v5/", "SALTEDGE_API_VERSION": "v5"}
         assert kit.connect("saltedge", environ=v5).session().base_url == box.url + "api/v5/"
+        unset = {**env, "SALTEDGE_URL": box.url + "api/v3/", "SALTEDGE_API_VERSION": ""}  # v6 unless it says
+        with pytest.raises(kit.ConfigError, match="SALTEDGE_URL: the URL ends in api/v3/ but api_version is v6"):
+            kit.connect("saltedge", environ=unset)
 
 
 def test_an_unreachable_live_host_names_method_url_and_env_var() -> None:

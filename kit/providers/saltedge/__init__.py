@@ -1,19 +1,18 @@
-"""Salt Edge, the client side: no token; layered secrets in headers and an RSA signature per request.
+"""Salt Edge, the client side: no token; the app's secrets in headers and an RSA signature per request.
 
-CONFIRMED (shared notes, section 5): header names per API version (v3 ``Client-id``,
-``App-secret``, ``Customer-secret``, ``Login-secret``; v5/v6 ``App-id``, ``Secret``,
-``Customer-secret``, ``Connection-secret``); ``Expires-at`` in UNIX seconds (+60 s suggested, at
-most 1 h ahead); ``Signature = base64(RSA PKCS#1 v1.5 SHA-256 over "<Expires-at>|<METHOD>|<full
-URL with query>|<raw body>")``, body empty for GET/DELETE, no newlines in the base64; the public
-key is pasted into the dashboard and the private key stays with the client; errors in the v3
-flat shape or the v5 nested one, both carrying the error class.
+CONFIRMED (shared notes, section 5): header names per API version (v3 ``Client-id``, ``App-secret``,
+``Customer-secret``, ``Login-secret``; v5 ``App-id``, ``Secret``, ``Customer-secret``, ``Connection-secret``
+with an "App" key, the app's two alone with a "Service" key; v6, as the official examples call it, ``App-id`` and
+``Secret`` alone, the customer named by ``customer_id`` in the body); ``Expires-at`` in UNIX seconds (+60 s
+suggested, at most 1 h ahead); ``Signature = base64(RSA PKCS#1 v1.5 over "<Expires-at>|<METHOD>|<full URL with
+query>|<raw body>")``, SHA-1 on v3 and SHA-256 from v4, body empty for GET/DELETE, no newlines in the base64; the
+public key is pasted into the dashboard and the private key stays with the client; errors in the v3 flat shape or
+the v5 nested one, both carrying the error class. v6 is the default (the examples' latest); v3 is the seed page's.
 
-INFERRED: that v3 signs the same four-field string (the older guide shows a SHA-1, five-field
-variant from before 2018; kit follows the current one). kit's choice: each endpoint gets only the
-secret layers it needs (:data:`kit.providers.saltedge.protocol.LAYERS`: countries the app's, creating a login
-the customer's too, a login's own routes the login's as well), every held layer where kit does not
-know the endpoint; the same request (method, URL, body) sent again while at least half of its
-``Expires-at`` window is left carries the signature it was given (RSA signing costs about a
+kit's choice: each endpoint gets only the secret layers it needs (:data:`kit.providers.saltedge.protocol.LAYERS`:
+countries the app's, creating a login the customer's too, a login's own routes the login's as well; none on v6),
+every held layer where kit does not know the endpoint; the same request (method, URL, body) sent again while at
+least half of its ``Expires-at`` window is left carries the signature it was given (RSA signing costs about a
 millisecond; the server accepts a signed request until ``Expires-at``). Every fact's source:
 :mod:`kit.providers.saltedge.facts`.
 """
@@ -43,6 +42,8 @@ from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, ConfigError
 from kit.providers.saltedge.callbacks import callback_check, callback_string, sign_callback, verify_callback
 from kit.providers.saltedge.protocol import (
+    CONNECT,
+    DEFAULT_VERSION,
     DIGESTS,
     HEADERS,
     MAX_AHEAD,
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "CONNECT",
     "Credentials",
     "HEADERS",
     "PROVIDER",
@@ -84,7 +86,7 @@ class Credentials(_Credentials):
     customer_secret: Secret | None = None
     login_secret: Secret | None = None
     private_key_pem: Secret | None = dataclasses.field(default=None, metadata=MULTILINE)
-    api_version: str = "v3"
+    api_version: str = DEFAULT_VERSION
 
 
 def generate_key_pair() -> tuple[Secret, str]:
@@ -167,9 +169,9 @@ class SaltEdgeAuth(TokenlessAuth):
                 app_secret: c.app_secret.reveal(),
             }
         )
-        needed = _layers(request)
+        needed = _layers(request, c.api_version)
         for layer, header, value in (("customer", customer, c.customer_secret), ("login", login, c.login_secret)):
-            if value is not None and (needed is None or layer in needed):
+            if header is not None and value is not None and (needed is None or layer in needed):
                 request.headers[header] = value.reveal()
         if c.private_key_pem is not None:
             expires, signature = self._signature(c.private_key_pem, request.method or "GET", request.url or "", request)
@@ -197,7 +199,7 @@ class SaltEdgeAuth(TokenlessAuth):
         return signed
 
     def header_names(self) -> set[str]:
-        names = {*HEADERS[self.credentials.api_version], "expires-at", "signature", "accept", "content-type"}
+        names = {*HEADERS[self.credentials.api_version].names(), "expires-at", "signature", "accept", "content-type"}
         return {name.lower() for name in names}
 
     def __repr__(self) -> str:
@@ -214,11 +216,11 @@ def api_version_of(url: str) -> str:
     return found.group(1) if found is not None and found.group(1) in HEADERS else "v6"
 
 
-def _layers(request: requests.PreparedRequest) -> tuple[str, ...] | None:
+def _layers(request: requests.PreparedRequest, version: str) -> tuple[str, ...] | None:
     """The secret layers the request's endpoint needs (kit.providers.saltedge.protocol.LAYERS), None if unknown."""
     path = urlsplit(request.url or "").path
     found = _VERSIONED.search(path)
-    return layers(request.method or "GET", found.group(1)) if found else None
+    return layers(request.method or "GET", found.group(1), version) if found else None
 
 
 def error_parser(response: requests.Response, provider: str) -> ApiError | None:
@@ -309,18 +311,21 @@ def _text(body: bytes | str | None) -> str:
     return body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
 
 
-SCHEME = "no token: app, customer and login secrets in headers, an RSA signature per request (SHA-1 on v3, SHA-256 on)"
+SCHEME = (
+    "no token: the app's secrets in headers (v3 and v5 a customer's and a login's too), an RSA signature per "
+    "request (SHA-1 on v3, SHA-256 on)"
+)
 BUSINESS = BusinessCall("GET", "countries")
 #: turns a checked live base URL into the one its session expects
 live_base_url = host_url
 #: what a command-line client puts in the headers where a token would go
 WITHOUT_TOKEN = (
     "Salt Edge issues no token: every request carries the app's credentials in headers. In a curl line from "
-    "kit.to_curl, ${SALTEDGE_APP_SECRET}, ${SALTEDGE_CUSTOMER_SECRET} and ${SALTEDGE_LOGIN_SECRET} are the env "
-    "vars kit.connect reads (Client-id is written as is). ${SALTEDGE_SIGNATURE} is made for each request: "
-    "base64 of an RSA signature (SHA-1 on v3, SHA-256 from v4), with the key in SALTEDGE_PRIVATE_KEY_PEM, over "
-    '"Expires-at|METHOD|full URL|body"; Expires-at must be in the future, so the signed line cannot be reused. '
-    "In Python, kit's saltedge session signs each request for you."
+    "kit.to_curl, ${SALTEDGE_APP_SECRET} (and on v3 and v5 ${SALTEDGE_CUSTOMER_SECRET} and "
+    "${SALTEDGE_LOGIN_SECRET}) are the env vars kit.connect reads (the app id is written as is). "
+    "${SALTEDGE_SIGNATURE} is made for each request: base64 of an RSA signature (SHA-1 on v3, SHA-256 from v4), "
+    'with the key in SALTEDGE_PRIVATE_KEY_PEM, over "Expires-at|METHOD|full URL|body"; Expires-at must be in the '
+    "future, so the signed line cannot be reused. In Python, kit's saltedge session signs each request for you."
 )
 
 PROVIDER = Provider.of(__name__)

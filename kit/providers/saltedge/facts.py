@@ -11,6 +11,11 @@ _V3AUTH = "https://docs.saltedge.com/v3_apps/guides/authentication/"
 _STATUSES = "https://docs.saltedge.com/payments/guides/client_account/"
 _LIVE = "https://docs.saltedge.com/guides/before_going_live/"
 _EXAMPLES = "https://github.com/saltedge/saltedge-examples/blob/8f02499/python/saltedge.py"
+#: the official examples' latest version (v6), and their v5 branch (at its last commit, 4989083)
+_NODE = "https://github.com/saltedge/saltedge-examples/blob/8f02499/node/saltedge.js"
+_V5_NODE = "https://github.com/saltedge/saltedge-examples/blob/4989083/node/saltedge.js"
+_V5_RN = "https://github.com/saltedge/saltedge-examples/blob/4989083/react-native/README.md"
+_MOBILE = "https://docs.saltedge.com/mobile_sdks/v5"
 _V3_EXAMPLE = "https://github.com/saltedge/saltedge-examples/blob/4a8eb56/ruby/saltedge.rb"
 #: the last v3 revision of the iOS SDK: 756ad53, the parent of c5abed3 ("Migrate ... to API v4")
 _IOS = "https://github.com/saltedge/saltedge-ios/blob/756ad53/Classes/API/SEAPIRequestManager.m"
@@ -33,10 +38,69 @@ FACTS = Registry(
         ),
         Fact(
             "v5-headers",
-            "v5 and v6 send App-id and Secret, then Customer-secret and Connection-secret",
+            "v5 sends App-id and Secret, then (an App key) Customer-secret and Connection-secret",
             "documented",
-            "docs.saltedge.com, Before going live",
-            _LIVE,
+            "docs.saltedge.com, Mobile SDKs (Authentication: four headers on different levels of security)",
+            _MOBILE,
+        ),
+        Fact(
+            "v5-service-key",
+            "v5 with a Service key needs no Customer-secret or Login-secret: connect_sessions/create takes customer_id "
+            "in the body",
+            "documented",
+            "Salt Edge's official examples, v5 branch, react-native/README.md (Assumptions), as the v5 "
+            "node/saltedge.js calls it",
+            _V5_RN,
+        ),
+        Fact(
+            "v6-headers",
+            "v6 sends App-id and Secret alone (with Expires-at and Signature): no customer or connection secret",
+            "inferred",
+            "Salt Edge's official examples, their latest API version (node/saltedge.js signedHeaders sends those four "
+            "and Accept, Content-Type)",
+            _NODE,
+        ),
+        Fact(
+            "v6-customers",
+            "v6 POST customers with {data: {identifier}} answers the customer's id (a string) and secret",
+            "inferred",
+            "Salt Edge's official examples (node/saltedge.js: the call and the created customer it shows)",
+            _NODE,
+        ),
+        Fact(
+            "v6-connect",
+            "v6 POST connections/connect takes customer_id in the body, with consent, attempt, widget and provider",
+            "inferred",
+            "Salt Edge's official examples (node/saltedge.js, react-native/App.js)",
+            _NODE,
+        ),
+        Fact(
+            "connect-url",
+            "a connect session answers {data: {expires_at, connect_url}} (v6 adds customer_id)",
+            "inferred",
+            "the official v5 React Native example reads data.connect_url (react-native/App.js), every answer is "
+            "wrapped in data",
+            "https://github.com/saltedge/saltedge-examples/blob/4989083/react-native/App.js",
+        ),
+        Fact(
+            "connect-customer",
+            "an unknown or missing customer_id is 404 CustomerNotFound",
+            "inferred",
+            "the class's name, as for a wrong Customer-secret (Salt Edge documents no status per class)",
+            answers=("404 CustomerNotFound",),
+        ),
+        Fact(
+            "connect-at-once",
+            "the sandbox makes the connection when the connect session is created and sends its callback",
+            "kit's choice",
+            "the sandbox has no Connect widget for a user to finish, and the story needs the connection and its "
+            "callback",
+        ),
+        Fact(
+            "default-version",
+            "a new session speaks v6 unless SALTEDGE_API_VERSION says v3 or v5",
+            "kit's choice",
+            "v6 is the version Salt Edge's official examples call (README: the latest API version), v3 the seed page's",
         ),
         Fact(
             "countries-app-only",
@@ -225,6 +289,40 @@ FACTS = Registry(
                 "403 ClientRestricted",
             ),
             column="expiry signalled as",
+        ),
+        Fact(
+            "test-limit",
+            "a client in test status may hold 10 logins (connections)",
+            "documented",
+            "docs.saltedge.com, Client account",
+            _STATUSES,
+        ),
+        Fact(
+            "limit-class",
+            "a test client past its 10 connections gets 403 ConnectionLimitReached",
+            "inferred",
+            "the class is in Salt Edge's error list (SaltEdgeNetCore's ErrorHandler.cs), its status as the other "
+            "account-status classes",
+            _NETCORE,
+            answers=("403 ConnectionLimitReached",),
+        ),
+        Fact(
+            "public-key-missing",
+            "a signed request, or any of a live client, with no public key in the dashboard is PublicKeyNotProvided",
+            "inferred",
+            "the class is in Salt Edge's error list (SaltEdgeNetCore's ErrorHandler.cs), the Signature guide asks for "
+            "the key before going live",
+            _NETCORE,
+            answers=("400 PublicKeyNotProvided",),
+        ),
+        Fact(
+            "rate-limit",
+            "a client over its request rate gets 429 TooManyRequests (Salt Edge publishes no rate)",
+            "inferred",
+            "the class is in Salt Edge's error list with RateLimitExceeded (SaltEdgeNetCore's ErrorHandler.cs), 429 "
+            "the status its name asks for",
+            _NETCORE,
+            answers=("429 TooManyRequests",),
         ),
         Fact(
             "client-statuses",

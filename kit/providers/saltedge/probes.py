@@ -16,7 +16,7 @@ from kit.errors import ApiError
 from kit.probes import numbered
 from kit.providers.saltedge import Credentials, error_parser, generate_key_pair, session, sign
 from kit.providers.saltedge.facts import FACTS
-from kit.providers.saltedge.protocol import signed_bytes
+from kit.providers.saltedge.protocol import CONNECT, signed_bytes
 from kit.session import Session
 from kit.target import Target
 
@@ -44,6 +44,15 @@ def _facts(error_class: str, version: str = "v5") -> tuple[str, ...]:
     names = ("v3-class-names",) if version == "v3" else ("class-names",)
     if error_class in ("ConnectionNotFound", "LoginNotFound"):
         return (*names, "connection-404")
+    if error_class == "CustomerNotFound" and version == "v6":
+        return ("v6-connect", "connect-customer")
+    own = {
+        "PublicKeyNotProvided": ("public-key", "public-key-missing"),
+        "ConnectionLimitReached": ("test-limit", "limit-class"),
+        "TooManyRequests": ("rate-limit",),
+    }
+    if error_class in own:
+        return (*own[error_class], *names[: version == "v3"])  # v3: the v5 name, kit's choice
     if error_class in _SIGNING:
         return ("sent-verified", *names, "statuses")
     if error_class in _CLIENT_STATUSES:
@@ -57,12 +66,17 @@ def _source(error_class: str, version: str = "v5") -> str:
     return FACTS.cite(*_facts(error_class, version))
 
 
-def _new_login_path(c: Credentials) -> str:
-    return "login" if c.api_version == "v3" else "connections"
-
-
-def _login_path(c: Credentials) -> str:
-    return "login" if c.api_version == "v3" else "connection"
+def _layered(c: Credentials, plain: Credentials) -> list[tuple[str, Credentials, str, str, dict[str, str]]]:
+    """The cases of the secrets beyond the app's: v3 and v5 a wrong Customer- or Login-secret, v6 (which has
+    neither) a connect session for a customer that does not exist."""
+    if c.api_version not in ("v3", "v5"):
+        unknown = {"body": '{"data":{"customer_id":"0"}}'}
+        return [("unknown customer_id", plain, "POST", CONNECT[c.api_version], unknown)]
+    new, one = ("login", "login") if c.api_version == "v3" else ("connections", "connection")
+    return [
+        ("wrong customer secret", plain.replace(customer_secret="x" * 32), "POST", new, {}),
+        ("wrong login secret", plain.replace(login_secret="x" * 32), "GET", one, {}),
+    ]
 
 
 def _credentials(target: Target) -> Credentials:
@@ -82,7 +96,9 @@ def _probe(target: Target, case: str, c: Credentials, method: str, path: str, tw
         expires = str(int(time.time() + float(tweak["Expires-at"])))
         request.headers["Expires-at"] = expires
         raw = request.body if isinstance(request.body, (bytes, str)) else None
-        request.headers["Signature"] = sign(c.private_key_pem, signed_bytes(expires, method, request.url or "", raw))
+        request.headers["Signature"] = sign(
+            c.private_key_pem, signed_bytes(expires, method, request.url or "", raw), api_version=c.api_version
+        )
     with s.step(case):
         answer = s.send(request)
     error = error_parser(answer, "saltedge")
@@ -103,8 +119,7 @@ def failure_modes(target: Target) -> pd.DataFrame:
     cases: list[tuple[str, Credentials, str, str, dict[str, str]]] = [
         ("wrong app secret", plain.replace(app_secret="x" * 32), "GET", "countries", {}),
         ("unknown client id", plain.replace(client_id="nobody"), "GET", "countries", {}),
-        ("wrong customer secret", plain.replace(customer_secret="x" * 32), "POST", _new_login_path(c), {}),
-        ("wrong login secret", plain.replace(login_secret="x" * 32), "GET", _login_path(c), {}),
+        *_layered(c, plain),
         ("signature by another key", c.replace(private_key_pem=other_key), "GET", "countries", {}),
         ("Expires-at 2 hours ahead", c.replace(private_key_pem=key), "GET", "countries", {"Expires-at": "+7200"}),
         (EXPIRED, c.replace(private_key_pem=key), "GET", "countries", {"Expires-at": "-60"}),
@@ -115,6 +130,9 @@ def failure_modes(target: Target) -> pd.DataFrame:
         for status, case in (("live", "unsigned request, client live"), ("disabled", "client disabled")):
             with target.control.using(status=status):
                 rows.append(_probe(target, case, plain, "GET", "countries", {}))
+        with target.control.using(public_key=False):
+            signing = c.replace(private_key_pem=key)
+            rows.append(_probe(target, "signed, no public key in the dashboard", signing, "GET", "countries", {}))
     return numbered(rows, {row["case"]: _source(row["error class"], c.api_version) for row in rows})
 
 
@@ -148,6 +166,9 @@ def refusal(error: ApiError) -> tuple[str, str] | None:
 
 
 _LAYERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "PublicKeyNotProvided": ("the public key: the dashboard holds none to check signatures with", ()),
+    "ConnectionLimitReached": ("the client's status: test (10 connections at most)", ()),
+    "TooManyRequests": ("the client's request rate", ()),
     "ClientNotFound": ("the app id: no such client", ("v3-headers",)),
     "ApiKeyNotFound": ("the app secret: no such API key for this app", ("v5-headers",)),
     "WrongClientToken": ("the app secret", ("v3-headers",)),

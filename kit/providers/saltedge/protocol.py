@@ -12,19 +12,31 @@ LIVE_URL = "https://www.saltedge.com/"
 
 
 class Headers(NamedTuple):
-    """The names of the secret headers of one API version."""
+    """The names of the secret headers of one API version (None: the version has no such layer)."""
 
     app_id: str
     app_secret: str
-    customer_secret: str
-    login_secret: str  # v5/v6 call a login a connection
+    customer_secret: str | None
+    login_secret: str | None  # v5 calls a login a connection
+
+    def names(self) -> tuple[str, ...]:
+        """The header names this version sends, without the layers it does not have."""
+        return tuple(name for name in self if name is not None)
 
 
+#: v3 as its authentication page; v5 as the mobile SDKs and Before going live (an "App" key: the customer's and the
+#: connection's secrets in headers; a "Service" key needs neither, the customer_id goes in the body); v6 as the
+#: official examples (node/saltedge.js): the app's two headers and the signature, nothing else
 HEADERS = {
     "v3": Headers("Client-id", "App-secret", "Customer-secret", "Login-secret"),
     "v5": Headers("App-id", "Secret", "Customer-secret", "Connection-secret"),
-    "v6": Headers("App-id", "Secret", "Customer-secret", "Connection-secret"),
+    "v6": Headers("App-id", "Secret", None, None),
 }
+#: the version a new learner starts with (the official examples' latest); v3 is the seed page's
+DEFAULT_VERSION = "v6"
+#: where a version opens a connect session for a customer named by ``customer_id`` in the body (the official
+#: examples: v5 branch node/saltedge.js, master node/saltedge.js); v3 makes a login directly (``POST login``)
+CONNECT = {"v5": "connect_sessions/create", "v6": "connections/connect"}
 MAX_AHEAD = 3600  # Expires-at at most one hour ahead
 #: the digest each version signs with (RSA PKCS#1 v1.5): v3, the API of 2017, SHA-1 (the official examples of
 #: that era, ruby/signature.rb and ruby/saltedge.rb, sign with OpenSSL::Digest::SHA1); v4 onward SHA-256
@@ -61,7 +73,7 @@ LAYERS: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "customers"): (),
     ("POST", "login"): ("customer",),
     ("POST", "connections"): ("customer",),
-    ("POST", "connect_sessions"): ("customer",),
+    ("POST", "connect_sessions"): ("customer",),  # an App key's; a Service key names customer_id in the body
     ("POST", "tokens"): ("customer",),
     ("POST", "oauth_providers"): ("customer",),
     ("GET", "login"): ("customer", "login"),
@@ -75,7 +87,10 @@ LAYERS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
-def layers(method: str, path: str) -> tuple[str, ...] | None:
-    """The layers (``customer``, ``login``) the endpoint ``method path`` needs; None when kit does not know."""
+def layers(method: str, path: str, version: str = "v3") -> tuple[str, ...] | None:
+    """The layers (``customer``, ``login``) the endpoint ``method path`` of ``version`` needs; None when kit does
+    not know. v6 has none: the official examples send the app's headers alone."""
+    if HEADERS[version].customer_secret is None:
+        return ()
     word = path.strip("/").split("/", 1)[0].split("?", 1)[0]
     return LAYERS.get((method.upper(), word))

@@ -1,4 +1,5 @@
-"""Salt Edge's API surface: no token; app, customer and login secrets in headers, a signature per request.
+"""Salt Edge's API surface: no token; the app's secrets in headers (v3 and v5 a customer's and a login's too), a
+signature per request.
 
 Each API version the sandbox serves (v3, v5, v6) has its own paths and header names
 (:data:`kit.providers.saltedge.protocol.HEADERS`). An endpoint requires the app's two headers together with the
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kit.providers.saltedge.facts import FACTS
-from kit.providers.saltedge.protocol import HEADERS, LIVE_URL, layers
+from kit.providers.saltedge.protocol import CONNECT, HEADERS, LIVE_URL, layers
 from kit.surface import Answer, Body, Endpoint, Refusals, Schema, Scheme, Surface, array, obj, refusals, text
 
 __all__ = ["SURFACE"]
@@ -31,9 +32,11 @@ _LOGIN = obj(
 )
 _CLIENT = (
     *refusals(400, "statuses"),  # a missing header, Expires-at or Signature
+    *refusals(400, "public-key-missing"),
     *refusals(401, "statuses"),  # a wrong secret or signature, an expired request
     *refusals(403, "client-statuses"),
     *refusals(404, "statuses"),  # an unknown client or API key
+    *refusals(429, "rate-limit"),
 )
 _SIGNED = {"x-kit-signed": "Expires-at and Signature: required when the client is live, verified when sent"}
 
@@ -47,8 +50,8 @@ def _error(version: str) -> Answer:
     return Answer(0, obj(("error",), error=inner, request=obj()), f"a {version} error")
 
 
-def _needs(method: str, word: str) -> tuple[str, Refusals]:
-    held = layers(method, word) or ()
+def _needs(version: str, method: str, word: str) -> tuple[str, Refusals]:
+    held = layers(method, word, version) or ()
     if "login" in held:
         return _APP + " + Customer- and Login-secret", refusals(404, "login-layer", "connection-404")
     if "customer" in held:
@@ -58,16 +61,25 @@ def _needs(method: str, word: str) -> tuple[str, Refusals]:
 
 def _security(version: str, method: str, word: str) -> tuple[tuple[str, ...], ...]:
     names = HEADERS[version]
-    held = layers(method, word) or ()
-    extra = (names.customer_secret,) * ("customer" in held) + (names.login_secret,) * ("login" in held)
+    held = layers(method, word, version) or ()
+    wanted = ((names.customer_secret, "customer" in held), (names.login_secret, "login" in held))
+    extra = tuple(header for header, needed in wanted if needed and header is not None)
     return ((names.app_id, names.app_secret, *extra),)
 
 
 def _endpoint(
-    version: str, method: str, word: str, fact: str, handler: str, answer: Answer, body: Schema | None = None
+    version: str,
+    method: str,
+    word: str,
+    fact: str,
+    handler: str,
+    answer: Answer,
+    body: Schema | None = None,
+    extra: Refusals = (),
 ) -> Endpoint:
-    needs, layered = _needs(method, word)
+    needs, layered = _needs(version, method, word)
     bodied = refusals(400, "statuses") if body is not None else ()
+    made = refusals(403, "limit-class") if handler in ("_new_login", "connect.create") else ()
     return Endpoint(
         method,
         f"api/{version}/{word}",
@@ -75,7 +87,7 @@ def _endpoint(
         fact=fact,
         body=Body(obj(("data",), data=body)) if body is not None else None,
         answers=(answer,),
-        refusals=_CLIENT + layered + bodied,
+        refusals=_CLIENT + layered + bodied + made + extra,
         security=_security(version, method, word),
         error=_error(version),
         extensions=_SIGNED,
@@ -83,36 +95,70 @@ def _endpoint(
     )
 
 
+def _countries(version: str) -> Endpoint:
+    countries = obj(("data", "meta"), data=array(obj(("code", "name"), code=text(), name=text())), meta=_LIST_META)
+    return _endpoint(
+        version, "GET", "countries", "countries-app-only", "_countries", Answer(200, countries, "the countries")
+    )
+
+
+def _customers(version: str) -> Endpoint:
+    number = _INTEGER if version == "v3" else text()  # v5 and v6 ids are strings
+    customer = obj(("id", "secret"), id=number, identifier=text(), created_at=text(), updated_at=text(), secret=text())
+    return _endpoint(
+        version,
+        "POST",
+        "customers",
+        "v6-customers" if version == "v6" else "customers-route",
+        "_new_customer",
+        Answer(200, obj(("data",), data=customer), "the customer and its secret"),
+        obj(("identifier",), identifier=text()),
+    )
+
+
+def _connect(version: str) -> Endpoint:
+    """v5 connect_sessions/create, v6 connections/connect: the customer named by customer_id in the body."""
+    made = obj(("expires_at", "connect_url"), expires_at=text(), connect_url=text())
+    if version == "v6":
+        made = obj(("expires_at", "connect_url", "customer_id"), **made["properties"], customer_id=text())
+    asked = obj(
+        ("customer_id",) if version == "v6" else (),
+        customer_id=text(),
+        consent=obj(),
+        attempt=obj(),
+        widget=obj(),
+        provider=obj(),
+    )
+    endpoint = _endpoint(
+        version,
+        "POST",
+        CONNECT[version],
+        "v6-connect" if version == "v6" else "v5-service-key",
+        "connect.create",
+        Answer(200, obj(("data",), data=made), "the connect URL for the customer"),
+        asked,
+        refusals(404, "connect-customer"),
+    )
+    if version == "v6":
+        return endpoint
+    app = HEADERS[version][:2]  # a Service key: the app's two, customer_id in the body; an App key: Customer-secret
+    return replace(
+        endpoint,
+        needs=_APP + ", customer_id in the body (a Service key) or Customer-secret (an App key)",
+        security=(app, *_security(version, "POST", CONNECT[version])),
+    )
+
+
 def _version(version: str) -> tuple[Endpoint, ...]:
+    if version == "v6":  # as the official examples call it: no customer or connection secret
+        return (_countries(version), _customers(version), _connect(version))
     one = "login" if version == "v3" else "connection"
     new = "login" if version == "v3" else "connections"
     login = obj(("data",), data=_LOGIN)
     return (
-        _endpoint(
-            version,
-            "GET",
-            "countries",
-            "countries-app-only",
-            "_countries",
-            Answer(
-                200,
-                obj(("data", "meta"), data=array(obj(("code", "name"), code=text(), name=text())), meta=_LIST_META),
-                "the countries",
-            ),
-        ),
-        _endpoint(
-            version,
-            "POST",
-            "customers",
-            "customers-route",
-            "_new_customer",
-            Answer(
-                200,
-                obj(("data",), data=obj(("id", "secret"), id=_INTEGER, identifier=text(), secret=text())),
-                "the customer and its secret",
-            ),
-            obj(("identifier",), identifier=text()),
-        ),
+        _countries(version),
+        _customers(version),
+        *((_connect(version),) if version in CONNECT else ()),
         _endpoint(
             version,
             "POST",
@@ -146,6 +192,8 @@ def _schemes() -> tuple[Scheme, ...]:
             (names.customer_secret, "the customer's secret, where an endpoint acts for a customer", "customer-layer"),
             (names.login_secret, f"the {'login' if version == 'v3' else 'connection'}'s secret", "login-layer"),
         ):
+            if header is None:  # v6 has no such layer
+                continue
             spec = {"type": "apiKey", "in": "header", "name": header}
             found.setdefault(header, Scheme(header, spec, what, fact))
     for version, names in HEADERS.items():  # a session of a version sends all its headers: met by its app id's
@@ -156,8 +204,9 @@ def _schemes() -> tuple[Scheme, ...]:
 SURFACE = Surface(
     name="saltedge",
     title="Salt Edge API (authentication as kit knows it)",
-    description="No token: the app's secrets travel in headers on every request, a customer's and a login's "
-    "where an endpoint needs them, and a live client signs every request.",
+    description="No token: the app's secrets travel in headers on every request (on v3 and v5 a customer's and a "
+    "login's too, where an endpoint needs them; v6 names the customer in the body), and a live client signs every "
+    "request.",
     facts=FACTS,
     schemes=_schemes(),
     security=(),

@@ -1,9 +1,10 @@
-"""Salt Edge sandbox: app secrets in headers, customer and login secrets, RSA request signatures.
+"""Salt Edge sandbox: app secrets in headers, customer and login secrets (v3, v5), RSA request signatures.
 
 CONFIRMED (shared notes, section 5): header names per version (v3 ``Client-id``, ``App-secret``,
-``Customer-secret``, ``Login-secret``; v5/v6 ``App-id``, ``Secret``, ``Customer-secret``,
-``Connection-secret``); ``GET countries`` needs the app headers only; lists answer ``{data,
-meta: {next_id, next_page}}``; the v3 flat error ``{error_class, error_message, request}`` and
+``Customer-secret``, ``Login-secret``; v5 ``App-id``, ``Secret``, ``Customer-secret``, ``Connection-secret``;
+v6 the app's two alone, as the official examples call it, the customer named by ``customer_id`` in the body:
+:mod:`kit.providers.saltedge.sandbox.connect`); ``GET countries`` needs the app headers only; lists answer
+``{data, meta: {next_id, next_page}}``; the v3 flat error ``{error_class, error_message, request}`` and
 the v5 ``{error: {class, message, documentation_url}, request}``; live clients must send
 ``Expires-at`` and ``Signature`` on every request, other statuses only have a sent ``Signature``
 verified (no ``Signature``, no validation); ``Signature = base64(RSA PKCS#1 v1.5
@@ -16,9 +17,9 @@ providers only (``ClientPending``); ``ConnectionNotFound`` is 404 (the Android S
 INFERRED: every other HTTP status (notes' table 5.5: header missing 400, ``ClientNotFound``
 and ``ApiKeyNotFound`` 404, ``WrongClientToken`` 401, status classes 403, signature problems
 400/401, ``RequestExpired`` 401, ``JsonParseError`` 400, ``RouteNotFound`` 404); v3 using the
-v5 signature class names and ``LoginNotFound`` for logins; v3 ``POST login`` and v5/v6 ``POST
+v5 signature class names and ``LoginNotFound`` for logins; v3 ``POST login`` and v5 ``POST
 connections`` taking ``{data: {country_code, provider_code, credentials}}``; ``GET``/``DELETE``
-``login`` (v3) and ``connection`` (v5/v6) with the customer and login secrets both (Salt Edge's iOS
+``login`` (v3) and ``connection`` (v5) with the customer and login secrets both (Salt Edge's iOS
 SDK sends both; a missing Customer-secret is ``CustomerNotFound``); example countries. The URL in
 the signed string is the URL as sent (scheme, Host, the raw request target, percent-encoding kept):
 the docs say "full URL with query" and a client can only sign what it sends. ``Expires-at`` must be
@@ -38,6 +39,9 @@ from werkzeug.wrappers import Request, Response
 from kit.errors import ConfigError
 from kit.providers.saltedge.protocol import HEADERS
 from kit.providers.saltedge.sandbox.callbacks import Callbacks
+from kit.providers.saltedge.sandbox.connect import ConnectSessions
+from kit.providers.saltedge.sandbox.errors import error_response
+from kit.providers.saltedge.sandbox.limits import Rate, check_key, check_room
 from kit.providers.saltedge.sandbox.signatures import Refused, check_signature
 from kit.providers.saltedge.surface import SURFACE
 from kit.sandbox.base import BodyRejected, Setting, json_response, read_json
@@ -53,7 +57,7 @@ DEMO = {
     "login_secret": "kit-demo-login-secret-1f3b5d7e9a0c",
 }
 STATUSES = ("pending", "test", "live", "restricted", "disabled")
-CUSTOMER_HEADER = HEADERS["v3"].customer_secret  # the same name in every version
+CUSTOMER_HEADER = "Customer-secret"  # the same name in v3 and v5 (v6 has none)
 #: version -> (the error class of an unknown login, the path word of a login): the sandbox's side only
 LOGIN_WORDS = {
     "v3": ("LoginNotFound", "login"),
@@ -64,27 +68,6 @@ COUNTRIES = [
     {"code": "XF", "name": "Fake", "refresh_start_time": 2},
     {"code": "XO", "name": "Other", "refresh_start_time": 4},
 ]
-STATUS_OF = {
-    "AppIdNotProvided": 400,
-    "SecretNotProvided": 400,
-    "ClientNotFound": 404,
-    "ApiKeyNotFound": 404,
-    "WrongClientToken": 401,
-    "ClientDisabled": 403,
-    "ClientPending": 403,
-    "ClientRestricted": 403,
-    "CustomerNotFound": 404,
-    "LoginNotFound": 404,
-    "ConnectionNotFound": 404,
-    "MissingExpiresAt": 400,
-    "MissingSignature": 400,
-    "ExpiresAtInvalid": 400,
-    "SignatureNotMatch": 401,
-    "RequestExpired": 401,
-    "JsonParseError": 400,
-    "RouteNotFound": 404,
-    "WrongRequestFormat": 400,
-}
 
 
 def private_pem(key: rsa.RSAPrivateKey) -> str:
@@ -107,12 +90,16 @@ class Emulator(_Base):
     SETTINGS = (
         Setting("status", str, "test", "client status: " + ", ".join(STATUSES)),
         Setting("callback_url", str, "", "where a signed callback goes when a login is made (loopback only)"),
+        Setting("public_key", bool, True, "the dashboard holds your public key (off: PublicKeyNotProvided)"),
+        Setting("rate_limit", int, 0, "requests a minute the client may make (0: no limit)", 0, 1_000_000),
     )
     SURFACE = SURFACE
 
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
         self._key = new_key()
         self.callbacks = Callbacks()  # Salt Edge's own key, for what it sends the client
+        self.connect = ConnectSessions(self)
+        self.rate = Rate()
         super().__init__(settings, credentials, **kwargs)
         pem = self.credentials["private_key_pem"]
         if pem == self.demo_credentials()["private_key_pem"]:
@@ -124,8 +111,8 @@ class Emulator(_Base):
         self.public_key = key.public_key()  # what the client pasted into the dashboard
         c = self.credentials
         self.customers: dict[int, dict[str, Any]] = {
-            1001: {"id": 1001, "identifier": "kit-demo-customer", "secret": c["customer_secret"]},
-            1002: {"id": 1002, "identifier": "someone-else", "secret": secrets.token_urlsafe(32)},
+            1001: self._customer_record(1001, "kit-demo-customer", c["customer_secret"]),
+            1002: self._customer_record(1002, "someone-else", secrets.token_urlsafe(32)),
         }
         self.logins: dict[int, dict[str, Any]] = {
             2001: self._login(2001, 1001, c["login_secret"], "fakebank_simple_xf"),
@@ -158,6 +145,11 @@ class Emulator(_Base):
         self.public_key = key
 
     @staticmethod
+    def _customer_record(customer_id: int, identifier: str, secret: str) -> dict[str, Any]:
+        made = "2026-01-01T00:00:00Z"
+        return {"id": customer_id, "identifier": identifier, "created_at": made, "updated_at": made, "secret": secret}
+
+    @staticmethod
     def _login(login_id: int, customer_id: int, secret: str, provider: str) -> dict[str, Any]:
         return {
             "id": login_id,
@@ -171,27 +163,12 @@ class Emulator(_Base):
             "last_attempt": {"finished": True, "fail_error_class": None},
         }
 
-    # -- answers --------------------------------------------------------------------------
-    def _error(self, version: str, error_class: str, message: str, request: Request) -> Response:
-        echo = {k: v for k, v in request.args.items()}
-        if version == "v3":
-            body: dict[str, Any] = {"error_class": error_class, "error_message": message, "request": echo}
-        else:
-            slug = "".join("_" + ch.lower() if ch.isupper() else ch for ch in error_class).lstrip("_")
-            body = {
-                "error": {
-                    "class": error_class,
-                    "message": message,
-                    "documentation_url": f"https://docs.saltedge.com/account_information/{version}/#errors-{slug}",
-                },
-                "request": echo,
-            }
-        return json_response(body, STATUS_OF[error_class])
-
     def dispatch(self, request: Request) -> Response:
         parts = request.path.strip("/").split("/")
+        if request.method == "GET" and len(parts) == 2 and parts[0] == "connect":
+            return self.connect.page(parts[1])  # the connect URL a connect session answers
         if len(parts) < 3 or parts[0] != "api" or parts[1] not in HEADERS:
-            return self._error("v5", "RouteNotFound", f"No route for {request.method} {request.path}", request)
+            return error_response("v5", "RouteNotFound", f"No route for {request.method} {request.path}", request)
         version = parts[1]
         try:
             self._check_client(request, version)  # the app's headers first, on every path of the version
@@ -201,7 +178,7 @@ class Emulator(_Base):
             answered: Response = self.handler(endpoint)(request, version)
             return answered
         except Refused as refused:
-            return self._error(version, refused.error_class, refused.message, request)
+            return error_response(version, refused.error_class, refused.message, request)
 
     # -- checks ---------------------------------------------------------------------------
     def _check_client(self, request: Request, version: str) -> None:
@@ -217,14 +194,17 @@ class Emulator(_Base):
             raise Refused("ClientNotFound", f"Client with {id_header} {client_id!r} was not found")
         if not secrets.compare_digest(app_secret.encode(), self.credentials["app_secret"].encode()):
             raise Refused("WrongClientToken" if version == "v3" else "ApiKeyNotFound", "The app secret is wrong")
+        self.rate.check(self.settings["rate_limit"])
         status = self.settings["status"]
         if status == "disabled":
             raise Refused("ClientDisabled", "The client is disabled")
+        check_key(self.settings["public_key"], "Signature" in request.headers, status == "live")
         check_signature(request, self.public_key, required=status == "live", version=version)
         if status == "restricted" and request.method not in ("GET", "HEAD"):
             raise Refused("ClientRestricted", "The client is restricted: read-only")
 
-    def _body(self, request: Request) -> dict[str, Any]:
+    def body(self, request: Request) -> dict[str, Any]:
+        """The ``data`` object of a JSON body (``JsonParseError``, ``WrongRequestFormat`` otherwise)."""
         try:
             body = read_json(request, "{}")
         except BodyRejected as rejected:
@@ -234,7 +214,8 @@ class Emulator(_Base):
             raise Refused("WrongRequestFormat", 'The body must be {"data": {...}}')
         return data
 
-    def _customer(self, request: Request) -> dict[str, Any]:
+    def customer_by_secret(self, request: Request) -> dict[str, Any]:
+        """The customer whose Customer-secret the request carries (``CustomerNotFound`` otherwise)."""
         secret = request.headers.get(CUSTOMER_HEADER, "")
         found = next(
             (c for c in self.customers.values() if secrets.compare_digest(c["secret"].encode(), secret.encode())), None
@@ -248,25 +229,27 @@ class Emulator(_Base):
         return json_response({"data": COUNTRIES, "meta": {"next_id": None, "next_page": None}})
 
     def _new_customer(self, request: Request, version: str) -> Response:
-        data = self._body(request)
-        customer: dict[str, Any] = {
-            "id": 1000 + len(self.customers) + 1,
-            "identifier": str(data.get("identifier", "")),
-            "secret": secrets.token_urlsafe(32),
-        }
-        self.customers[customer["id"]] = customer
-        return json_response({"data": customer})
+        data = self.body(request)
+        number = max(self.customers) + 1
+        customer = self._customer_record(number, str(data.get("identifier", "")), secrets.token_urlsafe(32))
+        self.customers[number] = customer
+        shown = customer if version == "v3" else {**customer, "id": str(number)}  # v5 and v6 ids are strings
+        return json_response({"data": shown})
 
-    def _new_login(self, request: Request, version: str) -> Response:
-        owner = self._customer(request)
-        data = self._body(request)
-        provider = str(data.get("provider_code", ""))
+    def make_login(self, owner: dict[str, Any], provider: str, version: str) -> dict[str, Any]:
+        """A new login (a connection, from v5) of ``owner``, its callback sent when a callback URL is set."""
         if self.settings["status"] == "pending" and not provider.startswith("fake"):
             raise Refused("ClientPending", "A pending client can only use fake providers")
-        made = self._login(2000 + len(self.logins) + 1, owner["id"], secrets.token_urlsafe(32), provider)
+        check_room(len(self.logins), self.settings["status"])
+        made = self._login(max(self.logins) + 1, owner["id"], secrets.token_urlsafe(32), provider)
         self.logins[made["id"]] = made
         if self.settings["callback_url"]:
             self.callbacks.send(self.settings["callback_url"], version, made, verify=self.ca_bundle or True)
+        return made
+
+    def _new_login(self, request: Request, version: str) -> Response:
+        owner = self.customer_by_secret(request)
+        made = self.make_login(owner, str(self.body(request).get("provider_code", "")), version)
         return json_response({"data": {k: v for k, v in made.items() if k != "customer_id"}})
 
     def _show_login(self, request: Request, version: str) -> Response:
@@ -280,13 +263,13 @@ class Emulator(_Base):
 
     def _login_of(self, request: Request, version: str) -> dict[str, Any]:
         """The login (a connection, from v5) the request's login secret names, of the customer it names."""
-        login_header = HEADERS[version].login_secret
+        login_header = str(HEADERS[version].login_secret)  # v3 and v5: the routes that name a login
         missing, login_path = LOGIN_WORDS[version]
         secret = request.headers.get(login_header, "")
         login: dict[str, Any] | None = next(
             (x for x in self.logins.values() if secrets.compare_digest(x["secret"].encode(), secret.encode())), None
         )
-        holder = self._customer(request)  # both layers, as the endpoint map says
+        holder = self.customer_by_secret(request)  # both layers, as the endpoint map says
         if login is None or login["customer_id"] != holder["id"]:
             raise Refused(missing, f"No {login_path} with that {login_header} for this customer")
         return login

@@ -1,16 +1,18 @@
 """The Salt Edge sandbox's callbacks: what Salt Edge sends your callback URL when a connection is made, signed.
 
 INFERRED from Salt Edge's official examples (fact ``callback-signed``): a POST of ``{"data": {"connection_id",
-"customer_id", "custom_fields", "stage": "finish"}}`` (``login_id`` on v3) with a ``Signature`` header, base64
-RSA-SHA256 over ``"<callback URL>|<raw body>"`` made with Salt Edge's own key (``ruby/callback_server/spec/
-app_spec.rb`` builds exactly that; :mod:`kit.providers.saltedge.callbacks` checks it). The sandbox plays Salt Edge
-with a key pair of its own, whose public half its fixtures hand out as Salt Edge publishes ``spectre_public.pem``.
-kit's choices: the callback goes out once, when the login (a connection, from v5) is created, before the answer,
-through :func:`kit.sandbox.delivery.deliver` (loopback only, bounded); its outcome is kept in ``sent``.
+"customer_id", "custom_fields", "stage": "finish"}, "meta": {"version", "time"}}`` (``login_id`` and no meta on
+v3) with a ``Signature`` header, base64 RSA-SHA256 over ``"<callback URL>|<raw body>"`` made with Salt Edge's own
+key (``ruby/callback_server/spec/app_spec.rb`` builds exactly that; :mod:`kit.providers.saltedge.callbacks` checks
+it). The sandbox plays Salt Edge with a key pair of its own, whose public half its fixtures hand out as Salt Edge
+publishes ``spectre_public.pem``. kit's choices: the callback goes out once, when the login (a connection, from
+v5) is created, before the answer, through :func:`kit.sandbox.delivery.deliver` (loopback only, bounded); its
+outcome is kept in ``sent``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,7 +59,11 @@ class Callbacks:
             return
         key = "login_id" if version == "v3" else "connection_id"
         data = {key: str(login["id"]), "customer_id": str(login["customer_id"]), "custom_fields": {}, "stage": "finish"}
-        body = json.dumps({"data": data}, separators=(",", ":"))
+        envelope: dict[str, Any] = {"data": data}
+        if version != "v3":  # v5 and v6 add meta (ruby/callback_server/README.md: {"version": "6", "time": …})
+            moment = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+            envelope["meta"] = {"version": version.removeprefix("v"), "time": moment}
+        body = json.dumps(envelope, separators=(",", ":"))
         headers = {"Content-Type": "application/json", "Signature": sign_callback(self._private_pem(), url, body)}
         try:
             status, _ = deliver(url, body, headers, verify=verify)
