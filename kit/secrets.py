@@ -51,7 +51,10 @@ __all__ = [
 
 MASK = "••••"
 _KEY = os.environ.get("KIT_FINGERPRINT_KEY", "").encode() or _random.token_bytes(32)
-_SENSITIVE = re.compile(r"authorization|cookie|secret|token|passw|apikey|signature|privatekey|credential|sessionid")
+_SENSITIVE = re.compile(
+    r"authorization|cookie|secret|token|passw|apikey|signature|privatekey|credential|sessionid"
+    r"|verificationcode"  # a one-time MFA code is a credential while it lives
+)
 #: a name ending so describes a credential (its type, where to get one, what is supported), never holds one
 _DESCRIBES = re.compile(r"(type|endpoint|supported|uri|url|path)$")
 _SCHEMES = ("bearer", "basic", "digest", "token", "jwt")

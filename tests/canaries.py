@@ -3,6 +3,7 @@ user's secrets go, and the check that a text shows none of them and no JWT."""
 
 from __future__ import annotations
 
+import base64
 import importlib
 import re
 import secrets
@@ -16,6 +17,21 @@ LOGGERS = ("kit", "requests", "urllib3", "werkzeug")
 
 def canary(label: str) -> str:
     return f"CANARY-{label}-{secrets.token_hex(16)}"
+
+
+#: credentials a sandbox takes in one encoding only: an authenticator's secret is base32 (RFC 4648)
+_BASE32 = {"user_totp_secret"}
+
+
+def planted(demo: dict[str, str]) -> dict[str, str]:
+    """A canary for each sensitive credential of a sandbox's ``demo``, in the form the sandbox takes."""
+    return taken({key: canary(key) for key in demo if is_sensitive(key)})
+
+
+def taken(values: dict[str, str]) -> dict[str, str]:
+    """``values`` in the form a sandbox takes them (an authenticator's secret in base32)."""
+    encoded = {key: base64.b32encode(values[key].encode()).decode().rstrip("=") for key in values.keys() & _BASE32}
+    return {**values, **encoded}
 
 
 def assert_clean(text: str, *planted: str) -> None:

@@ -13,7 +13,7 @@ import math
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +171,7 @@ def _answer(name: str, token: str) -> dict[str, Any]:
     return {"token": token}
 
 
-MAKERS = {
+MAKERS: dict[str, Callable[[str], kit.Session[Any]]] = {
     "signicat": lambda url: signicat.session(signicat.Credentials.of("id", "s" * 40), url),
     "synerise": lambda url: synerise.session(synerise.Credentials.of(workspace_api_key="k" * 36), url),
     "signzy": lambda url: signzy.session(signzy.Credentials.of("u", "p" * 32), url),

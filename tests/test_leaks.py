@@ -17,13 +17,13 @@ from typing import Any
 import nbformat
 import pytest
 from canaries import LOGGERS, assert_clean, canary, demo_secrets
+from canaries import planted as plant
 
 import kit
 from kit.auth.bearer import CachedBearerAuth
 from kit.providers import pliance, signicat
 from kit.providers import provider as spec_of
 from kit.sandbox import start
-from kit.secrets import is_sensitive
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -161,7 +161,7 @@ def test_other_providers_sinks_show_no_planted_secret(provider: str, tmp_path: P
     from load import load
 
     module = importlib.import_module(spec_of(provider).emulator_module)
-    planted = {key: canary(key) for key in module.DEMO if is_sensitive(key)}
+    planted = plant(module.DEMO)
     sinks: list[str] = []
     with warnings.catch_warnings(record=True) as caught, start(provider, credentials=planted) as box:
         warnings.simplefilter("always")
@@ -237,7 +237,7 @@ def test_no_exception_out_of_a_session_shows_a_secret(
     import requests
 
     module = importlib.import_module(spec_of(provider).emulator_module)
-    planted = {key: canary(key) for key in module.DEMO if is_sensitive(key)}
+    planted = plant(module.DEMO)
     raised: list[BaseException] = []
 
     def collect(action: object) -> None:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 import requests
@@ -142,7 +143,14 @@ def test_signicat_is_oauth2_client_credentials_with_its_token_url_and_scope() ->
 def test_synerise_has_a_jwt_bearer_per_consumer_type_with_its_login_and_refresh() -> None:
     document = openapi(surface("synerise"), SERVER)
     schemes = document["components"]["securitySchemes"]
-    assert set(schemes) == {"workspaceToken", "customerToken", "userToken"}
+    assert set(schemes) == {"workspaceToken", "customerToken", "userToken", "workspaceBasic", "TrackerKey"}
+    assert schemes.pop("workspaceBasic") == {"type": "http", "scheme": "basic", "description": ANY, "x-kit-source": ANY}
+    assert schemes.pop("TrackerKey") == {
+        "type": "apiKey", "in": "query", "name": "token", "description": ANY, "x-kit-source": ANY
+    }  # fmt: skip
+    assert document["paths"]["/v4/clients"]["get"]["security"] == [
+        {"workspaceToken": []}, {"workspaceBasic": []}, {"userToken": []}
+    ]  # fmt: skip
     for scheme in schemes.values():
         assert (scheme["type"], scheme["scheme"], scheme["bearerFormat"]) == ("http", "bearer", "JWT")
         login = scheme["x-kit-login"]
@@ -150,7 +158,9 @@ def test_synerise_has_a_jwt_bearer_per_consumer_type_with_its_login_and_refresh(
         assert document["paths"][path][method.lower()]["security"] == []  # a login needs no token
     assert schemes["workspaceToken"]["x-kit-refresh"] == "GET /v4/auth/refresh/profile"
     assert "x-kit-refresh" not in schemes["userToken"]
-    assert document["paths"]["/v4/clients/{id}"]["get"]["security"] == [{"workspaceToken": []}, {"customerToken": []}]
+    assert document["paths"]["/v4/clients/{id}"]["get"]["security"] == [
+        {"workspaceToken": []}, {"workspaceBasic": []}, {"customerToken": []}
+    ]  # fmt: skip
 
 
 def test_signzy_sends_its_token_in_authorization_or_the_access_token_query_and_has_swagger_2() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from canaries import taken
 
 import kit
 from kit.har.replay import recorded
@@ -167,7 +168,9 @@ def test_no_secret_or_token_in_any_replay_output(name: str, tmp_path: Path) -> N
     from kit.secrets import is_sensitive
 
     module = importlib.import_module(provider(name).emulator_module)
-    planted = {key: f"CANARY-{key}-{tmp_path.name[-8:]}-0123456789abcdef" for key in module.DEMO if is_sensitive(key)}
+    planted = taken(
+        {key: f"CANARY-{key}-{tmp_path.name[-8:]}-0123456789abcdef" for key in module.DEMO if is_sensitive(key)}
+    )
     call = provider(name).business
     with start(name, credentials=planted) as box:
         env = {f"{name.upper()}_URL": box.url, **{f"{name.upper()}_{k.upper()}": v for k, v in box.credentials.items()}}

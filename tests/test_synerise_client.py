@@ -56,7 +56,8 @@ def test_a_user_in_a_workspace_may_do_what_its_permissions_allow() -> None:
     with start("synerise") as box:
         s = synerise.session(creds_of(box), box.url, consumer="user")
         assert s.call("GET", "v4/business-profile")["businessProfileId"] == 101  # BUSINESS_PROFILE_READ
-        assert [(e.action, e.status) for e in s.journal.entries][:2] == [("login", 200), ("select workspace", 200)]
+        steps = [(e.action, e.status) for e in s.journal.entries][:3]
+        assert steps == [("login", 200), ("confirm MFA", 200), ("select workspace", 200)]
         claims = jwt.decode(s.require_token().access_token.reveal(), options={"verify_signature": False})
         assert (claims["bpid"], claims["permissions"]) == (101, ["BUSINESS_PROFILE_READ"])
         with pytest.raises(kit.AuthError, match="lacks the permission CLIENTS_READ"):
@@ -192,6 +193,8 @@ def test_cli_line_carries_the_public_key() -> None:
             "user_username",
             "user_password",
             "user_workspace",
+            "user_totp_secret",
+            "workspace_guid",
         }
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -7,6 +7,10 @@ with the current, still valid token), ``Authorization: Bearer`` plus ``Api-Versi
 on logins too, as the workspace-login example shows), RS512 signatures. Every fact's source is in
 :mod:`kit.providers.synerise.facts`.
 
+A user whose login lists ``mfaMethods`` confirms with a TOTP code before selecting a workspace
+(:mod:`kit.providers.synerise.mfa`); a workspace may send Basic instead of a token
+(:mod:`kit.providers.synerise.basic`, ``session(..., scheme="basic")``).
+
 INFERRED: ``error`` ``"Token expired."`` marks an expired token (the official Magento plugin's code,
 which drops its token and retries once), with 401 or 403 (the SDK maps both), so kit renews and
 retries once on either; the customer login body (``password``, ``uuid``, ``deviceId``); that there is no user
@@ -32,7 +36,9 @@ from kit.bounded import number
 from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError, KitError
 from kit.meanings import register_meanings
+from kit.providers.synerise.basic import WorkspaceBasicAuth
 from kit.providers.synerise.facts import FACTS
+from kit.providers.synerise.mfa import METHOD, MfaCode, code_for, device_id, totp_code, verification_request
 from kit.providers.synerise.protocol import API_VERSION, CONSUMERS, EXPIRED, PUBLIC_KEY_PATH, SELECT_WORKSPACE_PATH
 from kit.secrets import Secret, reveal
 from kit.session import Session
@@ -44,6 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CONSUMERS", "Credentials", "PROVIDER", "SyneriseAuth", "error_parser", "httpx_auth"]
 __all__ += ["login_request", "login_table", "public_key", "session", "verify_token"]
+__all__ += ["WorkspaceBasicAuth", "totp_code"]
 
 #: consumer type -> the credentials fields its login needs
 NEEDS = {
@@ -83,7 +90,10 @@ class Credentials(_Credentials):
     client_device_id: str | None = None
     user_username: str | None = None
     user_password: Secret | None = None
-    user_workspace: str | None = None  # the workspace a user selects after logging in (INFERRED step)
+    user_workspace: str | None = None  # the workspace a user selects after logging in
+    user_device_id: str | None = None  # the deviceId a user's logins send (default: one per user and process)
+    user_totp_secret: Secret | None = None  # the authenticator's base32 secret: kit computes the MFA code
+    workspace_guid: str | None = None  # the login of a workspace's Basic authentication
 
 
 def _needs(credentials: Credentials, consumer: str) -> tuple[str, tuple[str, str] | None]:
@@ -119,7 +129,8 @@ def login_request(credentials: Credentials, base_url: str, consumer: str) -> req
         )
         body.update({k: v for k, v in optional if v})
     else:
-        body = {"username": c.user_username, "password": reveal(c.user_password)}
+        device = device_id(c.user_username, c.user_device_id)  # the user-login page: trusted 8 h after its MFA
+        body = {"username": c.user_username, "password": reveal(c.user_password), "deviceId": device}
     headers = {"Content-Type": "application/json", "Api-Version": API_VERSION}
     return requests.Request("POST", base_url + path, headers=headers, json=body)
 
@@ -155,9 +166,11 @@ class SyneriseAuth(CachedBearerAuth):
         *,
         cache: TokenCache | None = None,
         api_version: str = API_VERSION,
+        mfa_code: MfaCode | None = None,
     ) -> None:
         _needs(credentials, consumer)
         self.credentials = credentials
+        self.mfa_code = mfa_code
         self.base_url = base_url
         self.consumer = consumer
         fields = NEEDS[consumer]
@@ -199,6 +212,16 @@ class SyneriseAuth(CachedBearerAuth):
         login = login_request(self.credentials, self.base_url, self.consumer)
         answer = yield from self.auth_request(login, "login", reason, f"login {self.consumer}")
         token = _token(answer, self.base_url + CONSUMERS[self.consumer][0], self.cache.clock())
+        methods = _mfa_methods(answer) if self.consumer == "user" else []
+        if methods:  # documented: confirm the second factor before selecting a workspace
+            if METHOD not in methods:
+                said = f"the user must confirm with {', '.join(methods)}: kit confirms {METHOD} only"
+                raise AuthError(answer.status_code, None, said, url=str(login.url))
+            code = code_for(self.mfa_code, self.credentials.user_totp_secret, now=self.cache.clock())
+            device = device_id(self.credentials.user_username, self.credentials.user_device_id)
+            confirm = verification_request(self.base_url, token.access_token, code, device, self.headers["Api-Version"])
+            answer = yield from self.auth_request(confirm, "confirm MFA", reason, f"confirm MFA ({METHOD})")
+            token = _token(answer, str(confirm.url), self.cache.clock())
         workspace = self.credentials.user_workspace if self.consumer == "user" else None
         if workspace:  # INFERRED: a user's token acts in a workspace only once one is selected
             url = self.base_url + SELECT_WORKSPACE_PATH.format(workspace=workspace)
@@ -213,6 +236,13 @@ class SyneriseAuth(CachedBearerAuth):
 
     def __repr__(self) -> str:
         return f"SyneriseAuth(consumer={self.consumer!r}, base_url={self.base_url!r})"
+
+
+def _mfa_methods(answer: requests.Response) -> list[str]:
+    """The login answer's ``mfaMethods``: what the user must still confirm (empty: nothing)."""
+    body, _ = json_or_none(answer)
+    methods = body.get("mfaMethods") if isinstance(body, dict) else None
+    return [str(m) for m in methods] if isinstance(methods, list) else []
 
 
 def error_parser(response: requests.Response, provider: str) -> ApiError | None:
@@ -230,10 +260,24 @@ def session(
     verify: bool | str | None = None,
     consumer: str = "workspace",
     cache: TokenCache | None = None,
+    mfa_code: MfaCode | None = None,
+    scheme: str = "jwt",
     **wiring: Unpack[Wiring],
-) -> Session[CachedToken]:
-    """A journaling session opened as one consumer type."""
-    auth = SyneriseAuth(credentials, base_url, consumer, cache=cache)
+) -> Session[Any]:
+    """A journaling session opened as one consumer type: a bearer JWT (``scheme="jwt"``), or for a workspace
+    its GUID and API key as Basic (``scheme="basic"``). ``mfa_code``: a user's six digits, or a function returning
+    them, where the credentials hold no ``user_totp_secret``.
+
+    :raises ConfigError: an unknown scheme, Basic for another consumer than the workspace, a missing field.
+    """
+    if scheme == "basic":
+        if consumer != "workspace":
+            raise ConfigError(f"Basic authentication is a workspace's, not a {consumer}'s")
+        basic = WorkspaceBasicAuth(credentials.workspace_guid, credentials.workspace_api_key)
+        return Session(base_url, provider="synerise", auth=basic, verify=verify, error_parser=error_parser, **wiring)
+    if scheme != "jwt":
+        raise ConfigError(f"scheme must be jwt or basic, not {scheme!r}")
+    auth = SyneriseAuth(credentials, base_url, consumer, cache=cache, mfa_code=mfa_code)
     return Session(base_url, provider="synerise", auth=auth, verify=verify, error_parser=error_parser, **wiring)
 
 

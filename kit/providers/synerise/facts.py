@@ -14,7 +14,10 @@ _INTRO = "https://help.synerise.com/developers/api/api-authorization/"
 _PHP = "https://github.com/Synerise/php-sdk/blob/f8b9074"
 _MAGENTO = "https://github.com/Synerise/magento2-integration/blob/13b8197/SyneriseApi/Sender/AbstractSender.php"
 _SPRING = "https://docs.spring.io/spring-security/reference/servlet/oauth2/resource-server/jwt.html"
-_KIT = "kit's path: Synerise documents no path for this step"
+_KIT = "kit's path: the user-login page documents the step, and its path is in none of the pages kit holds"
+_SECURITY = "https://hub.synerise.com/docs/settings/your-account/account-security"
+_BASIC = f"{_PHP}/src/Api/Authentication/BasicAuthenticationProvider.php"
+_RFC6238 = "https://www.rfc-editor.org/rfc/rfc6238"
 
 FACTS = Registry(
     "synerise",
@@ -103,6 +106,74 @@ FACTS = Registry(
             "help.synerise.com, User login",
             _USER,
             answers=("403 Forbidden",),
+        ),
+        Fact(
+            "user-mfa",
+            "a user whose login lists mfaMethods confirms with POST /uauth/auth/login/user/mfa/verification"
+            "?mfaType=TOTP_AUTHENTICATOR, the login's token as Bearer, {verificationCode}, then selects a workspace",
+            "documented",
+            "help.synerise.com, User login (Confirming multi-factor authentication)",
+            _USER,
+        ),
+        Fact(
+            "mfa-mandatory",
+            "two-factor authentication is mandatory for every Synerise user (an authenticator app or an e-mailed code)",
+            "documented",
+            "hub.synerise.com, Account Security",
+            _SECURITY,
+        ),
+        Fact(
+            "totp",
+            "the authenticator code is a TOTP: HMAC-SHA1, 6 digits, 30 s steps",
+            "inferred",
+            "Account Security asks for any Time-Based One Time Password app (Google or Microsoft Authenticator), "
+            "which compute RFC 6238's defaults",
+            _RFC6238,
+        ),
+        Fact(
+            "mfa-code",
+            "a wrong code, or a code already accepted once, is 401",
+            "inferred",
+            "RFC 6238 section 5.2 (a verifier must not accept the same code twice), the status of a refused login",
+            _RFC6238,
+            answers=("401 Unauthorized",),
+        ),
+        Fact(
+            "mfa-first",
+            "a user token not yet confirmed cannot select a workspace (403)",
+            "inferred",
+            "the user-login page: confirm MFA when mfaMethods is not empty, then select a workspace",
+            _USER,
+            answers=("403 Forbidden",),
+        ),
+        Fact(
+            "demo-mfa",
+            "the sandbox's demo user confirms with a TOTP; the user_mfa setting turns it off",
+            "kit's choice",
+            "every Synerise user has 2FA (Account Security), so the demo user has it and the story shows the step",
+        ),
+        Fact(
+            "workspace-basic",
+            "a workspace may send Authorization: Basic base64(<workspace GUID>:<API key>) instead of a token, "
+            "no expiry",
+            "documented",
+            "help.synerise.com, Profile login, as the PHP SDK sends it (BasicAuthenticationProvider.php)",
+            _PROFILE,
+        ),
+        Fact(
+            "basic-wrong",
+            "a wrong GUID or API key in Basic is 401",
+            "inferred",
+            "the status of a wrong API key at the workspace login",
+            _BASIC,
+            answers=("401 Unauthorized",),
+        ),
+        Fact(
+            "tracker-key",
+            "a TrackerKey scheme sends a tracker key in the token query parameter",
+            "documented",
+            "developers.synerise.com, Identity and Access Management (Authentication: TrackerKey)",
+            _IAM,
         ),
         Fact(
             "select-path",

@@ -7,6 +7,7 @@ live, Synerise does not say where) and an expired token needs one the sandbox si
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -20,9 +21,11 @@ import requests
 from kit.answers import answer_json
 from kit.errors import ApiError
 from kit.probes import numbered
-from kit.providers.synerise import public_key
+from kit.providers.synerise import SyneriseAuth, public_key
 from kit.providers.synerise.facts import FACTS
-from kit.providers.synerise.protocol import CONSUMERS, EXPIRED
+from kit.providers.synerise.mfa import METHOD, totp_code
+from kit.providers.synerise.protocol import CONSUMERS, EXPIRED, MFA_PATH, SELECT_WORKSPACE_PATH
+from kit.secrets import reveal
 from kit.session import Session
 from kit.target import Target
 
@@ -51,6 +54,12 @@ def _source(case: str) -> str:
         return FACTS.cite("no-token")
     if case in ("alg none", "HS512 signed with the public key"):
         return FACTS.cite("rs512", "invalid-token")
+    if case == BASIC_WRONG:
+        return FACTS.cite("workspace-basic", "basic-wrong")
+    if case == MFA_WRONG:
+        return FACTS.cite("user-mfa", "mfa-code")
+    if case == MFA_FIRST:
+        return FACTS.cite("user-mfa", "mfa-first")
     if case.startswith("user token"):
         return FACTS.cite("select-workspace", "permissions-checked")
     if case.startswith("workspace token"):
@@ -86,7 +95,35 @@ def failure_modes(target: Target) -> pd.DataFrame:
     for case, token in bad:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         rows.append(_row(case, probe.probe("GET", BUSINESS, step=case, headers=headers)))
+    guid = getattr(target.credentials, "workspace_guid", None)
+    if guid:
+        wrong = base64.b64encode(f"{guid}:{'x' * 36}".encode()).decode()
+        answer = probe.probe("GET", BUSINESS, step=BASIC_WRONG, headers={"Authorization": f"Basic {wrong}"})
+        rows.append(_row(BASIC_WRONG, answer))
+    if target.sandbox is not None:  # a wrong code counts as a failed login on a real account: sandbox only
+        rows += _mfa_rows(probe)
     return numbered(rows, {row["case"]: _source(row["case"]) for row in rows})
+
+
+BASIC_WRONG = "Basic with a wrong API key"
+MFA_WRONG = "user: a wrong MFA code"
+MFA_FIRST = "user: a workspace before MFA"
+
+
+def _mfa_rows(probe: Session[Any]) -> list[dict[str, Any]]:
+    """A user's login from a device not trusted yet, then a workspace selected before MFA, and a wrong code."""
+    c = probe.auth.credentials if isinstance(probe.auth, SyneriseAuth) else None
+    if c is None or not c.user_username:
+        return []
+    body = {"username": c.user_username, "password": reveal(c.user_password), "deviceId": "kit-probe-new-device"}
+    login = probe.probe("POST", CONSUMERS["user"][0], step="user login, new device", json=body)
+    token = str(answer_json(login).get("token", ""))
+    bearer = {"Authorization": f"Bearer {token}"}
+    select = SELECT_WORKSPACE_PATH.format(workspace=c.user_workspace or "0")
+    rows = [_row(MFA_FIRST, probe.probe("POST", select, step=MFA_FIRST, headers=bearer))]
+    code = {"verificationCode": "000000" if totp_code(c.user_totp_secret or "") != "000000" else "111111"}
+    wrong = probe.probe("POST", MFA_PATH, step=MFA_WRONG, headers=bearer, params={"mfaType": METHOD}, json=code)
+    return [*rows, _row(MFA_WRONG, wrong)]
 
 
 def expiry(target: Target) -> str:

@@ -21,3 +21,15 @@ SELECT_WORKSPACE_PATH = "kit-sandbox/synerise/user/select-workspace/{workspace}"
 IDENTITY_PROVIDERS = ("SYNERISE", "FACEBOOK", "OAUTH", "APPLE", "GOOGLE")
 #: INFERRED: the API-key permission check (path from the PHP SDK's Uauth library; body and answer kit's)
 KEY_CHECK_PATH = "uauth/api-key/permission-check"
+#: a user's multi-factor confirmation (CONFIRMED, the user-login page): POST here with ``?mfaType=…``, the login's
+#: token as Bearer and ``{"verificationCode": …}``; the answer is the login's
+MFA_PATH = "uauth/auth/login/user/mfa/verification"
+MFA_TYPES = ("TOTP_AUTHENTICATOR", "EMAIL")  # the IAM reference's enum
+#: after a confirmed login a device (the ``deviceId`` sent) needs no code for 8 hours (CONFIRMED, the user-login page)
+TRUSTED_FOR = 8 * 3600
+#: Basic authentication of a workspace (CONFIRMED, the profile-login page and the PHP SDK's
+#: BasicAuthenticationProvider.php): ``Authorization: Basic base64(<workspace GUID>:<API key>)``, no expiry
+BASIC_FIELDS = ("workspace_guid", "workspace_api_key")
+#: the TrackerKey scheme (CONFIRMED, the IAM reference's security schemes): the tracker key in a ``token`` query
+#: parameter
+TRACKER_PARAMETER = "token"

@@ -13,10 +13,13 @@ from kit.providers.synerise.protocol import (
     KEY_CHECK_PATH,
     LEGACY_WORKSPACE_LOGIN,
     LIVE_URL,
+    MFA_PATH,
+    MFA_TYPES,
     PUBLIC_KEY_PATH,
     SELECT_WORKSPACE_PATH,
+    TRACKER_PARAMETER,
 )
-from kit.surface import Answer, Body, Endpoint, Scheme, Surface, array, obj, refusals, text
+from kit.surface import Answer, Body, Endpoint, Parameter, Scheme, Surface, array, obj, refusals, text
 
 __all__ = ["SURFACE"]
 
@@ -25,8 +28,10 @@ _BAD_TOKEN = (*refusals(401, "no-token", "invalid-token", "token-expired"), *ref
 _BODY = refusals(400, "validation-400")
 _WRONG = refusals(401, "wrong-key")
 _SCOPED = _BAD_TOKEN + refusals(403, "consumer-403", "permissions-checked", "key-permissions")
+_WORKSPACE_SCOPED = _SCOPED + refusals(401, "basic-wrong")  # a workspace may send Basic instead
 _CLIENT = obj(("clientId",), clientId=text(), email={"type": ["string", "null"]})
 _WORKSPACE_LOGIN = Body(obj(("apiKey",), apiKey=text()))
+_USER = obj(("token", "consumer", "mfaMethods"), token=text(), consumer=obj(), mfaMethods=array(text()))
 
 
 def _bearer(name: str, consumer: str, fact: str, login: str, refresh: str, kit_consumer: str) -> Scheme:
@@ -114,10 +119,24 @@ ENDPOINTS = (
         "username + password",
         fact="user-login",
         body=Body(obj(("username", "password"), username=text(), password=text())),
-        answers=(Answer(200, obj(("token",), token=text(), consumer=obj()), "the user's token"),),
+        answers=(Answer(200, _USER, "the user's token (to confirm first when mfaMethods is not empty)"),),
         refusals=_WRONG + _BODY,
         security=(),
-        handler="_login_user",
+        handler="users.login",
+    ),
+    Endpoint(
+        "POST",
+        MFA_PATH,
+        "Bearer <the user login's token> + verificationCode",
+        fact="user-mfa",
+        parameters=(
+            Parameter("mfaType", "query", "the method confirmed", text(enum=list(MFA_TYPES)), True, "user-mfa"),
+        ),
+        body=Body(obj(("verificationCode",), verificationCode=text(), deviceId=text())),
+        answers=(Answer(200, _USER, "the user's confirmed token"),),
+        refusals=_BAD_TOKEN + _BODY + refusals(401, "mfa-code") + refusals(403, "consumer-403"),
+        security=(("userToken",),),
+        handler="users.verify_mfa",
     ),
     Endpoint(
         "POST",
@@ -126,9 +145,9 @@ ENDPOINTS = (
         "kit's path for an undocumented step",
         "select-path",
         answers=(Answer(200, _TOKEN, "the user's token for that workspace, with its permissions"),),
-        refusals=_BAD_TOKEN + refusals(403, "select-workspace", "consumer-403"),
+        refusals=_BAD_TOKEN + refusals(403, "select-workspace", "consumer-403", "mfa-first"),
         security=(("userToken",),),
-        handler="_select_workspace",
+        handler="users.select_workspace",
     ),
     Endpoint(
         "POST",
@@ -148,8 +167,8 @@ ENDPOINTS = (
         "Bearer <workspace token with the key's BUSINESS_PROFILE_READ, or a user with it>",
         fact="demo-endpoints",
         answers=(Answer(200, obj(("businessProfileId",), businessProfileId={"type": "integer"}), "the workspace"),),
-        refusals=_SCOPED,
-        security=(("workspaceToken",), ("userToken",)),
+        refusals=_WORKSPACE_SCOPED,
+        security=(("workspaceToken",), ("workspaceBasic",), ("userToken",)),
         handler="api.business_profile",
     ),
     Endpoint(
@@ -158,8 +177,8 @@ ENDPOINTS = (
         "Bearer <workspace token, or user; CLIENTS_READ>",
         fact="demo-endpoints",
         answers=(Answer(200, array(_CLIENT), "the workspace's customers"),),
-        refusals=_SCOPED,
-        security=(("workspaceToken",), ("userToken",)),
+        refusals=_WORKSPACE_SCOPED,
+        security=(("workspaceToken",), ("workspaceBasic",), ("userToken",)),
         handler="api.clients",
     ),
     Endpoint(
@@ -168,8 +187,8 @@ ENDPOINTS = (
         "Bearer <workspace token, or the customer itself>",
         fact="demo-endpoints",
         answers=(Answer(200, _CLIENT, "one customer"),),
-        refusals=_SCOPED + refusals(404, "demo-endpoints"),
-        security=(("workspaceToken",), ("customerToken",)),
+        refusals=_WORKSPACE_SCOPED + refusals(404, "demo-endpoints"),
+        security=(("workspaceToken",), ("workspaceBasic",), ("customerToken",)),
         handler="api.client_by_id",
     ),
     Endpoint(
@@ -197,7 +216,8 @@ ENDPOINTS = (
 SURFACE = Surface(
     name="synerise",
     title="Synerise API (authentication as kit knows it)",
-    description="Each consumer type logs in for its own RS512 JWT and sends it as a Bearer token.",
+    description="Each consumer type logs in for its own RS512 JWT and sends it as a Bearer token (a user confirms "
+    "MFA first); a workspace may send its GUID and API key as Basic instead.",
     facts=FACTS,
     schemes=(
         _bearer(
@@ -217,6 +237,19 @@ SURFACE = Surface(
             "client",
         ),
         _bearer("userToken", "user", "user-login", "POST /" + CONSUMERS["user"][0], "", "user"),
+        Scheme(
+            "workspaceBasic",
+            {"type": "http", "scheme": "basic"},
+            "the workspace's GUID as the login and its API key as the password, no expiry",
+            "workspace-basic",
+            session={"scheme": "basic"},
+        ),
+        Scheme(
+            "TrackerKey",
+            {"type": "apiKey", "in": "query", "name": TRACKER_PARAMETER},
+            "a tracker key (as in the website's tracking code) in the token query parameter",
+            "tracker-key",
+        ),
     ),
     security=(("workspaceToken",),),
     error=Answer(

@@ -3,7 +3,9 @@
 CONFIRMED (shared notes, section 3): logins ``POST /uauth/v2/auth/login/profile {apiKey}`` →
 ``{token}`` (also ``/v4/auth/login/profile``), ``POST /sauth/v3/auth/login/client {apiKey,
 identityProvider, email, ...}``, ``POST /uauth/auth/login/user {username, password}`` →
-``{token, consumer, mfaMethods}``; refresh ``GET /v4/auth/refresh/profile`` and ``POST
+``{token, consumer, mfaMethods}`` and the user's MFA confirmation (:mod:`kit.providers.synerise.sandbox.users`);
+a workspace's ``Authorization: Basic base64(<GUID>:<API key>)`` on its API, no expiry (the demo API); refresh
+``GET /v4/auth/refresh/profile`` and ``POST
 /sauth/v3/auth/refresh/client {apiKey}`` with the current, still valid token, the latter
 answering ``{token, expiration, created, origin, customId, realm}``; RS512 signatures; a user
 token cannot act in a workspace until one is selected; the Spring error body ``{timestamp,
@@ -29,8 +31,8 @@ INFERRED (say so when you rely on them):
   ``kit-idp:<PROVIDER>:<email>`` as their token (kit's rule) and creates the account on first login
   (CONFIRMED); ``origin`` is the provider. An unknown provider is 400 with a field error. A ``uuid``
   other than the customer's own is 403: a login never yields another customer's identity.
-* A user selects a workspace after logging in (the docs: a user token carries the selected workspace
-  and permissions; how it is selected is undocumented): ``POST
+* A user selects a workspace after logging in and confirming MFA (the docs: a user token carries the selected
+  workspace and permissions; the path is not in what kit holds): ``POST
   /kit-sandbox/synerise/user/select-workspace/{id}`` with the user token answers a token with
   ``bpid`` and ``permissions`` (the ``user_permissions`` setting; names such as ``CLIENTS_READ`` are
   kit's). A user token without a workspace is 403 "select a workspace first" (CONFIRMED).
@@ -53,6 +55,7 @@ from kit.errors import ConfigError
 from kit.providers.synerise.protocol import CONSUMERS, IDENTITY_PROVIDERS, LEGACY_WORKSPACE_LOGIN, PUBLIC_KEY_PATH
 from kit.providers.synerise.sandbox.demo_api import DemoApi
 from kit.providers.synerise.sandbox.tokens import Tokens
+from kit.providers.synerise.sandbox.users import Users
 from kit.providers.synerise.spring import Refused, error_body, json_object
 from kit.providers.synerise.surface import SURFACE
 from kit.sandbox.base import Emulator as _Base
@@ -69,6 +72,8 @@ DEMO = {
     "user_username": "grace@example.com",
     "user_password": "kit-demo-synerise-user-password-0481",
     "user_workspace": str(WORKSPACE_ID),
+    "user_totp_secret": "NNUXILLEMVWW6LLTPFXGK4TJONSS25DPORYC243FMNZGK5BNGMZA",  # base32 of 32 bytes, RFC 6238
+    "workspace_guid": "3f2c9a1e-7b4d-4e8f-a6c2-1d5e9b0f7a38",  # the login of Basic authentication
 }
 #: the sandbox has no Facebook or Apple to ask, so it accepts exactly this as their token (kit's own rule)
 IDP_TOKEN = "kit-idp:{provider}:{email}"
@@ -98,6 +103,7 @@ class Emulator(_Base):
             ["BUSINESS_PROFILE_READ", "CLIENTS_READ"],
             "what the workspace API key (and its tokens) may do (INFERRED)",
         ),
+        Setting("user_mfa", bool, True, "the demo user confirms with a TOTP code (off: mfaMethods is empty)"),
         Setting("expired_status", int, 401, 'status of the "Token expired." answer: 401, or 403 (INFERRED)', 401, 403),
     )
 
@@ -106,6 +112,7 @@ class Emulator(_Base):
         self.tokens = Tokens(self.settings, workspace=WORKSPACE_ID, clock=self.now)
         self.customers = {"client-0001": self.credentials["client_email"], OTHER_CLIENT["id"]: OTHER_CLIENT["email"]}
         self.api = DemoApi(self.tokens, self.settings, self.customers, self.credentials, workspace=WORKSPACE_ID)
+        self.users = Users(self.tokens, self.settings, self.credentials, workspace=WORKSPACE_ID)
 
     def demo_credentials(self) -> dict[str, str]:
         return dict(DEMO)
@@ -217,32 +224,3 @@ class Emulator(_Base):
                 "realm": "client",
             }
         )
-
-    def _login_user(self, request: Request) -> Response:
-        body = json_object(request)
-        if (
-            body.get("username") != self.credentials["user_username"]
-            or body.get("password") != self.credentials["user_password"]
-        ):
-            raise Refused(401, "Bad credentials")
-        token = self.mint("user", "user-7")
-        consumer = {
-            "type": "USER",
-            "businessProfileId": None,
-            "name": body["username"],
-            "id": 7,
-            "authorities": [],
-            "roles": [],
-        }
-        return json_response({"token": token, "consumer": consumer, "mfaMethods": []})
-
-    def _select_workspace(self, request: Request) -> Response:
-        """INFERRED (the path is kit's): a user's token for one workspace, with its permissions."""
-        claims = self._claims(request)
-        if claims["realm"] != "user":
-            raise Refused(403, f"Only a user selects a workspace, not a {claims['realm']} token")
-        wanted = request.path.rstrip("/").rsplit("/", 1)[-1]
-        if wanted != str(WORKSPACE_ID):
-            raise Refused(403, f"The user has no access to workspace {wanted}")
-        permissions = list(self.settings["user_permissions"])
-        return json_response({"token": self.mint("user", claims["sub"], bpid=WORKSPACE_ID, permissions=permissions)})

@@ -5,11 +5,16 @@ INFERRED / kit's (see :mod:`kit.providers.synerise.sandbox` and :mod:`kit.provid
 (``key_permissions``, checked server-side on each call) or a user whose selected workspace grants it
 (in the token); ``GET /v4/clients/{id}`` for a workspace, or a customer reading itself; ``GET
 /sauth/my-account/personal-information`` for customers only; ``POST /uauth/api-key/permission-check``
-with the API key alone. A wrong consumer type or a missing permission is 403.
+with the API key alone. A wrong consumer type or a missing permission is 403. A workspace may send ``Authorization:
+Basic base64(<workspace GUID>:<API key>)`` instead of its token (CONFIRMED: the profile-login page, the PHP SDK's
+BasicAuthenticationProvider.php); a wrong pair is 401 (INFERRED: the status of a wrong key at login).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import secrets
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
@@ -53,7 +58,7 @@ class DemoApi:
 
     def _scoped(self, request: Request, *realms: str, permission: str) -> dict[str, Any]:
         """A token of one of ``realms``, or a user whose selected workspace grants ``permission``."""
-        claims = self.tokens.verify(request)
+        claims = self._caller(request)
         realm = claims["realm"]
         if realm == "user" and permission:
             if claims.get("bpid") is None:
@@ -65,6 +70,20 @@ class DemoApi:
         elif realm == "profile" and permission and permission not in self.settings["key_permissions"]:
             raise Refused(403, f"The API key lacks the permission {permission}")  # checked server-side
         return claims
+
+    def _caller(self, request: Request) -> dict[str, Any]:
+        """The claims of the bearer token, or a workspace's when it sent its GUID and API key as Basic."""
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "basic":
+            return self.tokens.verify(request)
+        try:
+            guid, colon, key = base64.b64decode(given.strip(), validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise Refused(401, "Bad credentials") from None
+        expected = f"{self.credentials['workspace_guid']}:{self.credentials['workspace_api_key']}"
+        if not colon or not secrets.compare_digest(f"{guid}:{key}".encode(), expected.encode()):
+            raise Refused(401, "Bad credentials")
+        return {"realm": "profile", "sub": f"workspace-{self.workspace}"}
 
     def business_profile(self, request: Request) -> Response:
         self._scoped(request, "profile", permission="BUSINESS_PROFILE_READ")
