@@ -26,7 +26,7 @@ from typing import Any
 import nbformat
 import nbval.kernel
 import pytest
-from canaries import LOGGERS, assert_clean, canary, demo_secrets
+from canaries import LOGGERS, assert_clean, canary, demo_secrets, taken
 from jupyter_client.manager import AsyncKernelManager
 
 
@@ -133,7 +133,11 @@ class NotebookRun:
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="kit-nbval-run-"))
         self.log = self.folder / "debug.log"
-        self.planted = {(module, key): canary(key) for module, keys in demo_secrets().items() for key in keys}
+        self.planted = {
+            (module, key): value
+            for module, keys in demo_secrets().items()
+            for key, value in taken({key: canary(key) for key in keys}).items()
+        }
 
 
 def start(kernel: Any, run: NotebookRun) -> None:

@@ -420,17 +420,17 @@ def test_kit_tables_render_as_written_in_the_replay_notebook(lab: tuple[str, Pat
         page.wait_for_timeout(1_000)  # MathJax typesets after the output is attached: give it the chance
         assert page.locator(".kit-table mjx-container, .kit-table .MathJax, .kit-table math").count() == 0
         shown = page.locator(".jp-Notebook").inner_text()
-        for path in ("$.authenticationUrl", "$.statusUrl", "$.error_class"):
+        for path in ("$.authenticationUrl", "$.statusUrl", "$.error.class"):
             assert path in shown
         assert _split_words(page) == [] and _cut_tables(page) == []
-        changed = page.locator(".kit-table", has_text="$.error_class").last
+        changed = page.locator(".kit-table", has_text="$.error.class").last
         changed.scroll_into_view_if_needed()
         changed.screenshot(path=str(shots / "what-changed.png"))
         page.screenshot(path=str(shots / "page.png"), full_page=False)
 
 
 def test_the_form_status_line_wraps_instead_of_being_cut(lab: tuple[str, Path]) -> None:
-    """Synerise's form has eleven fields: its status line is the longest, and used to run off the right edge."""
+    """Synerise's form has fourteen fields: its status line is the longest, and used to run off the right edge."""
     with _notebook(lab, "03-synerise.ipynb", "synerise-form") as (page, shots):
         _run(page, "Run All Cells")
         grid = page.locator(".widget-gridbox").first
