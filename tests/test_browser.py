@@ -201,6 +201,11 @@ def _errors(page: Any) -> list[str]:
     return [t for t in texts if "Traceback" in t or "Error" in t]
 
 
+def _said(cell: Any) -> str:
+    """What the kit box in ``cell`` says (its first 400 characters)."""
+    return str(cell.locator(".kit-error").first.inner_text())[:400]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.notebook.split("-")[1].split(".")[0] for c in CASES])
 def test_run_all_then_the_form_then_the_cells_below(case: Case, lab: tuple[str, Path]) -> None:
     from playwright.sync_api import sync_playwright
@@ -394,7 +399,9 @@ def test_a_wrong_secret_typed_in_the_form_is_a_short_answer(case: Case, lab: tup
         assert "refused it" in text and "%tb shows the full traceback" in text
         assert "Traceback" not in page.locator(".jp-Notebook").inner_text()
         boxes = page.locator(".jp-CodeCell", has=page.locator(".kit-error"))
-        where = [cell.locator(".jp-InputArea-editor").inner_text()[:80] for cell in boxes.all()]
+        where = [  # each refused cell's first line and what its box said, to read when this fails
+            (cell.locator(".jp-InputArea-editor").inner_text()[:80], _said(cell)) for cell in boxes.all()
+        ]
         assert page.locator(".kit-error").count() == 1, where  # Run All stops at the refused cell, as on any error
         # the error output runners read (nbmake, papermill), in the refused cell only: the same box as text,
         # ending with the error's one-line summary, never a traceback through kit; no other stderr anywhere
