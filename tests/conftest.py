@@ -49,7 +49,7 @@ TIERS = {
     "test_sandbox_hardening.py::test_a_slow_or_idle_client_is_let_go_within_the_read_timeout": "slow",
     "test_sequence.py::test_a_static_html_export_holds_the_diagrams_inline": "notebook",  # nbconvert
     "test_saltedge_callbacks.py::test_a_signature_made_by_node_crypto_as_the_official_example_verifies": "conformance",
-    "test_saltedge_callbacks.py::test_the_official_v6_example_runs_against_the_sandbox_and_its_callback_verifies": (
+    "test_saltedge_callbacks.py::test_the_official_example_runs_against_the_sandbox_and_its_callback_verifies": (
         "conformance"
     ),
 }

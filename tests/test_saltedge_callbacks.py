@@ -98,8 +98,22 @@ def test_the_sandbox_sends_a_signed_callback_that_the_receiver_checks(version: s
         saltedge.callback_check("not a key")
 
 
-# the official example's signedHeaders and request, as node/saltedge.js has them (master, v6), with http for the
-# sandbox's plain socket and the key and credentials from stdin instead of files
+# the official example's signedHeaders and request, as node/saltedge.js has them (master, v6; the v5 branch has the
+# same two functions), with http for the sandbox's plain socket and the key and credentials from stdin instead of
+# files; the calls each version's file makes, the connect body as each file writes it
+_BODIES = {
+    "v6": {
+        "consent": {"scopes": ["accounts", "transactions"]},
+        "attempt": {"return_to": "https://www.example.com", "fetch_scopes": ["accounts", "transactions"]},
+        "widget": {"javascript_callback_type": "post_message"},
+        "provider": {"include_sandboxes": True},
+    },
+    "v5": {
+        "consent": {"scopes": ["account_details", "transactions_details"]},
+        "attempt": {"return_to": "https://www.example.com", "fetch_scopes": ["accounts", "transactions"]},
+        "include_fake_providers": True,
+    },
+}
 _EXAMPLE = r"""
 const http = require("http");
 const crypto = require("crypto");
@@ -153,27 +167,25 @@ function request(options) {
 }
 
 (async () => {
-  const base = input.base;
-  const countries = JSON.parse(await request({method: "GET", url: base + "api/v6/countries"}));
-  const customer = JSON.parse(await request({method: "POST", url: base + "api/v6/customers",
+  const base = input.base + "api/" + input.version + "/";
+  const countries = JSON.parse(await request({method: "GET", url: base + "countries"}));
+  const customer = JSON.parse(await request({method: "POST", url: base + "customers",
     data: {data: {identifier: "my_unique_sdidentifier"}}}));
-  const connect = JSON.parse(await request({method: "POST", url: base + "api/v6/connections/connect", data: {data: {
-    customer_id: customer.data.id,
-    consent: {scopes: ["accounts", "transactions"]},
-    attempt: {return_to: "https://www.example.com", fetch_scopes: ["accounts", "transactions"]},
-    widget: {javascript_callback_type: "post_message"},
-    provider: {include_sandboxes: true},
+  const connect = JSON.parse(await request({method: "POST", url: base + input.connect, data: {data: {
+    customer_id: customer.data.id, ...input.body,
   }}}));
   process.stdout.write(JSON.stringify({countries, customer, connect}));
 })().catch(error => { process.stderr.write(String(error)); process.exit(1); });
 """
 
 
-def test_the_official_v6_example_runs_against_the_sandbox_and_its_callback_verifies() -> None:
+@pytest.mark.parametrize("version", ["v6", "v5"])
+def test_the_official_example_runs_against_the_sandbox_and_its_callback_verifies(version: str) -> None:
     """``node/saltedge.js`` as published (its signedHeaders and request, the three calls it makes), run by Node
-    against a live-status sandbox: countries, a customer, a connect session for it; the connection that session
-    makes calls back, and the example's ``verifySignature`` logic (kit's ``callback_check``) accepts it."""
-    with kit.connect("saltedge", environ={}) as target:
+    against a live-status sandbox: countries, a customer, a connect session for it (v5: ``connect_sessions/create``
+    with a Service key's customer_id); the connection that session makes calls back, and the example's
+    ``verifySignature`` logic (kit's ``callback_check``) accepts it."""
+    with kit.connect("saltedge", environ={}, api_version=version) as target:
         c = target.credentials
         assert isinstance(c, saltedge.Credentials) and c.private_key_pem is not None
         hook = kit.WebhookReceiver(target.ca, tls=False, check=saltedge.callback_check(
@@ -185,6 +197,9 @@ def test_the_official_v6_example_runs_against_the_sandbox_and_its_callback_verif
                 "app_id": c.client_id,
                 "secret": c.app_secret.reveal(),
                 "private_pem": c.private_key_pem.reveal(),
+                "version": version,
+                "connect": saltedge.CONNECT[version],
+                "body": _BODIES[version],
             }
             done = subprocess.run(
                 [node(), "-e", _EXAMPLE], input=json.dumps(given), capture_output=True, text=True, timeout=60
@@ -195,7 +210,9 @@ def test_the_official_v6_example_runs_against_the_sandbox_and_its_callback_verif
     assert done.returncode == 0, done.stderr[-1000:]
     answers = json.loads(done.stdout)
     assert answers["countries"]["data"][0]["code"] == "XF"
-    assert answers["connect"]["data"]["customer_id"] == answers["customer"]["data"]["id"]
+    assert "connect_url" in answers["connect"]["data"]
+    assert answers["connect"]["data"].get("customer_id", answers["customer"]["data"]["id"]) == answers["customer"][
+        "data"]["id"]  # fmt: skip
     assert [d["secret_check"] for d in delivered] == ["match"]
     assert delivered[0]["body"]["data"]["customer_id"] == answers["customer"]["data"]["id"]
-    assert delivered[0]["body"]["meta"]["version"] == "6"
+    assert delivered[0]["body"]["meta"]["version"] == version.removeprefix("v")
