@@ -559,3 +559,12 @@ def test_a_client_over_its_request_rate_gets_too_many_requests(box: Sandbox) -> 
         s.call("GET", "countries")
     answer = s.get("countries")
     assert (answer.status_code, answer.json()["error"]["class"]) == (429, "TooManyRequests")
+
+
+@pytest.mark.parametrize("named", ["³", "١٠٠١", "1001 ", -1, 1.5, None, True, "9" * 40])
+def test_a_customer_id_that_is_not_ascii_digits_is_customer_not_found(box: Sandbox, named: object) -> None:
+    """Found by the fuzzer: "³" is a digit to str.isdigit but not to int(); it was a 500. Every customer_id but the
+    decimal digits of a customer the client holds is 404 CustomerNotFound ("1001 " too: ids are matched as sent)."""
+    s = saltedge.session(creds(box, "v6"), box.url)
+    answer = s.post("connections/connect", json={"data": {"customer_id": named}})
+    assert (answer.status_code, answer.json()["error"]["class"]) == (404, "CustomerNotFound")

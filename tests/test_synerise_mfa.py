@@ -158,3 +158,13 @@ def test_kit_connect_reads_the_totp_secret_and_the_guid_from_env(box: Sandbox) -
         assert target.session(consumer="user").call("GET", "v4/business-profile")["businessProfileId"] == 101
         assert target.session(scheme="basic").call("GET", "v4/clients")
         assert "NNUXILLE" not in repr(target.credentials)
+
+
+@pytest.mark.parametrize("code", ["³³³³³³", "١٢٣٤٥٦", "12345", "1234567", "12 456", ""])
+def test_a_code_that_is_not_six_ascii_digits_is_400_and_kit_will_not_send_it(box: Sandbox, code: str) -> None:
+    login = _login(box, "digits-device")
+    assert _confirm(box, login["token"], code).status_code == 400
+    given = creds(box, user_totp_secret=None, user_device_id="d2")
+    s = synerise.session(given, box.url, consumer="user", mfa_code=code)
+    with pytest.raises(kit.ConfigError, match="six digits"):
+        s.call("GET", "v4/business-profile")

@@ -61,7 +61,7 @@ def code_for(given: MfaCode | None, secret: Secret | None, *, now: float | None 
             )
         return totp_code(secret, at=now)
     code = (given() if callable(given) else given).strip()
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         raise ConfigError("an MFA code is six digits")
     return code
 

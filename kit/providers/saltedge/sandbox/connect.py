@@ -88,6 +88,7 @@ class ConnectSessions:
 
 
 def _number(value: object) -> int:
-    """A customer id as sent (v5 and v6 send ids as strings): its number, or -1."""
-    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-    return int(text) if text.isdigit() and len(text) < 19 else -1
+    """A customer id as sent (v5 and v6 send ids as strings, a number is taken too): its number, or -1 for anything
+    but ASCII decimal digits (``"³"`` is a digit to ``str.isdigit``, not to ``int``)."""
+    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else -1

@@ -90,7 +90,7 @@ class Users:
             raise Refused(400, f"{kind} is not set up for this user")
         body = json_object(request)
         code = body.get("verificationCode")
-        if not isinstance(code, str) or not code.isdigit() or len(code) != 6:
+        if not isinstance(code, str) or not (code.isascii() and code.isdigit()) or len(code) != 6:
             field = {"code": 400, "field": "verificationCode", "message": "six digits", "rejectedValue": str(code)[:12]}
             raise Refused(400, "Validation failed", errors=[field])
         self._check(code)
