@@ -562,7 +562,7 @@ def test_a_client_over_its_request_rate_gets_too_many_requests(box: Sandbox) -> 
 
 
 @pytest.mark.parametrize("named", ["³", "١٠٠١", "1001 ", -1, 1.5, None, True, "9" * 40])
-def test_a_customer_id_that_is_not_ascii_digits_is_customer_not_found(box: Sandbox, named: object) -> None:
+def test_a_customer_id_that_is_not_ascii_digits_is_customer_not_found(box: Sandbox, named: str | float | None) -> None:
     """Found by the fuzzer: "³" is a digit to str.isdigit but not to int(); it was a 500. Every customer_id but the
     decimal digits of a customer the client holds is 404 CustomerNotFound ("1001 " too: ids are matched as sent)."""
     s = saltedge.session(creds(box, "v6"), box.url)
