@@ -190,12 +190,13 @@ def _wait_until_idle(page: Any, *, just_queued: bool = True) -> None:
 
 
 def _until_the_last_cell_ran(page: Any) -> None:
-    """Run All has reached the notebook's last code cell: its prompt shows an execution count. A text of the last
-    outputs is not enough: 02's "checked against" shows before its recipe cell runs, and a form submitted then
-    reached that cell (a second refusal, seen under load)."""
+    """Run All (after every output was cleared) has run the notebook's last code cell: it shows an output again.
+    A text of the last outputs is not enough: 02's "checked against" shows before its recipe cell runs, and a form
+    submitted then reached that cell (a second refusal, seen under load); nor is a prompt's number, which clearing
+    outputs leaves from the run before."""
     page.wait_for_function(
-        "() => { const cells = document.querySelectorAll('.jp-CodeCell .jp-InputPrompt');"
-        " return cells.length > 0 && /\\[\\d+\\]/.test(cells[cells.length - 1].textContent); }",
+        "() => { const cells = document.querySelectorAll('.jp-Notebook .jp-CodeCell');"
+        " return cells.length > 0 && cells[cells.length - 1].querySelector('.jp-OutputArea-output') !== null; }",
         timeout=180_000,
     )
 
