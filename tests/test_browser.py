@@ -189,18 +189,6 @@ def _wait_until_idle(page: Any, *, just_queued: bool = True) -> None:
     page.get_by_text("| Idle").first.wait_for(timeout=60_000)
 
 
-def _until_the_last_cell_ran(page: Any) -> None:
-    """Run All (after every output was cleared) has run the notebook's last code cell: it shows an output again.
-    A text of the last outputs is not enough: 02's "checked against" shows before its recipe cell runs, and a form
-    submitted then reached that cell (a second refusal, seen under load); nor is a prompt's number, which clearing
-    outputs leaves from the run before."""
-    page.wait_for_function(
-        "() => { const cells = document.querySelectorAll('.jp-Notebook .jp-CodeCell');"
-        " return cells.length > 0 && cells[cells.length - 1].querySelector('.jp-OutputArea-output') !== null; }",
-        timeout=180_000,
-    )
-
-
 def _field(page: Any, label: str) -> Any:
     """The input next to the form label of field ``label`` (``name``, or ``name *`` when required)."""
     exact = re.compile(f"^{re.escape(label)}( \\*)?$")
@@ -392,7 +380,6 @@ def test_a_wrong_secret_typed_in_the_form_is_a_short_answer(case: Case, lab: tup
     with _notebook(lab, case.notebook, f"wrong-{case.notebook.removesuffix('.ipynb')}") as (page, shots):
         _run_all_afresh(page)
         page.get_by_text(case.done).last.wait_for(state="attached", timeout=120_000)
-        _until_the_last_cell_ran(page)
         _wait_until_idle(page, just_queued=False)
         grid = page.locator(".widget-gridbox").first
         grid.scroll_into_view_if_needed()
