@@ -154,3 +154,46 @@ def test_env_files_are_never_committed() -> None:
     root = KIT.resolve().parents[2]
     for name in ("signicat.env", "notebooks/pliance.env", ".env"):
         assert subprocess.run(["git", "check-ignore", "-q", name], cwd=root, timeout=30).returncode == 0, name
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed (.ci/run installs it)")
+def test_the_block_trusts_a_tls_sandbox_by_its_exported_bundle_and_takes_the_tenant_from_its_variable(
+    tmp_path: Path,
+) -> None:
+    """Against ``kit sandbox serve pliance --tls``: the curl line carries ``--cacert "${PLIANCE_CA_BUNDLE}"`` (it
+    failed with "SSL certificate problem" before) and ``X-Tenant`` from ``${PLIANCE_TENANT}``, never as typed."""
+    env_file = tmp_path / "pliance.env"
+    process = subprocess.Popen(
+        [str(KIT), "sandbox", "serve", "pliance", "--tls", "--write-env", str(env_file)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("# serving until Ctrl-C"):
+                break
+        environ = {**_env_file(env_file), "PLIANCE_TENANT": "tenant-a"}
+        assert environ["PLIANCE_URL"].startswith("https://") and environ["PLIANCE_CA_BUNDLE"]
+        target = kit.connect("pliance", environ=environ)
+        session = target.session()
+        session.call("GET", "api/Ping")
+        block = kit.to_curl(session)
+        assert '--cacert "${PLIANCE_CA_BUNDLE}"' in block
+        assert "-H 'X-Tenant: '\"${PLIANCE_TENANT}\"" in block and "tenant-a" not in block
+        assert '"${PLIANCE_CA_BUNDLE:?set PLIANCE_CA_BUNDLE first}"' in block  # checked before the call
+        script = (
+            f"source {env_file}\nexport PLIANCE_TENANT=tenant-a\nset -e\n"
+            f"{block} --silent --show-error --output /dev/null --write-out '%{{http_code}}'"
+        )
+        done = subprocess.run(
+            ["env", "-i", f"HOME={tmp_path}", "PATH=/usr/bin:/bin", "bash", "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=Path.cwd(),
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().startswith("2"), (done.stdout, done.stderr)
+    finally:
+        stop(process)

@@ -180,6 +180,10 @@ def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
     """
     base = str(getattr(entry, "base_url", "") or "")  # a session's: the curl line then follows <NAME>_URL
     owner = str(getattr(entry, "provider", "") or "")
+    from kit.credentials import env_name
+
+    verify = getattr(entry, "verify", None)  # a session's: a CA bundle's path, when its sandbox serves TLS
+    held = _header_credentials(entry, owner)
     if not isinstance(entry, Entry):
         log = journal_of(entry, "an export")
         owner = owner or (log.prefix.lower() if log.prefix != "KIT" else "")
@@ -193,14 +197,32 @@ def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
     target = (words.variable(url_var, "%/") if url_var else "") + words.word(rest)
     method = entry.method if _NAME.fullmatch(entry.method) else _single(entry.method)  # GET, POST: as they are
     parts = ["curl", "-X", method, target]
+    if isinstance(verify, str) and url_var:  # the bundle the sandbox exported, where its env says
+        parts += ["--cacert", words.variable(env_name(owner, "ca_bundle"))]
     for name, value in entry.request_headers.items():
-        if name.lower() not in _SKIP_CURL:
-            parts += ["-H", words.word(f"{name}: {value}")]
+        if name.lower() in _SKIP_CURL:
+            continue
+        if url_var and value in held:  # a credential sent as it is (a tenant, an app id): from its env var
+            parts += ["-H", _single(f"{name}: ") + words.variable(held[value])]
+            continue
+        parts += ["-H", words.word(f"{name}: {value}")]
     if entry.request_body:
         parts += ["--data-raw", words.word(entry.request_body)]
     whose = f"{owner}'s" if owner else "this provider's"
     kept = [comment(f"left masked: {name} is not {whose}, so this block never sends it") for name in words.kept]
     return "\n".join([*_how_to_fill(words.names, entry.url), *kept, " ".join(parts)])
+
+
+def _header_credentials(source: object, owner: str) -> dict[str, str]:
+    """The session's credential values sent as they are in a header (its ``HEADER_FIELDS`` that are not secrets:
+    a tenant, an app id), each with the env var :func:`kit.connect` reads it from."""
+    from kit.credentials import Credentials, env_name
+
+    credentials = getattr(getattr(source, "auth", None), "credentials", None)
+    if not owner or not isinstance(credentials, Credentials):
+        return {}
+    values = {f: getattr(credentials, f, None) for f in type(credentials).HEADER_FIELDS}
+    return {value: env_name(owner, f) for f, value in values.items() if isinstance(value, str) and value}
 
 
 def _from_env(url: str, base: str, owner: str) -> tuple[str, str]:
@@ -248,6 +270,7 @@ def _how_to_fill(names: list[str], url: str) -> list[str]:
             if credentials and spec.credentials.is_required(f)
         ]
         needed += [n for n in names if n in fields and n not in needed]  # a credential the line itself holds
+        needed += [n for n in names if n == env_name(owner, "ca_bundle") and n not in needed]  # a TLS sandbox's CA
         lines.append(
             comment(
                 f"{env_name(owner, 'url')} and the credentials, as kit.connect reads them (this call went to {origin});"
@@ -259,7 +282,7 @@ def _how_to_fill(names: list[str], url: str) -> list[str]:
         owner = name.split("_", 1)[0].lower()
         known = owner in registered()
         fields = {env_name(owner, f.name) for f in provider(owner).credentials.fields()} if known else set()
-        if known and name == env_name(owner, "url"):
+        if known and name in (env_name(owner, "url"), env_name(owner, "ca_bundle")):
             continue  # checked above with the credentials
         if name.endswith("_TOKEN") and known:
             fills.append(f'export {name}="$({kit} token {owner})"')
