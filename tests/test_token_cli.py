@@ -89,6 +89,8 @@ def test_salt_edge_curl_hints_point_at_env_vars_and_the_explanation(
     hints = _curl_line("saltedge", served["saltedge"], monkeypatch).splitlines()[:-1]
     kit_cli = kit_command()
     assert '"${SALTEDGE_APP_SECRET:?set SALTEDGE_APP_SECRET first}"' in hints[2]  # checked: kit.connect's env var
+    assert '"${SALTEDGE_CLIENT_ID:?set SALTEDGE_CLIENT_ID first}"' in hints[2]  # the app id, from its variable too
+    assert served["saltedge"]["SALTEDGE_CLIENT_ID"] not in _curl_line("saltedge", served["saltedge"], monkeypatch)
     assert "SALTEDGE_SIGNATURE:?" not in hints[2]  # made per request, not set by hand
     assert f"# SALTEDGE_SIGNATURE: made for each request; {kit_cli} token saltedge says how" in hints
 

@@ -197,12 +197,12 @@ def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
     target = (words.variable(url_var, "%/") if url_var else "") + words.word(rest)
     method = entry.method if _NAME.fullmatch(entry.method) else _single(entry.method)  # GET, POST: as they are
     parts = ["curl", "-X", method, target]
-    if isinstance(verify, str) and url_var:  # the bundle the sandbox exported, where its env says
+    if isinstance(verify, str) and held is not None:  # the bundle the sandbox exported, where its env says
         parts += ["--cacert", words.variable(env_name(owner, "ca_bundle"))]
     for name, value in entry.request_headers.items():
         if name.lower() in _SKIP_CURL:
             continue
-        if url_var and value in held:  # a credential sent as it is (a tenant, an app id): from its env var
+        if held and value in held:  # a credential sent as it is (a tenant, an app id): from its env var
             parts += ["-H", _single(f"{name}: ") + words.variable(held[value])]
             continue
         parts += ["-H", words.word(f"{name}: {value}")]
@@ -213,13 +213,17 @@ def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
     return "\n".join([*_how_to_fill(words.names, entry.url), *kept, " ".join(parts)])
 
 
-def _header_credentials(source: object, owner: str) -> dict[str, str]:
+def _header_credentials(source: object, owner: str) -> dict[str, str] | None:
     """The session's credential values sent as they are in a header (its ``HEADER_FIELDS`` that are not secrets:
-    a tenant, an app id), each with the env var :func:`kit.connect` reads it from."""
+    a tenant, an app id), each with the env var :func:`kit.connect` reads it from; None when ``source`` is not a
+    session of a registered provider (an entry on its own: nothing to read the variables from)."""
     from kit.credentials import Credentials, env_name
+    from kit.providers import names as registered
 
     credentials = getattr(getattr(source, "auth", None), "credentials", None)
-    if not owner or not isinstance(credentials, Credentials):
+    if owner not in registered():
+        return None
+    if not isinstance(credentials, Credentials):
         return {}
     values = {f: getattr(credentials, f, None) for f in type(credentials).HEADER_FIELDS}
     return {value: env_name(owner, f) for f, value in values.items() if isinstance(value, str) and value}

@@ -321,8 +321,8 @@ live_base_url = host_url
 #: what a command-line client puts in the headers where a token would go
 WITHOUT_TOKEN = (
     "Salt Edge issues no token: every request carries the app's credentials in headers. In a curl line from "
-    "kit.to_curl, ${SALTEDGE_APP_SECRET} (and on v3 and v5 ${SALTEDGE_CUSTOMER_SECRET} and "
-    "${SALTEDGE_LOGIN_SECRET}) are the env vars kit.connect reads (the app id is written as is). "
+    "kit.to_curl, ${SALTEDGE_CLIENT_ID} and ${SALTEDGE_APP_SECRET} (and on v3 and v5 ${SALTEDGE_CUSTOMER_SECRET} "
+    "and ${SALTEDGE_LOGIN_SECRET}) are the env vars kit.connect reads. "
     "${SALTEDGE_SIGNATURE} is made for each request: base64 of an RSA signature (SHA-1 on v3, SHA-256 from v4), "
     'with the key in SALTEDGE_PRIVATE_KEY_PEM, over "Expires-at|METHOD|full URL|body"; Expires-at must be in the '
     "future, so the signed line cannot be reused. In Python, kit's saltedge session signs each request for you."
