@@ -161,7 +161,7 @@ class CredentialsForm:
         typed = [n for n in self.fields if self._typed(n)]
         if self.target is not None:
             self.target.credentials = credentials
-            self.target.typed = {n: getattr(credentials, n) for n in typed}  # a refusal's hint names these
+            self.target.typed.record({n: getattr(credentials, n) for n in typed})  # a refusal's hint names these
         self._current = {name: getattr(credentials, name) for name in self.fields}
         self._fill()
         filled = [n for n in self.fields if reveal(getattr(credentials, n)) not in (None, "")]
@@ -180,7 +180,7 @@ class CredentialsForm:
             restored = None
         if self.target is not None and restored is not None:
             self.target.credentials = restored
-            self.target.typed = {}
+            self.target.typed.record({})
         where = self.source or "their source"
         self._say(f"↺ {self.credentials_type.PROVIDER} credentials back to the values from {where}")
         return restored

@@ -70,6 +70,7 @@ class Session(requests.Session, Generic[T]):
         explain: Callable[[], str] | None = None,
         hint: Hint | None = None,
         journal_limit: int = DEFAULT_LIMIT,
+        note: Callable[[], str] | None = None,
     ) -> None:
         super().__init__()
         self.base_url = base_url
@@ -86,6 +87,7 @@ class Session(requests.Session, Generic[T]):
             explain=explain,
             hint=hint,
         )
+        self.note = note
         self.auth = auth
         if verify is not None:
             self.verify = verify
@@ -302,4 +304,6 @@ class Session(requests.Session, Generic[T]):
         return answer_body(response, self.provider, method, path)
 
     def __repr__(self) -> str:
-        return f"<kit.Session {self.provider} {redact(self.base_url)} exchanges={len(self.journal)}>"
+        said = self.note() if self.note is not None else ""
+        extra = f" ({said})" if said else ""
+        return f"<kit.Session {self.provider} {redact(self.base_url)} exchanges={len(self.journal)}{extra}>"

@@ -27,6 +27,7 @@ from kit.record.journal import Journal
 from kit.secrets import Secret, redact
 from kit.session import Session
 from kit.spec import Provider
+from kit.typed import Made, Typed, made_in
 from kit.wire import Wiring
 
 if TYPE_CHECKING:
@@ -90,8 +91,8 @@ class Target(Finishing):
     sources: dict[str, str] = field(default_factory=dict)
     #: the credentials as :func:`kit.connect` made them (a form's reset brings these back)
     initial: Credentials | None = None
-    #: the values a credentials form submitted, by field (a refusal's hint says "✎ changed in the form")
-    typed: dict[str, Any] = field(default_factory=dict)
+    #: the values a credentials form submitted, now and before (a refusal's hint says "✎ changed in the form")
+    typed: Typed = field(default_factory=Typed)
     #: where a live base URL came from: ``env <PROVIDER>_URL`` or ``.env <PROVIDER>_URL``
     url_source: str = ""
     #: the steps :meth:`sandbox_only` and :meth:`may_write` skipped against a live target, in order
@@ -141,9 +142,11 @@ class Target(Finishing):
         if self._closed:
             raise ConfigError(f"this {self.provider.name} sandbox was stopped by target.close(); {self._again()}")
         used = credentials or self.credentials
+        made = Made(self.typed.revision, made_in())
         wiring: Wiring = {
             "explain": self._explain,  # transport errors say where the URL came from, or that the sandbox stopped
-            "hint": lambda error: self.hint(used, error),  # a refusal says which credential to look at
+            "hint": lambda error: self.hint(used, error, made),  # a refusal says which credential to look at
+            "note": lambda: self.typed.stale(made),  # its repr says when the form changed since
         }
         if "journal_limit" in options:  # every session takes it, whatever its provider
             wiring["journal_limit"] = Journal.checked_limit(options.pop("journal_limit"))
@@ -154,10 +157,11 @@ class Target(Finishing):
         session would run, its token cache, bound to the target's origin; options as for :meth:`session`."""
         return self.session(credentials, **options).httpx_auth()
 
-    def hint(self, used: Credentials, error: KitError) -> str:
-        """What to look at when ``error`` refused a session made with ``used``: the fields that differ from
-        what :func:`kit.connect` made (typed in the form, or changed in code), else where they all came from.
-        Names fields and sources, never a value; empty for an error that is not a refusal."""
+    def hint(self, used: Credentials, error: KitError, made: Made | None = None) -> str:
+        """What to look at when ``error`` refused a session made with ``used`` (at ``made``): the fields that
+        differ from what :func:`kit.connect` made (typed in the form, typed there before the last Submit or Reset,
+        or changed in code), else where they all came from. Names fields, sources and the cell that made the
+        session, never a value; empty for an error that is not a refusal."""
         if not isinstance(error, AuthError):
             return ""
         answer = " ".join(str(part) for part in (error.status, error.code) if part)
@@ -165,13 +169,16 @@ class Target(Finishing):
         names = [f.name for f in used.fields()]
         changed = [n for n in names if getattr(used, n) != getattr(initial, n)]
         if changed:
-            typed = [n for n in changed if n in self.typed and getattr(used, n) == self.typed[n]]
-            said = [f"{n} ✎ changed {'in the form' if n in typed else 'in code'}" for n in changed]
-            fix = (
-                "press Reset in the form or fix it"
-                if typed
-                else "fix it, or use the value from " + ("the sandbox" if self.mode == "sandbox" else "its env var")
-            )
+            typed = {n: self.typed.where(n, getattr(used, n)) for n in changed}
+            words = {"form": "in the form", "earlier": "in the form before its last Submit or Reset", "code": "in code"}
+            said = [f"{n} ✎ changed {words[typed[n]]}" for n in changed]
+            if "earlier" in typed.values():
+                cell = f" (`{made.cell}`)" if made is not None and made.cell else ""
+                fix = f"this session was made then and still holds that value: run the cell that made it{cell} again"
+            elif "form" in typed.values():
+                fix = "press Reset in the form or fix it"
+            else:
+                fix = "fix it, or use the value from " + ("the sandbox" if self.mode == "sandbox" else "its env var")
             return f"{'; '.join(said)} → {answer}; {fix}"
         set_ = [n for n in names if getattr(used, n) not in (None, "")]
         where = sorted({self.source_of(n) for n in set_})

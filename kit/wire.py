@@ -55,6 +55,8 @@ class Wiring(TypedDict, total=False):
     hint: Hint | None
     #: keep at most this many journal entries
     journal_limit: int
+    #: what the session's repr adds (made before the form's last Submit or Reset)
+    note: Callable[[], str] | None
 
 
 def _cannot_send(exc: BaseException) -> str:

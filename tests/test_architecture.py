@@ -203,6 +203,7 @@ FLOORS: dict[str, int] = {
     **dict.fromkeys(
         [
             "kit.errors",
+            "kit.typed",
             "kit.secret_index",
             "kit.arguments",
             "kit.bounded",

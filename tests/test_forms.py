@@ -136,3 +136,36 @@ def test_labels_are_whole_field_names_in_a_grid(pliance_target: kit.Target) -> N
     assert labels == ["secret *", "issuer *", "given_name *", "subject *", "tenant", "cert"]
     assert grid.layout.grid_template_columns.startswith("max-content")  # a label column as wide as its text
     assert all(not box.description for box in form.fields.values())  # no description cut at a fixed width
+
+
+def test_a_session_made_before_reset_says_it_holds_the_typed_value_and_names_its_cell(
+    pliance_target: kit.Target,
+) -> None:
+    """Type a wrong secret, submit, make a session (in an IPython cell, as a notebook does), press Reset: the old
+    session is still refused, and its hint says the value was typed in the form before the Reset (not "changed in
+    code"), names the cell that made it and says to run it again; its repr says so too; a new session works."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        form = kit.credentials_form(pliance_target)
+        form.fields["secret"].value = "typed-wrong-secret-0123456789abcdef-0123"
+        form.submit()
+        shell.user_ns["target"] = pliance_target
+        assert shell.run_cell("# make it\nsession = target.session()").success
+        session = shell.user_ns["session"]
+        with pytest.raises(kit.AuthError) as typed:
+            session.call("GET", "api/Ping")
+        assert "secret ✎ changed in the form →" in typed.value.hint and "press Reset" in typed.value.hint
+        assert "made before" not in repr(session)
+        form.reset()
+        with pytest.raises(kit.AuthError) as before:
+            session.call("GET", "api/Ping")
+        said = before.value.hint
+        assert "secret ✎ changed in the form before its last Submit or Reset" in said and "in code" not in said
+        assert "run the cell that made it (`session = target.session()`) again" in said
+        assert "made before the form's last Submit or Reset" in repr(session)
+        assert "typed-wrong-secret" not in said + repr(session)
+        assert pliance_target.session().call("GET", "api/Ping") is not None  # a session made now: the reset values
+    finally:
+        InteractiveShell.clear_instance()
