@@ -12,7 +12,7 @@ import pytest
 from canaries import taken
 
 import kit
-from kit.har.replay import recorded
+from kit.har.recorded import recorded
 from kit.providers import names, provider
 
 

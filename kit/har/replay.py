@@ -21,156 +21,30 @@ same from a shell and exits 1 when a status or an outcome differs, so CI can wat
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pandas as pd
 import requests
 
 from kit.arguments import checked
 from kit.auth.scheme import FlowAuth
-from kit.bounded import loads
 from kit.errors import ConfigError, KitError
 from kit.har.changes import json_changes, summary
-from kit.har.read import har_entries
-from kit.record.entry import Entry
-from kit.record.journal import Journal, Journaled, journal_of
-from kit.secrets import MASKED, is_sensitive, redact
+from kit.har.plan import dropped, plan
+from kit.har.recorded import Recorded, recorded
+from kit.record.journal import Journal, Journaled
+from kit.secrets import redact
 from kit.session import Session
 from kit.tables import Table
 from kit.target import Target
 
-__all__ = ["COLUMNS", "HOP_BY_HOP", "Recorded", "dropped", "outcome", "recorded", "replay", "replay_change", "writes"]
+__all__ = ["COLUMNS", "Recorded", "dropped", "outcome", "recorded", "replay", "replay_change", "writes"]
 
 COLUMNS = ["step", "method", "path", "status then", "status now", "outcome then", "outcome now", "same", "what changed"]
-SET_BY_THE_CLIENT = {"host", "content-length", "connection", "accept-encoding", "user-agent", "cookie"}
-#: hop-by-hop and framing headers (RFC 9110 7.6.1, RFC 9112 6): they describe one connection or one message's
-#: framing, never the request; sent again beside requests' own framing they make a smuggling shape
-#: (Transfer-Encoding with Content-Length) for any proxy between. Dropped, and said in the table.
-HOP_BY_HOP = {"transfer-encoding", "content-length", "connection", "keep-alive", "upgrade", "te", "trailer",
-              "expect", "host"}  # fmt: skip
 #: methods that change what the provider holds: sent to a live target only when the caller allows writes
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """One recorded exchange, as much of it as the recording kept (everything in it already masked)."""
-
-    step: str
-    kind: str
-    method: str
-    url: str
-    headers: dict[str, str]
-    body: str
-    status: int | None
-    response: str
-    complete: bool = True  # False when only a summary of the response was kept (a journal table)
-    follows: str = ""  # "retry" or "redirect": part of the step before
-
-    @classmethod
-    def of(cls, entry: Entry) -> Recorded:
-        e = entry.masked()
-        follows = "redirect" if e.reason == "redirect" else "retry" if e.attempt > 1 else ""
-        return cls(e.step, e.kind, e.method, e.url, dict(e.request_headers), e.request_body, e.status,
-                   e.response_body, True, follows)  # fmt: skip
-
-
-def recorded(source: str | Path | pd.DataFrame | Journaled | Journal) -> list[Recorded]:
-    """The steps of a recording: a HAR file path, a journal table, a kit session or its journal.
-
-    :raises ConfigError: the file is not a HAR document, or the source is none of these.
-    """
-    if isinstance(source, (str, Path)):
-        return [Recorded.of(entry) for entry in har_entries(source)[0]]
-    if isinstance(source, pd.DataFrame):
-        return [_from_row(row) for _, row in source.iterrows()]
-    return [
-        Recorded.of(entry) for entry in journal_of(source, "replay (besides a HAR file or a journal table)").entries
-    ]
-
-
-def _from_row(row: Any) -> Recorded:
-    headers = dict(h.split(": ", 1) for h in str(row["request_headers"]).split("; ") if ": " in h)
-    response = str(row["response"])
-    status = row["status"]
-    return Recorded(
-        str(row["step"]), "business", str(row["method"]), str(row["url"]), headers, str(row["request_body"]),
-        None if status == "-" else int(status), response, complete=not response.endswith("…"),
-    )  # fmt: skip
-
-
-def _filled(name: str, target: Target) -> str | None:
-    """The target's value for a non-secret credentials field called ``name`` (a username, a client id).
-
-    A secret is never filled in: it goes only where its auth sends it (a masked ``secret`` in a webhook
-    registration must not become the API secret, delivered to a third party).
-    """
-    wanted = name.lower().replace("-", "_")
-    fields = {f.name: f for f in target.credentials.fields()}
-    if wanted not in fields or target.credentials.is_secret(fields[wanted]):
-        return None
-    value = getattr(target.credentials, wanted)
-    return None if value is None else str(value)
-
-
-def _fill_json(value: Any, target: Target, key: str = "") -> Any:
-    if isinstance(value, dict):
-        return {k: _fill_json(v, target, str(k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_fill_json(v, target, key) for v in value]
-    if isinstance(value, str) and MASKED.search(value):
-        filled = _filled(key, target)
-        if filled is None:
-            raise LookupError(f"the body holds a masked {key or 'value'}; kit fills in only non-secret fields")
-        return filled
-    return value
-
-
-def _hop_by_hop(headers: dict[str, str]) -> set[str]:
-    """The names (lower case) of ``headers`` that are hop-by-hop or framing, those a Connection header
-    names among them (RFC 9110 7.6.1), and every ``Proxy-*``."""
-    named = {n.strip().lower() for k, v in headers.items() if k.lower() == "connection" for n in v.split(",")}
-    return {k.lower() for k in headers if k.lower() in HOP_BY_HOP | named or k.lower().startswith("proxy-")}
-
-
-def dropped(step: Recorded) -> list[str]:
-    """The recorded hop-by-hop and framing headers a replay drops that the client does not write itself
-    (Host, Content-Length and Connection it writes for the request it sends)."""
-    framing = _hop_by_hop(step.headers) - SET_BY_THE_CLIENT
-    return sorted(k for k in step.headers if k.lower() in framing)
-
-
-def _plan(step: Recorded, target: Target, auth_headers: set[str]) -> tuple[str, dict[str, str], str | None]:
-    """Path with query, headers and body to send now; LookupError with the reason when it cannot be."""
-    parts = urlsplit(step.url)
-    query = []
-    for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        if MASKED.search(value):
-            if is_sensitive(key):
-                continue  # a credential in the query: the session sends its own
-            filled = _filled(key, target)
-            if filled is None:
-                raise LookupError(f"the query holds a masked {key}; kit fills in only non-secret fields")
-            value = filled
-        query.append((key, value))
-    headers = {}
-    framing = _hop_by_hop(step.headers)
-    for key, value in step.headers.items():
-        if key.lower() in auth_headers | SET_BY_THE_CLIENT | framing or is_sensitive(key):
-            continue  # the session and its auth write these themselves; requests frames the body
-        if MASKED.search(value):
-            raise LookupError(f"the header {key} holds a masked value")
-        headers[key] = value
-    body: str | None = step.body or None
-    if body and MASKED.search(body):
-        try:
-            body = json.dumps(_fill_json(loads(body, what="a recorded body"), target))
-        except ValueError:
-            raise LookupError("the body holds a masked value and is not JSON") from None
-    return (parts.path or "/") + (f"?{urlencode(query)}" if query else ""), headers, body
 
 
 def outcome(session: Session[Any], response: requests.Response) -> str:
@@ -202,7 +76,7 @@ def _replay_one(step: Recorded, target: Target, session: Session[Any]) -> tuple[
     auth = session.auth
     auth_headers = auth.header_names() if isinstance(auth, FlowAuth) else {"authorization"}
     try:
-        path, headers, body = _plan(step, target, auth_headers if step.kind == "business" else set())
+        path, headers, body = plan(step, target, auth_headers if step.kind == "business" else set())
     except LookupError as reason:
         return {"what changed": f"skipped: {reason}"}, []
     try:
