@@ -72,6 +72,7 @@ def _options(pairs: list[str]) -> dict[str, Any]:
 
 def _replay(args: argparse.Namespace) -> int:
     from kit.connect import connect
+    from kit.har.lines import WIDTH, counted, replay_lines
     from kit.har.replay import replay
 
     try:
@@ -80,10 +81,13 @@ def _replay(args: argparse.Namespace) -> int:
     except KitError as exc:
         _say("replay", exc)
         return 2
-    _print_table(table, 200, 80)
+    if args.wide:
+        _print_table(table, 200, 80)
+    else:
+        print("\n".join(replay_lines(table, WIDTH)))
     replayed = table[table["status now"] != ""]
     differs = int((~replayed["same"].astype(bool)).sum())
-    print(f"{len(replayed)} steps replayed, {differs} with another status or outcome", file=sys.stderr)
+    print(f"{counted(len(replayed), 'step')} replayed, {differs} with another status or outcome", file=sys.stderr)
     return 1 if differs else 0
 
 
@@ -219,6 +223,7 @@ def _main(argv: list[str] | None = None) -> int:
     command.add_argument(
         "--live-writes", action="store_true", help="send the recording's DELETE, PUT, PATCH and POST to a live API"
     )
+    command.add_argument("--wide", action="store_true", help="the whole table on one line per step (200 columns)")
     token = commands.add_parser("token", help="print a fresh token for curl (${<NAME>_TOKEN} in kit.to_curl)")
     token.add_argument("name", metavar="NAME", help="the provider, reached at <NAME>_URL with its credential env vars")
     check = commands.add_parser("conformance", help="the provider's probes against the live provider and a sandbox")

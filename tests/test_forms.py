@@ -152,7 +152,7 @@ def test_a_session_made_before_reset_says_it_holds_the_typed_value_and_names_its
         form.fields["secret"].value = "typed-wrong-secret-0123456789abcdef-0123"
         form.submit()
         shell.user_ns["target"] = pliance_target
-        assert shell.run_cell("# make it\nsession = target.session()").success
+        assert shell.run_cell("# make it\nsession = target.session()").success  # type: ignore[no-untyped-call]
         session = shell.user_ns["session"]
         with pytest.raises(kit.AuthError) as typed:
             session.call("GET", "api/Ping")

@@ -150,6 +150,9 @@ def test_the_cli_exits_by_whether_a_status_changed(tmp_path: Path) -> None:
     ok = subprocess.run([*run, str(same), "signicat"], capture_output=True, text=True, timeout=120, env=env)
     assert ok.returncode == 0, ok.stderr
     assert "3 steps replayed, 0 with another status" in ok.stderr and "token (absent)" in ok.stdout
+    assert max(len(line) for line in ok.stdout.splitlines()) <= 100, ok.stdout  # a 100-column terminal
+    wide = subprocess.run([*run, str(same), "signicat", "--wide"], capture_output=True, text=True, timeout=120, env=env)
+    assert "status then" in wide.stdout and "what changed" in wide.stdout  # the whole table, one line per step
     other = tmp_path / "other"
     other.mkdir()
     differs = record("signicat", other, products="")  # recorded when the product was not allowed: 403s
@@ -212,4 +215,37 @@ def test_a_failure_answered_as_200_is_another_outcome_and_the_cli_exits_1(tmp_pa
         env=env,
     )
     assert done.returncode == 1, done.stderr
-    assert "1 steps replayed, 1 with another status or outcome" in done.stderr
+    assert "1 step replayed, 1 with another status or outcome" in done.stderr
+    assert all(len(line) <= 100 for line in done.stdout.splitlines()), done.stdout
+
+
+def test_an_id_an_earlier_answer_introduced_is_carried_to_the_steps_that_reuse_it(tmp_path: Path) -> None:
+    """Signicat: create a session, read it back by the id the answer gave; replayed against the same sandbox, the
+    creation makes another session, and the read asks for that one (not the recorded one, which the sandbox still
+    holds and would answer as "same"); its row says which path of which step it carried."""
+    with kit.connect("signicat", environ={}) as target:
+        s = target.session()
+        made = s.call("POST", "auth/rest/sessions", json={"flow": "redirect"}, step="create session")
+        s.call("GET", f"auth/rest/sessions/{made['id']}", step="read session")
+        har = kit.to_har(s, tmp_path / "signicat.har")
+        seen = len(target.control.seen())
+        table = kit.replay(har, target)
+        asked = [r["path"] for r in target.control.seen()[seen:] if r["method"] == "GET"]
+    created = table[table["step"] == "create session"].iloc[0]
+    read = table[table["step"] == "read session"].iloc[0]
+    assert "changed: $.id" in created["what changed"] and "carried" not in created["what changed"]
+    assert read["status now"] == 200 and read["same"]
+    assert read["what changed"].startswith("carried $.id of step 2")  # step 1 is the token fetch
+    assert asked == ["/auth/rest/sessions/00000000-0000-0000-0000-000000000002"], asked
+
+
+def test_a_recording_of_another_provider_says_whose_it_is_and_sends_nothing(tmp_path: Path) -> None:
+    with kit.connect("signicat", environ={}) as target:
+        s = target.session()
+        s.call("POST", "auth/rest/sessions", json={"flow": "redirect"}, step="create session")
+        har = kit.to_har(s, tmp_path / "signicat.har")
+    with kit.connect("pliance", environ={}) as other:
+        before = len(other.control.seen())
+        with pytest.raises(kit.ConfigError, match="the recording's paths are signicat's .* none is pliance's"):
+            kit.replay(har, other)
+        assert len(other.control.seen()) == before  # nothing was sent

@@ -31,7 +31,9 @@ import requests
 from kit.arguments import checked
 from kit.auth.scheme import FlowAuth
 from kit.errors import ConfigError, KitError
+from kit.har.carry import Carried
 from kit.har.changes import json_changes, summary
+from kit.har.owner import owner_elsewhere
 from kit.har.plan import dropped, plan
 from kit.har.recorded import Recorded, recorded
 from kit.record.journal import Journal, Journaled
@@ -68,24 +70,25 @@ def _recorded_outcome(step: Recorded, session: Session[Any]) -> str:
     return outcome(session, answer)
 
 
-def _replay_one(step: Recorded, target: Target, session: Session[Any]) -> tuple[dict[str, Any], list[Any]]:
+def _replay_one(step: Recorded, target: Target, session: Session[Any]) -> tuple[dict[str, Any], list[Any], str | None]:
+    """The row's replayed columns, the step's changes, and the replayed answer (None: nothing was sent)."""
     if step.kind == "auth":
-        return {"what changed": "not replayed: the session redoes auth as it needs"}, []
+        return {"what changed": "not replayed: the session redoes auth as it needs"}, [], None
     if step.follows:
-        return {"what changed": f"not replayed: a {step.follows} of the step before"}, []
+        return {"what changed": f"not replayed: a {step.follows} of the step before"}, [], None
     auth = session.auth
     auth_headers = auth.header_names() if isinstance(auth, FlowAuth) else {"authorization"}
     try:
         path, headers, body = plan(step, target, auth_headers if step.kind == "business" else set())
     except LookupError as reason:
-        return {"what changed": f"skipped: {reason}"}, []
+        return {"what changed": f"skipped: {reason}"}, [], None
     try:
         if step.kind == "business":
             answer = session.request(step.method, path, headers=headers, data=body)
         else:  # a probe or a public call goes without the session's credential, as it did
             answer = session.probe(step.method, path, public=step.kind == "public", headers=headers, data=body)
     except KitError as exc:
-        return {"status now": "-", "same": step.status is None, "what changed": f"failed: {exc.message}"}, []
+        return {"status now": "-", "same": step.status is None, "what changed": f"failed: {exc.message}"}, [], None
     now = str(redact(answer.text))
     changes = json_changes(step.response, now) if step.complete else []
     what = summary(changes) if step.complete else "only a summary of the answer was recorded"
@@ -96,7 +99,7 @@ def _replay_one(step: Recorded, target: Target, session: Session[Any]) -> tuple[
     names = dropped(step)
     if names:
         what += f"; not sent: {', '.join(names)} (hop-by-hop or framing: requests frames the body itself)"
-    return {**row, "what changed": what}, changes
+    return {**row, "what changed": what}, changes, now
 
 
 def writes(steps: list[Recorded], target: Target) -> list[str]:
@@ -129,6 +132,9 @@ def replay(
         Transport failures are rows, not exceptions.
     """
     steps = recorded(source)
+    elsewhere = owner_elsewhere(steps, target)
+    if elsewhere is not None:
+        raise ConfigError(f"replay: nothing was sent: {elsewhere}")
     if target.mode == "live" and not allow_writes:
         changing = writes(steps, target)
         if changing:
@@ -140,6 +146,7 @@ def replay(
     session = target.session(**session_options)
     rows = []
     details = {}
+    carried = Carried()
     try:
         for number, step in enumerate(steps, 1):
             row = {
@@ -148,7 +155,12 @@ def replay(
                 "path": urlsplit(step.url).path,
                 "status then": step.status,
             }
-            result, changes = _replay_one(step, target, session)
+            sent, notes = carried.apply(step) if step.kind != "auth" and not step.follows else (step, [])
+            result, changes, now = _replay_one(sent, target, session)
+            if now is not None:
+                carried.learn(number, step, now)
+            if notes:
+                result["what changed"] = "; ".join([*notes, result.get("what changed") or "no change"])
             rows.append({"status now": "", "outcome then": "", "outcome now": "", "same": "", **row, **result})
             details[number] = changes
     finally:
