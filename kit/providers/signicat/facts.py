@@ -178,7 +178,8 @@ FACTS = Registry(
             "wrong-audience",
             "a token for another audience: 401 invalid_token",
             "inferred",
-            f"{_DUENDE}'s access-token validation checks aud",
+            "Duende IdentityServer's access-token validation checks aud (Signicat has its paths and discovery "
+            "layout)",
             _DUENDE_URL,
             answers=("401 invalid_token",),
         ),
