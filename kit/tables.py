@@ -102,6 +102,18 @@ def cell_html(text: str) -> str:
     return "".join(out)
 
 
+def _common_parts(values: list[str]) -> list[str]:
+    """The ``"; "``-separated parts every one of ``values`` holds (in the first one's order), when each value
+    keeps a part of its own without them."""
+    split = [value.split("; ") for value in values]
+    common = [part for part in split[0] if all(part in parts for parts in split[1:])]
+    return common if all(len(parts) > len(common) for parts in split) else []
+
+
+def _without(value: str, common: list[str]) -> str:
+    return "; ".join(part for part in value.split("; ") if part not in common)
+
+
 def _shown(value: Any) -> Any:
     """A cell as pandas will print it with ``escape=False``: numbers, bools and None as they are."""
     if value is None or isinstance(value, (bool, int, float)):
@@ -177,7 +189,10 @@ class Table(pd.DataFrame):  # type: ignore[misc]  # pandas ships no type hints h
             elif len(distinct) < len(values):
                 marks = {value: f"[{number}]" for number, value in enumerate(distinct, 1)}
                 shown = shown.assign(**{column: values.map(marks)})
-                notes += [f"{marks[value]} {column}: {value}" for value in distinct]
+                common = _common_parts(distinct)  # what every footnote would repeat is said once, after them
+                notes += [f"{marks[value]} {column}: {_without(value, common)}" for value in distinct]
+                if common:
+                    notes.append(f"every {column} also: {'; '.join(common)}")
         return shown, "\n".join(notes)
 
     def _repr_html_(self) -> str | None:

@@ -157,6 +157,27 @@ def test_repeated_sources_are_shown_once_under_the_table(pliance_target: kit.Tar
     assert "<th>source</th>" in (mixed._repr_html_() or "") and "[1]" not in repr(mixed)
 
 
+def test_a_part_every_footnote_holds_is_said_once_after_them() -> None:
+    """Signzy's nine sources each ended in the same long "LoopBack 3's User model ...; observed: ..." part (04):
+    said once after the footnotes, each footnote keeping its own part; a part only some hold stays in each."""
+    rows = [{"a": n, "source": f"own {n % 3}; shared x; shared y"} for n in range(6)]
+    table = Table(rows)
+    table.attrs["once"] = ["source"]
+    _, notes = table._shared()
+    assert notes.splitlines() == [
+        "[1] source: own 0",
+        "[2] source: own 1",
+        "[3] source: own 2",
+        "every source also: shared x; shared y",
+    ]
+    some = Table([{"source": "a; s"}, {"source": "a; s"}, {"source": "b"}])
+    some.attrs["once"] = ["source"]
+    assert some._shared()[1].splitlines() == ["[1] source: a; s", "[2] source: b"]
+    whole = Table([{"source": "a; s"}, {"source": "a; s"}, {"source": "s"}])  # one footnote would be left empty
+    whole.attrs["once"] = ["source"]
+    assert whole._shared()[1].splitlines() == ["[1] source: a; s", "[2] source: s"]
+
+
 def test_cache_stats_rows_are_labelled_not_numbered() -> None:
     from kit.auth.tokencache import MemoryTokenCache
 
