@@ -6,6 +6,10 @@ STAMP  := $(VENV)/.installed-stamp
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # extra JupyterLab options: make lab LAB_ARGS="--port 8899 --no-browser"
 LAB_ARGS ?=
+# JupyterLab's defaults in this venv (a user's own settings still win): no "notified about official Jupyter
+# news?" toast over every notebook's right edge, no update check
+LAB_DEFAULTS := $(VENV)/share/jupyter/lab/settings
+NO_NEWS := '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}'
 
 # pytest on every core (pytest-xdist); a test file runs whole in one worker, so its module's fixtures and the
 # notebooks' one shared run (tests/executions.py) are made once. PARALLEL= runs it in one process.
@@ -26,6 +30,7 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet uv
 	@echo "kit [3/3] kit and its dependencies, with the tools make test uses ..."
 	@$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	@mkdir -p $(LAB_DEFAULTS) && printf '%s\n' $(NO_NEWS) > $(LAB_DEFAULTS)/overrides.json
 	@touch $(STAMP)
 	@echo "kit: installed"
 

@@ -89,4 +89,5 @@ def known_differences(target: Target) -> pd.DataFrame:
     table = Table([{"what differs": what, "why": why} for what, why in listed.items()], columns=["what differs", "why"])
     table.index = pd.RangeIndex(1, len(table) + 1)
     table.attrs["checked against"] = str(getattr(probes, "CHECKED_AGAINST", "nothing yet"))
+    table.attrs["notes"] = {"checked against": table.attrs["checked against"]}  # said under the table
     return table

@@ -11,16 +11,32 @@ there too), so a stored notebook holds no path of the machine that ran it; absol
 
 from __future__ import annotations
 
+import html
 import os
 import shlex
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from kit.files import replace_file
 from kit.terminal import visible
 
-__all__ = ["comment", "export_lines", "kit_command", "working_folder", "write_env"]
+__all__ = ["ShellBlock", "comment", "export_lines", "kit_command", "working_folder", "write_env"]
+
+
+class ShellBlock(str):
+    """Shell lines to paste (``kit.to_curl``'s): a str, shown in a notebook as a preformatted block that scrolls
+    sideways (JupyterLab wraps plain text anywhere, mid-word) and as the lines themselves in a terminal."""
+
+    def _repr_html_(self) -> str:
+        return (
+            '<pre class="kit-shell" style="white-space:pre;overflow-x:auto;max-width:100%">'
+            f"{html.escape(str(self), quote=False)}</pre>"
+        )
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
 
 
 def _shown(path: Path) -> str:

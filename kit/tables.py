@@ -175,7 +175,8 @@ class Table(pd.DataFrame):  # type: ignore[misc]  # pandas ships no type hints h
 
     def _shared(self) -> tuple[pd.DataFrame, str]:
         """The table to show, and the notes under it, for each ``attrs["once"]`` column with repeats: one
-        value on every row is dropped and said once; a few values repeated become numbered footnotes."""
+        value on every row is dropped and said once; a few values repeated become numbered footnotes. Each of
+        ``attrs["notes"]`` (``{"checked against": "…"}``) is said under them as ``name: text``."""
         shown = pd.DataFrame(self)
         notes = []
         for column in self.attrs.get("once", ()):
@@ -193,6 +194,7 @@ class Table(pd.DataFrame):  # type: ignore[misc]  # pandas ships no type hints h
                 notes += [f"{marks[value]} {column}: {_without(value, common)}" for value in distinct]
                 if common:
                     notes.append(f"every {column} also: {'; '.join(common)}")
+        notes += [f"{name}: {text}" for name, text in dict(self.attrs.get("notes", {})).items()]
         return shown, "\n".join(notes)
 
     def _repr_html_(self) -> str | None:

@@ -151,8 +151,10 @@ def test_sent_compares_what_sessions_sent_for_one_step(pliance_target: kit.Targe
     with b.step("ping"):
         b.get("api/Ping")
     shown = kit.sent({"a": a, "b": b}, "ping")
-    assert shown["a"]["url"].endswith("/api/Ping") and shown["b"]["request_headers"].endswith("X-Tenant: t-2")
-    assert shown["a"]["request_headers"].startswith(f"Authorization: Bearer {MASK}")
+    assert list(shown.index) == ["a", "b"] and list(shown.columns) == ["url", "request_headers"]
+    assert shown.loc["a", "url"].endswith("/api/Ping") and shown.loc["b", "request_headers"].endswith("X-Tenant: t-2")
+    assert shown.loc["a", "request_headers"].startswith(f"Authorization: Bearer {MASK}")
+    assert "<table" in (shown._repr_html_() or "")  # a kit table: it wraps between words
 
 
 def test_the_journal_keeps_at_most_its_limit_and_says_how_many_it_dropped(pliance_box: Sandbox, tmp_path: Path) -> None:

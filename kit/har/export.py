@@ -25,7 +25,7 @@ from kit.har.read import har_entries
 from kit.record.entry import Entry
 from kit.record.journal import Journal, Journaled, journal_of
 from kit.secrets import MASKED
-from kit.shell import comment
+from kit.shell import ShellBlock, comment
 
 __all__ = ["read_har", "to_curl", "to_har"]
 
@@ -160,7 +160,7 @@ class _Words:
 
 
 @checked
-def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
+def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> ShellBlock:
     """A curl command for one entry (or the ``index``-th entry of a session), secrets as ``${ENV}``,
     after the lines that fill them: a block to paste into a fresh bash or zsh.
 
@@ -210,7 +210,7 @@ def to_curl(entry: Entry | Journaled | Journal, index: int = -1) -> str:
         parts += ["--data-raw", words.word(entry.request_body)]
     whose = f"{owner}'s" if owner else "this provider's"
     kept = [comment(f"left masked: {name} is not {whose}, so this block never sends it") for name in words.kept]
-    return "\n".join([*_how_to_fill(words.names, entry.url), *kept, " ".join(parts)])
+    return ShellBlock("\n".join([*_how_to_fill(words.names, entry.url), *kept, " ".join(parts)]))
 
 
 def _header_credentials(source: object, owner: str) -> dict[str, str] | None:

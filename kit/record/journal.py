@@ -132,19 +132,22 @@ class Journaled(Protocol):
 
 
 @checked
-def sent(sessions: dict[str, Journaled], step: str) -> dict[str, dict[str, str]]:
-    """What each labelled session sent in its first exchange named ``step``: URL and headers, redacted.
+def sent(sessions: dict[str, Journaled], step: str) -> pd.DataFrame:
+    """What each labelled session sent in its first exchange named ``step``: a table of URL and headers (one row
+    per label), redacted; shown as a kit table, whose cells wrap between words, never inside one.
 
     For comparing two ways of sending the same call (a token in the header vs in the query).
     """
-    result = {}
+    from kit.tables import Table
+
+    rows = {}
     for label, session in sessions.items():
         entry = next((e for e in session.journal.entries if e.step == step), None)
         if entry is None:
             raise ArgumentError(f"sent: session {label!r} has no exchange named step {step!r}")
         row = entry.row()
-        result[label] = {"url": row["url"], "request_headers": row["request_headers"]}
-    return result
+        rows[label] = {"url": row["url"], "request_headers": row["request_headers"]}
+    return Table.from_dict(rows, orient="index", columns=["url", "request_headers"])
 
 
 def journal_of(source: object, what: str) -> Journal:

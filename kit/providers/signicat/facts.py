@@ -178,8 +178,7 @@ FACTS = Registry(
             "wrong-audience",
             "a token for another audience: 401 invalid_token",
             "inferred",
-            "Duende IdentityServer's access-token validation checks aud (Signicat has its paths and discovery "
-            "layout)",
+            "Duende IdentityServer's access-token validation checks aud (Signicat has its paths and discovery layout)",
             _DUENDE_URL,
             answers=("401 invalid_token",),
         ),
