@@ -47,6 +47,7 @@ _LAZY = {
     "replay_change": "kit.har.replay",
     "sent": "kit.record.journal",
     "side_by_side": "kit.sidebyside",
+    "sources": "kit.sidebyside",
     "timeline": "kit.compare",
     "to_curl": "kit.har.export",
     "to_har": "kit.har.export",
@@ -74,7 +75,7 @@ if _TYPE_CHECKING:  # what a type checker and an editor see: the same names, imp
     from kit.secrets import Secret, fingerprint, redact
     from kit.sequence import sequence
     from kit.session import Session
-    from kit.sidebyside import side_by_side
+    from kit.sidebyside import side_by_side, sources
     from kit.tables import Table
     from kit.target import Target
     from kit.webhooks import WebhookReceiver
@@ -152,6 +153,7 @@ __all__ = [
     "sent",
     "sequence",
     "side_by_side",
+    "sources",
     "timeline",
     "to_curl",
     "to_har",

@@ -26,7 +26,7 @@ from kit.session import Session
 from kit.tables import Table
 from kit.target import Target
 
-__all__ = ["CALLS", "business_calls", "profile", "side_by_side"]
+__all__ = ["CALLS", "business_calls", "profile", "side_by_side", "sources"]
 
 CALLS = 3
 
@@ -74,3 +74,24 @@ def side_by_side(names: list[str] | None = None) -> tuple[pd.DataFrame, list[Pro
     columns = [*COLUMNS, "source"]
     table = Table([{"provider": p.provider, **{c: p.facts.get(c, "") for c in columns}} for p in runs])
     return table.set_index("provider"), runs
+
+
+@checked
+def sources(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison's ``source`` column, one row per provider and column (what each value rests on), so that
+    the comparison itself can be shown without it: ``table.drop(columns="source").T``.
+
+    :raises ArgumentError: ``table`` is not :func:`side_by_side`'s (it has no ``source`` column).
+    """
+    from kit.arguments import ArgumentError
+
+    if "source" not in table.columns:
+        raise ArgumentError("sources takes the table side_by_side returns (it has a source column)")
+    rows = []
+    for provider, cited in table["source"].items():
+        for part in str(cited).split(SEPARATOR):
+            column, arrow, source = part.partition(ARROW)
+            if arrow:
+                rows.append({"provider": provider, "column": column, "source": source})
+    return Table(rows, columns=["provider", "column", "source"]).set_index(["provider", "column"])
+

@@ -5,7 +5,7 @@ import pytest
 
 from kit.compare import COLUMNS, timeline
 from kit.providers import REGISTERED, names, provider
-from kit.sidebyside import side_by_side
+from kit.sidebyside import side_by_side, sources
 
 
 @pytest.fixture(scope="module")
@@ -18,6 +18,19 @@ def test_every_provider_has_every_column(compared: pd.DataFrame) -> None:
     assert list(table.index) == list(names())
     assert list(table.columns) == [*COLUMNS, "source"]
     assert all(len(run.entries) >= 3 for run in runs)
+
+
+def test_sources_lists_each_provider_and_column_with_its_citation(compared: pd.DataFrame) -> None:
+    """Notebook 06 shows the comparison without its source column (a wall of text that shrank the table) and the
+    citations beside it, one row per provider and column."""
+    table, _ = compared
+    cited = sources(table)
+    assert list(cited.columns) == ["source"] and list(cited.index.names) == ["provider", "column"]
+    for name in table.index:
+        rows = cited.loc[name]
+        assert set(rows.index) == set(provider(name).registry().compared())
+        for column, source in rows["source"].items():
+            assert provider(name).registry().resolve(source) and f"{column} ← {source}" in table.loc[name, "source"]
 
 
 def test_the_source_column_cites_a_registered_fact_per_stated_column(compared: pd.DataFrame) -> None:

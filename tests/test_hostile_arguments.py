@@ -67,6 +67,7 @@ CASES: dict[str, tuple[Callable[[kit.Target], Any], str] | None] = {
     "replay_change": (lambda t: kit.replay_change(123, 1), "table"),
     "sent": (lambda t: kit.sent({"a": _session(t)}, "nope"), "nope"),
     "side_by_side": (lambda t: kit.side_by_side("pliance"), "names"),  # type: ignore[arg-type]
+    "sources": (lambda t: kit.sources(123), "table"),
     "sequence": (lambda t: kit.sequence("x"), "session"),
     "timeline": (lambda t: kit.timeline(123), "profiles"),  # type: ignore[arg-type]
     "to_curl": (lambda t: kit.to_curl("x"), "entry"),  # type: ignore[arg-type]
