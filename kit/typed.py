@@ -7,6 +7,7 @@ new values, but a session made before still holds the old ones: its hint then sa
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,11 +56,8 @@ class Typed:
 
 def made_in() -> str:
     """The first line of the IPython cell running now (``session = target.session()``), else empty."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return ""
-    shell = get_ipython()
+    ipython = sys.modules.get("IPython")  # loaded in a notebook; elsewhere never loaded for this (it is heavy)
+    shell = ipython.get_ipython() if ipython is not None else None
     running = getattr(getattr(shell, "displayhook", None), "exec_result", None)  # the cell running now (IPython)
     raw = getattr(getattr(running, "info", None), "raw_cell", None)
     if not isinstance(raw, str):
