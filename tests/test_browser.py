@@ -455,3 +455,37 @@ def test_the_form_status_line_wraps_instead_of_being_cut(lab: tuple[str, Path]) 
         widget = page.locator(".widget-vbox", has=grid).first.bounding_box()
         assert box is not None and widget is not None and box["x"] + box["width"] <= widget["x"] + widget["width"] + 1
         page.locator(".widget-vbox", has=grid).first.screenshot(path=str(shots / "form.png"))
+
+
+def test_a_session_made_before_reset_says_so_and_names_the_cell_to_run_again(lab: tuple[str, Path]) -> None:
+    """02: type a wrong secret, submit, run the cells below (the session is made with it and refused), press Reset,
+    run the API call again: the box says the secret was typed in the form before its last Submit or Reset, that
+    the session still holds it, and names the cell that made it (it said "changed in code" before)."""
+    case = CASES[1]
+    assert case.notebook == "02-signicat.ipynb"
+    with _notebook(lab, case.notebook, "reset-02-signicat") as (page, shots):
+        _run_all_afresh(page)
+        page.get_by_text(case.done).last.wait_for(state="attached", timeout=120_000)
+        _wait_until_idle(page, just_queued=False)
+        page.locator(".widget-gridbox").first.scroll_into_view_if_needed()
+        _field(page, case.secret_field).fill("wrong")
+        page.locator("button.jupyter-button", has_text="Use these credentials").first.click()
+        page.get_by_text(f"(✎ changed: {case.secret_field})").first.wait_for(timeout=30_000)
+        made = page.locator(".jp-Notebook .jp-CodeCell", has_text="session = target.session()").first
+        made.click()
+        _run(page, "Run Selected Cell and All Below")
+        _wait_until_idle(page)
+        page.locator(".kit-error").first.wait_for(timeout=60_000)
+        page.locator("button.jupyter-button", has_text="Reset to").first.click()
+        page.get_by_text("credentials back to the values from").first.wait_for(timeout=30_000)
+        call = page.locator(".jp-Notebook .jp-CodeCell", has_text='created = session.call("POST"').first
+        call.click()
+        _run(page, "Run Selected Cell and All Below")
+        _wait_until_idle(page)
+        box = call.locator(".kit-error").first
+        box.wait_for(timeout=60_000)
+        box.scroll_into_view_if_needed()
+        said = box.inner_text()
+        assert f"{case.secret_field} ✎ changed in the form before its last Submit or Reset" in said, said
+        assert "in code" not in said and "`session = target.session()`" in said, said
+        box.screenshot(path=str(shots / "after-reset.png"))
