@@ -30,10 +30,12 @@ class ShellBlock(str):
     sideways (JupyterLab wraps plain text anywhere, mid-word) and as the lines themselves in a terminal."""
 
     def _repr_html_(self) -> str:
-        return (
-            '<pre class="kit-shell" style="white-space:pre;overflow-x:auto;max-width:100%">'
-            f"{html.escape(str(self), quote=False)}</pre>"
+        # on screen the lines stay whole and the block scrolls; on paper, where nothing scrolls, they wrap
+        style = (
+            "<style>pre.kit-shell{white-space:pre;overflow-x:auto;max-width:100%}"
+            "@media print{pre.kit-shell{white-space:pre-wrap;overflow-wrap:anywhere;overflow-x:visible}}</style>"
         )
+        return f'{style}<pre class="kit-shell">{html.escape(str(self), quote=False)}</pre>'
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
