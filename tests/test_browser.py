@@ -187,6 +187,38 @@ def _wait_until_idle(page: Any, *, just_queued: bool = True) -> None:
     page.get_by_text("| Idle").first.wait_for(timeout=60_000)
 
 
+def _until_the_last_cell_ran(page: Any) -> None:
+    """Run All (after every output was cleared) has run the notebook's last code cell: it shows an output again.
+    A text of the last outputs is not enough: 02's "checked against" shows before its recipe cell runs, and a form
+    submitted then reached that cell (a second refusal, seen under load); nor is a prompt's number, which clearing
+    outputs leaves from the run before."""
+    page.wait_for_function(
+        "() => { const cells = document.querySelectorAll('.jp-Notebook .jp-CodeCell');"
+        " return cells.length > 0 && cells[cells.length - 1].querySelector('.jp-OutputArea-output') !== null; }",
+        timeout=180_000,
+    )
+
+
+def _submit_a_wrong_secret(page: Any, case: Case) -> None:
+    """Run All afresh, then type "wrong" as the case's secret in the form and submit it."""
+    _run_all_afresh(page)
+    page.get_by_text(case.done).last.wait_for(state="attached", timeout=120_000)
+    _until_the_last_cell_ran(page)
+    _wait_until_idle(page, just_queued=False)
+    page.locator(".widget-gridbox").first.scroll_into_view_if_needed()
+    _field(page, case.secret_field).fill("wrong")
+    page.get_by_text("✎ changed").first.wait_for(timeout=30_000)
+    page.locator("button.jupyter-button", has_text="Use these credentials").first.click()
+    page.get_by_text(f"(✎ changed: {case.secret_field})").first.wait_for(timeout=30_000)
+
+
+def _run_from(page: Any, cell: Any) -> None:
+    """Select ``cell``, run it and every cell below, and wait until they have run."""
+    cell.click()
+    _run(page, "Run Selected Cell and All Below")
+    _wait_until_idle(page)
+
+
 def _field(page: Any, label: str) -> Any:
     """The input next to the form label of field ``label`` (``name``, or ``name *`` when required)."""
     exact = re.compile(f"^{re.escape(label)}( \\*)?$")
@@ -376,19 +408,9 @@ def test_a_wrong_secret_typed_in_the_form_is_a_short_answer(case: Case, lab: tup
     kit's box naming the field typed in the form, the error output below it is that box as text (what a CI
     runner prints), and there is no traceback."""
     with _notebook(lab, case.notebook, f"wrong-{case.notebook.removesuffix('.ipynb')}") as (page, shots):
-        _run_all_afresh(page)
-        page.get_by_text(case.done).last.wait_for(state="attached", timeout=120_000)
-        _wait_until_idle(page, just_queued=False)
-        grid = page.locator(".widget-gridbox").first
-        grid.scroll_into_view_if_needed()
-        _field(page, case.secret_field).fill("wrong")
-        page.get_by_text("✎ changed").first.wait_for(timeout=30_000)
-        page.locator("button.jupyter-button", has_text="Use these credentials").first.click()
-        page.get_by_text(f"(✎ changed: {case.secret_field})").first.wait_for(timeout=30_000)
+        _submit_a_wrong_secret(page, case)
         form_cell = page.locator(".jp-Notebook .jp-CodeCell", has=page.locator(".widget-gridbox")).first
-        form_cell.locator("xpath=following-sibling::*[1]").click()
-        _run(page, "Run Selected Cell and All Below")
-        _wait_until_idle(page)
+        _run_from(page, form_cell.locator("xpath=following-sibling::*[1]"))
         box = page.locator(".kit-error").first
         box.wait_for(timeout=60_000)
         box.scroll_into_view_if_needed()
@@ -464,24 +486,13 @@ def test_a_session_made_before_reset_says_so_and_names_the_cell_to_run_again(lab
     case = CASES[1]
     assert case.notebook == "02-signicat.ipynb"
     with _notebook(lab, case.notebook, "reset-02-signicat") as (page, shots):
-        _run_all_afresh(page)
-        page.get_by_text(case.done).last.wait_for(state="attached", timeout=120_000)
-        _wait_until_idle(page, just_queued=False)
-        page.locator(".widget-gridbox").first.scroll_into_view_if_needed()
-        _field(page, case.secret_field).fill("wrong")
-        page.locator("button.jupyter-button", has_text="Use these credentials").first.click()
-        page.get_by_text(f"(✎ changed: {case.secret_field})").first.wait_for(timeout=30_000)
-        made = page.locator(".jp-Notebook .jp-CodeCell", has_text="session = target.session()").first
-        made.click()
-        _run(page, "Run Selected Cell and All Below")
-        _wait_until_idle(page)
+        _submit_a_wrong_secret(page, case)
+        _run_from(page, page.locator(".jp-Notebook .jp-CodeCell", has_text="session = target.session()").first)
         page.locator(".kit-error").first.wait_for(timeout=60_000)
         page.locator("button.jupyter-button", has_text="Reset to").first.click()
         page.get_by_text("credentials back to the values from").first.wait_for(timeout=30_000)
         call = page.locator(".jp-Notebook .jp-CodeCell", has_text='created = session.call("POST"').first
-        call.click()
-        _run(page, "Run Selected Cell and All Below")
-        _wait_until_idle(page)
+        _run_from(page, call)
         box = call.locator(".kit-error").first
         box.wait_for(timeout=60_000)
         box.scroll_into_view_if_needed()

@@ -35,10 +35,15 @@ def _ids() -> list[str]:
 
 
 def _folder(tmp_path: Path) -> Path:
-    """A reader's repository root: the project's .venv and notebooks, nothing else."""
-    tmp_path.mkdir(parents=True, exist_ok=True)
+    """A reader's repository root after running notebook 07: the project's .venv, and in notebooks/ the
+    investigation 07 records (a Signicat session created and read back, as 07 does), nothing else."""
+    (tmp_path / "notebooks").mkdir(parents=True)
     (tmp_path / ".venv").symlink_to(ROOT / ".venv")
-    (tmp_path / "notebooks").symlink_to(ROOT / "notebooks")
+    with kit.connect("signicat", environ={}) as target:
+        s = target.session()
+        made = s.call("POST", "auth/rest/sessions", json={"flow": "redirect"}, step="create a session")
+        s.call("GET", f"auth/rest/sessions/{made['id']}", step="read it back")
+        kit.to_har(s, tmp_path / "notebooks" / "investigation.har")
     return tmp_path
 
 
