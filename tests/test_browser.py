@@ -232,8 +232,11 @@ def _errors(page: Any) -> list[str]:
 
 
 def _said(cell: Any) -> str:
-    """What the kit box in ``cell`` says (its first 400 characters)."""
-    return str(cell.locator(".kit-error").first.inner_text())[:400]
+    """How many kit boxes ``cell`` shows, what the first says (400 characters), and its outputs' classes."""
+    boxes = cell.locator(".kit-error")
+    kinds = cell.locator(".jp-OutputArea-output").evaluate_all("els => els.map(e => e.className + ' ' + "
+                                                              "e.getAttribute('data-mime-type'))")  # fmt: skip
+    return f"{boxes.count()} box(es); {kinds}; " + str(boxes.first.inner_text())[:400]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.notebook.split("-")[1].split(".")[0] for c in CASES])
@@ -422,7 +425,11 @@ def test_a_wrong_secret_typed_in_the_form_is_a_short_answer(case: Case, lab: tup
         where = [  # each refused cell's first line and what its box said, to read when this fails
             (cell.locator(".jp-InputArea-editor").inner_text()[:80], _said(cell)) for cell in boxes.all()
         ]
-        assert page.locator(".kit-error").count() == 1, where  # Run All stops at the refused cell, as on any error
+        homes = page.locator(".kit-error").evaluate_all(
+            "els => els.map(e => { const p = []; for (let n = e; n && p.length < 6; n = n.parentElement) "
+            "p.push(n.className); return p.join(' < '); })"
+        )
+        assert page.locator(".kit-error").count() == 1, (where, homes)  # Run All stops at the refused cell
         # the error output runners read (nbmake, papermill), in the refused cell only: the same box as text,
         # ending with the error's one-line summary, never a traceback through kit; no other stderr anywhere
         stderr = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
