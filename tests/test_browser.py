@@ -83,6 +83,21 @@ CASES = [
 ]
 
 
+def _kernel_profile(ipython_dir: Path) -> None:
+    """The lab's IPython profile: Run All stops at an error because the kernel aborts the cells queued behind it,
+    but only those that have arrived when it errs: on a loaded 2-core runner the frontend's later requests can
+    arrive after that, and run. Give them the time a person's machine gives (stop_on_error_timeout, which
+    ipykernel 7 no longer waits for: tests/stop_on_error_kernel.py says why and waits for it)."""
+    profile = ipython_dir / "profile_default"
+    profile.mkdir(parents=True)
+    (profile / "ipython_kernel_config.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(Path(__file__).resolve().parent)!r})\n"
+        "from stop_on_error_kernel import StopOnErrorTimeoutKernel\n"
+        "c.IPKernelApp.kernel_class = StopOnErrorTimeoutKernel\n"
+        "c.Kernel.stop_on_error_timeout = 5.0\n"
+    )
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """JupyterLab on a free port, serving fresh, output-free copies of the notebooks."""
@@ -106,12 +121,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     token = secrets.token_hex(16)
-    # Run All stops at an error because the kernel aborts the cells queued behind it, but only those that have
-    # arrived when it errs (ipykernel's stop_on_error_timeout, 0 s by default): on a loaded 2-core runner the
-    # frontend's later requests can arrive after that, and run. Give them the time a person's machine gives.
-    kernel_profile = state / "ipython" / "profile_default"
-    kernel_profile.mkdir(parents=True)
-    (kernel_profile / "ipython_kernel_config.py").write_text("c.Kernel.stop_on_error_timeout = 5.0\n")
+    _kernel_profile(state / "ipython")
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(state / "config"),
@@ -152,6 +162,26 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     finally:
         stop(server)
         log.close()
+
+
+def test_the_labs_kernel_aborts_a_request_that_arrives_after_an_error(tmp_path: Path) -> None:
+    """The kernel the lab starts (ipykernel's, from the lab's profile) aborts an execute request that arrives a
+    second after a cell erred, as Run All's later requests do on a loaded runner (ipykernel 7's own kernel runs it)."""
+    from jupyter_client.manager import start_new_kernel
+
+    _kernel_profile(tmp_path / "ipython")
+    manager, client = start_new_kernel(
+        kernel_name="python3", env={**os.environ, "IPYTHONDIR": str(tmp_path / "ipython")}
+    )
+    try:
+        client.execute("raise ValueError('refused')")
+        time.sleep(1.0)
+        client.execute("print('ran after the error')")
+        replies = [client.get_shell_msg(timeout=60)["content"]["status"] for _ in range(2)]
+        assert replies == ["error", "aborted"]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
 
 
 def _run(page: Any, item: str, menu: str = "Run") -> None:
