@@ -94,4 +94,3 @@ def sources(table: pd.DataFrame) -> pd.DataFrame:
             if arrow:
                 rows.append({"provider": provider, "column": column, "source": source})
     return Table(rows, columns=["provider", "column", "source"]).set_index(["provider", "column"])
-

@@ -35,6 +35,7 @@ TIERS = {
     "test_conformance_jose.py": "conformance",
     "test_conformance_signicat.py": "conformance",
     "test_conformance_signzy.py": "conformance",
+    "test_openapi_tools.py": "conformance",
     "test_live_signicat.py": "conformance",
     "test_live_signzy.py": "conformance",
     "test_load.py": "slow",

@@ -57,7 +57,7 @@ def test_each_document_is_valid_openapi_31_for_a_sandbox_and_for_the_live_api(na
         document = openapi(surface(name), server)
         assert document["openapi"] == "3.1.0"
         validate(document)  # raises for an invalid document
-    assert openapi(surface(name))["servers"][0]["url"] == surface(name).live_server
+    assert openapi(surface(name))["servers"][0]["url"] == surface(name).live_server.rstrip("/")  # paths start "/"
 
 
 def test_the_validator_refuses_a_broken_document() -> None:
@@ -118,7 +118,7 @@ def test_pliance_is_a_jwt_bearer_with_mutual_tls_where_a_tenant_uses_it_and_a_te
     assert {(p["name"], p["in"]) for p in ping["parameters"]} == {("X-Tenant", "header")}
     assert set(ping["responses"]) == {"200", "400", "401", "403"}
     live = openapi(surface("pliance"))["servers"][0]
-    assert live["url"] == "https://{company}.pliance.io/" and "company" in live["variables"]
+    assert live["url"] == "https://{company}.pliance.io" and "company" in live["variables"]
 
 
 def test_signicat_is_oauth2_client_credentials_with_its_token_url_and_scope() -> None:
@@ -132,7 +132,9 @@ def test_signicat_is_oauth2_client_credentials_with_its_token_url_and_scope() ->
         }
     }
     sessions = document["paths"]["/auth/rest/sessions"]["post"]
-    assert sessions["security"] == [{"oauth2": [SCOPE]}]
+    # the token as a Bearer first (what a tool that cannot fetch one is given), or the OAuth2 flow that buys it
+    assert sessions["security"] == [{"accessToken": []}, {"oauth2": [SCOPE]}]
+    assert document["components"]["securitySchemes"]["accessToken"]["scheme"] == "bearer"
     token = document["paths"]["/" + TOKEN_PATH]["post"]
     assert token["security"] == [{"clientBasic": []}, {}]  # Basic, or the secret in the form
     assert list(token["requestBody"]["content"]) == ["application/x-www-form-urlencoded"]
@@ -251,7 +253,7 @@ def test_kit_openapi_prints_the_document_for_the_live_api_a_server_or_the_url_in
     named = _kit("openapi", "signicat", "--server", "http://localhost:8702")
     assert json.loads(named.stdout) == openapi(surface("signicat"), "http://localhost:8702/")
     from_env = _kit("openapi", "synerise", env={"SYNERISE_URL": "http://127.0.0.1:9/"})
-    assert json.loads(from_env.stdout)["servers"][0]["url"] == "http://127.0.0.1:9/"
+    assert json.loads(from_env.stdout)["servers"][0]["url"] == "http://127.0.0.1:9"
     module = subprocess.run(
         [sys.executable, "-m", "kit", "openapi", "signzy", "--swagger2"], capture_output=True, text=True, timeout=60
     )
@@ -263,7 +265,7 @@ def test_kit_openapi_reads_the_url_from_an_env_file(tmp_path: Path) -> None:
     env_file.write_text("PLIANCE_URL=https://acme.pliance.io/\n")
     done = _kit("openapi", "pliance", "--env-file", str(env_file))
     assert json.loads(done.stdout)["servers"] == [
-        {"url": "https://acme.pliance.io/", "description": "the base URL kit was given: a kit sandbox, or the live API"}
+        {"url": "https://acme.pliance.io", "description": "the base URL kit was given: a kit sandbox, or the live API"}
     ]
 
 
@@ -282,5 +284,53 @@ def test_kit_openapi_refuses_what_it_cannot_use_with_exit_status_2(args: list[st
 
 
 def test_operation_ids_read_as_method_and_path() -> None:
-    endpoint = surface("signzy").endpoints[-2]
+    endpoint = next(e for e in surface("signzy").endpoints if e.method == "DELETE")
     assert operation_id(endpoint) == "delete_api_channels_by_id_channels_by_child"
+
+
+@pytest.mark.parametrize("name", names())
+def test_every_parameter_and_body_has_an_example_and_no_credential_is_one(name: str) -> None:
+    """Examples from the sandbox's demo data on every parameter and body (a Postman import fills its requests
+    from them); a credential in a body is a {{<NAME>_…}} variable for the reader to fill, never a value: no demo
+    credential of the sandbox is anywhere in a document."""
+    box = provider(name).emulator_class()({})
+    kind = provider(name).credentials
+    secret_fields = [f.name for f in kind.fields() if kind.is_secret(f)]
+    assert secret_fields
+    for server in (SERVER, None):
+        document = openapi(surface(name), server)
+        for method, path, operation in operations(document):
+            for parameter in operation.get("parameters", []):
+                assert "example" in parameter, (method, path, parameter["name"])
+            for media, content in operation.get("requestBody", {}).get("content", {}).items():
+                assert "example" in content, (method, path, media)
+        text = json.dumps(document)
+        leaked = [key for key in secret_fields if box.credentials.get(key) and box.credentials[key] in text]
+        assert leaked == [], (server, leaked)
+
+
+@pytest.mark.parametrize("name", names())
+def test_every_operation_is_tagged_with_a_tag_the_document_defines(name: str) -> None:
+    document = openapi(surface(name), SERVER)
+    defined = {tag["name"] for tag in document["tags"]}
+    assert all(tag["description"] for tag in document["tags"])
+    assert {t for _, _, operation in operations(document) for t in operation["tags"]} == defined
+
+
+def test_a_live_document_lists_no_path_only_the_sandbox_serves() -> None:
+    """Synerise's workspace selection and public key are kit's paths: the sandbox's document (a server on this
+    machine) lists them, the live API's (or any other server's) says it leaves them out."""
+    kit_paths = {"/" + e.path for e in surface("synerise").endpoints if not e.live}
+    assert kit_paths and all(path.startswith("/kit-sandbox/") for path in kit_paths)
+    for server in ("http://localhost:8702/", SERVER):
+        assert kit_paths <= set(openapi(surface("synerise"), server)["paths"])
+    for server in (None, "https://api.synerise.com/"):
+        document = openapi(surface("synerise"), server)
+        assert not kit_paths & set(document["paths"])
+        assert "Not in the live API's document: POST kit-sandbox/synerise/user" in document["info"]["description"]
+
+
+def test_an_unused_error_schema_is_left_out() -> None:
+    """Salt Edge's refusals each carry their version's own error body: no operation refers to the shared one."""
+    assert "schemas" not in openapi(surface("saltedge"), SERVER)["components"]
+    assert "Error" in openapi(surface("signzy"), SERVER)["components"]["schemas"]

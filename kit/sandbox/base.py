@@ -166,7 +166,8 @@ class Emulator:
     FACTS: ClassVar[Registry]  # SURFACE.facts: what each route rests on
     ENDPOINTS: ClassVar[tuple[Endpoint, ...]] = ()  # what GET / lists: SURFACE.endpoints
     ROUTES: ClassVar[Routes]  # SURFACE's endpoints that name a handler
-    #: path parameters naming the demo data it holds (the demo channel, workspace, customer): what a fuzzer pins
+    #: path parameters naming the demo data it holds (the demo channel, workspace, customer): what a fuzzer pins;
+    #: SURFACE.path_examples, which its OpenAPI document shows
     DEMO_PATH: ClassVar[dict[str, str]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -176,6 +177,7 @@ class Emulator:
             return
         cls.NAME, cls.FACTS, cls.ENDPOINTS = surface.name, surface.facts, surface.endpoints
         cls.ROUTES = Routes(surface.endpoints, ignore_case=cls.IGNORE_CASE)
+        cls.DEMO_PATH = dict(surface.path_examples)
         own = {name for name in cls.ROUTES.handlers() if "." not in name}  # a dotted one is a part's, made in __init__
         missing = sorted(name for name in own if not callable(getattr(cls, name, None)))
         if missing:

@@ -31,6 +31,7 @@ __all__ = [
     "obj",
     "refusals",
     "text",
+    "variable",
 ]
 
 #: a JSON Schema (2020-12, as OpenAPI 3.1 uses it)
@@ -58,6 +59,12 @@ def array(items: Schema) -> Schema:
     return {"type": "array", "items": dict(items)}
 
 
+def variable(env_var: str) -> str:
+    """A credential an example leaves to the reader: ``{{<NAME>_PASSWORD}}``, Postman's variable named after kit's
+    env var (a document never holds a credential's value)."""
+    return "{{" + env_var + "}}"
+
+
 def refusals(status: int, *facts: str) -> Refusals:
     """``status`` accounted for by each of ``facts``: ``refusals(401, "no-bearer", "invalid-token")``."""
     return tuple((status, fact) for fact in facts)
@@ -70,6 +77,9 @@ class Body:
     schema: Schema
     media: tuple[str, ...] = ("application/json",)
     required: bool = True
+    #: a body the sandbox's demo data answers with a success (None: none given); a credential field holds a
+    #: ``{{VARIABLE}}`` named after kit's env var (Postman fills it), never the value
+    example: Any = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,8 @@ class Parameter:
     schema: Schema = field(default_factory=lambda: {"type": "string"})
     required: bool = False
     fact: str = ""
+    #: a value of the sandbox's demo data (None: none given)
+    example: Any = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +144,9 @@ class Endpoint:
     extensions: Mapping[str, Any] = field(default_factory=dict)
     #: the sandbox's method that answers it (:mod:`kit.sandbox.routes`); empty: its emulator answers it otherwise
     handler: str = ""
+    #: False: a path only kit's sandbox serves (kit's choice where the provider documents none), left out of the
+    #: live API's document
+    live: bool = True
 
 
 @dataclass(frozen=True)
@@ -158,3 +173,5 @@ class Surface:
     #: error statuses answered with no body, only a ``WWW-Authenticate`` challenge (a framework's 401)
     bodiless: tuple[int, ...] = ()
     description: str = ""
+    #: an example of each path parameter, by name: the sandbox's demo data (the demo channel, workspace, customer)
+    path_examples: Mapping[str, str] = field(default_factory=dict)

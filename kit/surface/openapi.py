@@ -10,12 +10,14 @@ the same document as Swagger 2.0, for a provider whose docs name that version.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from kit.errors import ConfigError
-from kit.surface import Answer, Endpoint, Parameter, Surface
+from kit.surface import Answer, Body, Endpoint, Parameter, Surface
 
 __all__ = ["openapi", "operation_id", "server_url"]
 
@@ -30,34 +32,44 @@ def operation_id(endpoint: Endpoint) -> str:
 
 def openapi(surface: Surface, server: str | None = None) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``surface``: served at ``server`` (a base URL ending in ``/``), or the
-    live API (its URL with variables) when ``server`` is None.
+    live API (its URL with variables) when ``server`` is None. A path only kit's sandbox serves is in it only when
+    ``server`` is on this machine (where kit's sandboxes serve).
 
     :raises ConfigError: a refusal names a status its fact does not account for, or an unknown scheme.
     """
     names = {scheme.name for scheme in surface.schemes}
     base = server if server is not None else _concrete(surface)
+    sandbox = server is not None and _on_this_machine(server)
+    shown = [e for e in surface.endpoints if e.described and (e.live or sandbox)]
     paths: dict[str, dict[str, Any]] = {}
-    for endpoint in surface.endpoints:
-        if endpoint.described:
-            paths.setdefault("/" + endpoint.path, {})[endpoint.method.lower()] = _operation(surface, endpoint, names)
+    tags: dict[str, str] = {}
+    for endpoint in shown:
+        operation = _operation(surface, endpoint, names)
+        tags.setdefault(*_tag(surface, endpoint))
+        paths.setdefault("/" + endpoint.path, {})[endpoint.method.lower()] = operation
     servers = (
-        [{"url": server, "description": "the base URL kit was given: a kit sandbox, or the live API"}]
+        [{"url": server.rstrip("/"), "description": "the base URL kit was given: a kit sandbox, or the live API"}]
         if server is not None
-        else [{"url": surface.live_server, "description": "the live API", "variables": dict(surface.live_variables)}]
+        else [
+            {
+                "url": surface.live_server.rstrip("/"),
+                "description": "the live API",
+                "variables": dict(surface.live_variables),
+            }
+        ]
     )
     if server is None and not surface.live_variables:
         del servers[0]["variables"]
-    not_described = [f"{e.method} {e.path}: {e.note}" for e in surface.endpoints if not e.described]
     return {
         "openapi": "3.1.0",
         "info": {
             "title": surface.title,
             "version": "kit",
-            "description": surface.description
-            + (" Not described as operations: " + "; ".join(not_described) + "." if not_described else ""),
+            "description": surface.description + _left_out(surface, sandbox),
             "x-kit-provider": surface.name,
         },
         "servers": servers,
+        "tags": [{"name": name, "description": description} for name, description in tags.items()],
         "paths": paths,
         "components": {
             "securitySchemes": {
@@ -68,10 +80,51 @@ def openapi(surface: Surface, server: str | None = None) -> dict[str, Any]:
                 }
                 for scheme in surface.schemes
             },
-            "schemas": {"Error": dict(surface.error.schema or {})},
+            **({"schemas": {"Error": dict(surface.error.schema or {})}} if _error_used(surface, shown) else {}),
         },
         **dict(surface.extensions),
     }
+
+
+def _on_this_machine(server: str) -> bool:
+    """``server`` is on a loopback address, as every kit sandbox is."""
+    host = (urlsplit(server).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _left_out(surface: Surface, sandbox: bool) -> str:
+    """What the document's description says it leaves out: routes no operation can state, and kit's own paths."""
+    said = ""
+    not_described = [f"{e.method} {e.path}: {e.note}" for e in surface.endpoints if not e.described]
+    if not_described:
+        said += " Not described as operations: " + "; ".join(not_described) + "."
+    sandbox_only = [f"{e.method} {e.path}" for e in surface.endpoints if e.described and not e.live]
+    if sandbox_only and not sandbox:
+        said += " Not in the live API's document: " + "; ".join(sandbox_only) + " (kit's paths, its sandbox's only)."
+    return said
+
+
+def _tag(surface: Surface, endpoint: Endpoint) -> tuple[str, str]:
+    """The operation's tag, and what it says: the security schemes it takes first (or none)."""
+    security = surface.security if endpoint.security is None else endpoint.security
+    first = next((group for group in security if group), ())
+    if not first:
+        return "no authorization", "operations that take no credential in a header"
+    described = {scheme.name: scheme.description for scheme in surface.schemes}
+    return " + ".join(first), "operations authorized by " + "; with ".join(described[name] for name in first)
+
+
+def _error_used(surface: Surface, endpoints: list[Endpoint]) -> bool:
+    """Some operation answers an error with the surface's error body (a reference to ``Error``)."""
+    return any(
+        endpoint.error is None and any(status not in surface.bodiless for status, _ in endpoint.refusals)
+        for endpoint in endpoints
+    )
 
 
 def _concrete(surface: Surface) -> str:
@@ -106,6 +159,7 @@ def _operation(surface: Surface, endpoint: Endpoint, names: set[str]) -> dict[st
         "summary": endpoint.note or statement or f"{endpoint.method} {endpoint.path}",
         "description": f"{statement}. Needs: {endpoint.needs}." if statement else f"Needs: {endpoint.needs}.",
         "x-kit-needs": endpoint.needs,
+        "tags": [_tag(surface, endpoint)[0]],
     }
     if endpoint.fact:
         operation["x-kit-source"] = surface.facts.cite(endpoint.fact)
@@ -115,7 +169,7 @@ def _operation(surface: Surface, endpoint: Endpoint, names: set[str]) -> dict[st
     if endpoint.body is not None:
         operation["requestBody"] = {
             "required": endpoint.body.required,
-            "content": {media: {"schema": dict(endpoint.body.schema)} for media in endpoint.body.media},
+            "content": {media: _media(endpoint.body, media) for media in endpoint.body.media},
         }
     operation["responses"] = {
         **{str(a.status): _answer(a, surface, endpoint.fact) for a in endpoint.answers},
@@ -126,9 +180,27 @@ def _operation(surface: Surface, endpoint: Endpoint, names: set[str]) -> dict[st
     return operation
 
 
+def _media(body: Body, media: str) -> dict[str, Any]:
+    """A body in one media type, with its example; a form's example is its schema's too (where a converter to
+    Postman reads a form's fields from)."""
+    if body.example is None:
+        return {"schema": dict(body.schema)}
+    schema = dict(body.schema)
+    if media == "application/x-www-form-urlencoded":
+        schema["examples"] = [body.example]
+    return {"schema": schema, "example": body.example}
+
+
 def _parameters(surface: Surface, endpoint: Endpoint, security: tuple[tuple[str, ...], ...]) -> list[Parameter]:
     named = [
-        Parameter(name, "path", f"from the path {endpoint.path}", required=True, fact=endpoint.fact)
+        Parameter(
+            name,
+            "path",
+            f"from the path {endpoint.path}",
+            required=True,
+            fact=endpoint.fact,
+            example=surface.path_examples.get(name),
+        )
         for name in _PATH_PARAMETER.findall(endpoint.path)
     ]
     shared = list(surface.parameters) if any(security) else []
@@ -143,6 +215,8 @@ def _parameter(surface: Surface, parameter: Parameter) -> dict[str, Any]:
         "description": parameter.description,
         "schema": dict(parameter.schema),
     }
+    if parameter.example is not None:
+        shown["example"] = parameter.example
     if parameter.fact:
         shown["x-kit-source"] = surface.facts.cite(parameter.fact)
     return shown

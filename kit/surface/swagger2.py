@@ -44,6 +44,7 @@ def swagger2(document: dict[str, Any]) -> dict[str, Any]:
         "schemes": [parts.scheme],
         "consumes": ["application/json"],
         "produces": ["application/json"],
+        "tags": document.get("tags", []),
         "paths": paths,
         "securityDefinitions": definitions,
         "definitions": {name: _schema(schema) for name, schema in document["components"]["schemas"].items()},
@@ -81,8 +82,11 @@ def _operation(operation: dict[str, Any], definitions: dict[str, Any]) -> dict[s
     body = operation.get("requestBody")
     if body is not None:
         media = list(body["content"])
-        schema = body["content"][media[0]]["schema"]
-        parameters.append({"name": "body", "in": "body", "required": body["required"], "schema": _schema(schema)})
+        first = body["content"][media[0]]
+        schema = _schema(first["schema"])
+        if "example" in first:  # 2.0 has no example beside a body: its schema carries it
+            schema = {**schema, "example": first["example"]}
+        parameters.append({"name": "body", "in": "body", "required": body["required"], "schema": schema})
         shown["consumes"] = media
     if parameters:
         shown["parameters"] = parameters
@@ -100,7 +104,7 @@ def _operation(operation: dict[str, Any], definitions: dict[str, Any]) -> dict[s
 
 def _parameter(parameter: dict[str, Any]) -> dict[str, Any]:
     schema = _schema(parameter["schema"])
-    shown = {k: v for k, v in parameter.items() if k != "schema"}
+    shown = {("x-example" if k == "example" else k): v for k, v in parameter.items() if k != "schema"}
     shown.update({k: v for k, v in schema.items() if k in ("type", "enum", "format", "minLength", "maxLength")})
     shown.setdefault("type", "string")
     return shown

@@ -52,7 +52,7 @@ from kit.claims import utc
 from kit.providers.pliance import aspnet_cors as cors
 from kit.providers.pliance.aspnet import Refusal, bearer_token, bound, validate
 from kit.providers.pliance.protocol import AUDIENCE, POKE_TYPES
-from kit.providers.pliance.surface import SURFACE
+from kit.providers.pliance.surface import DEMO_TENANT, SURFACE
 from kit.sandbox.base import BodyRejected, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.delivery import deliver, is_loopback
@@ -102,7 +102,7 @@ class Emulator(_Base):
         self.tokens_minted_earlier = 0  # valid tokens whose iat is more than a second before they arrived
 
     def demo_credentials(self) -> dict[str, str]:
-        return {**DEMO, "tenant": "tenant-a"} if self.settings["multitenancy"] else dict(DEMO)
+        return {**DEMO, "tenant": DEMO_TENANT} if self.settings["multitenancy"] else dict(DEMO)
 
     # -- envelope -------------------------------------------------------------------------
     def _checkpoint(self) -> str:

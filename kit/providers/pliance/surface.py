@@ -12,8 +12,13 @@ from kit.providers.pliance.facts import FACTS
 from kit.providers.pliance.protocol import LIVE_URL, POKE_TYPES, TENANT_HEADER
 from kit.surface import Answer, Body, Endpoint, Parameter, Schema, Scheme, Surface, array, obj, refusals, text
 
-__all__ = ["SURFACE"]
+__all__ = ["DEMO_PERSON", "DEMO_TENANT", "DEMO_WEBHOOK", "SURFACE"]
 
+#: the examples the document shows: the sandbox's demo tenant, a person a run of the document registers first, and
+#: a webhook on this machine's discard port (the sandbox delivers only to loopback; nobody listens there)
+DEMO_TENANT = "tenant-a"
+DEMO_PERSON = "kit-demo-person-1"
+DEMO_WEBHOOK = "http://127.0.0.1:9/pliance-webhook"
 _MINTED = "Bearer <a JWT you mint: HS256 with the secret>, X-Tenant with multitenancy"
 _NULLABLE_TEXT = {"type": ["string", "null"]}
 
@@ -74,7 +79,8 @@ ENDPOINTS = (
                 identity=obj(),
                 addresses=array(obj()),
                 gender=text(),
-            )
+            ),
+            example={"personReferenceId": DEMO_PERSON, "firstName": "Ada", "lastName": "Lovelace"},
         ),
         answers=_ok("the person registered", _PERSON),
         refusals=_AUTH + _BODY,
@@ -87,7 +93,14 @@ ENDPOINTS = (
         "?personReferenceId=",
         "route-person-query",
         parameters=(
-            Parameter("personReferenceId", "query", "the person's reference", required=True, fact="route-person-query"),
+            Parameter(
+                "personReferenceId",
+                "query",
+                "the person's reference",
+                required=True,
+                fact="route-person-query",
+                example=DEMO_PERSON,
+            ),
         ),
         answers=_ok("the person (status Error when not found, in this tenant)", _PERSON),
         refusals=_AUTH,
@@ -99,7 +112,10 @@ ENDPOINTS = (
         _MINTED,
         "{url, secret, enabled}",
         "webhook-register",
-        body=Body(obj(("url",), url=text(minLength=1), secret=_NULLABLE_TEXT, enabled={"type": "boolean"})),
+        body=Body(
+            obj(("url",), url=text(minLength=1), secret=_NULLABLE_TEXT, enabled={"type": "boolean"}),
+            example={"url": DEMO_WEBHOOK, "enabled": True},
+        ),
         answers=_ok("registered"),
         refusals=_AUTH + _BODY,
         handler="_set_webhook",
@@ -119,7 +135,10 @@ ENDPOINTS = (
         _MINTED,
         "deliver a test event",
         "webhook-poke",
-        body=Body(obj(("type",), type=text(enum=list(POKE_TYPES)), referenceId=text())),
+        body=Body(
+            obj(("type",), type=text(enum=list(POKE_TYPES)), referenceId=text()),
+            example={"type": POKE_TYPES[0], "referenceId": DEMO_PERSON},
+        ),
         answers=_ok("delivered: the receiver's status and body", None),
         refusals=_AUTH + _BODY,
         handler="_poke",
@@ -157,6 +176,7 @@ SURFACE = Surface(
             "header",
             "the tenant, required once multitenancy is on (400 without it)",
             fact="tenant-header",
+            example=DEMO_TENANT,
         ),
     ),
 )

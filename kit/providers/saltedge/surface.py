@@ -10,14 +10,19 @@ Statements and sources are the fact registry's (:mod:`kit.providers.saltedge.fac
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from kit.providers.saltedge.facts import FACTS
 from kit.providers.saltedge.protocol import CONNECT, HEADERS, LIVE_URL, layers
 from kit.surface import Answer, Body, Endpoint, Refusals, Schema, Scheme, Surface, array, obj, refusals, text
 
-__all__ = ["SURFACE"]
+__all__ = ["DEMO_CUSTOMER", "DEMO_PROVIDER", "SURFACE"]
 
+#: the sandbox's demo customer (v5 and v6 ids are strings) and the fake provider its logins are at
+DEMO_CUSTOMER = "1001"
+DEMO_PROVIDER = "fakebank_simple_xf"
 _APP = "app id + app secret headers (+ Expires-at and Signature; required when live)"
 _INTEGER = {"type": "integer"}
 _LIST_META = obj(("next_id", "next_page"), next_id={}, next_page={})
@@ -76,6 +81,7 @@ def _endpoint(
     answer: Answer,
     body: Schema | None = None,
     extra: Refusals = (),
+    example: Mapping[str, Any] | None = None,
 ) -> Endpoint:
     needs, layered = _needs(version, method, word)
     bodied = refusals(400, "statuses") if body is not None else ()
@@ -85,7 +91,7 @@ def _endpoint(
         f"api/{version}/{word}",
         needs,
         fact=fact,
-        body=Body(obj(("data",), data=body)) if body is not None else None,
+        body=Body(obj(("data",), data=body), example={"data": dict(example or {})}) if body is not None else None,
         answers=(answer,),
         refusals=_CLIENT + layered + bodied + made + extra,
         security=_security(version, method, word),
@@ -113,6 +119,7 @@ def _customers(version: str) -> Endpoint:
         "_new_customer",
         Answer(200, obj(("data",), data=customer), "the customer and its secret"),
         obj(("identifier",), identifier=text()),
+        example={"identifier": "kit-demo-customer"},
     )
 
 
@@ -138,6 +145,7 @@ def _connect(version: str) -> Endpoint:
         Answer(200, obj(("data",), data=made), "the connect URL for the customer"),
         asked,
         refusals(404, "connect-customer"),
+        example={"customer_id": DEMO_CUSTOMER},
     )
     if version == "v6":
         return endpoint
@@ -167,6 +175,7 @@ def _version(version: str) -> tuple[Endpoint, ...]:
             "_new_login",
             Answer(200, login, f"the {one} and its secret"),
             obj(country_code=text(), provider_code=text(), credentials=obj()),
+            example={"country_code": "XF", "provider_code": DEMO_PROVIDER, "credentials": {}},
         ),
         _endpoint(version, "GET", one, "login-layer", "_show_login", Answer(200, login, f"the {one}")),
         _endpoint(

@@ -201,6 +201,13 @@ FACTS = Registry(
             answers=("401 invalid_token",),
         ),
         Fact(
+            "bearer-header",
+            "an API call sends the access token as Authorization: Bearer <token>",
+            "inferred",
+            "Signicat's .NET SDK (HttpRequestor.cs, GetRequestMessage)",
+            f"{_SDK}/HttpRequestor.cs",
+        ),
+        Fact(
             "organization-id",
             "a client configured with an organization id sends it on every API call, as the Signicat-OrganizationId "
             "header and the signicat-organizationId parameter",

@@ -40,7 +40,7 @@ from werkzeug.wrappers import Request, Response
 from kit.errors import ConfigError
 from kit.providers.signicat import duende
 from kit.providers.signicat.protocol import DISCOVERY_PATH, SCOPE, TOKEN_PATH
-from kit.providers.signicat.surface import SURFACE
+from kit.providers.signicat.surface import DEMO_ACCOUNT, SURFACE
 from kit.sandbox.base import BodyRejected, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.keys import new_key
@@ -52,7 +52,7 @@ API = "auth/rest/sessions"  # where the Authentication REST API answers, behind 
 DEMO = {
     "client_id": "sandbox-kit-demo-417",
     "client_secret": "kit-demo-signicat-secret-9c4e1b7a2f6d8e3c5a0b4d6f",
-    "account_id": "a-spge-kitdemo0001",
+    "account_id": DEMO_ACCOUNT,
 }
 PROBLEM_TYPE = "https://developer.signicat.com/docs/error-codes/"
 

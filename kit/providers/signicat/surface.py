@@ -6,11 +6,13 @@ and answers is what the sandbox takes and answers (:mod:`kit.providers.signicat.
 
 from __future__ import annotations
 
+import uuid
+
 from kit.providers.signicat.facts import FACTS
 from kit.providers.signicat.protocol import ACCOUNT_PARAMETER, DISCOVERY_PATH, LIVE_URL, SCOPE, TOKEN_PATH
 from kit.surface import Answer, Body, Endpoint, Parameter, Scheme, Surface, array, obj, refusals, text
 
-__all__ = ["SURFACE"]
+__all__ = ["DEMO_ACCOUNT", "FIRST_SESSION", "SURFACE"]
 
 _BEARER = "Bearer <access token> (+ ?signicat-accountId=)"
 _INTEGER = {"type": "integer"}
@@ -28,8 +30,15 @@ _API = (
     *refusals(401, "no-token-401", "invalid-token", "wrong-audience", "product-401"),
     *refusals(403, "product-403", "account-403"),
 )
+#: the sandbox's demo account, and the id it gives the first session it makes (a run of the document makes it first)
+DEMO_ACCOUNT = "a-spge-kitdemo0001"
+FIRST_SESSION = str(uuid.UUID(int=1))
 _ACCOUNT = Parameter(
-    ACCOUNT_PARAMETER, "query", "the account the call acts for: the token's account_id claim", fact="account-id"
+    ACCOUNT_PARAMETER,
+    "query",
+    "the account the call acts for: the token's account_id claim",
+    fact="account-id",
+    example=DEMO_ACCOUNT,
 )
 
 ENDPOINTS = (
@@ -42,6 +51,7 @@ ENDPOINTS = (
         body=Body(
             obj(("grant_type",), grant_type=text(), scope=text(), client_id=text(), client_secret=text()),
             media=("application/x-www-form-urlencoded",),
+            example={"grant_type": "client_credentials", "scope": SCOPE},
         ),
         answers=(
             Answer(
@@ -97,7 +107,8 @@ ENDPOINTS = (
                 allowedProviders=array(text()),
                 language=text(),
                 externalReference=text(),
-            )
+            ),
+            example={"flow": "redirect", "language": "en", "externalReference": "kit-demo"},
         ),
         answers=(Answer(201, _SESSION, "the session created"),),
         refusals=_API + refusals(400, "bad-body"),
@@ -123,6 +134,14 @@ SURFACE = Surface(
     facts=FACTS,
     schemes=(
         Scheme(
+            "accessToken",
+            {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            "the access token the token endpoint answered (the oauth2 scheme's) as a Bearer token: what to fill in "
+            "where a tool cannot fetch the token itself",
+            "bearer-header",
+            session={},
+        ),
+        Scheme(
             "oauth2",
             {
                 "type": "oauth2",
@@ -144,7 +163,7 @@ SURFACE = Surface(
             "client-auth",
         ),
     ),
-    security=(("oauth2",),),
+    security=(("accessToken",), ("oauth2",)),
     error=Answer(
         0,
         obj(("title", "status"), type=text(), title=text(), detail=text(), code=text(), status=_INTEGER),
@@ -153,4 +172,5 @@ SURFACE = Surface(
     ),
     endpoints=ENDPOINTS,
     live_server=LIVE_URL,
+    path_examples={"id": FIRST_SESSION},
 )

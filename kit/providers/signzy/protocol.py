@@ -3,6 +3,9 @@
 #: where the live API is (what <PROVIDER>_URL is set to)
 LIVE_URL = "https://multi-channel.signzy.tech/"
 MODELS = ("channels", "customers")  # channel products and single-customer products
+#: the sandbox's demo channel, and the id it gives the first child channel made (a run of its document makes it)
+SEED_ID = "ch-1"
+FIRST_CHILD = "ch-2"
 
 
 def login_path(model: str) -> str:

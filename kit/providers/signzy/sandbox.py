@@ -40,7 +40,7 @@ from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
 from kit.providers.signzy import loopback as lb
-from kit.providers.signzy.protocol import MODELS
+from kit.providers.signzy.protocol import MODELS, SEED_ID
 from kit.providers.signzy.surface import SURFACE
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.base import Setting, json_response
@@ -51,7 +51,6 @@ __all__ = ["Emulator", "SEED_EMAIL", "SEED_ID"]
 Token = dict[str, Any] | None
 
 DEMO = {"username": "kit-demo-channel", "password": "kit-demo-signzy-password-6d2f9a41c7"}
-SEED_ID = "ch-1"
 SEED_EMAIL = "kit-demo-channel@example.invalid"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -66,7 +65,6 @@ class Emulator(_Base):
     TOKEN_PATHS = ("api/channels/login", "api/customers/login")
     FETCH_COUNT = "live_tokens"
     SURFACE = SURFACE
-    DEMO_PATH = {"id": "ch-1"}
     SETTINGS = (
         Setting("ttl", int, 1209600, "default token ttl in seconds (LoopBack: 14 days)", 1, 31556926),
         Setting("max_ttl", int, 31556926, "largest ttl a login may ask for (LoopBack: 1 year)", 1, 31556926),

@@ -8,14 +8,19 @@ and answers is what the sandbox takes and answers (:mod:`kit.providers.signzy.sa
 from __future__ import annotations
 
 from kit.providers.signzy.facts import FACTS
-from kit.providers.signzy.protocol import LIVE_URL, login_path, logout_path
-from kit.surface import Answer, Body, Endpoint, Scheme, Surface, array, obj, refusals, text
+from kit.providers.signzy.protocol import FIRST_CHILD, LIVE_URL, SEED_ID, login_path, logout_path
+from kit.surface import Answer, Body, Endpoint, Scheme, Surface, array, obj, refusals, text, variable
 
 __all__ = ["SURFACE"]
 
 _TOKEN = "the token: raw Authorization, ?access_token=, X-Access-Token, or Bearer base64(token)"
 _BOTH = ("application/json", "application/x-www-form-urlencoded")
-_LOGIN = Body(obj(username=text(), email=text(), password=text(), ttl={}), media=_BOTH)
+#: a login's example: the credentials are the reader's to fill (Postman variables named after kit's env vars)
+_LOGIN = Body(
+    obj(username=text(), email=text(), password=text(), ttl={}),
+    media=_BOTH,
+    example={"username": variable("SIGNZY_USERNAME"), "password": variable("SIGNZY_PASSWORD")},
+)
 _ACCESS = obj(
     ("id", "ttl", "created", "userId"),
     id=text(),
@@ -59,16 +64,21 @@ def _logout(model: str, fact: str) -> Endpoint:
     )
 
 
+# the logouts come last: a run of the document in its order (Postman's) keeps its token to the end
 ENDPOINTS = (
     *(_login(model, note, fact) for model, note, fact in _LOGINS),
-    *(_logout(model, fact) for model, fact in _LOGOUTS),
     Endpoint(
         "POST",
         "api/channels/change-password",
         _TOKEN,
         "{oldPassword, newPassword, username?}",
         "change-password-path",
-        body=Body(obj(("oldPassword", "newPassword"), oldPassword=text(), newPassword=text(), username=text()), _BOTH),
+        body=Body(
+            obj(("oldPassword", "newPassword"), oldPassword=text(), newPassword=text(), username=text()),
+            _BOTH,
+            # the example keeps the password (LoopBack accepts the same one): a run of the document locks nobody out
+            example={"oldPassword": variable("SIGNZY_PASSWORD"), "newPassword": variable("SIGNZY_PASSWORD")},
+        ),
         answers=(_GONE,),
         refusals=_API + _BODY + refusals(400, "invalid-password") + refusals(422, "username-change"),
         handler="_change_password",
@@ -98,7 +108,15 @@ ENDPOINTS = (
         _TOKEN,
         "create a child {username, password, email}",
         "children",
-        body=Body(obj(("username", "password", "email"), username=text(), password=text(), email=text()), _BOTH),
+        body=Body(
+            obj(("username", "password", "email"), username=text(), password=text(), email=text()),
+            _BOTH,
+            example={
+                "username": "kit-demo-child",
+                "password": "choose-a-password-of-32-bytes-or-more",  # the new child's: the reader's choice
+                "email": "kit-demo-child@example.invalid",
+            },
+        ),
         answers=(Answer(200, _CHANNEL, "the child"),),
         refusals=_API + _BODY + refusals(422, "validation"),
         handler="_create_child",
@@ -117,11 +135,12 @@ ENDPOINTS = (
         "api/channels/{id}/onboardings",
         _TOKEN,
         fact="channel-paths",
-        body=Body(obj(name=text()), _BOTH, required=False),
+        body=Body(obj(name=text()), _BOTH, required=False, example={"name": "kit-demo-onboarding"}),
         answers=(Answer(200, obj(("id", "channelId"), id=text(), channelId=text(), name=text()), "the onboarding"),),
         refusals=_API + _BODY,
         handler="_create_onboarding",
     ),
+    *(_logout(model, fact) for model, fact in _LOGOUTS),
 )
 
 SURFACE = Surface(
@@ -164,4 +183,5 @@ SURFACE = Surface(
     live_server=LIVE_URL,
     extensions={"x-kit-swagger": FACTS.cite("swagger2")},
     swagger2=True,
+    path_examples={"id": SEED_ID, "child": FIRST_CHILD},
 )

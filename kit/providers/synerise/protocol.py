@@ -18,6 +18,9 @@ PUBLIC_KEY_PATH = "kit-sandbox/synerise/public-key.pem"
 #: serves it at a kit path, and kit calls it only when a ``user_workspace`` is configured
 SELECT_WORKSPACE_PATH = "kit-sandbox/synerise/user/select-workspace/{workspace}"
 #: identity providers a customer may log in with (CONFIRMED: SYNERISE, FACEBOOK, OAUTH, APPLE, "…")
+#: the sandbox's demo workspace and its first customer (what the document's path examples name)
+DEMO_WORKSPACE = 101
+DEMO_CLIENT = "client-0001"
 IDENTITY_PROVIDERS = ("SYNERISE", "FACEBOOK", "OAUTH", "APPLE", "GOOGLE")
 #: INFERRED: the API-key permission check (path from the PHP SDK's Uauth library; body and answer kit's)
 KEY_CHECK_PATH = "uauth/api-key/permission-check"

@@ -9,6 +9,8 @@ from __future__ import annotations
 from kit.providers.synerise.facts import FACTS
 from kit.providers.synerise.protocol import (
     CONSUMERS,
+    DEMO_CLIENT,
+    DEMO_WORKSPACE,
     IDENTITY_PROVIDERS,
     KEY_CHECK_PATH,
     LEGACY_WORKSPACE_LOGIN,
@@ -19,7 +21,7 @@ from kit.providers.synerise.protocol import (
     SELECT_WORKSPACE_PATH,
     TRACKER_PARAMETER,
 )
-from kit.surface import Answer, Body, Endpoint, Parameter, Scheme, Surface, array, obj, refusals, text
+from kit.surface import Answer, Body, Endpoint, Parameter, Scheme, Surface, array, obj, refusals, text, variable
 
 __all__ = ["SURFACE"]
 
@@ -30,7 +32,10 @@ _WRONG = refusals(401, "wrong-key")
 _SCOPED = _BAD_TOKEN + refusals(403, "consumer-403", "permissions-checked", "key-permissions")
 _WORKSPACE_SCOPED = _SCOPED + refusals(401, "basic-wrong")  # a workspace may send Basic instead
 _CLIENT = obj(("clientId",), clientId=text(), email={"type": ["string", "null"]})
-_WORKSPACE_LOGIN = Body(obj(("apiKey",), apiKey=text()))
+#: the examples' credentials are the reader's to fill: Postman variables named after kit's env vars
+_WORKSPACE_KEY = variable("SYNERISE_WORKSPACE_API_KEY")
+_CLIENT_KEY = variable("SYNERISE_CLIENT_API_KEY")
+_WORKSPACE_LOGIN = Body(obj(("apiKey",), apiKey=text()), example={"apiKey": _WORKSPACE_KEY})
 _USER = obj(("token", "consumer", "mfaMethods"), token=text(), consumer=obj(), mfaMethods=array(text()))
 
 
@@ -89,7 +94,13 @@ ENDPOINTS = (
                 password=text(),
                 identityProviderToken=text(),
                 uuid=text(),
-            )
+            ),
+            example={
+                "apiKey": _CLIENT_KEY,
+                "identityProvider": "SYNERISE",
+                "email": variable("SYNERISE_CLIENT_EMAIL"),
+                "password": variable("SYNERISE_CLIENT_PASSWORD"),
+            },
         ),
         answers=(Answer(200, _TOKEN, "the customer's token"),),
         refusals=_WRONG + _BODY + refusals(403, "uuid-403"),
@@ -101,7 +112,7 @@ ENDPOINTS = (
         "sauth/v3/auth/refresh/client",
         "Bearer <customer token> + apiKey",
         fact="customer-refresh",
-        body=Body(obj(("apiKey",), apiKey=text())),
+        body=Body(obj(("apiKey",), apiKey=text()), example={"apiKey": _CLIENT_KEY}),
         answers=(
             Answer(
                 200,
@@ -118,7 +129,10 @@ ENDPOINTS = (
         CONSUMERS["user"][0],
         "username + password",
         fact="user-login",
-        body=Body(obj(("username", "password"), username=text(), password=text())),
+        body=Body(
+            obj(("username", "password"), username=text(), password=text()),
+            example={"username": variable("SYNERISE_USER_USERNAME"), "password": variable("SYNERISE_USER_PASSWORD")},
+        ),
         answers=(Answer(200, _USER, "the user's token (to confirm first when mfaMethods is not empty)"),),
         refusals=_WRONG + _BODY,
         security=(),
@@ -130,9 +144,14 @@ ENDPOINTS = (
         "Bearer <the user login's token> + verificationCode",
         fact="user-mfa",
         parameters=(
-            Parameter("mfaType", "query", "the method confirmed", text(enum=list(MFA_TYPES)), True, "user-mfa"),
+            Parameter(
+                "mfaType", "query", "the method confirmed", text(enum=list(MFA_TYPES)), True, "user-mfa", MFA_TYPES[0]
+            ),
         ),
-        body=Body(obj(("verificationCode",), verificationCode=text(), deviceId=text())),
+        body=Body(
+            obj(("verificationCode",), verificationCode=text(), deviceId=text()),
+            example={"verificationCode": "123456", "deviceId": "kit-demo-device"},  # the authenticator's six digits
+        ),
         answers=(Answer(200, _USER, "the user's confirmed token"),),
         refusals=_BAD_TOKEN + _BODY + refusals(401, "mfa-code") + refusals(403, "consumer-403"),
         security=(("userToken",),),
@@ -148,6 +167,7 @@ ENDPOINTS = (
         refusals=_BAD_TOKEN + refusals(403, "select-workspace", "consumer-403", "mfa-first"),
         security=(("userToken",),),
         handler="users.select_workspace",
+        live=False,
     ),
     Endpoint(
         "POST",
@@ -155,7 +175,10 @@ ENDPOINTS = (
         "API key only (apiKey in the body)",
         "{apiKey, permissions}",
         "key-check",
-        body=Body(obj(("apiKey",), apiKey=text(), permissions=array(text()))),
+        body=Body(
+            obj(("apiKey",), apiKey=text(), permissions=array(text())),
+            example={"apiKey": _WORKSPACE_KEY, "permissions": ["BUSINESS_PROFILE_READ"]},
+        ),
         answers=(Answer(200, obj(("permissions",), permissions=obj()), "each permission, held or not"),),
         refusals=refusals(401, "key-check") + _BODY,
         security=(),
@@ -210,6 +233,7 @@ ENDPOINTS = (
         answers=(Answer(200, text(), "the PEM public key that verifies tokens", media="application/x-pem-file"),),
         security=(),
         handler="_public_key",
+        live=False,
     ),
 )
 
@@ -267,4 +291,5 @@ SURFACE = Surface(
     ),
     endpoints=ENDPOINTS,
     live_server=LIVE_URL,
+    path_examples={"id": DEMO_CLIENT, "workspace": str(DEMO_WORKSPACE)},
 )

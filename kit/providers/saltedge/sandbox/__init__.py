@@ -43,7 +43,7 @@ from kit.providers.saltedge.sandbox.connect import ConnectSessions
 from kit.providers.saltedge.sandbox.errors import error_response
 from kit.providers.saltedge.sandbox.limits import Rate, check_key, check_room
 from kit.providers.saltedge.sandbox.signatures import Refused, check_signature
-from kit.providers.saltedge.surface import SURFACE
+from kit.providers.saltedge.surface import DEMO_PROVIDER, SURFACE
 from kit.sandbox.base import BodyRejected, Setting, json_response, read_json
 from kit.sandbox.base import Emulator as _Base
 from kit.sandbox.keys import new_key
@@ -115,8 +115,8 @@ class Emulator(_Base):
             1002: self._customer_record(1002, "someone-else", secrets.token_urlsafe(32)),
         }
         self.logins: dict[int, dict[str, Any]] = {
-            2001: self._login(2001, 1001, c["login_secret"], "fakebank_simple_xf"),
-            2002: self._login(2002, 1002, secrets.token_urlsafe(32), "fakebank_simple_xf"),
+            2001: self._login(2001, 1001, c["login_secret"], DEMO_PROVIDER),
+            2002: self._login(2002, 1002, secrets.token_urlsafe(32), DEMO_PROVIDER),
         }
 
     def demo_credentials(self) -> dict[str, str]:

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Request, Response
 
 from kit.providers.saltedge.protocol import HEADERS
 from kit.providers.saltedge.sandbox.signatures import Refused
+from kit.providers.saltedge.surface import DEMO_PROVIDER
 from kit.sandbox.base import json_response
 
 __all__ = ["ConnectSessions"]
@@ -41,7 +42,7 @@ class Box(Protocol):
 #: how long a connect URL may be opened (kit's choice: an hour)
 LIFETIME = dt.timedelta(hours=1)
 #: what a connection made through the sandbox's Connect uses
-PROVIDER = "fakebank_simple_xf"
+PROVIDER = DEMO_PROVIDER
 
 
 class ConnectSessions:

@@ -52,7 +52,14 @@ import jwt
 from werkzeug.wrappers import Request, Response
 
 from kit.errors import ConfigError
-from kit.providers.synerise.protocol import CONSUMERS, IDENTITY_PROVIDERS, LEGACY_WORKSPACE_LOGIN, PUBLIC_KEY_PATH
+from kit.providers.synerise.protocol import (
+    CONSUMERS,
+    DEMO_CLIENT,
+    DEMO_WORKSPACE,
+    IDENTITY_PROVIDERS,
+    LEGACY_WORKSPACE_LOGIN,
+    PUBLIC_KEY_PATH,
+)
 from kit.providers.synerise.sandbox.demo_api import DemoApi
 from kit.providers.synerise.sandbox.tokens import Tokens
 from kit.providers.synerise.sandbox.users import Users
@@ -63,7 +70,7 @@ from kit.sandbox.base import Setting, json_response
 
 __all__ = ["PUBLIC_KEY_PATH", "Emulator"]
 
-WORKSPACE_ID = 101
+WORKSPACE_ID = DEMO_WORKSPACE
 DEMO = {
     "workspace_api_key": "5f0c7e1a-9b2d-4c6e-8f1a-3d5b7c9e0a24",
     "client_api_key": "8e2d4f6a-1c3b-4a5d-9e7f-0b2c4d6e8f13",
@@ -90,7 +97,6 @@ class Emulator(_Base):
     )
     FETCH_COUNT = "logins"
     SURFACE = SURFACE
-    DEMO_PATH = {"id": "client-0001", "workspace": "101"}
     SETTINGS = (
         Setting(
             "lifetime", int, 3600, "token lifetime in seconds (facts lifetime, lifetime-week: 1 h or a week)", 1, 604800
@@ -110,7 +116,7 @@ class Emulator(_Base):
     def __init__(self, settings: dict[str, Any], credentials: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(settings, credentials, **kwargs)
         self.tokens = Tokens(self.settings, workspace=WORKSPACE_ID, clock=self.now)
-        self.customers = {"client-0001": self.credentials["client_email"], OTHER_CLIENT["id"]: OTHER_CLIENT["email"]}
+        self.customers = {DEMO_CLIENT: self.credentials["client_email"], OTHER_CLIENT["id"]: OTHER_CLIENT["email"]}
         self.api = DemoApi(self.tokens, self.settings, self.customers, self.credentials, workspace=WORKSPACE_ID)
         self.users = Users(self.tokens, self.settings, self.credentials, workspace=WORKSPACE_ID)
 
@@ -194,7 +200,7 @@ class Emulator(_Base):
         if provider == "SYNERISE":
             if email != self.credentials["client_email"] or body.get("password") != self.credentials["client_password"]:
                 raise Refused(401, "Bad credentials")
-            return "client-0001"
+            return DEMO_CLIENT
         if not body.get("identityProviderToken"):
             raise Refused(400, f"identityProviderToken is required for {provider}")
         if not email or body["identityProviderToken"] != IDP_TOKEN.format(provider=provider, email=email):
