@@ -324,8 +324,8 @@ def test_a_live_document_lists_no_path_only_the_sandbox_serves() -> None:
     assert kit_paths and all(path.startswith("/kit-sandbox/") for path in kit_paths)
     for server in ("http://localhost:8702/", SERVER):
         assert kit_paths <= set(openapi(surface("synerise"), server)["paths"])
-    for server in (None, "https://api.synerise.com/"):
-        document = openapi(surface("synerise"), server)
+    for elsewhere in (None, "https://api.synerise.com/"):
+        document = openapi(surface("synerise"), elsewhere)
         assert not kit_paths & set(document["paths"])
         assert "Not in the live API's document: POST kit-sandbox/synerise/user" in document["info"]["description"]
 
