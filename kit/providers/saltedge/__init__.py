@@ -19,21 +19,16 @@ millisecond; the server accepts a signed request until ``Expires-at``). Every fa
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import functools
 import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Unpack
+from typing import Unpack
 from urllib.parse import urlsplit
 
 import requests
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from kit.answers import api_error, json_body
 from kit.auth.scheme import TokenlessAuth
@@ -44,21 +39,18 @@ from kit.providers.saltedge.callbacks import callback_check, callback_string, si
 from kit.providers.saltedge.protocol import (
     CONNECT,
     DEFAULT_VERSION,
-    DIGESTS,
     HEADERS,
     MAX_AHEAD,
-    hash_for,
+    api_version_of,
     layers,
     signature_string,
     signed_bytes,
 )
-from kit.secrets import Secret, fingerprint, redact, reveal
+from kit.providers.saltedge.signing import body_of, generate_key_pair, public_pem, sign, signature_table
+from kit.secrets import Secret
 from kit.session import Session
 from kit.spec import BusinessCall, Provider
 from kit.wire import Wiring
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 __all__ = [
     "CONNECT",
@@ -87,53 +79,6 @@ class Credentials(_Credentials):
     login_secret: Secret | None = None
     private_key_pem: Secret | None = dataclasses.field(default=None, metadata=MULTILINE)
     api_version: str = DEFAULT_VERSION
-
-
-def generate_key_pair() -> tuple[Secret, str]:
-    """A new RSA-2048 key pair: the private key (a Secret, keep it) and the public PEM for the dashboard."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return Secret(private, name="SALTEDGE_PRIVATE_KEY_PEM"), public
-
-
-def public_pem(private_key_pem: Secret | str) -> str:
-    """The public PEM of a private key you already hold (the one the dashboard has, when you go live).
-
-    :raises ConfigError: the key is not an unencrypted RSA private key in PEM.
-    """
-    public = (
-        _load(str(reveal(private_key_pem)))
-        .public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    )
-    return public.decode()
-
-
-@functools.lru_cache(maxsize=8)
-def _load(pem: str) -> rsa.RSAPrivateKey:
-    """Parse a PEM once (parsing costs ~30 ms; signing ~1 ms)."""
-    try:
-        key = serialization.load_pem_private_key(pem.encode(), None)
-    except (ValueError, TypeError):
-        raise ConfigError("the Salt Edge signing key is not an unencrypted PEM private key") from None
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise ConfigError("the Salt Edge signing key must be an RSA private key")
-    return key
-
-
-def sign(private_key_pem: Secret | str, text: str | bytes, *, api_version: str = "v6") -> str:
-    """base64 (no newlines) of RSA PKCS#1 v1.5 over ``text`` (a str: its UTF-8 bytes), with the digest
-    ``api_version`` signs with: SHA-1 for v3, SHA-256 from v4 on (``protocol.DIGESTS``)."""
-    key = _load(str(reveal(private_key_pem)))
-    data = text if isinstance(text, bytes) else text.encode()
-    return base64.b64encode(key.sign(data, padding.PKCS1v15(), hash_for(api_version))).decode()
 
 
 class SaltEdgeAuth(TokenlessAuth):
@@ -181,7 +126,7 @@ class SaltEdgeAuth(TokenlessAuth):
     def _signature(self, key: Secret, method: str, url: str, request: requests.PreparedRequest) -> tuple[int, str]:
         """``Expires-at`` and ``Signature`` for the request: the ones it was given lately while at least half
         of the window is left, else new ones."""
-        body = _body(request)
+        body = body_of(request)
         wanted = (method, url, body)
         now = self.clock()
         with self._lock:
@@ -207,13 +152,6 @@ class SaltEdgeAuth(TokenlessAuth):
 
 
 _VERSIONED = re.compile(r"/api/v\d+/(.*)$")
-_VERSION = re.compile(r"/api/(v\d+)/")
-
-
-def api_version_of(url: str) -> str:
-    """The API version a Salt Edge URL names (``…/api/v3/…``); v6 when it names none kit knows."""
-    found = _VERSION.search(url)
-    return found.group(1) if found is not None and found.group(1) in HEADERS else "v6"
 
 
 def _layers(request: requests.PreparedRequest, version: str) -> tuple[str, ...] | None:
@@ -268,47 +206,6 @@ def session(
         error_parser=error_parser,
         **wiring,
     )
-
-
-def signature_table(
-    request: requests.PreparedRequest, public_key_pem: str, *, now: float | None = None
-) -> pd.DataFrame:
-    """What was signed and whether the signature holds, the way jwt.io shows a JWT: one row per part."""
-    from kit.tables import Table
-
-    expires = str(request.headers.get("Expires-at", ""))
-    signature = str(request.headers.get("Signature", ""))
-    signed = signed_bytes(expires, request.method or "", request.url or "", _body(request))
-    key = serialization.load_pem_public_key(public_key_pem.encode())
-    version = api_version_of(request.url or "")
-    verdict = "not signed"
-    if signature and isinstance(key, rsa.RSAPublicKey):
-        try:
-            key.verify(base64.b64decode(signature), signed, padding.PKCS1v15(), hash_for(version))
-            verdict = "ok"
-        except (InvalidSignature, ValueError):
-            verdict = "signature does not match"
-    moment = time.time() if now is None else now
-    ahead = float(expires) - moment if expires else 0.0
-    timing = "" if not expires else ("expired" if ahead < 0 else "more than 1 h ahead" if ahead > MAX_AHEAD else "ok")
-    rows = [
-        ("Expires-at", expires, timing),
-        ("method", request.method or "", ""),
-        ("url", redact(request.url or ""), ""),
-        ("body", redact(_text(_body(request))), ""),
-        ("signed string", redact(signed.decode("utf-8", "replace")), ""),
-        ("digest", f"RSA PKCS#1 v1.5 with {DIGESTS[version]}", f"what {version} signs with"),
-        ("Signature", f"fp={fingerprint(signature)}" if signature else "", verdict),
-    ]
-    return Table(rows, columns=["part", "value", "check"])
-
-
-def _body(request: requests.PreparedRequest) -> bytes | str | None:
-    return request.body if isinstance(request.body, (bytes, str)) else None
-
-
-def _text(body: bytes | str | None) -> str:
-    return body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
 
 
 SCHEME = (

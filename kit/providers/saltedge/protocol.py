@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -94,3 +95,12 @@ def layers(method: str, path: str, version: str = "v3") -> tuple[str, ...] | Non
         return ()
     word = path.strip("/").split("/", 1)[0].split("?", 1)[0]
     return LAYERS.get((method.upper(), word))
+
+
+_VERSION = re.compile(r"/api/(v\d+)/")
+
+
+def api_version_of(url: str) -> str:
+    """The API version a Salt Edge URL names (``…/api/v3/…``); v6 when it names none kit knows."""
+    found = _VERSION.search(url)
+    return found.group(1) if found is not None and found.group(1) in HEADERS else "v6"

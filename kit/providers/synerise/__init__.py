@@ -22,7 +22,6 @@ a JWT, or whose ``exp`` is not 1 s..366 days ahead, is refused before it is used
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Any, Unpack
 
 import requests
@@ -33,11 +32,12 @@ from kit.auth.flow import Flow
 from kit.auth.tokencache import TokenCache
 from kit.auth.tokens import CachedToken, KeyParts, checked_lifetime, jwt_exp, token_answer
 from kit.bounded import number
-from kit.credentials import Credentials as _Credentials
 from kit.errors import ApiError, AuthError, ConfigError, KitError
 from kit.meanings import register_meanings
 from kit.providers.synerise.basic import WorkspaceBasicAuth
+from kit.providers.synerise.credentials import Credentials
 from kit.providers.synerise.facts import FACTS
+from kit.providers.synerise.logins import NEEDS, login_request, login_table, needs
 from kit.providers.synerise.mfa import METHOD, MfaCode, code_for, device_id, totp_code, verification_request
 from kit.providers.synerise.protocol import API_VERSION, CONSUMERS, EXPIRED, PUBLIC_KEY_PATH, SELECT_WORKSPACE_PATH
 from kit.secrets import Secret, reveal
@@ -51,13 +51,6 @@ if TYPE_CHECKING:
 __all__ = ["CONSUMERS", "Credentials", "PROVIDER", "SyneriseAuth", "error_parser", "httpx_auth"]
 __all__ += ["login_request", "login_table", "public_key", "session", "verify_token"]
 __all__ += ["WorkspaceBasicAuth", "totp_code"]
-
-#: consumer type -> the credentials fields its login needs
-NEEDS = {
-    "workspace": ("workspace_api_key",),
-    "client": ("client_api_key", "client_email", "client_password"),
-    "user": ("user_username", "user_password"),
-}
 
 register_meanings(
     FACTS,
@@ -73,66 +66,6 @@ register_meanings(
         "permissions": ("what the user may do in the selected workspace", "user-workspace", "permissions-checked"),
     },
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class Credentials(_Credentials):
-    """Credentials for all three consumer types; a session uses the fields of one."""
-
-    PROVIDER = "synerise"
-    workspace_api_key: Secret | None = None
-    client_api_key: Secret | None = None
-    client_identity_provider: str = "SYNERISE"
-    client_identity_provider_token: Secret | None = None  # for FACEBOOK, OAUTH, APPLE, … instead of a password
-    client_email: str | None = None
-    client_password: Secret | None = None
-    client_uuid: str | None = None
-    client_device_id: str | None = None
-    user_username: str | None = None
-    user_password: Secret | None = None
-    user_workspace: str | None = None  # the workspace a user selects after logging in
-    user_device_id: str | None = None  # the deviceId a user's logins send (default: one per user and process)
-    user_totp_secret: Secret | None = None  # the authenticator's base32 secret: kit computes the MFA code
-    workspace_guid: str | None = None  # the login of a workspace's Basic authentication
-
-
-def _needs(credentials: Credentials, consumer: str) -> tuple[str, tuple[str, str] | None]:
-    if consumer not in CONSUMERS:
-        raise ConfigError(f"unknown consumer type {consumer!r}; one of {', '.join(CONSUMERS)}")
-    path, refresh = CONSUMERS[consumer]
-    needed = NEEDS[consumer]
-    if consumer == "client" and credentials.client_identity_provider != "SYNERISE":  # a provider token, no password
-        needed = ("client_api_key", "client_email", "client_identity_provider_token")
-    missing = [f for f in needed if not reveal(getattr(credentials, f))]
-    if missing:
-        raise ConfigError(f"a synerise {consumer} session needs {', '.join(missing)}")
-    return path, refresh
-
-
-def login_request(credentials: Credentials, base_url: str, consumer: str) -> requests.Request:
-    """The login request for ``consumer``, not yet sent."""
-    path, _ = _needs(credentials, consumer)
-    c = credentials
-    if consumer == "workspace":
-        body: dict[str, Any] = {"apiKey": reveal(c.workspace_api_key)}
-    elif consumer == "client":
-        body = {
-            "apiKey": reveal(c.client_api_key),
-            "identityProvider": c.client_identity_provider,
-            "email": c.client_email,
-        }
-        optional = (
-            ("password", reveal(c.client_password)),
-            ("identityProviderToken", reveal(c.client_identity_provider_token)),
-            ("uuid", c.client_uuid),
-            ("deviceId", c.client_device_id),
-        )
-        body.update({k: v for k, v in optional if v})
-    else:
-        device = device_id(c.user_username, c.user_device_id)  # the user-login page: trusted 8 h after its MFA
-        body = {"username": c.user_username, "password": reveal(c.user_password), "deviceId": device}
-    headers = {"Content-Type": "application/json", "Api-Version": API_VERSION}
-    return requests.Request("POST", base_url + path, headers=headers, json=body)
 
 
 def _token(response: requests.Response, url: str, now: float) -> CachedToken:
@@ -168,7 +101,7 @@ class SyneriseAuth(CachedBearerAuth):
         api_version: str = API_VERSION,
         mfa_code: MfaCode | None = None,
     ) -> None:
-        _needs(credentials, consumer)
+        needs(credentials, consumer)
         self.credentials = credentials
         self.mfa_code = mfa_code
         self.base_url = base_url
@@ -279,13 +212,6 @@ def session(
         raise ConfigError(f"scheme must be jwt or basic, not {scheme!r}")
     auth = SyneriseAuth(credentials, base_url, consumer, cache=cache, mfa_code=mfa_code)
     return Session(base_url, provider="synerise", auth=auth, verify=verify, error_parser=error_parser, **wiring)
-
-
-def login_table(credentials: Credentials, base_url: str, consumer: str) -> pd.DataFrame:
-    """The login request for ``consumer`` as rows (secrets masked), before it is sent."""
-    from kit.tables import request_table
-
-    return request_table(login_request(credentials, base_url, consumer))
 
 
 def public_key(s: Session[Any]) -> str:
