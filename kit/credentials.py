@@ -73,6 +73,23 @@ class Credentials:
     def is_secret(field: dataclasses.Field[Any]) -> bool:
         return "Secret" in str(field.type)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # IPython prefers a class's own __repr__ (a dataclass writes one) to a base's _repr_pretty_: give it its own
+        cls._repr_pretty_ = Credentials._repr_pretty_  # type: ignore[method-assign]
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's plain text (a runner's log): one field a line, as a notebook wraps a long line anywhere."""
+        fields = "".join(f"    {f.name}={getattr(self, f.name)!r},\n" for f in self.fields())
+        printer.text(f"{type(self).__name__}(\n{fields})")
+
+    def _repr_html_(self) -> str:
+        """In a notebook: a kit table of the fields, each value as its repr shows it (a secret masked)."""
+        from kit.tables import Table
+
+        rows = [{"field": f.name, "value": repr(getattr(self, f.name))} for f in self.fields()]
+        return str(Table(rows, columns=["field", "value"]).set_index("field")._repr_html_())
+
     @classmethod
     def is_required(cls, field: dataclasses.Field[Any]) -> bool:
         return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING

@@ -7,11 +7,13 @@ with no cut, in HTML as in text, and its HTML wraps so the table fits the width 
 * text wraps between words; a word never breaks inside (an error code, an identifier, a number,
   an env-var name), and only a long one (a URL, a masked token, a JSON path, a compact JSON body) may
   break, and only after ``/``, ``.`` (not inside a number), ``?``, ``&``, ``=``, ``,`` or ``;``, or
-  before a masked value (``<wbr>`` marks those places); a longer run with none of
-  them (an RSA modulus, a signature) may break anywhere, so that no table runs off the page;
-* a column label may also break after ``_`` (``request_`` / ``headers``); a table whose narrowest layout
-  (its widest unbreakable unit per column, summed) would not fit a notebook's width is set smaller, in
-  proportion, down to 72%: decided from its text alone, so a stored output stays the same;
+  before a masked value (``<wbr>`` marks those places); a piece still longer than 24 characters may also
+  break after any other mark before a letter or digit (``-`` in a UUID, ``:``); a run of letters, digits and
+  ``_`` breaks only when it is longer than 40 (an RSA modulus, a signature), anywhere, so that no table runs
+  off the page; column labels break only between words;
+* a table whose narrowest layout (its widest unbreakable unit per column, summed) would not fit a notebook's
+  width is set smaller, in proportion, down to 72%: decided from its text alone, so a stored output stays the
+  same;
 * nothing is typeset as math: JupyterLab's MathJax would read two ``$`` in a table as a formula
   (``$.error_class``), so the table sits in a ``mathjax_ignore`` block and shows them as written;
 * a column named in ``table.attrs["once"]`` whose rows repeat a value (one source for most failure
@@ -65,29 +67,50 @@ FITS = 92
 #: but never smaller than this (and with less padding below COMPACT)
 SMALLEST = 0.72
 COMPACT = 0.9
-#: a piece of a long word this long, with no place to break, may break anywhere
+#: a piece of a long word longer than this may also break after a mark before a letter or digit
 RUN = 24
+#: a run of letters, digits and ``_`` longer than this (key material, a signature) may break anywhere; a shorter
+#: one (an identifier, a number, a code) never breaks
+WORD = 40
 #: a number in a cell counts as at least this many characters: a journal's ``ms`` (``3 ms`` here, ``140 ms`` on a
 #: loaded machine) must not move the scale, so that a stored output compares equal wherever it runs
 DIGITS = 4
 _PLACES = re.compile(r"(?<=[?&=,;])(?=.)|(?<=/)(?=[^/])|(?<=\.)(?<!\$\.)(?=[^\d.])|(?<=.)(?=••••)")
 _WORD = re.compile(r"\S+")
+#: after a mark, before a letter or digit (or an opening quote or bracket and one): never after an opening quote
+#: or bracket itself (``"checkpoint":`` / ``"0000…"``)
+_AFTER_MARK = re.compile(r"(?<=[^\w\s\"'(\[{<])(?=[\"'(\[{<]?\w)")
+_RUNS = re.compile(r"\w+")
 #: characters a browser may break a line after (or before) even inside a word
 _BREAKABLE = re.compile(r"[-‐‑–—]")
 
 
+def _pieces(word: str) -> list[str]:
+    """``word`` in the pieces that never break inside (a run of letters, digits and ``_`` over :data:`WORD`
+    aside): a word up to :data:`LONG` characters whole; a longer one split at its places, and a piece still over
+    :data:`RUN` after each mark that comes before a letter or digit."""
+    if len(word) <= LONG:
+        return [word]
+    found: list[str] = []
+    for part in _PLACES.split(word):
+        if part:
+            found.extend([p for p in _AFTER_MARK.split(part) if p] if len(part) > RUN else [part])
+    return found
+
+
+def _longest_run(text: str) -> int:
+    return max((len(run) for run in _RUNS.findall(text)), default=0)
+
+
 def _piece(text: str) -> str:
     escaped = html.escape(text, quote=False)
-    if len(text) > RUN:
+    if _longest_run(text) > WORD:
         return f'<span class="kit-long">{escaped}</span>'
     return f'<span class="kit-w">{escaped}</span>' if _BREAKABLE.search(text) else escaped
 
 
 def _word(match: re.Match[str]) -> str:
-    word = match.group(0)
-    if len(word) <= LONG:
-        return _piece(word)
-    return "<wbr>".join(_piece(part) for part in _PLACES.split(word) if part)
+    return "<wbr>".join(_piece(part) for part in _pieces(match.group(0)))
 
 
 def cell_html(text: str) -> str:
@@ -126,9 +149,9 @@ def _unit(text: str, *, cell: bool = False) -> int:
     ``cell``, a number counts as at least :data:`DIGITS` characters."""
     widest = 0
     for word in text.split():
-        for piece in _PLACES.split(word) if len(word) > LONG else [word]:
+        for piece in _pieces(word):
             size = len(piece)
-            if size > RUN:
+            if _longest_run(piece) > WORD:
                 size = min(size, 6)
             elif cell and size < DIGITS and piece.isdigit():
                 size = DIGITS
@@ -139,10 +162,7 @@ def _unit(text: str, *, cell: bool = False) -> int:
 def _scale(frame: pd.DataFrame) -> float:
     """The font scale at which ``frame``'s narrowest layout fits (1.0 when it fits as it is)."""
     labels = max(map(_unit, [*map(str, frame.index), *map(str, frame.index.names)]), default=0)
-    widths = [
-        max([_unit(str(name).replace("_", " ")), *(_unit(str(v), cell=True) for v in frame[name])])
-        for name in frame.columns
-    ]
+    widths = [max([_unit(str(name)), *(_unit(str(v), cell=True) for v in frame[name])]) for name in frame.columns]
     narrowest = sum(width + 2 for width in [labels, *widths])  # + 2: a cell's padding
     return 1.0 if narrowest <= FITS else max(SMALLEST, FITS / narrowest)
 
@@ -153,10 +173,8 @@ def _label(value: Any) -> Any:
 
 
 def _heading(value: Any) -> Any:
-    """A column label: like a row label, and it may break after ``_`` (``request_headers``)."""
-    if isinstance(value, (bool, int, float)):
-        return value
-    return "_<wbr>".join(cell_html(part) for part in str(value).split("_"))
+    """A column label: like a row label (``request_headers`` never breaks)."""
+    return _label(value)
 
 
 class Table(pd.DataFrame):  # type: ignore[misc]  # pandas ships no type hints here

@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import re
 import time
+from collections.abc import Callable
+from typing import cast
 
 import pandas as pd
 import pytest
@@ -16,7 +18,7 @@ import pytest
 import kit
 from kit.providers import pliance, synerise
 from kit.sidebyside import side_by_side
-from kit.tables import LONG, RUN, STYLE, Table
+from kit.tables import LONG, STYLE, WORD, Table
 
 
 def _text(rendered: str) -> str:
@@ -127,8 +129,30 @@ def test_a_compact_json_body_breaks_after_commas_and_a_long_run_anywhere() -> No
     cell = _cells(Table([{"response": body}])._repr_html_() or "")[0]
     assert _text(cell) == body
     assert [_text(p) for p in cell.split("<wbr>")][:2] == ['{"status":"Success",', '"success":true,']
-    assert f'<span class="kit-long">"checkpoint":"{"0" * 64}"}}</span>' in cell  # no place to break in 64
-    assert '<span class="kit-long">' not in (Table([{"v": "x" * RUN}])._repr_html_() or "")
+    # a piece over 24 characters breaks after a mark too; the 64 digits, a run over 40, anywhere
+    assert f'"checkpoint":<wbr><span class="kit-long">"{"0" * 64}"}}</span>' in cell
+    assert '<span class="kit-long">' not in (Table([{"v": "x" * WORD}])._repr_html_() or "")
+    assert '<span class="kit-long">' in (Table([{"v": "x" * (WORD + 1)}])._repr_html_() or "")
+
+
+@pytest.mark.parametrize(
+    "word, pieces",
+    [
+        ("00000000-0000-0000-0000-000000000001", ["00000000-", "0000-", "0000-", "0000-", "000000000001"]),
+        ("BasicAuthenticationSecretParser", ["BasicAuthenticationSecretParser"]),  # 31: an identifier, whole
+        ("permissions:BUSINESS_PROFILE_READ,CLIENTS_READ", ["permissions:", "BUSINESS_PROFILE_READ,", "CLIENTS_READ"]),
+    ],
+)
+def test_a_word_breaks_only_between_its_runs_of_letters_and_digits(word: str, pieces: list[str]) -> None:
+    """What the browser test measures (no run of letters, digits and _ up to 40 broken inside): a UUID breaks after
+    its hyphens, an identifier never, a list of permissions after its marks."""
+    cell = _cells(Table([{"v": word}])._repr_html_() or "")[0]
+    assert [_text(p) for p in cell.split("<wbr>")] == pieces and "kit-long" not in cell
+
+
+def test_a_column_label_breaks_only_between_words() -> None:
+    shown = Table([{"request_body": 1, "secret_header": 2}])._repr_html_() or ""
+    assert "request_body" in shown and "secret_header" in shown and "_<wbr>" not in shown
 
 
 def test_dollar_signs_are_not_math() -> None:
@@ -223,3 +247,21 @@ def test_a_timing_does_not_move_a_wide_tables_scale() -> None:
 def test_an_empty_table_renders() -> None:
     shown = Table(pd.DataFrame(columns=["username", "id"]))._repr_html_()
     assert shown is not None and "username" in shown
+
+
+def test_credentials_show_as_a_table_in_a_notebook_and_a_field_a_line_in_text() -> None:
+    """A notebook wraps a long plain line anywhere (Synerise's credentials were one line of 516 characters): the
+    credentials show as a kit table, their plain text one field a line; a secret stays masked in both."""
+    from IPython.lib import pretty as ipython
+
+    pretty = cast(Callable[[object], str], ipython.pretty)  # IPython ships no hints for it
+    secret = "kit-test-synerise-api-key-of-32-bytes!!"
+    creds = synerise.Credentials.of(workspace_api_key=secret, user_username="grace@example.com")
+    shown = creds._repr_html_()
+    assert shown.startswith('<div class="kit-table') and "workspace_api_key" in _text(shown)
+    assert "'grace@example.com'" in _text(shown)
+    assert secret not in shown and secret not in pretty(creds)
+    lines = pretty(creds).splitlines()
+    assert lines[0] == "Credentials(" and lines[-1] == ")"
+    assert len(lines) == len(creds.fields()) + 2 and max(map(len, lines)) < 90
+    assert "\n" not in repr(creds)  # the repr itself stays one line (exceptions, logs)
