@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from served import env_values, served_env
 
 import kit
 
@@ -94,22 +95,8 @@ def test_the_block_runs_as_printed(mark: str, code: str, line: int, tmp_path: Pa
 def _check_the_curl_block(code: str, folder: Path, home: Path) -> None:
     """What kit.to_curl prints in notebooks/ for a session of a served Signicat sandbox, the origin written as
     http://127.0.0.1:PORT: the README's block, line for line; then the block, run after sourcing the env file."""
-    env_file = folder / "signicat.env"
-    serve = subprocess.Popen(
-        [str(folder / ".venv" / "bin" / "kit"), "sandbox", "serve", "signicat", "--write-env", str(env_file)],
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        assert serve.stdout is not None
-        for printed in serve.stdout:
-            if printed.startswith("# serving until Ctrl-C"):
-                break
-        values = dict(
-            line.removeprefix("export ").split("=", 1) for line in env_file.read_text().splitlines() if "=" in line
-        )
-        values = {k: v.strip("'") for k, v in values.items()}
+    with served_env("signicat", folder, kit=folder / ".venv" / "bin" / "kit") as env_file:
+        values = env_values(env_file)
         here = os.getcwd()
         os.chdir(ROOT / "notebooks")  # where a notebook runs, as the README's block says
         try:
@@ -124,6 +111,3 @@ def _check_the_curl_block(code: str, folder: Path, home: Path) -> None:
         done = _bash(f"source {env_file}\ncd notebooks\n{code}", folder, home)
         assert done.returncode == 0, (done.stdout[-2000:], done.stderr[-2000:])
         assert '"status"' in done.stdout or '"id"' in done.stdout, done.stdout[-500:]
-    finally:
-        os.killpg(serve.pid, signal.SIGTERM)
-        serve.wait(timeout=30)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from realservers import stop
+from served import env_values, served_env
 
 import kit
 from kit.shell import kit_command
@@ -27,12 +28,8 @@ WITH_TOKEN = ["pliance", "signicat", "synerise", "signzy"]  # Salt Edge signs ea
 
 
 def _env_file(path: Path) -> dict[str, str]:
-    """The ``export NAME=value`` lines of ``path``, read by bash itself (so the quoting is bash's)."""
-    shown = subprocess.run(
-        ["env", "-i", "bash", "-c", f"set -a; . {path}; env -0"], capture_output=True, check=True, timeout=30
-    )
-    pairs = (item.split("=", 1) for item in shown.stdout.decode().split("\0") if "=" in item)
-    return {k: v for k, v in pairs if k.split("_", 1)[0].lower() in WITH_TOKEN}
+    """The env file's values of the providers with a token."""
+    return {k: v for k, v in env_values(path).items() if k.split("_", 1)[0].lower() in WITH_TOKEN}
 
 
 @pytest.fixture(scope="module")
@@ -162,17 +159,7 @@ def test_the_block_trusts_a_tls_sandbox_by_its_exported_bundle_and_takes_the_ten
 ) -> None:
     """Against ``kit sandbox serve pliance --tls``: the curl line carries ``--cacert "${PLIANCE_CA_BUNDLE}"`` (it
     failed with "SSL certificate problem" before) and ``X-Tenant`` from ``${PLIANCE_TENANT}``, never as typed."""
-    env_file = tmp_path / "pliance.env"
-    process = subprocess.Popen(
-        [str(KIT), "sandbox", "serve", "pliance", "--tls", "--write-env", str(env_file)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if line.startswith("# serving until Ctrl-C"):
-                break
+    with served_env("pliance", tmp_path, options=["--tls"]) as env_file:
         environ = {**_env_file(env_file), "PLIANCE_TENANT": "tenant-a"}
         assert environ["PLIANCE_URL"].startswith("https://") and environ["PLIANCE_CA_BUNDLE"]
         target = kit.connect("pliance", environ=environ)
@@ -195,5 +182,3 @@ def test_the_block_trusts_a_tls_sandbox_by_its_exported_bundle_and_takes_the_ten
         )
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip().startswith("2"), (done.stdout, done.stderr)
-    finally:
-        stop(process)

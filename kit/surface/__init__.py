@@ -19,6 +19,7 @@ from typing import Any, Literal
 from kit.provenance import Registry
 
 __all__ = [
+    "JWT_BEARER",
     "Answer",
     "Body",
     "Endpoint",
@@ -38,6 +39,8 @@ __all__ = [
 Schema = Mapping[str, Any]
 #: (status, the id of the fact that accounts for it) for each error answer of an endpoint
 Refusals = tuple[tuple[int, str], ...]
+#: the security scheme object of a JWT sent as a Bearer token
+JWT_BEARER: Schema = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
 
 
 def obj(required: tuple[str, ...] = (), *, extra: bool = True, **properties: Schema) -> Schema:

@@ -10,7 +10,20 @@ from typing import Any
 
 from kit.providers.pliance.facts import FACTS
 from kit.providers.pliance.protocol import LIVE_URL, POKE_TYPES, TENANT_HEADER
-from kit.surface import Answer, Body, Endpoint, Parameter, Schema, Scheme, Surface, array, obj, refusals, text
+from kit.surface import (
+    JWT_BEARER,
+    Answer,
+    Body,
+    Endpoint,
+    Parameter,
+    Schema,
+    Scheme,
+    Surface,
+    array,
+    obj,
+    refusals,
+    text,
+)
 
 __all__ = ["DEMO_PERSON", "DEMO_TENANT", "DEMO_WEBHOOK", "SURFACE"]
 
@@ -156,7 +169,7 @@ SURFACE = Surface(
     schemes=(
         Scheme(
             "bearer",
-            {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            JWT_BEARER,
             "a JWT the client mints for each request: HS256, iss the company id, aud pliance.io, sub and "
             "given_name naming the caller",
             "bearer-jwt",

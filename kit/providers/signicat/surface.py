@@ -10,7 +10,7 @@ import uuid
 
 from kit.providers.signicat.facts import FACTS
 from kit.providers.signicat.protocol import ACCOUNT_PARAMETER, DISCOVERY_PATH, LIVE_URL, SCOPE, TOKEN_PATH
-from kit.surface import Answer, Body, Endpoint, Parameter, Scheme, Surface, array, obj, refusals, text
+from kit.surface import JWT_BEARER, Answer, Body, Endpoint, Parameter, Scheme, Surface, array, obj, refusals, text
 
 __all__ = ["DEMO_ACCOUNT", "FIRST_SESSION", "SURFACE"]
 
@@ -135,7 +135,7 @@ SURFACE = Surface(
     schemes=(
         Scheme(
             "accessToken",
-            {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            JWT_BEARER,
             "the access token the token endpoint answered (the oauth2 scheme's) as a Bearer token: what to fill in "
             "where a tool cannot fetch the token itself",
             "bearer-header",

@@ -21,7 +21,20 @@ from kit.providers.synerise.protocol import (
     SELECT_WORKSPACE_PATH,
     TRACKER_PARAMETER,
 )
-from kit.surface import Answer, Body, Endpoint, Parameter, Scheme, Surface, array, obj, refusals, text, variable
+from kit.surface import (
+    JWT_BEARER,
+    Answer,
+    Body,
+    Endpoint,
+    Parameter,
+    Scheme,
+    Surface,
+    array,
+    obj,
+    refusals,
+    text,
+    variable,
+)
 
 __all__ = ["SURFACE"]
 
@@ -43,7 +56,7 @@ def _bearer(name: str, consumer: str, fact: str, login: str, refresh: str, kit_c
     extensions = {"x-kit-login": login, **({"x-kit-refresh": refresh} if refresh else {})}
     return Scheme(
         name,
-        {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", **extensions},
+        {**JWT_BEARER, **extensions},
         f"the {consumer}'s token (RS512 JWT) from {login}" + (f", renewed with {refresh}" if refresh else ""),
         fact,
         session={"consumer": kit_consumer},
