@@ -8,9 +8,10 @@ with no cut, in HTML as in text, and its HTML wraps so the table fits the width 
   an env-var name), and only a long one (a URL, a masked token, a JSON path, a compact JSON body) may
   break, and only after ``/``, ``.`` (not inside a number), ``?``, ``&``, ``=``, ``,`` or ``;``, or
   before a masked value (``<wbr>`` marks those places); a piece still longer than 24 characters may also
-  break after any other mark before a letter or digit (``-`` in a UUID, ``:``); a run of letters, digits and
-  ``_`` breaks only when it is longer than 40 (an RSA modulus, a signature), anywhere, so that no table runs
-  off the page; column labels break only between words;
+  break after any other mark before a letter or digit, never between two digits (``-`` in a UUID of hex, not
+  in a date); a piece longer than 48 with none of those places, or a run of letters, digits and ``_`` longer
+  than 40 (an RSA modulus, a signature), may break anywhere, so that no table runs off the page; column labels
+  break only between words;
 * a table whose narrowest layout (its widest unbreakable unit per column, summed) would not fit a notebook's
   width is set smaller, in proportion, down to 72%: decided from its text alone, so a stored output stays the
   same;
@@ -72,14 +73,17 @@ RUN = 24
 #: a run of letters, digits and ``_`` longer than this (key material, a signature) may break anywhere; a shorter
 #: one (an identifier, a number, a code) never breaks
 WORD = 40
+#: a piece longer than this with no place to break is key material, a signature or a long value: it may break
+#: anywhere (what it holds, random or not, never changes how it is marked up)
+KEY = 48
 #: a number in a cell counts as at least this many characters: a journal's ``ms`` (``3 ms`` here, ``140 ms`` on a
 #: loaded machine) must not move the scale, so that a stored output compares equal wherever it runs
 DIGITS = 4
 _PLACES = re.compile(r"(?<=[?&=,;])(?=.)|(?<=/)(?=[^/])|(?<=\.)(?<!\$\.)(?=[^\d.])|(?<=.)(?=••••)")
 _WORD = re.compile(r"\S+")
 #: after a mark, before a letter or digit (or an opening quote or bracket and one): never after an opening quote
-#: or bracket itself (``"checkpoint":`` / ``"0000…"``)
-_AFTER_MARK = re.compile(r"(?<=[^\w\s\"'(\[{<])(?=[\"'(\[{<]?\w)")
+#: or bracket itself (``"checkpoint":`` / ``"0000…"``), nor between two digits (``2026-12-07T03:57``)
+_AFTER_MARK = re.compile(r"(?<=[^\w\s\"'(\[{<])(?!(?<=\d[^\w\s])\d)(?=[\"'(\[{<]?\w)")
 _RUNS = re.compile(r"\w+")
 #: characters a browser may break a line after (or before) even inside a word
 _BREAKABLE = re.compile(r"[-‐‑–—]")
@@ -94,7 +98,7 @@ def _pieces(word: str) -> list[str]:
     found: list[str] = []
     for part in _PLACES.split(word):
         if part:
-            found.extend([p for p in _AFTER_MARK.split(part) if p] if len(part) > RUN else [part])
+            found.extend([p for p in _AFTER_MARK.split(part) if p] if RUN < len(part) <= KEY else [part])
     return found
 
 
@@ -104,7 +108,7 @@ def _longest_run(text: str) -> int:
 
 def _piece(text: str) -> str:
     escaped = html.escape(text, quote=False)
-    if _longest_run(text) > WORD:
+    if len(text) > KEY or _longest_run(text) > WORD:
         return f'<span class="kit-long">{escaped}</span>'
     return f'<span class="kit-w">{escaped}</span>' if _BREAKABLE.search(text) else escaped
 
@@ -151,7 +155,7 @@ def _unit(text: str, *, cell: bool = False) -> int:
     for word in text.split():
         for piece in _pieces(word):
             size = len(piece)
-            if _longest_run(piece) > WORD:
+            if size > KEY or _longest_run(piece) > WORD:
                 size = min(size, 6)
             elif cell and size < DIGITS and piece.isdigit():
                 size = DIGITS

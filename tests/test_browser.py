@@ -339,7 +339,8 @@ def test_run_all_then_the_form_then_the_cells_below(case: Case, lab: tuple[str, 
 
 
 #: every run of letters, digits and _ (an identifier, a code, a number, a name) of 40 characters or fewer in a kit
-#: table's cells and labels whose rendered text spans two lines; a longer run (key material) may break anywhere
+#: table's cells and labels whose rendered text spans two lines; a longer run, and what kit marks as key material
+#: (span.kit-long: a piece over 48 characters with no place to break), may break anywhere
 SPLIT_WORDS = """els => {
   const split = [];
   for (const td of els) {
@@ -347,8 +348,10 @@ SPLIT_WORDS = """els => {
     const nodes = [];
     let text = "";
     while (walker.nextNode()) {
-      nodes.push([walker.currentNode, text.length]);
-      text += walker.currentNode.data;
+      const node = walker.currentNode;
+      if (node.parentElement.closest('.kit-long')) { text += "\\u0000"; continue; }  // not a word: a separator
+      nodes.push([node, text.length]);
+      text += node.data;
     }
     const at = (i) => {
       for (let k = nodes.length - 1; k >= 0; k--) if (nodes[k][1] <= i) return [nodes[k][0], i - nodes[k][1]];

@@ -28,7 +28,11 @@ SURFACE = Surface(
             "client id and secret (Basic)",
             "grant_type=client_credentials",
             "token-endpoint",
-            body=Body(obj(("grant_type",), grant_type=text()), media=("application/x-www-form-urlencoded",)),
+            body=Body(
+                obj(("grant_type",), grant_type=text()),
+                media=("application/x-www-form-urlencoded",),
+                example={"grant_type": "client_credentials"},
+            ),
             answers=(Answer(200, obj(("access_token", "expires_in"), access_token=text()), "a token"),),
             refusals=refusals(401, "refused"),
             security=(("clientBasic",),),
