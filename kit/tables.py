@@ -8,10 +8,10 @@ with no cut, in HTML as in text, and its HTML wraps so the table fits the width 
   an env-var name), and only a long one (a URL, a masked token, a JSON path, a compact JSON body) may
   break, and only after ``/``, ``.`` (not inside a number), ``?``, ``&``, ``=``, ``,`` or ``;``, or
   before a masked value (``<wbr>`` marks those places); a piece still longer than 24 characters may also
-  break after any other mark before a letter or digit, never between two digits (``-`` in a UUID of hex, not
-  in a date); a piece longer than 48 with none of those places, or a run of letters, digits and ``_`` longer
-  than 40 (an RSA modulus, a signature), may break anywhere, so that no table runs off the page; column labels
-  break only between words;
+  break after any other mark before a letter or digit (``-`` in a UUID), never inside a date and time
+  (``2026-12-07T03:57:15Z``); a piece longer than 48 with none of those places, or a run of letters, digits
+  and ``_`` longer than 40 (an RSA modulus, a signature), may break anywhere, so that no table runs off the
+  page; column labels break only between words;
 * a table whose narrowest layout (its widest unbreakable unit per column, summed) would not fit a notebook's
   width is set smaller, in proportion, down to 72%: decided from its text alone, so a stored output stays the
   same;
@@ -82,8 +82,10 @@ DIGITS = 4
 _PLACES = re.compile(r"(?<=[?&=,;])(?=.)|(?<=/)(?=[^/])|(?<=\.)(?<!\$\.)(?=[^\d.])|(?<=.)(?=••••)")
 _WORD = re.compile(r"\S+")
 #: after a mark, before a letter or digit (or an opening quote or bracket and one): never after an opening quote
-#: or bracket itself (``"checkpoint":`` / ``"0000…"``), nor between two digits (``2026-12-07T03:57``)
-_AFTER_MARK = re.compile(r"(?<=[^\w\s\"'(\[{<])(?!(?<=\d[^\w\s])\d)(?=[\"'(\[{<]?\w)")
+#: or bracket itself (``"checkpoint":`` / ``"0000…"``)
+_AFTER_MARK = re.compile(r"(?<=[^\w\s\"'(\[{<])(?=[\"'(\[{<]?\w)")
+#: an ISO 8601 date and time: one unit (what a reader, and nbval's sanitizer, reads as one)
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
 _RUNS = re.compile(r"\w+")
 #: characters a browser may break a line after (or before) even inside a word
 _BREAKABLE = re.compile(r"[-‐‑–—]")
@@ -98,8 +100,15 @@ def _pieces(word: str) -> list[str]:
     found: list[str] = []
     for part in _PLACES.split(word):
         if part:
-            found.extend([p for p in _AFTER_MARK.split(part) if p] if RUN < len(part) <= KEY else [part])
+            found.extend(_after_marks(part) if RUN < len(part) <= KEY else [part])
     return found
+
+
+def _after_marks(part: str) -> list[str]:
+    """``part`` split after each mark before a letter or digit, outside a date and time."""
+    moments = [m.span() for m in _MOMENT.finditer(part)]
+    places = [m.start() for m in _AFTER_MARK.finditer(part) if not any(a < m.start() < b for a, b in moments)]
+    return [part[a:b] for a, b in zip([0, *places], [*places, len(part)], strict=True) if a < b]
 
 
 def _longest_run(text: str) -> int:
