@@ -111,13 +111,14 @@ def _after_marks(part: str) -> list[str]:
     return [part[a:b] for a, b in zip([0, *places], [*places, len(part)], strict=True) if a < b]
 
 
-def _longest_run(text: str) -> int:
-    return max((len(run) for run in _RUNS.findall(text)), default=0)
+def _anywhere(piece: str) -> bool:
+    """``piece`` may break anywhere: longer than :data:`KEY`, or holding a run longer than :data:`WORD`."""
+    return len(piece) > KEY or max((len(run) for run in _RUNS.findall(piece)), default=0) > WORD
 
 
 def _piece(text: str) -> str:
     escaped = html.escape(text, quote=False)
-    if len(text) > KEY or _longest_run(text) > WORD:
+    if _anywhere(text):
         return f'<span class="kit-long">{escaped}</span>'
     return f'<span class="kit-w">{escaped}</span>' if _BREAKABLE.search(text) else escaped
 
@@ -164,7 +165,7 @@ def _unit(text: str, *, cell: bool = False) -> int:
     for word in text.split():
         for piece in _pieces(word):
             size = len(piece)
-            if size > KEY or _longest_run(piece) > WORD:
+            if _anywhere(piece):
                 size = min(size, 6)
             elif cell and size < DIGITS and piece.isdigit():
                 size = DIGITS
@@ -183,11 +184,6 @@ def _scale(frame: pd.DataFrame) -> float:
 def _label(value: Any) -> Any:
     """A row label: wrapped like a cell (a fact id such as ``token-endpoint`` never breaks)."""
     return value if isinstance(value, (bool, int, float)) else cell_html(str(value))
-
-
-def _heading(value: Any) -> Any:
-    """A column label: like a row label (``request_headers`` never breaks)."""
-    return _label(value)
 
 
 class Table(pd.DataFrame):  # type: ignore[misc]  # pandas ships no type hints here
@@ -237,7 +233,7 @@ class Table(pd.DataFrame):  # type: ignore[misc]  # pandas ships no type hints h
         for column in shown.columns:
             if shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column]):
                 shown[column] = shown[column].map(_shown).astype(object)
-        shown = shown.rename(index=_label, columns=_heading)
+        shown = shown.rename(index=_label, columns=_label)  # a column label too: ``request_headers`` never breaks
         shown.index.names = [None if n is None else _label(n) for n in shown.index.names]
         shown.columns.names = [None if n is None else _label(n) for n in shown.columns.names]
         with pd.option_context(*_FULL):

@@ -44,8 +44,9 @@ def openapi(surface: Surface, server: str | None = None) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     tags: dict[str, str] = {}
     for endpoint in shown:
-        operation = _operation(surface, endpoint, names)
-        tags.setdefault(*_tag(surface, endpoint))
+        tag, about = _tag(surface, endpoint)
+        tags.setdefault(tag, about)
+        operation = _operation(surface, endpoint, names, tag)
         paths.setdefault("/" + endpoint.path, {})[endpoint.method.lower()] = operation
     servers = (
         [{"url": server.rstrip("/"), "description": "the base URL kit was given: a kit sandbox, or the live API"}]
@@ -115,8 +116,8 @@ def _tag(surface: Surface, endpoint: Endpoint) -> tuple[str, str]:
     first = next((group for group in security if group), ())
     if not first:
         return "no authorization", "operations that take no credential in a header"
-    described = {scheme.name: scheme.description for scheme in surface.schemes}
-    return " + ".join(first), "operations authorized by " + "; with ".join(described[name] for name in first)
+    about = "; with ".join(scheme.description for name in first for scheme in surface.schemes if scheme.name == name)
+    return " + ".join(first), "operations authorized by " + about
 
 
 def _error_used(surface: Surface, endpoints: list[Endpoint]) -> bool:
@@ -148,7 +149,7 @@ def _at(value: Any, base: str) -> Any:
     return value
 
 
-def _operation(surface: Surface, endpoint: Endpoint, names: set[str]) -> dict[str, Any]:
+def _operation(surface: Surface, endpoint: Endpoint, names: set[str], tag: str) -> dict[str, Any]:
     security = surface.security if endpoint.security is None else endpoint.security
     unknown = sorted({name for group in security for name in group} - names)
     if unknown:
@@ -159,7 +160,7 @@ def _operation(surface: Surface, endpoint: Endpoint, names: set[str]) -> dict[st
         "summary": endpoint.note or statement or f"{endpoint.method} {endpoint.path}",
         "description": f"{statement}. Needs: {endpoint.needs}." if statement else f"Needs: {endpoint.needs}.",
         "x-kit-needs": endpoint.needs,
-        "tags": [_tag(surface, endpoint)[0]],
+        "tags": [tag],
     }
     if endpoint.fact:
         operation["x-kit-source"] = surface.facts.cite(endpoint.fact)
